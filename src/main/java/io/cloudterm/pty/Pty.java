@@ -1,0 +1,47 @@
+package io.cloudterm.pty;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * One child process running on its own pseudo-terminal. The process is the session leader of a new
+ * session and the pty is its controlling terminal, so job control and Ctrl-C work inside it.
+ *
+ * <p>Threading: one thread reads, any thread may write, resize, signal or wait. {@link #read} is
+ * meant for a virtual thread: implementations park it instead of pinning its carrier.
+ */
+public interface Pty extends AutoCloseable {
+
+    /** The child's process id (also its process group id and session id). */
+    long pid();
+
+    /**
+     * Reads output of the child into {@code dst} from its position up to its limit, blocking until at
+     * least one byte is there. Returns the number of bytes read, or -1 once the child has gone and
+     * all its output has been read (or the pty was closed).
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /** Writes every remaining byte of {@code src} to the child's terminal input. */
+    void write(ByteBuffer src) throws IOException;
+
+    /** Sets the terminal size; the child gets SIGWINCH. Values are already clamped by the caller. */
+    void resize(int columns, int rows) throws IOException;
+
+    /** Sends a signal to the child's whole process group; does nothing once the child was reaped. */
+    void signalGroup(Signal signal);
+
+    /** The exit status if the child has exited (and was reaped), without waiting. */
+    Optional<ExitStatus> exitStatus();
+
+    /** Waits for the child to exit and returns its status. The child is reaped exactly once. */
+    ExitStatus waitFor() throws InterruptedException;
+
+    /**
+     * Releases the pty. Does not signal the child: callers hang it up first with
+     * {@link #signalGroup}. A {@link #read} blocked in another thread returns -1.
+     */
+    @Override
+    void close();
+}
