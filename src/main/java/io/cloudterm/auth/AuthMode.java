@@ -1,0 +1,11 @@
+package io.cloudterm.auth;
+
+/** How people log in, decided at start-up from the options. */
+public enum AuthMode {
+    /** A random access token printed at start (the default): exchanged at the login endpoint for a cookie. */
+    TOKEN,
+    /** HTTP Basic with the --credential user:password pair (ttyd's -c). */
+    BASIC,
+    /** Nobody is asked (--no-auth, loopback only). */
+    NONE
+}

@@ -1,0 +1,35 @@
+package io.cloudterm.protocol;
+
+/**
+ * WebSocket close codes CloudTerm sends. Standard codes where one fits; otherwise the private
+ * 4000-4999 range. 1005, 1006 and 1015 are reserved and never sent.
+ */
+public final class CloseCodes {
+
+    /** The child exited; the reason carries its status ({@code exit 0}, {@code signal 9}). */
+    public static final int NORMAL = 1000;
+    /** The server is shutting down. */
+    public static final int GOING_AWAY = 1001;
+    /** A message larger than the server accepts. */
+    public static final int TOO_BIG = 1009;
+    /** The server is full for now. */
+    public static final int TRY_AGAIN_LATER = 1013;
+    /** The server failed in a way the client could not cause. */
+    public static final int SERVER_ERROR = 1011;
+
+    /** A message out of order (anything before JSON_DATA, JSON_DATA twice) or an empty one. */
+    public static final int PROTOCOL_VIOLATION = 4000;
+    /** JSON_DATA or RESIZE_TERMINAL that is not a JSON object of the expected shape. */
+    public static final int BAD_JSON = 4001;
+    /** An unknown command byte. */
+    public static final int UNKNOWN_COMMAND = 4002;
+    /** A missing or wrong AuthToken. */
+    public static final int AUTH_FAILED = 4003;
+    /** The client sent no JSON_DATA in time, or stopped answering pings. */
+    public static final int TIMEOUT = 4008;
+    /** The command could not be started. */
+    public static final int SPAWN_FAILED = 4500;
+
+    private CloseCodes() {
+    }
+}

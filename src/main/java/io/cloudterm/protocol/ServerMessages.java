@@ -1,0 +1,54 @@
+package io.cloudterm.protocol;
+
+import jakarta.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Encodes server-to-client messages: a command byte and its payload. */
+public final class ServerMessages {
+
+    public static final byte OUTPUT = '0';
+    public static final byte SET_WINDOW_TITLE = '1';
+    public static final byte SET_PREFERENCES = '2';
+
+    private ServerMessages() {
+    }
+
+    /**
+     * One OUTPUT message carrying the remaining bytes of every buffer in order. Joining what queued
+     * up into one message keeps the message count (and the browser's per-message cost) down when
+     * output outpaces the socket. The buffers' positions are not changed.
+     */
+    public static byte[] output(List<ByteBuffer> payloads) {
+        int total = 0;
+        for (ByteBuffer payload : payloads) {
+            total += payload.remaining();
+        }
+        byte[] message = new byte[1 + total];
+        message[0] = OUTPUT;
+        int at = 1;
+        for (ByteBuffer payload : payloads) {
+            int n = payload.remaining();
+            payload.get(payload.position(), message, at, n);
+            at += n;
+        }
+        return message;
+    }
+
+    public static byte[] title(String title) {
+        return withCommand(SET_WINDOW_TITLE, title);
+    }
+
+    public static byte[] preferences(JsonObject preferences) {
+        return withCommand(SET_PREFERENCES, preferences.toString());
+    }
+
+    private static byte[] withCommand(byte command, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[1 + utf8.length];
+        message[0] = command;
+        System.arraycopy(utf8, 0, message, 1, utf8.length);
+        return message;
+    }
+}

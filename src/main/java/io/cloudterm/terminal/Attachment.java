@@ -1,0 +1,195 @@
+package io.cloudterm.terminal;
+
+import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.protocol.ServerMessages;
+import io.cloudterm.protocol.TerminalSize;
+import io.cloudterm.pty.ExitStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * One client attached to a terminal: its queue of output, its PAUSE/RESUME state, and the virtual
+ * thread that sends the queue to it, in order, one message at a time.
+ *
+ * <p>All state here is guarded by the terminal's lock: the terminal's reader, this sender and the
+ * client's message handler meet only there, so PAUSE/RESUME in any interleaving can neither lose,
+ * repeat nor reorder a byte (each byte is queued once, sent once, by one thread, in queue order).
+ */
+public final class Attachment {
+
+    private final Terminal terminal;
+    private final TerminalClient client;
+    private final boolean writable;
+    private final Condition wakeSender;
+
+    // Guarded by terminal.lock.
+    private final ArrayDeque<OutputChunk> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean paused;
+    private boolean detached;
+    private ExitStatus finishedWith;
+
+    Attachment(Terminal terminal, TerminalClient client, boolean writable) {
+        this.terminal = terminal;
+        this.client = client;
+        this.writable = writable;
+        this.wakeSender = terminal.lock.newCondition();
+    }
+
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    public boolean writable() {
+        return writable;
+    }
+
+    /** INPUT from this client; ignored for read-only clients. */
+    public void input(byte[] bytes) {
+        if (writable && bytes.length > 0) {
+            terminal.input(this, bytes);
+        }
+    }
+
+    /** RESIZE_TERMINAL from this client; ignored for read-only clients. */
+    public void resize(TerminalSize size) {
+        if (writable) {
+            terminal.resize(size);
+        }
+    }
+
+    /** PAUSE: nothing more is sent to this client until {@link #resume()}; what is queued stays. */
+    public void pause() {
+        terminal.lock.lock();
+        try {
+            paused = true;
+        } finally {
+            terminal.lock.unlock();
+        }
+    }
+
+    /** RESUME: sending goes on from where it stopped. Repeating it changes nothing. */
+    public void resume() {
+        terminal.lock.lock();
+        try {
+            if (paused) {
+                paused = false;
+                wakeSender.signal();
+                terminal.outputWanted.signal();
+            }
+        } finally {
+            terminal.lock.unlock();
+        }
+    }
+
+    /** The client has gone: drop its queue and let the terminal know (the last one hangs it up). */
+    public void detach() {
+        terminal.detach(this);
+    }
+
+    // ---- called by the terminal, with its lock held ----
+
+    /** Whether the reader may read more on this client's account. */
+    boolean wantsOutput() {
+        return !detached && !paused && queuedBytes < terminal.settings().highWaterBytes();
+    }
+
+    boolean enqueue(OutputChunk chunk) {
+        if (detached) {
+            return false;
+        }
+        queue.addLast(chunk);
+        queuedBytes += chunk.size();
+        wakeSender.signal();
+        return true;
+    }
+
+    void finish(ExitStatus status) {
+        finishedWith = status;
+        wakeSender.signal();
+    }
+
+    /** Marks this attachment gone and releases what it still had queued; true if it was attached. */
+    boolean markDetached() {
+        if (detached) {
+            return false;
+        }
+        detached = true;
+        for (OutputChunk chunk : queue) {
+            chunk.release();
+        }
+        queue.clear();
+        queuedBytes = 0;
+        wakeSender.signal();
+        return true;
+    }
+
+    // ---- the sender thread ----
+
+    void runSender() {
+        List<OutputChunk> batch = new ArrayList<>();
+        List<ByteBuffer> payloads = new ArrayList<>();
+        while (true) {
+            ExitStatus finished = null;
+            terminal.lock.lock();
+            try {
+                while (!detached && (paused || queue.isEmpty()) && !(finishedWith != null && queue.isEmpty())) {
+                    wakeSender.awaitUninterruptibly();
+                }
+                if (detached) {
+                    return;
+                }
+                if (queue.isEmpty()) {
+                    finished = finishedWith;
+                } else {
+                    takeBatch(batch, payloads);
+                    terminal.outputWanted.signal();
+                }
+            } finally {
+                terminal.lock.unlock();
+            }
+            if (finished != null) {
+                // Everything the child wrote has been sent: now the close with its status.
+                client.close(CloseCodes.NORMAL, finished.toString());
+                terminal.detach(this);
+                return;
+            }
+            try {
+                client.send(ServerMessages.output(payloads));
+            } catch (IOException | RuntimeException e) {
+                terminal.detach(this);
+                return;
+            } finally {
+                batch.forEach(OutputChunk::release);
+                batch.clear();
+                payloads.clear();
+            }
+        }
+    }
+
+    /** Takes queued chunks up to the message size limit (at least one). */
+    private void takeBatch(List<OutputChunk> batch, List<ByteBuffer> payloads) {
+        int limit = terminal.settings().maxMessageBytes();
+        int total = 0;
+        while (!queue.isEmpty() && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
+            OutputChunk chunk = queue.pollFirst();
+            total += chunk.size();
+            batch.add(chunk);
+            payloads.add(chunk.bytes());
+        }
+        queuedBytes -= total;
+    }
+
+    /** Sends a message outside the output stream (title, preferences) before output starts. */
+    void sendDirect(byte[] message) throws IOException {
+        client.send(message);
+    }
+
+    void closeClient(int code, String reason) {
+        client.close(code, reason);
+    }
+}

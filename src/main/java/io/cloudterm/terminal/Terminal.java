@@ -1,0 +1,324 @@
+package io.cloudterm.terminal;
+
+import io.cloudterm.io.BufferPool;
+import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.protocol.TerminalSize;
+import io.cloudterm.pty.ExitStatus;
+import io.cloudterm.pty.Pty;
+import io.cloudterm.pty.PtySpec;
+import io.cloudterm.pty.PtySystem;
+import io.cloudterm.pty.Signal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One child process on one pty, and the clients attached to it. A terminal is not a connection:
+ * clients attach and detach; today the last one to leave hangs the terminal up.
+ *
+ * <p>Threads: one reader (virtual) pulls the pty into pooled buffers and queues them on every
+ * attachment; one sender per attachment pushes its queue out; one watcher waits for the child's
+ * exit; one writer feeds input to the child. Flow control lives in one place, this object's lock:
+ * the reader reads only while some attachment wants output (not paused, below the high-water mark
+ * in bytes), so when every client is paused the child blocks on a full pty, as a shell expects.
+ */
+public final class Terminal {
+
+    private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+    /** After the child exits, output still arriving this late is not its own: stop reading. */
+    private static final long DRAIN_IDLE_MILLIS = 300;
+    private static final long DRAIN_MAX_MILLIS = 3000;
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when an attachment may take more output, or the terminal is ending. */
+    final Condition outputWanted = lock.newCondition();
+    private final Condition readerDone = lock.newCondition();
+
+    private final long id = IDS.incrementAndGet();
+    private final Pty pty;
+    private final String title;
+    private final BufferPool buffers;
+    private final TerminalSettings settings;
+    private final InputWriter input;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final CompletableFuture<Terminal> ended = new CompletableFuture<>();
+
+    // Guarded by lock.
+    private final List<Attachment> attachments = new ArrayList<>();
+    private boolean hungUp;
+    private boolean readerFinished;
+    private boolean readerInRead;
+    private long lastReadNanos = System.nanoTime();
+
+    private Terminal(Pty pty, String title, BufferPool buffers, TerminalSettings settings) {
+        this.pty = pty;
+        this.title = title;
+        this.buffers = buffers;
+        this.settings = settings;
+        this.input = new InputWriter(pty, settings.maxPendingInput());
+    }
+
+    /** Starts {@code spec} on a new pty. Output is held (the child blocks) until a client attaches. */
+    public static Terminal start(PtySystem ptys, PtySpec spec, String title, BufferPool buffers,
+                                 TerminalSettings settings) throws IOException {
+        Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings);
+        Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
+        Thread.ofVirtual().name("terminal-" + terminal.id + "-exit").start(terminal::watchExit);
+        Thread.ofVirtual().name("terminal-" + terminal.id + "-input").start(terminal.input::run);
+        return terminal;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public long pid() {
+        return pty.pid();
+    }
+
+    public String title() {
+        return title;
+    }
+
+    TerminalSettings settings() {
+        return settings;
+    }
+
+    /** Completes with the exit status once the child has exited and was reaped. */
+    public CompletableFuture<ExitStatus> exit() {
+        return exit;
+    }
+
+    /** Completes when the terminal is over: child reaped, pty closed, every client told. */
+    public CompletableFuture<Terminal> ended() {
+        return ended;
+    }
+
+    /**
+     * Attaches a client. {@code greeting} messages (title, preferences) reach it before any output.
+     * If the terminal already ended, the client is closed with its exit status straight away.
+     */
+    public Attachment attach(TerminalClient client, boolean writable, List<byte[]> greeting) throws IOException {
+        Attachment attachment = new Attachment(this, client, writable);
+        for (byte[] message : greeting) {
+            attachment.sendDirect(message);
+        }
+        lock.lock();
+        try {
+            if (ended.isDone() || hungUp) {
+                ExitStatus status = exit.getNow(null);
+                attachment.closeClient(CloseCodes.NORMAL, status == null ? "terminal ended" : status.toString());
+                return attachment;
+            }
+            attachments.add(attachment);
+            outputWanted.signal();
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().name("terminal-" + id + "-sender").start(attachment::runSender);
+        return attachment;
+    }
+
+    public int attachedClients() {
+        lock.lock();
+        try {
+            return attachments.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void input(Attachment from, byte[] bytes) {
+        if (!input.offer(bytes)) {
+            from.closeClient(CloseCodes.TOO_BIG, "the program is not reading its input (over "
+                    + settings.maxPendingInput() / (1024 * 1024) + " MB waiting)");
+            detach(from);
+        }
+    }
+
+    void resize(TerminalSize size) {
+        try {
+            pty.resize(size.columns(), size.rows());
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "resize of terminal " + id + " failed", e);
+        }
+    }
+
+    void detach(Attachment attachment) {
+        boolean hangUpNow = false;
+        lock.lock();
+        try {
+            if (attachment.markDetached()) {
+                attachments.remove(attachment);
+                hangUpNow = attachments.isEmpty() && !hungUp;
+                outputWanted.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (hangUpNow) {
+            hangUp();
+        }
+    }
+
+    /**
+     * Ends the terminal: the configured signal to the child's process group, then SIGKILL if it is
+     * still alive after the grace period. Output read from now on is dropped, so that a child that
+     * keeps printing cannot block on a full pty and miss its signal.
+     */
+    public void hangUp() {
+        lock.lock();
+        try {
+            if (hungUp) {
+                return;
+            }
+            hungUp = true;
+            outputWanted.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (exit.isDone()) {
+            return;
+        }
+        pty.signalGroup(settings.hangupSignal());
+        if (settings.hangupSignal() != Signal.KILL) {
+            CompletableFuture.delayedExecutor(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!exit.isDone()) {
+                    LOG.info("terminal " + id + ": pid " + pty.pid() + " ignored SIG" + settings.hangupSignal()
+                            + " for " + settings.killGrace().toMillis() + " ms; sending SIGKILL");
+                    pty.signalGroup(Signal.KILL);
+                }
+            });
+        }
+    }
+
+    // ---- the reader ----
+
+    private void readLoop() {
+        try {
+            while (awaitOutputWanted()) {
+                ByteBuffer buffer = buffers.acquire();
+                int n;
+                try {
+                    n = pty.read(buffer);
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "terminal " + id + ": read failed", e);
+                    n = -1;
+                }
+                if (n < 0) {
+                    buffers.release(buffer);
+                    return;
+                }
+                buffer.flip();
+                deliver(buffer);
+            }
+        } finally {
+            lock.lock();
+            try {
+                readerFinished = true;
+                readerInRead = false;
+                readerDone.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Waits until some attachment takes output (or, hung up, until output may be dropped). */
+    private boolean awaitOutputWanted() {
+        lock.lock();
+        try {
+            readerInRead = false;
+            while (!hungUp && attachments.stream().noneMatch(Attachment::wantsOutput)) {
+                outputWanted.awaitUninterruptibly();
+            }
+            readerInRead = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliver(ByteBuffer buffer) {
+        lock.lock();
+        try {
+            lastReadNanos = System.nanoTime();
+            OutputChunk chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
+            for (Attachment attachment : attachments) {
+                if (!attachment.enqueue(chunk)) {
+                    chunk.release();
+                }
+            }
+            chunk.release(); // the reader's own reference
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the exit watcher ----
+
+    private void watchExit() {
+        ExitStatus status;
+        try {
+            status = pty.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        exit.complete(status);
+        awaitDrained();
+        pty.close();
+        input.stop();
+        List<Attachment> toFinish;
+        lock.lock();
+        try {
+            while (!readerFinished) {
+                readerDone.awaitUninterruptibly();
+            }
+            toFinish = List.copyOf(attachments);
+            for (Attachment attachment : toFinish) {
+                attachment.finish(status);
+            }
+        } finally {
+            lock.unlock();
+        }
+        ended.complete(this);
+    }
+
+    /**
+     * After the child exits, lets the reader take what is left in the pty. The reader sees EOF only
+     * when the last slave fd closes, which a background job may delay: so once the reader sits in
+     * read() with nothing arriving (or for at most a few seconds of continued output), the rest is
+     * not the child's and the pty is closed. While clients hold the reader back with PAUSE, nothing
+     * is cut: every byte the child wrote reaches them.
+     */
+    private void awaitDrained() {
+        long exitedAt = System.nanoTime();
+        lock.lock();
+        try {
+            while (!readerFinished) {
+                long now = System.nanoTime();
+                boolean idle = readerInRead && now - lastReadNanos > TimeUnit.MILLISECONDS.toNanos(DRAIN_IDLE_MILLIS)
+                        && now - exitedAt > TimeUnit.MILLISECONDS.toNanos(DRAIN_IDLE_MILLIS);
+                boolean tooLong = readerInRead && now - exitedAt > TimeUnit.MILLISECONDS.toNanos(DRAIN_MAX_MILLIS);
+                if (idle || tooLong) {
+                    return;
+                }
+                readerDone.await(50, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

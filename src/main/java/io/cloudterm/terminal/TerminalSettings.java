@@ -1,0 +1,26 @@
+package io.cloudterm.terminal;
+
+import io.cloudterm.pty.Signal;
+import java.time.Duration;
+
+/**
+ * How terminals behave, the same for all of them in one server.
+ *
+ * @param hangupSignal  sent to the process group when the last client leaves
+ * @param killGrace     how long after that a child still alive gets SIGKILL
+ * @param highWaterBytes output queued for one client past which it takes no more for now
+ * @param maxMessageBytes the largest OUTPUT message sent (queued output is joined up to this)
+ * @param maxPendingInput input bytes queued for a child that does not read, before the client is
+ *                      cut off (a paste into a program that never reads must not grow memory)
+ */
+public record TerminalSettings(Signal hangupSignal, Duration killGrace, int highWaterBytes,
+                               int maxMessageBytes, int maxPendingInput) {
+
+    public static TerminalSettings defaults() {
+        return new TerminalSettings(Signal.HUP, Duration.ofSeconds(5), 256 * 1024, 64 * 1024, 4 * 1024 * 1024);
+    }
+
+    public TerminalSettings withHangup(Signal signal, Duration grace) {
+        return new TerminalSettings(signal, grace, highWaterBytes, maxMessageBytes, maxPendingInput);
+    }
+}

@@ -1,0 +1,65 @@
+package io.cloudterm.web;
+
+import io.cloudterm.auth.AuthMode;
+import io.cloudterm.pty.NativeMode;
+import io.cloudterm.pty.Signal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything a server needs to start, as the command line (or an embedding application) gives it.
+ *
+ * @param host            interface to bind, 127.0.0.1 by default
+ * @param port            TCP port; 0 picks a free one
+ * @param basePath        "" or a path like "/term" (no trailing slash) that every URL lives under
+ * @param command         program and arguments to run for each terminal
+ * @param workingDirectory the child's working directory
+ * @param terminalType    the child's TERM
+ * @param clientOptions   xterm.js options sent as SET_PREFERENCES (values are JSON or plain strings)
+ * @param authMode        how people log in
+ * @param credential      user:password for {@link AuthMode#BASIC}
+ * @param allowedOrigins  extra Origins accepted besides the server's own ("*" for any)
+ * @param maxClients      most terminals at once, 0 for no limit
+ * @param once            accept one client and stop when it leaves
+ * @param exitNoConn      stop when the last client leaves
+ * @param readonly        clients cannot type or resize
+ * @param hangupSignal    sent to the child's process group when its client leaves
+ * @param killGrace       time after the hang-up signal before SIGKILL
+ * @param urlArgs         append the page's {@code ?arg=} values to the command's arguments
+ * @param nativeMode      native (FFM) or pure-Java ptys
+ * @param pingInterval    how often idle WebSockets are pinged; two missed pongs close them
+ */
+public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
+                           String terminalType, Map<String, String> clientOptions, AuthMode authMode,
+                           Optional<String> credential, Set<String> allowedOrigins, int maxClients, boolean once,
+                           boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
+                           boolean urlArgs, NativeMode nativeMode, Duration pingInterval) {
+
+    public ServerConfig {
+        command = List.copyOf(command);
+        clientOptions = Map.copyOf(clientOptions);
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("no command to run");
+        }
+        if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
+            throw new IllegalArgumentException("base path must start with / and not end with one: " + basePath);
+        }
+        if (authMode == AuthMode.BASIC && credential.isEmpty()) {
+            throw new IllegalArgumentException("Basic authentication needs a credential");
+        }
+    }
+
+    /** Whether the bind address is a loopback one (127.0.0.0/8, ::1, localhost). */
+    public boolean loopbackOnly() {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.cloudterm.web;
+
+import io.cloudterm.auth.Principal;
+import io.cloudterm.protocol.ClientMessage;
+import io.cloudterm.protocol.ClientMessages;
+import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.protocol.ProtocolException;
+import io.cloudterm.terminal.Attachment;
+import io.cloudterm.terminal.Terminal;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.WritableHeaders;
+import io.helidon.webserver.websocket.WsUpgrader;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One terminal WebSocket (a listener per connection): the upgrade checks, the JSON_DATA
+ * handshake, and turning each client message into a call on its {@link Attachment}.
+ */
+final class TerminalEndpoint implements WsListener {
+
+    private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
+    static final String SUBPROTOCOL = "tty";
+    /** Larger client messages are refused: a paste of this size is already absurd. */
+    static final int MAX_MESSAGE_BYTES = 1 << 20;
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ServerContext server;
+    private Principal principal;
+    private List<String> urlArgs = List.of();
+
+    // Touched only by the connection's own thread, except where noted.
+    private WsClient client;
+    private volatile boolean slotTaken;
+    private volatile boolean handshakeDone;
+    private volatile Attachment attachment;
+    private volatile boolean finished;
+    private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+    private final java.util.concurrent.atomic.AtomicBoolean cleanedUp = new java.util.concurrent.atomic.AtomicBoolean();
+
+    TerminalEndpoint(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        Gate.Decision decision = server.gate().check(headers, server.secure());
+        if (!decision.allowed()) {
+            // Helidon then routes the request as plain HTTP, where the /ws route answers the status.
+            throw new WsUpgradeException(decision.refusal().reason());
+        }
+        String full = server.slots().refusal();
+        if (full != null) {
+            throw new WsUpgradeException(full);
+        }
+        principal = decision.principal();
+        urlArgs = prologue.query().all("arg", List::of);
+        boolean offersTty = headers.first(WsUpgrader.PROTOCOL).stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                .anyMatch(p -> p.trim().equals(SUBPROTOCOL));
+        if (!offersTty) {
+            return Optional.empty();
+        }
+        WritableHeaders<?> answer = WritableHeaders.create();
+        answer.set(WsUpgrader.PROTOCOL, SUBPROTOCOL);
+        return Optional.of(answer);
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        client = new WsClient(session);
+        if (!server.slots().take()) {
+            client.close(CloseCodes.TRY_AGAIN_LATER, "the server is full; try again later");
+            finished = true;
+            return;
+        }
+        slotTaken = true;
+        server.heartbeat().watch(client);
+        Thread.ofVirtual().name("handshake-timeout").start(this::enforceHandshakeTimeout);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        client.heard();
+        if (finished) {
+            return;
+        }
+        int size = buffer.available();
+        if (fragments.size() + size > MAX_MESSAGE_BYTES) {
+            fail(CloseCodes.TOO_BIG, "message larger than " + MAX_MESSAGE_BYTES + " bytes");
+            return;
+        }
+        byte[] bytes = new byte[size];
+        buffer.read(bytes);
+        if (last && fragments.size() == 0) {
+            handle(bytes);
+            return;
+        }
+        fragments.writeBytes(bytes);
+        if (last) {
+            byte[] whole = fragments.toByteArray();
+            fragments.reset();
+            handle(whole);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        // Text frames carry the same layout; Helidon has already decoded them as UTF-8.
+        onMessage(session, BufferData.create(text.getBytes(StandardCharsets.UTF_8)), last);
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        client.heard();
+        client.pong(buffer);
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        client.heard();
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        cleanUp();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.FINE, "terminal WebSocket failed", t);
+        cleanUp();
+    }
+
+    private void handle(byte[] message) {
+        ClientMessage decoded;
+        try {
+            decoded = ClientMessages.decode(message, handshakeDone);
+        } catch (ProtocolException e) {
+            fail(e.closeCode(), e.getMessage());
+            return;
+        }
+        switch (decoded) {
+            case ClientMessage.Handshake handshake -> startTerminal(handshake);
+            case ClientMessage.Input input -> attachment.input(input.bytes());
+            case ClientMessage.Resize resize -> attachment.resize(resize.size());
+            case ClientMessage.Pause pause -> attachment.pause();
+            case ClientMessage.Resume resume -> attachment.resume();
+        }
+    }
+
+    private void startTerminal(ClientMessage.Handshake handshake) {
+        handshakeDone = true;
+        if (!server.gate().authenticator().terminalTokenValid(handshake.authToken(), principal)) {
+            fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
+            return;
+        }
+        Terminal terminal;
+        try {
+            terminal = server.launcher().start(handshake.size(), urlArgs);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot start a terminal: " + e.getMessage());
+            fail(CloseCodes.SPAWN_FAILED, "cannot start the command: " + e.getMessage());
+            return;
+        }
+        LOG.info("terminal " + terminal.id() + " started: pid " + terminal.pid() + ", "
+                + handshake.size().columns() + "x" + handshake.size().rows());
+        terminal.exit().thenAccept(status -> LOG.info("terminal " + terminal.id() + " ended: " + status));
+        try {
+            attachment = terminal.attach(client, !server.config().readonly(), server.launcher().greeting());
+        } catch (IOException e) {
+            terminal.hangUp();
+            cleanUp();
+        }
+    }
+
+    private void enforceHandshakeTimeout() {
+        try {
+            Thread.sleep(HANDSHAKE_TIMEOUT);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (!handshakeDone && !finished) {
+            fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** Closes with a code and reason; the terminal (if any) is hung up. */
+    private void fail(int code, String reason) {
+        client.close(code, reason);
+        cleanUp();
+    }
+
+    private void cleanUp() {
+        if (!cleanedUp.compareAndSet(false, true)) {
+            return;
+        }
+        finished = true;
+        Attachment current = attachment;
+        if (current != null) {
+            current.detach();
+        }
+        if (client != null) {
+            server.heartbeat().forget(client);
+        }
+        if (slotTaken) {
+            server.slots().release();
+        }
+    }
+}

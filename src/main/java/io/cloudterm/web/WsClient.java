@@ -1,0 +1,128 @@
+package io.cloudterm.web;
+
+import io.cloudterm.terminal.TerminalClient;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.websocket.WsSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One WebSocket seen as a terminal client. Every frame we send goes through one lock, because
+ * Helidon 4.2's {@code WsSession.send} is not thread-safe (the output sender, the pong reply, the
+ * heartbeat's ping and a close may all want to send at once). A ReentrantLock, not synchronized,
+ * so a virtual thread blocked on a slow socket does not pin its carrier on JDK 21.
+ */
+final class WsClient implements TerminalClient {
+
+    private static final Logger LOG = Logger.getLogger(WsClient.class.getName());
+
+    private final WsSession session;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final AtomicLong lastHeardNanos = new AtomicLong(System.nanoTime());
+    private volatile boolean closed;
+
+    WsClient(WsSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void send(byte[] message) throws IOException {
+        sendLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            session.send(BufferData.create(message), true);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            closed = true;
+            throw new IOException("send failed: " + e.getMessage(), e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        sendLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            session.close(code, reason);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "close frame not sent", e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    void pong(BufferData payload) {
+        control(() -> session.pong(payload));
+    }
+
+    void ping() {
+        control(() -> session.ping(BufferData.empty()));
+    }
+
+    /** Any frame from the peer proves it alive. */
+    void heard() {
+        lastHeardNanos.set(System.nanoTime());
+    }
+
+    long silentNanos() {
+        return System.nanoTime() - lastHeardNanos.get();
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Gives up on a peer that stopped answering: a close frame if it can still be written, then
+     * the connection's own shutdown, which interrupts the thread blocked reading the dead socket.
+     */
+    void abandon(int code, String reason) {
+        boolean locked;
+        try {
+            locked = sendLock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (locked) {
+            try {
+                if (!closed) {
+                    session.close(code, reason);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "close frame not sent to a silent peer", e);
+            } finally {
+                closed = true;
+                sendLock.unlock();
+            }
+        }
+        closed = true;
+        if (session instanceof ServerConnection connection) {
+            connection.close(true);
+        }
+    }
+
+    private void control(Runnable send) {
+        sendLock.lock();
+        try {
+            if (!closed) {
+                send.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "control frame not sent", e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+}
