@@ -1,2 +1,87 @@
 package io.cloudterm.cli;
-public final class CloudTerm { public static void main(String[] a) { System.out.println("hi " + Runtime.version()); } }
+
+import io.cloudterm.web.CloudTermServer;
+import io.cloudterm.web.ServerConfig;
+import java.io.PrintStream;
+import picocli.CommandLine;
+
+/** {@code cloudterm}: parses the command line, starts the server, prints where to open it. */
+public final class CloudTerm {
+
+    /** Exit status for a command line that cannot be used. */
+    static final int USAGE = 2;
+    /** Exit status when the server cannot start (e.g. the port is taken). */
+    static final int FAILED = 1;
+
+    private CloudTerm() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        int status = run(args, System.out, System.err);
+        System.exit(status);
+    }
+
+    /**
+     * The configuration these arguments describe, for embedding and tests; throws an
+     * {@link IllegalArgumentException} with the same words the command line would print.
+     */
+    public static ServerConfig configFrom(String... args) {
+        Options options = new Options();
+        try {
+            new CommandLine(options).setStopAtPositional(true).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return options.toConfig();
+    }
+
+    /**
+     * Runs the command line and returns the exit status: 0 after a normal stop, {@link #USAGE} (with
+     * one line on {@code err}) for a command line that cannot be used, {@link #FAILED} if the server
+     * cannot start.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options = new Options();
+        CommandLine cli = new CommandLine(options).setStopAtPositional(true);
+        ServerConfig config;
+        try {
+            CommandLine.ParseResult parsed = cli.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                cli.usage(out);
+                return 0;
+            }
+            if (parsed.isVersionHelpRequested()) {
+                cli.printVersionHelp(out);
+                return 0;
+            }
+            config = options.toConfig();
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            err.println("cloudterm: " + e.getMessage() + " (see cloudterm --help)");
+            return USAGE;
+        }
+        CloudTermServer server;
+        try {
+            server = CloudTermServer.start(config);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("cloudterm: " + e.getMessage());
+            return FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cloudterm-shutdown"));
+        out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
+                + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
+        if (server.accessToken().isPresent()) {
+            out.println("Open this address to log in; it holds the access token, keep it private:");
+            out.println("    " + server.loginUrl());
+        }
+        out.flush();
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,143 @@
+package io.cloudterm.cli;
+
+import io.cloudterm.auth.AuthMode;
+import io.cloudterm.pty.NativeMode;
+import io.cloudterm.pty.Signal;
+import io.cloudterm.web.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options of {@code cloudterm [options] [--] [command [args...]]}, ttyd's names where ttyd has one. */
+@Command(name = "cloudterm", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpWidth = 100,
+        description = {"Shares a terminal in the browser: runs the command (by default your login shell) on a",
+                "pseudo-terminal for each visitor and draws it with xterm.js over a WebSocket.", ""},
+        footer = {"", "Without -c or --no-auth a random access token is generated and a login URL printed.",
+                "Example: cloudterm -p 8080 -t fontSize=16 -- htop"})
+final class Options {
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port = 7681;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "ADDRESS", description = "address to bind (default ${DEFAULT-VALUE}, loopback only)")
+    String host = "127.0.0.1";
+
+    @Option(names = {"-c", "--credential"}, paramLabel = "USER:PASSWORD", description = "HTTP Basic credential (as ttyd's -c)")
+    String credential;
+
+    @Option(names = "--no-auth", description = "no login at all; only allowed with a loopback --interface")
+    boolean noAuth;
+
+    @Option(names = {"-w", "--cwd"}, paramLabel = "DIR", description = "working directory of the command (default: the current one)")
+    Path cwd;
+
+    @Option(names = {"-T", "--terminal-type"}, paramLabel = "TERM", description = "TERM of the command (default ${DEFAULT-VALUE})")
+    String terminalType = "xterm-256color";
+
+    @Option(names = {"-t", "--client-option"}, paramLabel = "KEY=VALUE", description = "xterm.js option for the page, e.g. fontSize=16 (repeatable)")
+    Map<String, String> clientOptions = new LinkedHashMap<>();
+
+    @Option(names = {"-m", "--max-clients"}, paramLabel = "N", description = "most clients at once (default 0: no limit)")
+    int maxClients;
+
+    @Option(names = {"-o", "--once"}, description = "accept one client only and exit when it disconnects")
+    boolean once;
+
+    @Option(names = {"-q", "--exit-no-conn"}, description = "exit when the last client disconnects")
+    boolean exitNoConn;
+
+    @Option(names = {"-R", "--readonly"}, description = "clients cannot type into or resize the terminal")
+    boolean readonly;
+
+    @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL", description = "signal sent to the command when its client leaves (default ${DEFAULT-VALUE})")
+    String signal = "HUP";
+
+    @Option(names = "--kill-after", paramLabel = "SECONDS", description = "SIGKILL a command still alive this long after that signal (default ${DEFAULT-VALUE})")
+    int killAfter = 5;
+
+    @Option(names = {"-b", "--base-path"}, paramLabel = "PATH", description = "serve under this path, e.g. /term (behind a reverse proxy)")
+    String basePath = "";
+
+    @Option(names = {"-a", "--url-arg"}, description = "append the page's ?arg=... values to the command's arguments (no shell involved)")
+    boolean urlArgs;
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", split = ",", description = "also accept WebSockets and logins from this Origin, e.g. https://example.com (* for any)")
+    List<String> allowOrigins = new ArrayList<>();
+
+    @Option(names = "--native", paramLabel = "MODE", description = "pty implementation: auto, on (FFM, JDK 22+ on Linux) or off (pure Java) (default ${DEFAULT-VALUE})")
+    String nativeMode = "auto";
+
+    @Option(names = "--ping-interval", paramLabel = "SECONDS", description = "WebSocket ping interval; two unanswered pings end a connection (default ${DEFAULT-VALUE})")
+    int pingInterval = 30;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
+    List<String> command = new ArrayList<>();
+
+    /** Checks every value and builds the configuration; an {@link IllegalArgumentException} says what is wrong. */
+    ServerConfig toConfig() {
+        require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, not " + port);
+        require(maxClients >= 0, "--max-clients cannot be negative");
+        require(killAfter >= 0, "--kill-after cannot be negative");
+        require(pingInterval >= 1, "--ping-interval must be at least 1 second");
+        require(!(noAuth && credential != null), "--no-auth and --credential contradict each other");
+        Path directory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
+        require(Files.isDirectory(directory), "--cwd " + directory + " is not a directory");
+        require(!terminalType.isBlank() && terminalType.chars().allMatch(c -> c > ' ' && c < 127),
+                "--terminal-type must be a plain word like xterm-256color");
+        Signal hangup = Signal.parse(signal);
+        NativeMode mode = switch (nativeMode.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> NativeMode.AUTO;
+            case "on" -> NativeMode.ON;
+            case "off" -> NativeMode.OFF;
+            default -> throw new IllegalArgumentException("--native must be auto, on or off, not '" + nativeMode + "'");
+        };
+        AuthMode auth = noAuth ? AuthMode.NONE : credential != null ? AuthMode.BASIC : AuthMode.TOKEN;
+        Set<String> origins = new LinkedHashSet<>();
+        for (String origin : allowOrigins) {
+            String o = origin.trim();
+            require(o.equals("*") || o.matches("https?://[^/\\s]+/?"), "--allow-origin wants scheme://host[:port], not '" + origin + "'");
+            origins.add(o);
+        }
+        List<String> commandLine = command.isEmpty() ? LoginShell.command() : command;
+        ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
+                terminalType, clientOptions, auth, Optional.ofNullable(credential), origins, maxClients, once,
+                exitNoConn, readonly, hangup, Duration.ofSeconds(killAfter), urlArgs, mode,
+                Duration.ofSeconds(pingInterval));
+        require(auth != AuthMode.NONE || config.loopbackOnly(),
+                "--no-auth is allowed only on a loopback interface, not " + host);
+        return config;
+    }
+
+    /** "/", "" → ""; "term/" → "/term". */
+    static String normalizeBasePath(String path) {
+        String p = path.trim();
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (p.isEmpty()) {
+            return "";
+        }
+        if (!p.startsWith("/")) {
+            p = "/" + p;
+        }
+        require(p.matches("(/[A-Za-z0-9._~-]+)+"), "--base-path may hold only letters, digits and . _ ~ - between slashes: '" + path + "'");
+        return p;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
