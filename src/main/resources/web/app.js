@@ -1,0 +1,497 @@
+// CloudTerm's terminal page: a client of the ttyd WebSocket protocol (shared/design/PROTOCOL.md),
+// drawn by xterm.js. Plain script, no build step. Every URL is relative to the page, so the
+// same files work under any base path; no inline script, so the server's CSP holds.
+(() => {
+  'use strict';
+
+  // Protocol command bytes: server to client ...
+  const OUTPUT = 0x30;           // '0' raw pty bytes
+  const SET_WINDOW_TITLE = 0x31; // '1' UTF-8 title
+  const SET_PREFERENCES = 0x32;  // '2' JSON object of xterm.js options
+  // ... and client to server.
+  const INPUT = 0x30;            // '0' bytes for the pty
+  const RESIZE_TERMINAL = 0x31;  // '1' JSON {"columns":C,"rows":R}
+  const PAUSE = 0x32;            // '2'
+  const RESUME = 0x33;           // '3'
+
+  // Flow control counts bytes handed to xterm.js whose write callback has not fired yet.
+  // xterm.js parses a few MB/s to a few tens of MB/s, so 1 MiB is well under a second of
+  // work: typing stays responsive during a flood. The low mark is not zero because the
+  // RESUME needs a round trip before bytes flow again; 256 KiB keeps the parser busy
+  // meanwhile. One PAUSE when crossing the high mark, one RESUME when crossing the low
+  // mark, never more: the flag below is the hysteresis.
+  const HIGH_WATER = 1024 * 1024;
+  const LOW_WATER = 256 * 1024;
+
+  const FIT_DELAY_MS = 60;
+  const COPY_DELAY_MS = 120;
+  const CONNECTING_NOTICE_MS = 600;
+  const PAGE_TITLE = 'CloudTerm';
+
+  // Options the server's SET_PREFERENCES may not change: constructor-only ones, the
+  // proposed-API switch the unicode11 addon needs, and the functions set below.
+  const FIXED_OPTIONS = new Set(['allowProposedApi', 'cols', 'rows', 'linkHandler', 'logger']);
+
+  const MONO_FONTS = 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "JetBrains Mono", Menlo, Consolas, '
+    + '"DejaVu Sans Mono", "Liberation Mono", monospace';
+
+  const THEME = {
+    background: '#16181d',
+    foreground: '#d7dae0',
+    cursor: '#d7dae0',
+    cursorAccent: '#16181d',
+    selectionBackground: '#3e4451',
+    black: '#1e2127', red: '#e06c75', green: '#98c379', yellow: '#d19a66',
+    blue: '#61afef', magenta: '#c678dd', cyan: '#56b6c2', white: '#abb2bf',
+    brightBlack: '#5c6370', brightRed: '#f0828b', brightGreen: '#b5e08f', brightYellow: '#e5c07b',
+    brightBlue: '#82c3ff', brightMagenta: '#dd9af0', brightCyan: '#7fd4df', brightWhite: '#ffffff',
+  };
+
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  const ui = {
+    terminal: document.getElementById('terminal'),
+    overlay: document.getElementById('overlay'),
+    title: document.getElementById('overlay-title'),
+    detail: document.getElementById('overlay-detail'),
+    action: document.getElementById('overlay-action'),
+    button: document.getElementById('overlay-button'),
+  };
+
+  /** 'connecting' | 'open' | 'closed' */
+  let state = 'connecting';
+  let lastClose = { code: null, reason: '' };
+  /** The current connection and its terminal; replaced whole on every reconnect. */
+  let session = null;
+  /** Bumped by every (re)connect, so that late answers of an older attempt are dropped. */
+  let attempt = 0;
+  /** An access token taken from the address bar, to log in with once. */
+  let pendingAccessToken = takeAccessTokenFromUrl();
+
+  /** A failure the page explains to the person instead of showing a broken terminal. */
+  class PageProblem extends Error {
+    constructor(title, detail) {
+      super(title);
+      this.detail = detail;
+    }
+  }
+
+  // The hook automated browser tests use. Nothing secret: no token, no cookie.
+  window.cloudterm = Object.freeze({
+    get term() { return session ? session.term : null; },
+    get state() { return state; },
+    get closeCode() { return lastClose.code; },
+    get closeReason() { return lastClose.reason; },
+    get paused() { return session ? session.paused : false; },
+  });
+
+  // ---- access token in the URL -------------------------------------------------------------
+
+  // The server prints http://host:port/<base>/#token=XYZ. The token leaves the address bar
+  // (and the history entry) at once, before anything else can read or bookmark it; the
+  // session cookie that the login answers with replaces it.
+  function takeAccessTokenFromUrl() {
+    const hash = location.hash.replace(/^#/, '');
+    if (!hash) return null;
+    let token = null;
+    const rest = [];
+    for (const part of hash.split('&')) {
+      if (part.startsWith('token=')) {
+        try {
+          token = decodeURIComponent(part.slice('token='.length));
+        } catch {
+          token = part.slice('token='.length);
+        }
+      } else if (part) {
+        rest.push(part);
+      }
+    }
+    if (token === null) return null;
+    const clean = location.pathname + location.search + (rest.length ? '#' + rest.join('&') : '');
+    history.replaceState(history.state, '', clean);
+    return token;
+  }
+
+  async function logIn(token) {
+    const response = await request('login', {
+      method: 'POST',
+      body: new URLSearchParams({ token }), // application/x-www-form-urlencoded
+    });
+    if (response.ok) return;
+    switch (response.status) {
+      case 404: // this server does not use access tokens: go on, /token decides
+        return;
+      case 401:
+        throw new PageProblem('The access token was not accepted',
+          'It may be mistyped or from an earlier run of the server: open the URL the server printed most recently.');
+      case 403:
+        throw new PageProblem('The login was refused', await answerOf(response, 'login'));
+      case 429:
+        throw new PageProblem('Too many login attempts',
+          'Wait a minute, then open the URL the server printed again.');
+      default:
+        throw new PageProblem('The login failed', await answerOf(response, 'login'));
+    }
+  }
+
+  async function fetchTerminalToken() {
+    const response = await request('token', { headers: { Accept: 'application/json' } });
+    if (response.status === 401) {
+      // Basic auth (ttyd's -c): the browser asked for a user and password itself; it gets
+      // here only when that was cancelled.
+      const basic = /^\s*basic/i.test(response.headers.get('WWW-Authenticate') || '');
+      throw new PageProblem('This terminal needs a login', basic
+        ? 'Reload the page and sign in when your browser asks for a user name and password.'
+        : 'Open the URL the server printed when it started (it ends in #token=…), '
+          + 'or ask whoever runs the server for that link.');
+    }
+    if (!response.ok) {
+      throw new PageProblem('The terminal is not available', await answerOf(response, 'token'));
+    }
+    const body = await response.json().catch(() => null);
+    return body && typeof body.token === 'string' ? body.token : '';
+  }
+
+  async function request(url, init) {
+    try {
+      return await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init });
+    } catch {
+      throw new PageProblem('Cannot reach the server', 'It may have stopped, or the network is down.');
+    }
+  }
+
+  /** "404 (Not Found) for token: <the server's plain-text reason>" */
+  async function answerOf(response, what) {
+    const status = `${response.status}${response.statusText ? ` (${response.statusText})` : ''}`;
+    const reason = await reasonOf(response);
+    return `The server answered ${status} for ${what}${reason ? `: ${reason}` : '.'}`;
+  }
+
+  async function reasonOf(response) {
+    // Only a short plain-text reason is worth showing; an HTML error page is not.
+    if (!/^text\/plain/i.test(response.headers.get('Content-Type') || '')) return '';
+    const text = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim();
+    return text.length > 160 ? text.slice(0, 160) + '…' : text;
+  }
+
+  // ---- connecting ----------------------------------------------------------------------------
+
+  async function connect() {
+    const mine = ++attempt;
+    closeSession();
+    setState('connecting');
+    hideOverlay();
+    setTimeout(() => {
+      if (attempt === mine && state === 'connecting') showOverlay('Connecting…', '', false);
+    }, CONNECTING_NOTICE_MS);
+    try {
+      if (typeof Terminal !== 'function' || !window.FitAddon || !window.WebLinksAddon || !window.Unicode11Addon) {
+        throw new PageProblem('The terminal could not load', 'The xterm.js files under vendor/ did not load.');
+      }
+      if (pendingAccessToken !== null) {
+        const token = pendingAccessToken;
+        pendingAccessToken = null; // one try: a wrong token is not resent on Enter
+        await logIn(token);
+      }
+      const token = await fetchTerminalToken();
+      if (attempt !== mine) return;
+      openSession(token);
+    } catch (e) {
+      if (attempt !== mine) return;
+      if (e instanceof PageProblem) {
+        fail(e.message, e.detail);
+      } else {
+        console.error(e);
+        fail('The terminal failed to start', String(e && e.message || e));
+      }
+    }
+  }
+
+  function webSocketUrl() {
+    // Same host and directory as the page, ws: or wss: by the page's scheme, and the
+    // page's own query string, so that ?arg=… reaches the server.
+    const url = new URL('ws', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.search = location.search;
+    url.hash = '';
+    return url.href;
+  }
+
+  function openSession(token) {
+    const term = new Terminal({
+      allowProposedApi: true, // term.unicode, which the unicode11 addon sets, is still "proposed"
+      cursorBlink: true,
+      fontFamily: MONO_FONTS,
+      fontSize: 15,
+      scrollback: 10000,
+      theme: THEME,
+      linkHandler: { activate: (event, uri) => openHyperlink(uri) }, // OSC 8 links
+    });
+    const fit = new FitAddon.FitAddon();
+    term.loadAddon(fit);
+    term.loadAddon(new WebLinksAddon.WebLinksAddon((event, uri) => openLink(uri)));
+    term.loadAddon(new Unicode11Addon.Unicode11Addon());
+    term.unicode.activeVersion = '11';
+    term.open(ui.terminal);
+
+    const s = { term, fit, ws: null, pending: 0, paused: false, title: PAGE_TITLE, copyTimer: 0 };
+    session = s;
+    matchPageToTheme(term);
+    fitNow();
+
+    term.onData((data) => send(s, INPUT, encoder.encode(data)));
+    // onBinary carries bytes as a string of chars 0..255 (e.g. non-UTF-8 mouse reports).
+    term.onBinary((data) => send(s, INPUT, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
+    term.onResize(({ cols, rows }) => send(s, RESIZE_TERMINAL, encoder.encode(JSON.stringify({ columns: cols, rows }))));
+    term.onTitleChange((title) => {
+      document.title = title ? `${title} | ${s.title}` : s.title;
+    });
+    term.onSelectionChange(() => {
+      clearTimeout(s.copyTimer);
+      s.copyTimer = setTimeout(() => copySelection(s), COPY_DELAY_MS);
+    });
+
+    const ws = new WebSocket(webSocketUrl(), ['tty']);
+    ws.binaryType = 'arraybuffer';
+    s.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      if (session !== s) return;
+      opened = true;
+      fitNow(); // the window may have changed while connecting
+      const hello = { AuthToken: token, columns: term.cols, rows: term.rows };
+      ws.send(encoder.encode(JSON.stringify(hello))); // JSON_DATA, as a binary frame
+      setState('open');
+      hideOverlay();
+      term.focus();
+    };
+    ws.onmessage = (event) => {
+      if (session === s) receive(s, event.data);
+    };
+    ws.onclose = (event) => {
+      if (session === s) sessionClosed(s, event.code, event.reason, opened);
+    };
+  }
+
+  function closeSession() {
+    const s = session;
+    session = null;
+    if (!s) return;
+    clearTimeout(s.copyTimer);
+    if (s.ws && s.ws.readyState <= WebSocket.OPEN) s.ws.close(1000, 'reconnecting');
+    s.term.dispose();
+    ui.terminal.replaceChildren();
+  }
+
+  // ---- the protocol --------------------------------------------------------------------------
+
+  function send(s, command, payload) {
+    // Nothing typed while connecting or after a close goes anywhere.
+    if (session !== s || state !== 'open' || s.ws.readyState !== WebSocket.OPEN) return;
+    const message = new Uint8Array(1 + (payload ? payload.length : 0));
+    message[0] = command;
+    if (payload) message.set(payload, 1);
+    s.ws.send(message);
+  }
+
+  function receive(s, data) {
+    // The protocol's frames are binary; text frames with the same layout are read too.
+    const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
+    if (bytes.length === 0) return;
+    const payload = bytes.subarray(1);
+    switch (bytes[0]) {
+      case OUTPUT:
+        write(s, payload);
+        break;
+      case SET_WINDOW_TITLE:
+        s.title = decoder.decode(payload) || PAGE_TITLE;
+        document.title = s.title;
+        break;
+      case SET_PREFERENCES:
+        applyPreferences(s, decoder.decode(payload));
+        break;
+      default:
+        break; // unknown commands are ignored, as ttyd's client does
+    }
+  }
+
+  function write(s, payload) {
+    if (payload.length === 0) return;
+    const size = payload.length;
+    s.pending += size;
+    s.term.write(payload, () => {
+      s.pending -= size;
+      if (s.paused && s.pending < LOW_WATER) {
+        s.paused = false;
+        send(s, RESUME);
+      }
+    });
+    if (!s.paused && s.pending > HIGH_WATER) {
+      s.paused = true;
+      send(s, PAUSE);
+    }
+  }
+
+  function applyPreferences(s, text) {
+    let preferences;
+    try {
+      preferences = JSON.parse(text);
+    } catch {
+      console.warn('CloudTerm: preferences are not JSON; ignored');
+      return;
+    }
+    if (!preferences || typeof preferences !== 'object' || Array.isArray(preferences)) return;
+    const options = s.term.options;
+    for (const [key, value] of Object.entries(preferences)) {
+      // Keys that are not xterm.js options (ttyd's own, or later ones of ours) are skipped.
+      if (FIXED_OPTIONS.has(key) || !Object.prototype.hasOwnProperty.call(options, key)) continue;
+      try {
+        options[key] = key === 'theme' && value && typeof value === 'object' ? { ...options.theme, ...value } : value;
+      } catch (e) {
+        console.warn(`CloudTerm: preference ${key} ignored: ${e.message}`);
+      }
+    }
+    matchPageToTheme(s.term);
+    fitNow(); // a font or size preference changes how many cells fit
+  }
+
+  // The padding around the terminal shows the page's background: keep it the theme's.
+  function matchPageToTheme(term) {
+    const background = term.options.theme && term.options.theme.background;
+    if (background) document.documentElement.style.setProperty('--background', background);
+  }
+
+  // ---- closing -------------------------------------------------------------------------------
+
+  function sessionClosed(s, code, reason, opened) {
+    clearTimeout(s.copyTimer);
+    s.term.options.disableStdin = true;
+    s.term.options.cursorBlink = false;
+    let title;
+    let detail;
+    if (code === 1000 && /^(exit|signal) /.test(reason)) {
+      title = 'Process exited';
+      detail = reason;
+    } else if (code === 1006 || code === 1005) { // no close frame: the browser's own codes
+      title = opened ? 'Connection lost' : 'Could not connect';
+      detail = opened
+        ? 'The connection to the server dropped.'
+        : 'The server did not accept the terminal connection.';
+    } else if (code === 1001) {
+      title = 'The server went away';
+      detail = reason;
+    } else {
+      title = 'The server closed the terminal';
+      detail = reason;
+    }
+    fail(title, `${detail ? detail + ' ' : ''}(close code ${code})`, code, reason || title);
+  }
+
+  /** Shows why there is no terminal (any more) and offers Enter to try again. */
+  function fail(title, detail, code = null, reason = title) {
+    lastClose = { code, reason };
+    setState('closed');
+    showOverlay(title, detail, true);
+  }
+
+  function setState(next) {
+    state = next;
+    document.body.dataset.state = next;
+    document.body.classList.toggle('closed', next === 'closed');
+  }
+
+  function showOverlay(title, detail, offerReconnect) {
+    ui.title.textContent = title;
+    ui.detail.textContent = detail || '';
+    ui.action.hidden = !offerReconnect;
+    ui.button.textContent = session ? 'Press Enter to reconnect' : 'Press Enter to try again';
+    ui.overlay.hidden = false;
+    if (offerReconnect) ui.button.focus({ preventScroll: true });
+  }
+
+  function hideOverlay() {
+    ui.overlay.hidden = true;
+  }
+
+  // Enter reconnects, wherever the focus is; capture phase so that xterm.js never sees it.
+  window.addEventListener('keydown', (event) => {
+    if (state !== 'closed' || event.key !== 'Enter' || event.repeat || event.isComposing) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    connect();
+  }, true);
+
+  ui.button.addEventListener('click', () => {
+    if (state === 'closed') connect();
+  });
+
+  // Someone pastes a fresh #token=… link into this tab: log in with it.
+  window.addEventListener('hashchange', () => {
+    const token = takeAccessTokenFromUrl();
+    if (token === null) return;
+    pendingAccessToken = token;
+    if (state !== 'open') connect();
+  });
+
+  // ---- size, links, clipboard ----------------------------------------------------------------
+
+  function fitNow() {
+    if (!session) return;
+    try {
+      session.fit.fit(); // fires onResize (and so RESIZE_TERMINAL) only when the cell count changes
+    } catch (e) {
+      console.warn('CloudTerm: fit failed', e);
+    }
+  }
+
+  let fitTimer = 0;
+  function fitSoon() {
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(fitNow, FIT_DELAY_MS);
+  }
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(fitSoon).observe(ui.terminal);
+  } else {
+    window.addEventListener('resize', fitSoon);
+  }
+
+  function openLink(uri) {
+    let url;
+    try {
+      url = new URL(uri);
+    } catch {
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return;
+    window.open(url.href, '_blank', 'noopener,noreferrer');
+  }
+
+  // An OSC 8 hyperlink's visible text can differ from where it goes: show the target first.
+  function openHyperlink(uri) {
+    if (/^https?:/i.test(uri) && window.confirm(`Open this link in a new tab?\n\n${uri}`)) openLink(uri);
+  }
+
+  function copySelection(s) {
+    if (session !== s || !s.term.hasSelection()) return;
+    const text = s.term.getSelection();
+    if (!text) return;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).catch(() => copyWithCommand());
+    } else {
+      copyWithCommand(); // plain http on a non-local host has no Clipboard API
+    }
+  }
+
+  function copyWithCommand() {
+    // xterm.js answers the copy event on its own element with the terminal selection.
+    try {
+      document.execCommand('copy');
+    } catch {
+      // the browser allows neither: the selection stays for the browser's own copy
+    }
+  }
+
+  connect();
+})();
