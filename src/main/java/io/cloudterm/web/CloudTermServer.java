@@ -78,6 +78,16 @@ public final class CloudTermServer implements AutoCloseable {
                     .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)))
                     .build()
                     .start());
+            if (server.web.get().port() < 0) {
+                // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
+                server.web.get().stop();
+                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                        + ": the port is in use or the address is not one of this machine's (pass --port or --interface)");
+            }
+        } catch (IllegalStateException e) {
+            heartbeat.close();
+            ptys.close();
+            throw e;
         } catch (RuntimeException e) {
             heartbeat.close();
             ptys.close();

@@ -21,6 +21,8 @@ final class SecurityHeaders implements Filter {
                     + "form-action 'self'; frame-ancestors 'none'");
     private static final Header NO_SNIFF = HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
     private static final Header NO_REFERRER = HeaderValues.create(HeaderNames.create("Referrer-Policy"), "no-referrer");
+    /** Revalidate every time (ETags make that cheap), so an upgraded server never runs a stale page. */
+    private static final Header REVALIDATE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
     private static final Header NO_FRAMES = HeaderValues.create(HeaderNames.create("X-Frame-Options"), "DENY");
 
     @Override
@@ -29,6 +31,7 @@ final class SecurityHeaders implements Filter {
         response.header(NO_SNIFF);
         response.header(NO_REFERRER);
         response.header(NO_FRAMES);
+        response.header(REVALIDATE);
         chain.proceed();
     }
 }

@@ -54,12 +54,32 @@ final class WsClient implements TerminalClient {
                 return;
             }
             closed = true;
-            session.close(code, reason);
+            session.close(code, fitReason(reason));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "close frame not sent", e);
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /** A close reason may hold at most 123 bytes of UTF-8 (RFC 6455, 5.5): cut on a character boundary. */
+    static String fitReason(String reason) {
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123) {
+            return reason;
+        }
+        StringBuilder fitted = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int size = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes + size > 120) {
+                break;
+            }
+            fitted.appendCodePoint(cp);
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return fitted.append("...").toString();
     }
 
     void pong(BufferData payload) {
@@ -98,7 +118,7 @@ final class WsClient implements TerminalClient {
         if (locked) {
             try {
                 if (!closed) {
-                    session.close(code, reason);
+                    session.close(code, fitReason(reason));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "close frame not sent to a silent peer", e);

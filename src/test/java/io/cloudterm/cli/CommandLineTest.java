@@ -1,0 +1,113 @@
+package io.cloudterm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.auth.AuthMode;
+import io.cloudterm.pty.NativeMode;
+import io.cloudterm.pty.Signal;
+import io.cloudterm.web.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line: ttyd's options, secure defaults, and one clear line with status 2 for bad input. */
+class CommandLineTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CloudTerm.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void defaultsAreLoopbackWithAnAccessTokenAndTheLoginShell() {
+        ServerConfig config = CloudTerm.configFrom();
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(7681, config.port());
+        assertEquals(AuthMode.TOKEN, config.authMode());
+        assertEquals(Signal.HUP, config.hangupSignal());
+        assertEquals("xterm-256color", config.terminalType());
+        assertEquals(NativeMode.AUTO, config.nativeMode());
+        assertEquals("-l", config.command().get(1), "a login shell");
+        assertTrue(config.loopbackOnly());
+    }
+
+    @Test
+    void everyTtydOptionIsUnderstood() {
+        ServerConfig config = CloudTerm.configFrom("-p", "9000", "-i", "127.0.0.2", "-c", "u:p", "-w", "/tmp", "-T", "vt100",
+                "-t", "fontSize=20", "-m", "3", "-o", "-q", "-R", "-s", "SIGTERM", "-b", "/x", "-a",
+                "--allow-origin", "https://a.example,https://b.example", "--native", "off", "--", "vim", "-u", "NONE");
+        assertEquals(9000, config.port());
+        assertEquals("127.0.0.2", config.host());
+        assertEquals(AuthMode.BASIC, config.authMode());
+        assertEquals("/tmp", config.workingDirectory().toString());
+        assertEquals("vt100", config.terminalType());
+        assertEquals(Map.of("fontSize", "20"), config.clientOptions());
+        assertEquals(3, config.maxClients());
+        assertTrue(config.once() && config.exitNoConn() && config.readonly() && config.urlArgs());
+        assertEquals(Signal.TERM, config.hangupSignal());
+        assertEquals("/x", config.basePath());
+        assertEquals(2, config.allowedOrigins().size());
+        assertEquals(NativeMode.OFF, config.nativeMode());
+        assertEquals(List.of("vim", "-u", "NONE"), config.command());
+    }
+
+    @Test
+    void optionsAfterTheCommandBelongToTheCommand() {
+        assertEquals(List.of("bash", "-p", "--version"), CloudTerm.configFrom("bash", "-p", "--version").command());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port 70000                  | --port must be between 0 and 65535",
+        "--port abc                    | Invalid value for option '--port'",
+        "--bogus                       | Unknown option: '--bogus'",
+        "--signal NOPE                 | unknown signal 'NOPE'",
+        "--native maybe                | --native must be auto, on or off",
+        "--cwd /no/such/dir            | is not a directory",
+        "--credential nocolon          | --credential must look like user:password",
+        "--no-auth -i 0.0.0.0          | --no-auth is allowed only on a loopback interface",
+        "--no-auth -c a:b              | contradict",
+        "--allow-origin evil           | --allow-origin wants scheme://host",
+        "--base-path /a?b              | --base-path may hold only",
+        "--max-clients -1              | --max-clients cannot be negative",
+        "--port                        | Missing required parameter for option '--port'",
+    })
+    void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
+        Run run = run(args.trim().split("\\s+"));
+        assertEquals(2, run.status(), run.toString());
+        assertTrue(run.err().contains(message), run.err());
+        assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+        assertTrue(run.err().startsWith("cloudterm: "), run.err());
+    }
+
+    @Test
+    void aPortInUseIsExplained() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = run("--port", String.valueOf(taken.getLocalPort()), "--", "sh");
+            assertEquals(1, run.status(), run.toString());
+            assertTrue(run.err().contains("pass --port"), run.err());
+        }
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        Run help = run("--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("--credential") && help.out().contains("--allow-origin"), help.out());
+        Run version = run("--version");
+        assertEquals(0, version.status());
+        assertTrue(version.out().startsWith("CloudTerm "), version.out());
+    }
+}

@@ -1,0 +1,171 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every malformed message of PROTOCOL.md gets a clear close code and reason; none crashes or leaks. */
+class BadInputTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("--no-auth", "--", "sh");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private TtyClient connect() {
+        return TtyClient.connect(server.ws(), Map.of());
+    }
+
+    private void assertClosedWith(int code, String reasonPart, TtyClient client) {
+        TtyClient.Close close = client.awaitClose(WAIT);
+        assertEquals(code, close.code(), close.toString());
+        assertTrue(close.reason().contains(reasonPart), close.toString());
+    }
+
+    @Test
+    void inputBeforeJsonDataIsAProtocolViolation() {
+        TtyClient client = connect().input("ls\r");
+        assertClosedWith(4000, "first message must be JSON_DATA", client);
+    }
+
+    @Test
+    void anEmptyMessageIsAProtocolViolation() {
+        TtyClient client = connect().send(new byte[0]);
+        assertClosedWith(4000, "empty message", client);
+    }
+
+    @Test
+    void malformedJsonIsRefused() {
+        assertClosedWith(4001, "malformed JSON", connect().sendText("{\"columns\":80,"));
+    }
+
+    @Test
+    void jsonThatIsNotAnObjectIsRefused() {
+        TtyClient client = connect().handshake("", 80, 24);
+        client.sendText("1[80,24]");
+        assertClosedWith(4001, "expected a JSON object", client);
+    }
+
+    @Test
+    void missingColumnsAreRefused() {
+        assertClosedWith(4001, "'columns' is missing", connect().sendText("{\"rows\":24}"));
+    }
+
+    @Test
+    void textInsteadOfANumberIsRefused() {
+        assertClosedWith(4001, "'rows' must be a number", connect().sendText("{\"columns\":80,\"rows\":\"many\"}"));
+    }
+
+    @Test
+    void invalidUtf8InsideJsonIsRefused() {
+        byte[] json = "{\"AuthToken\":\"\u00e9\",\"columns\":80,\"rows\":24}".getBytes(StandardCharsets.UTF_8);
+        byte[] broken = new byte[json.length - 1];
+        // Drop the second byte of the two-byte é: a lone lead byte is not UTF-8.
+        int at = new String(json, StandardCharsets.ISO_8859_1).indexOf('\u00c3');
+        System.arraycopy(json, 0, broken, 0, at + 1);
+        System.arraycopy(json, at + 2, broken, at + 1, json.length - at - 2);
+        assertClosedWith(4001, "not valid UTF-8", connect().send(broken));
+    }
+
+    @Test
+    void absurdSizesAreClampedNotRejected() {
+        try (TtyClient client = connect().sendText("{\"columns\":-5,\"rows\":1e12}")) {
+            client.input("stty size\r");
+            client.awaitOutput("1000 1\r\n", WAIT);
+            client.sendText("1{\"columns\":0,\"rows\":0}");
+            client.input("stty size\r");
+            client.awaitOutput("1 1\r\n", WAIT);
+        }
+    }
+
+    @Test
+    void anUnknownCommandByteIsRefused() {
+        TtyClient client = connect().handshake("", 80, 24);
+        client.sendText("9whatever");
+        assertClosedWith(4002, "unknown command byte 0x39", client);
+    }
+
+    @Test
+    void jsonDataTwiceIsAProtocolViolation() {
+        TtyClient client = connect().handshake("", 80, 24);
+        client.handshake("", 80, 24);
+        assertClosedWith(4000, "JSON_DATA sent twice", client);
+    }
+
+    @Test
+    void anOversizedMessageIsRefused() {
+        TtyClient client = connect().handshake("", 80, 24);
+        byte[] huge = new byte[2 * 1024 * 1024];
+        huge[0] = '0';
+        try {
+            client.send(huge);
+        } catch (RuntimeException e) {
+            // the server may close before the whole message is written
+        }
+        TtyClient.Close close = client.awaitClose(WAIT);
+        assertEquals(1009, close.code(), close.toString());
+    }
+
+    @Test
+    void textFramesWithTheSameLayoutWork() {
+        try (TtyClient client = connect()) {
+            client.socket().sendText("{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}", true).join();
+            client.socket().sendText("0echo te''xt\r", true).join();
+            client.awaitOutput("text\r\n", WAIT);
+        }
+    }
+
+    @Test
+    void inputAfterTheChildExitedIsHarmless() throws Exception {
+        try (TestServer exiting = TestServer.start("--no-auth", "--", "sh", "-c", "exit 0")) {
+            TtyClient client = TtyClient.connect(exiting.ws(), Map.of()).handshake("", 80, 24);
+            assertEquals(new TtyClient.Close(1000, "exit 0"), client.awaitClose(WAIT));
+            try {
+                client.input("echo too late\r").resize(90, 30);
+            } catch (RuntimeException e) {
+                // the socket may already be closed for output: that is fine too
+            }
+            // The server still serves new clients.
+            TtyClient next = TtyClient.connect(exiting.ws(), Map.of()).handshake("", 80, 24);
+            assertEquals(new TtyClient.Close(1000, "exit 0"), next.awaitClose(WAIT));
+        }
+    }
+
+    @Test
+    void readonlyClientsCannotTypeOrResize() {
+        try (TestServer readonly = TestServer.start("--no-auth", "-R", "--", "sh", "-c", "sleep 1; stty size; sleep 30");
+             TtyClient client = TtyClient.connect(readonly.ws(), Map.of()).handshake("", 80, 24)) {
+            client.input("echo typed\r");
+            client.resize(120, 50);
+            client.awaitOutput("24 80\r\n", WAIT);
+            assertFalse(client.outputText().contains("typed"), client.outputText());
+        }
+    }
+
+    @Test
+    void aClientThatNeverSendsJsonDataIsClosed() {
+        // The timeout is 10 s; this test waits for it.
+        TtyClient client = connect();
+        assertClosedWith(4008, "no JSON_DATA", client);
+    }
+
+    @Test
+    void aPlainGetOnTheWebSocketPathIsABadRequest() {
+        assertEquals(400, server.get("ws", Map.of()).statusCode());
+    }
+}

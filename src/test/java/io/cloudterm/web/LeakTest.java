@@ -1,0 +1,52 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Opening and closing terminals over and over leaves no fd, process or zombie behind. */
+class LeakTest {
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void fiveHundredOpenCloseCyclesLeakNothing(String mode) throws Exception {
+        int cycles = mode.equals("on") ? 500 : 100; // script(1) costs a second process per terminal
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--kill-after", "1", "--", "cat")) {
+            warmUp(server);
+            int fdsBefore = Processes.openFds();
+            for (int i = 0; i < cycles; i++) {
+                try (TtyClient client = server.open(80, 24)) {
+                    client.input("x" + i + "\r");
+                    client.awaitOutput("x" + i + "\r\n", Duration.ofSeconds(20));
+                }
+            }
+            awaitNoTerminals(server);
+            int fdsAfter = Processes.openFds();
+            assertTrue(fdsAfter <= fdsBefore + 10, "fds grew from " + fdsBefore + " to " + fdsAfter + " over " + cycles + " cycles");
+            assertEquals(java.util.List.of(), Processes.zombieChildren(), "zombies");
+            assertEquals(0, ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("cat")).count(),
+                    "cat children left");
+        }
+    }
+
+    private static void warmUp(TestServer server) throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            try (TtyClient client = server.open(80, 24)) {
+                client.input("warm\r");
+                client.awaitOutput("warm\r\n", Duration.ofSeconds(20));
+            }
+        }
+        awaitNoTerminals(server);
+    }
+
+    static void awaitNoTerminals(TestServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!server.server().terminals().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(java.util.List.of(), server.server().terminals(), "terminals still alive");
+    }
+}

@@ -1,0 +1,155 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.terminal.Terminal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The terminal protocol end to end, over a real socket to a real child on a real pty, in both pty
+ * modes: native (FFM) and pure Java (script(1)).
+ */
+class ProtocolTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void titleAndPreferencesComeFirst(String mode) {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "-t", "fontSize=17", "-t", "cursorStyle=bar",
+                "--", "sh", "-c", "echo ready; sleep 5");
+             TtyClient client = server.open(80, 24)) {
+            client.awaitOutput("ready", WAIT);
+            List<byte[]> messages = client.messages();
+            assertEquals('1', messages.get(0)[0], "first message is SET_WINDOW_TITLE");
+            assertTrue(text(messages.get(0)).startsWith("1sh ("), text(messages.get(0)));
+            assertEquals("2{\"fontSize\":17,\"cursorStyle\":\"bar\"}", text(messages.get(1)));
+            assertEquals('0', messages.get(2)[0], "then OUTPUT");
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void typedInputReachesTheShellAndItsOutputComesBack(String mode) {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh");
+             TtyClient client = server.open(80, 24)) {
+            client.input("echo hel''lo\r");
+            client.awaitOutput("hello\r\n", WAIT);
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void theChildStartsAtTheClientsSizeAndSeesResizes(String mode) {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh");
+             TtyClient client = server.open(100, 30)) {
+            client.input("stty size\r");
+            client.awaitOutput("30 100\r\n", WAIT);
+            client.resize(132, 43);
+            client.input("stty size\r");
+            client.awaitOutput("43 132\r\n", WAIT);
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void exitStatusClosesTheConnectionAfterAllOutput(String mode) {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh", "-c", "seq 1 20000; exit 3");
+             TtyClient client = server.open(80, 24)) {
+            TtyClient.Close close = client.awaitClose(WAIT);
+            assertEquals(new TtyClient.Close(1000, "exit 3"), close);
+            assertEquals(expectedSeq(20000), client.outputText());
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aChildKilledByASignalSaysSoInTheClose(String mode) {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh", "-c", "kill -9 $$");
+             TtyClient client = server.open(80, 24)) {
+            assertEquals(new TtyClient.Close(1000, "signal 9"), client.awaitClose(WAIT));
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void disconnectHangsUpAndReapsTheChild(String mode) throws Exception {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh")) {
+            TtyClient client = server.open(80, 24);
+            client.input("echo $$\r");
+            client.awaitOutput("\r\n", WAIT);
+            long pid = onlyTerminal(server).pid();
+            assertTrue(Processes.alive(pid));
+            client.abort();
+            assertTrue(Processes.awaitGone(pid, WAIT), "pid " + pid + " still there after the client vanished");
+            assertTrue(Processes.zombieChildren().isEmpty(), "zombies: " + Processes.zombieChildren());
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aChildThatIgnoresHangupIsKilledAfterTheGracePeriod(String mode) throws Exception {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--kill-after", "1", "--",
+                "sh", "-c", "trap '' HUP; echo trapped; while :; do sleep 1; done")) {
+            TtyClient client = server.open(80, 24);
+            client.awaitOutput("trapped", WAIT);
+            long pid = onlyTerminal(server).pid();
+            client.close();
+            Thread.sleep(500);
+            assertTrue(Processes.alive(pid), "HUP was ignored, so the child lives through the grace period");
+            assertTrue(Processes.awaitGone(pid, WAIT), "pid " + pid + " survived SIGKILL");
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aCustomHangupSignalIsSent(String mode) throws Exception {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--signal", "TERM", "--kill-after", "30", "--",
+                "sh", "-c", "trap 'exit 0' TERM; trap '' HUP; echo ready; while :; do sleep 0.1; done")) {
+            TtyClient client = server.open(80, 24);
+            client.awaitOutput("ready", WAIT);
+            long pid = onlyTerminal(server).pid();
+            client.close();
+            assertTrue(Processes.awaitGone(pid, Duration.ofSeconds(10)), "SIGTERM did not end pid " + pid);
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void urlArgumentsAreAppendedWithoutAShell(String mode) {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "-a", "--", "printf", "[%s]");
+             TtyClient client = TtyClient.connect(java.net.URI.create(server.ws() + "?arg=a%20b&arg=%24(id)"), java.util.Map.of())
+                     .handshake("", 80, 24)) {
+            client.awaitClose(WAIT);
+            assertEquals("[a b][$(id)]", client.outputText());
+        }
+    }
+
+    static Terminal onlyTerminal(TestServer server) {
+        List<Terminal> terminals = server.server().terminals();
+        assertEquals(1, terminals.size(), "terminals: " + terminals);
+        return terminals.get(0);
+    }
+
+    static String expectedSeq(int n) {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            expected.append(i).append("\r\n");
+        }
+        return expected.toString();
+    }
+
+    private static String text(byte[] message) {
+        return new String(message, StandardCharsets.UTF_8);
+    }
+
+    static void assertSameBytes(byte[] expected, byte[] actual) {
+        assertArrayEquals(expected, actual);
+    }
+}

@@ -1,0 +1,103 @@
+package io.cloudterm.web;
+
+import io.cloudterm.cli.CloudTerm;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real CloudTerm on a free loopback port, configured with the command line's own words. */
+final class TestServer implements AutoCloseable {
+
+    private final CloudTermServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TestServer(CloudTermServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server with {@code --port 0} and the given options (and command after {@code --}). */
+    static TestServer start(String... args) {
+        List<String> all = new ArrayList<>(List.of("--port", "0"));
+        all.addAll(Arrays.asList(args));
+        return new TestServer(CloudTermServer.start(CloudTerm.configFrom(all.toArray(String[]::new))));
+    }
+
+    CloudTermServer server() {
+        return server;
+    }
+
+    URI url(String path) {
+        return server.url().resolve(path);
+    }
+
+    URI ws() {
+        return URI.create(server.url().toString().replaceFirst("^http", "ws") + "ws");
+    }
+
+    HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10));
+        headers.forEach(request::header);
+        return send(request.GET().build());
+    }
+
+    HttpResponse<String> post(String path, String form, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(request::header);
+        return send(request.POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)).build());
+    }
+
+    /** Logs in with the access token and returns the Cookie header value of the new session. */
+    String login() {
+        HttpResponse<String> response = post("login", "token=" + server.accessToken().orElseThrow(), Map.of());
+        if (response.statusCode() != 204) {
+            throw new AssertionError("login failed: " + response.statusCode() + " " + response.body());
+        }
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /** The AuthToken for JSON_DATA, fetched from /token with these headers. */
+    String terminalToken(Map<String, String> headers) {
+        HttpResponse<String> response = get("token", headers);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/token answered " + response.statusCode() + " " + response.body());
+        }
+        Matcher m = Pattern.compile("\"token\":\"([^\"]*)\"").matcher(response.body());
+        if (!m.find()) {
+            throw new AssertionError("no token in " + response.body());
+        }
+        return m.group(1);
+    }
+
+    /** A client that has sent JSON_DATA at the given size on a --no-auth server. */
+    TtyClient open(int columns, int rows) {
+        return TtyClient.connect(ws(), Map.of()).handshake("", columns, rows);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
