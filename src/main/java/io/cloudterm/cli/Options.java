@@ -1,6 +1,7 @@
 package io.cloudterm.cli;
 
 import io.cloudterm.auth.AuthMode;
+import io.cloudterm.auth.BasicCredential;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Signal;
 import io.cloudterm.web.ServerConfig;
@@ -95,6 +96,9 @@ final class Options {
         require(Files.isDirectory(directory), "--cwd " + directory + " is not a directory");
         require(!terminalType.isBlank() && terminalType.chars().allMatch(c -> c > ' ' && c < 127),
                 "--terminal-type must be a plain word like xterm-256color");
+        if (credential != null) {
+            BasicCredential.parse(credential); // only to reject a malformed one now, as a usage error
+        }
         Signal hangup = Signal.parse(signal);
         NativeMode mode = switch (nativeMode.toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> NativeMode.AUTO;
