@@ -134,6 +134,9 @@ final class TerminalEndpoint implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        // Answer the close through our send lock: left to Helidon, its reply could interleave with
+        // an output frame our sender is writing at that moment.
+        client.close(CloseCodes.NORMAL, "bye");
         cleanUp();
     }
 
