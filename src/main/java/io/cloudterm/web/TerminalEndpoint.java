@@ -87,7 +87,8 @@ final class TerminalEndpoint implements WsListener {
         }
         slotTaken = true;
         server.heartbeat().watch(client);
-        Thread.ofVirtual().name("handshake-timeout").start(this::enforceHandshakeTimeout);
+        Thread connection = Thread.currentThread();
+        Thread.ofVirtual().name("ws-watch").start(() -> watch(connection));
     }
 
     @Override
@@ -188,15 +189,22 @@ final class TerminalEndpoint implements WsListener {
         }
     }
 
-    private void enforceHandshakeTimeout() {
+    /**
+     * Enforces the handshake timeout, then waits for the connection's thread to end. Helidon 4.2
+     * calls no listener method when the peer drops the TCP connection without a close frame (its
+     * read loop just ends), so the end of the thread that runs the connection is the one signal
+     * that always comes: only then is the terminal hung up for sure.
+     */
+    private void watch(Thread connection) {
         try {
-            Thread.sleep(HANDSHAKE_TIMEOUT);
+            if (!connection.join(HANDSHAKE_TIMEOUT) && !handshakeDone && !finished) {
+                fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
+            }
+            connection.join();
         } catch (InterruptedException e) {
-            return;
+            Thread.currentThread().interrupt();
         }
-        if (!handshakeDone && !finished) {
-            fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
-        }
+        cleanUp();
     }
 
     /** Closes with a code and reason; the terminal (if any) is hung up. */
