@@ -109,16 +109,41 @@ class BadInputTest {
 
     @Test
     void anOversizedMessageIsRefused() {
+        // Fragments of 256 KiB each, 8 of them: every frame is fine, the message is not.
         TtyClient client = connect().handshake("", 80, 24);
-        byte[] huge = new byte[2 * 1024 * 1024];
-        huge[0] = '0';
         try {
-            client.send(huge);
+            for (int i = 0; i < 8; i++) {
+                byte[] fragment = new byte[256 * 1024];
+                fragment[0] = '0';
+                client.socket().sendBinary(java.nio.ByteBuffer.wrap(fragment), i == 7).join();
+            }
         } catch (RuntimeException e) {
             // the server may close before the whole message is written
         }
         TtyClient.Close close = client.awaitClose(WAIT);
         assertEquals(1009, close.code(), close.toString());
+    }
+
+    @Test
+    void anOversizedFrameEndsTheConnectionAndItsTerminal() throws Exception {
+        TtyClient client = connect().handshake("", 80, 24);
+        long pid = shellPid(client);
+        byte[] huge = new byte[2 * 1024 * 1024];
+        huge[0] = '0';
+        try {
+            client.send(huge);
+        } catch (RuntimeException e) {
+            // Helidon stops reading a frame over its 1 MiB limit and closes with 1009; a client still
+            // writing the frame sees a broken pipe instead of the close frame.
+        }
+        client.awaitClose(WAIT);
+        assertTrue(Processes.awaitGone(pid, WAIT), "the terminal of a refused connection is hung up");
+    }
+
+    /** The pid of the shell behind a client, as the shell itself says it. */
+    static long shellPid(TtyClient client) {
+        client.input("echo pid=$$.\r");
+        return Long.parseLong(client.awaitMatch(java.util.regex.Pattern.compile("\r\npid=(\\d+)\\."), WAIT).group(1));
     }
 
     @Test

@@ -93,6 +93,30 @@ final class TtyClient implements AutoCloseable {
         return this;
     }
 
+    /** Waits until the OUTPUT received so far matches {@code pattern} somewhere; returns the match. */
+    java.util.regex.Matcher awaitMatch(java.util.regex.Pattern pattern, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                java.util.regex.Matcher matcher = pattern.matcher(outputText());
+                if (matcher.find()) {
+                    return matcher;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed.isDone()) {
+                    throw new AssertionError("no match for " + pattern + " in output (closed: " + closed.getNow(null)
+                            + "); output was:\n" + outputText());
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until the OUTPUT received so far contains {@code text}; returns all of it. */
     String awaitOutput(String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
