@@ -1,0 +1,59 @@
+package io.cloudterm.nativeio;
+
+import io.cloudterm.pty.Pty;
+import io.cloudterm.pty.PtySpec;
+import io.cloudterm.pty.PtySystem;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The native pty system: children spawned with posix_spawn on ptys from posix_openpt, and one
+ * {@link Poller} thread for all of their fds and pidfds.
+ */
+public final class NativePtySystem implements PtySystem {
+
+    private final Poller poller;
+    /** Children not reaped yet, so that close() can let go of their pidfds. */
+    private final Set<NativePty> unreaped = ConcurrentHashMap.newKeySet();
+
+    private NativePtySystem(Poller poller) {
+        this.poller = poller;
+    }
+
+    /** Starts the poller thread. */
+    public static NativePtySystem start() throws IOException {
+        return new NativePtySystem(Poller.start("cloudterm-pty-poller"));
+    }
+
+    @Override
+    public Pty spawn(PtySpec spec) throws IOException {
+        if (poller.stopped()) {
+            throw new IOException("the pty system is closed");
+        }
+        NativePty pty = NativePty.start(poller, spec, unreaped::remove);
+        unreaped.add(pty);
+        if (pty.exitStatus().isPresent()) {
+            unreaped.remove(pty); // reaped before it was added
+        }
+        return pty;
+    }
+
+    @Override
+    public String description() {
+        return "native (posix_spawn, epoll)";
+    }
+
+    /**
+     * Stops the poller. Open ptys must be closed first; a child still running then is no longer
+     * watched and stays a zombie after it exits, until this JVM exits.
+     */
+    @Override
+    public void close() {
+        poller.close();
+        for (NativePty pty : unreaped) {
+            pty.abandon();
+        }
+        unreaped.clear();
+    }
+}
