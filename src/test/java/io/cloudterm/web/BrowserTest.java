@@ -1,0 +1,232 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/** The terminal page in a real headless Chromium against a real server and a real shell. */
+class BrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String[] SHELL = {"--", "bash", "--norc", "--noprofile"};
+    /** "rows=24 cols=80": the printf format differs from its output, so the echoed command never matches. */
+    private static final Pattern SIZE_LINE = Pattern.compile("^rows=(\\d+) cols=(\\d+)$");
+
+    private Chromium chromium;
+    private WebDriver driver;
+    private TestServer server;
+
+    @BeforeEach
+    void startBrowser() {
+        chromium = Chromium.start();
+        driver = chromium.driver();
+    }
+
+    @AfterEach
+    void stopBrowserAndServer() {
+        try {
+            if (chromium != null) {
+                chromium.close();
+                assertFalse(chromium.running(), "Chromium still runs after quit");
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @AfterAll
+    static void noChromedriverIsLeftBehind() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!chromedrivers().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), chromedrivers(), "chromedriver children of this JVM still alive");
+    }
+
+    @Test
+    void loggingInWithThePrintedUrlGivesAWorkingShell() throws Exception {
+        server = TestServer.start(SHELL);
+        String token = server.server().accessToken().orElseThrow();
+        driver.get(server.server().loginUrl().toString());
+        awaitOpen();
+        assertFalse(driver.getCurrentUrl().contains(token), "token still in the address bar: " + driver.getCurrentUrl());
+        assertFalse(driver.getCurrentUrl().contains("#"), driver.getCurrentUrl());
+
+        type("echo hello" + Keys.ENTER);
+        awaitLine("hello");
+
+        String title = driver.getTitle();
+        assertTrue(title.contains("bash ("), "SET_WINDOW_TITLE names the command and host: " + title);
+        saveScreenshot();
+    }
+
+    @Test
+    void theTerminalFollowsTheWindowSize() {
+        server = TestServer.start(SHELL);
+        driver.get(server.server().loginUrl().toString());
+        awaitOpen();
+        int[] before = sttySize(1);
+        assertEquals(List.of(termRows(), termCols()), List.of(before[0], before[1]), "the pty starts at the page's size");
+
+        driver.manage().window().setSize(new Dimension(640, 420));
+        await("term.cols/rows to follow the window", () -> termCols() != before[1] && termRows() != before[0]);
+
+        int[] after = sttySize(2);
+        assertNotEquals(before[1], after[1], "columns did not change");
+        assertEquals(List.of(termRows(), termCols()), List.of(after[0], after[1]), "stty size after the resize");
+    }
+
+    @Test
+    void aFinishedProcessShowsTheOverlayAndEnterReconnects() {
+        server = TestServer.start(SHELL);
+        driver.get(server.server().loginUrl().toString());
+        awaitOpen();
+
+        type("exit 7" + Keys.ENTER);
+        await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
+        assertEquals("Process exited", driver.findElement(By.id("overlay-title")).getText());
+        assertEquals("closed", page("return cloudterm.state"));
+        assertEquals(1000L, page("return cloudterm.closeCode"));
+        assertEquals("exit 7", page("return cloudterm.closeReason"));
+        assertTrue(driver.findElement(By.id("overlay")).getText().contains("exit 7"),
+                driver.findElement(By.id("overlay")).getText());
+
+        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        awaitOpen();
+        assertFalse(driver.findElement(By.id("overlay")).isDisplayed(), "overlay after reconnecting");
+        type("echo back" + Keys.ENTER);
+        awaitLine("back");
+    }
+
+    @Test
+    void withoutTheTokenThePageAsksForALogin() throws InterruptedException {
+        server = TestServer.start(SHELL);
+        driver.get(server.server().url().toString());
+        await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
+        assertEquals("This terminal needs a login", driver.findElement(By.id("overlay-title")).getText());
+        assertTrue(driver.findElement(By.id("overlay-detail")).getText().contains("#token="),
+                driver.findElement(By.id("overlay-detail")).getText());
+        assertEquals("closed", page("return cloudterm.state"));
+        assertEquals("closed", driver.findElement(By.tagName("body")).getDomAttribute("data-state"));
+        Thread.sleep(500); // a WebSocket the page wrongly opened would have spawned a shell by now
+        assertEquals(List.of(), server.server().terminals(), "a terminal was started without a login");
+    }
+
+
+    // ---- the page -------------------------------------------------------------------------------
+
+    private void awaitOpen() {
+        await("state 'open'", () -> "open".equals(page("return cloudterm.state")));
+        assertEquals("open", driver.findElement(By.tagName("body")).getDomAttribute("data-state"));
+    }
+
+    /** Keys into xterm.js's hidden textarea, where a person's typing goes. */
+    private void type(String keys) {
+        driver.findElement(By.cssSelector(".xterm-helper-textarea")).sendKeys(keys);
+    }
+
+    /** The screen and scrollback as text, one entry per buffer line, trailing blanks trimmed. */
+    @SuppressWarnings("unchecked")
+    private List<String> screen() {
+        return (List<String>) page("""
+                const buffer = cloudterm.term.buffer.active;
+                const lines = [];
+                for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
+                return lines;""");
+    }
+
+    private void awaitLine(String line) {
+        await("a line '" + line + "' on the screen", () -> screen().contains(line));
+    }
+
+    /** Runs {@code stty size} tagged with {@code n} and returns its {rows, columns}. */
+    private int[] sttySize(int n) {
+        type("printf 'rows=%s cols=%s\\n' $(stty size) && echo size-" + n + "-done" + Keys.ENTER);
+        awaitLine("size-" + n + "-done");
+        List<String> lines = screen();
+        int done = lines.lastIndexOf("size-" + n + "-done");
+        Matcher m = SIZE_LINE.matcher(lines.get(done - 1));
+        assertTrue(m.matches(), "no stty size output before line " + done + ": " + lines);
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    private int termCols() {
+        return ((Number) page("return cloudterm.term.cols")).intValue();
+    }
+
+    private int termRows() {
+        return ((Number) page("return cloudterm.term.rows")).intValue();
+    }
+
+    private Object page(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    private void await(String what, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; screen: " + screenOrState());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private String screenOrState() {
+        try {
+            List<String> lines = new ArrayList<>(screen());
+            lines.removeIf(String::isEmpty);
+            return lines + ", state " + page("return cloudterm.state") + ", overlay '"
+                    + driver.findElement(By.id("overlay")).getText() + "'";
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private void saveScreenshot() throws Exception {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "cloudterm-browser.png");
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("screenshot of the working terminal: " + target);
+    }
+
+    private static List<Long> chromedrivers() {
+        return ProcessHandle.current().children()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().orElse("").endsWith("chromedriver"))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+}
