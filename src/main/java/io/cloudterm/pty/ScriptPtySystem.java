@@ -2,11 +2,34 @@ package io.cloudterm.pty;
 
 import java.io.IOException;
 
-/** Placeholder until the pure-Java implementation lands. */
+/**
+ * The pure-Java pty system: each child gets its own pty from script(1), and stty sets its size.
+ * Used where the native layer cannot run (macOS, JDK 21, native access denied, {@code --native=off}).
+ * It has no threads of its own; every read blocks in the JDK's pipe code, which a virtual thread may do.
+ */
 final class ScriptPtySystem implements PtySystem {
+
+    private final ScriptTools tools;
+    private final String missing;
+
+    ScriptPtySystem() {
+        ScriptTools found = null;
+        String why = null;
+        try {
+            found = ScriptTools.find();
+        } catch (IllegalStateException e) {
+            why = e.getMessage();
+        }
+        this.tools = found;
+        this.missing = why;
+    }
+
     @Override
     public Pty spawn(PtySpec spec) throws IOException {
-        throw new IOException("pure-Java pty not implemented yet");
+        if (tools == null) {
+            throw new IOException("cannot start '" + spec.command().get(0) + "': " + missing);
+        }
+        return ScriptPty.start(tools, spec);
     }
 
     @Override
@@ -16,5 +39,6 @@ final class ScriptPtySystem implements PtySystem {
 
     @Override
     public void close() {
+        // no helper threads: each ScriptPty owns its script(1) process
     }
 }
