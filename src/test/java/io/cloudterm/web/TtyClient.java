@@ -25,6 +25,9 @@ final class TtyClient implements AutoCloseable {
     record Close(int code, String reason) {
     }
 
+    /** One client for all: each HttpClient holds a selector thread and fds until it is collected. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<byte[]> messages = new ArrayList<>();
@@ -32,10 +35,33 @@ final class TtyClient implements AutoCloseable {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final boolean autoRequest;
+    private long outputBytesSeen;
+    private int keepOutputBytes = Integer.MAX_VALUE;
     private WebSocket socket;
 
     private TtyClient(boolean autoRequest) {
         this.autoRequest = autoRequest;
+    }
+
+    /** Keeps only about the last {@code bytes} of output (for clients that stream without end). */
+    TtyClient keepOnlyRecentOutput(int bytes) {
+        lock.lock();
+        try {
+            keepOutputBytes = bytes;
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /** Every OUTPUT byte received, including any no longer kept. */
+    long outputBytesSeen() {
+        lock.lock();
+        try {
+            return outputBytesSeen;
+        } finally {
+            lock.unlock();
+        }
     }
 
     static TtyClient connect(URI uri, Map<String, String> headers) {
@@ -45,7 +71,7 @@ final class TtyClient implements AutoCloseable {
     /** With {@code autoRequest} false the client reads a message only when {@link #request} says so. */
     static TtyClient connect(URI uri, Map<String, String> headers, boolean autoRequest) {
         TtyClient client = new TtyClient(autoRequest);
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder()
                 .subprotocols("tty").connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(20, TimeUnit.SECONDS).join();
@@ -258,6 +284,15 @@ final class TtyClient implements AutoCloseable {
                     messages.add(message);
                     if (message.length > 0 && message[0] == '0') {
                         output.write(message, 1, message.length - 1);
+                        outputBytesSeen += message.length - 1;
+                        if (output.size() > 2L * keepOutputBytes) {
+                            byte[] all = output.toByteArray();
+                            output.reset();
+                            output.write(all, all.length - keepOutputBytes, keepOutputBytes);
+                        }
+                        if (keepOutputBytes != Integer.MAX_VALUE) {
+                            messages.clear(); // a streaming client keeps no message list either
+                        }
                     }
                     changed.signalAll();
                 }
