@@ -41,7 +41,8 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
 
     public ServerConfig {
         command = List.copyOf(command);
-        clientOptions = Map.copyOf(clientOptions);
+        // Kept in the order given: SET_PREFERENCES lists them as the operator wrote them.
+        clientOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clientOptions));
         allowedOrigins = Set.copyOf(allowedOrigins);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no command to run");

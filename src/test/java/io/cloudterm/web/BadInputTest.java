@@ -143,7 +143,7 @@ class BadInputTest {
     /** The pid of the shell behind a client, as the shell itself says it. */
     static long shellPid(TtyClient client) {
         client.input("echo pid=$$.\r");
-        return Long.parseLong(client.awaitMatch(java.util.regex.Pattern.compile("\r\npid=(\\d+)\\."), WAIT).group(1));
+        return Long.parseLong(client.awaitMatch(java.util.regex.Pattern.compile("pid=(\\d+)\\."), WAIT).group(1));
     }
 
     @Test
