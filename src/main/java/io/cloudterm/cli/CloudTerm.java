@@ -17,9 +17,8 @@ public final class CloudTerm {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-        }
+        // Before anything logs: one-line format from logging.properties (Helidon would do it later).
+        io.helidon.logging.common.LogConfig.configureRuntime();
         int status = run(args, System.out, System.err);
         System.exit(status);
     }

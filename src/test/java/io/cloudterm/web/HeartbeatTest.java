@@ -1,0 +1,39 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Pings find peers that are gone without closing anything (a sleeping laptop, a dead network). */
+class HeartbeatTest {
+
+    @Test
+    void aPeerThatStopsAnsweringPingsIsDroppedAndItsTerminalHungUp() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--ping-interval", "1", "--", "sh")) {
+            // The JDK client reads (and so answers pings) only when asked to: this one never asks.
+            TtyClient silent = TtyClient.connect(server.ws(), Map.of(), false).handshake("", 80, 24);
+            long pid = awaitTerminal(server).pid();
+            assertTrue(Processes.awaitGone(pid, Duration.ofSeconds(15)), "the silent peer's shell is still alive");
+            silent.abort();
+        }
+    }
+
+    @Test
+    void aPeerThatAnswersPingsStaysConnected() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--ping-interval", "1", "--", "sh");
+             TtyClient client = server.open(80, 24)) {
+            Thread.sleep(4500);
+            client.input("echo st''ill here\r");
+            client.awaitOutput("still here\r\n", Duration.ofSeconds(10));
+        }
+    }
+
+    private static io.cloudterm.terminal.Terminal awaitTerminal(TestServer server) throws InterruptedException {
+        for (int i = 0; i < 500 && server.server().terminals().isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        return ProtocolTest.onlyTerminal(server);
+    }
+}
