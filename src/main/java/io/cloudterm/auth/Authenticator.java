@@ -23,7 +23,7 @@ public final class Authenticator {
         this.mode = mode;
         this.basic = basic;
         this.accessToken = accessToken;
-        this.sessions = new Sessions(Duration.ofHours(12), clock);
+        this.sessions = new Sessions();
         this.terminalTokens = new TerminalTokens(Duration.ofMinutes(5), clock);
     }
 
