@@ -17,6 +17,9 @@ public final class CloudTerm {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("passwd")) { // the subcommand; to serve a program named passwd: cloudterm -- passwd
+            System.exit(PasswdCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
+        }
         // Before anything logs: one-line format from logging.properties (Helidon would do it later).
         io.helidon.logging.common.LogConfig.configureRuntime();
         int status = run(args, System.out, System.err);
