@@ -138,6 +138,12 @@
   async function fetchTerminalToken() {
     const response = await request('token', { headers: { Accept: 'application/json' } });
     if (response.status === 401) {
+      // Accounts (--users): the server has a login form; go there and come back here after.
+      const form = await request('login', { method: 'GET' }).catch(() => null);
+      if (form && form.ok) {
+        location.assign('login?next=' + encodeURIComponent(location.pathname + location.search));
+        throw new PageProblem('Logging in…', 'Taking you to the login page.');
+      }
       // Basic auth (ttyd's -c): the browser asked for a user and password itself; it gets
       // here only when that was cancelled.
       const basic = /^\s*basic/i.test(response.headers.get('WWW-Authenticate') || '');

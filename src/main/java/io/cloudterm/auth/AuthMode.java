@@ -6,6 +6,10 @@ public enum AuthMode {
     TOKEN,
     /** HTTP Basic with the --credential user:password pair (ttyd's -c). */
     BASIC,
+    /** Accounts from an htpasswd file with bcrypt hashes (--users): a login page, and Basic for scripts. */
+    USERS,
+    /** The verified client certificate's subject is the user (--ssl-ca with no other login). */
+    CLIENT_CERTIFICATE,
     /** Nobody is asked (--no-auth, loopback only). */
     NONE
 }

@@ -67,7 +67,11 @@ public final class CloudTerm {
         CloudTermServer server;
         try {
             server = CloudTermServer.start(config);
-        } catch (IllegalStateException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
+            // A configuration that cannot work (TLS files, --no-auth off loopback): the user's to fix.
+            err.println("cloudterm: " + e.getMessage());
+            return USAGE;
+        } catch (IllegalStateException e) {
             err.println("cloudterm: " + e.getMessage());
             return FAILED;
         }

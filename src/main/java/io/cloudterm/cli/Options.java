@@ -37,8 +37,38 @@ final class Options {
     @Option(names = {"-c", "--credential"}, paramLabel = "USER:PASSWORD", description = "HTTP Basic credential (as ttyd's -c)")
     String credential;
 
+    @Option(names = "--users", paramLabel = "FILE", description = "user accounts: an htpasswd file with bcrypt hashes (make one with: cloudterm passwd FILE USER)")
+    Path usersFile;
+
     @Option(names = "--no-auth", description = "no login at all; only allowed with a loopback --interface")
     boolean noAuth;
+
+    @Option(names = {"-S", "--ssl"}, description = "serve HTTPS and WSS (needs --ssl-cert and --ssl-key)")
+    boolean ssl;
+
+    @Option(names = {"-C", "--ssl-cert"}, paramLabel = "FILE", description = "TLS certificate chain, PEM")
+    Path sslCert;
+
+    @Option(names = {"-K", "--ssl-key"}, paramLabel = "FILE", description = "TLS private key, PEM")
+    Path sslKey;
+
+    @Option(names = {"-A", "--ssl-ca"}, paramLabel = "FILE", description = "require client certificates signed by this CA (PEM); without other logins, the certificate's subject is the user")
+    Path sslCa;
+
+    @Option(names = "--session-idle", paramLabel = "MINUTES", description = "a browser session ends after this long unused (default ${DEFAULT-VALUE})")
+    int sessionIdleMinutes = 30;
+
+    @Option(names = "--session-lifetime", paramLabel = "HOURS", description = "a browser session ends this long after login, used or not (default ${DEFAULT-VALUE})")
+    int sessionLifetimeHours = 12;
+
+    @Option(names = "--login-burst", paramLabel = "N", description = "login attempts one client address may make at once (default ${DEFAULT-VALUE}; per user name, half)")
+    int loginBurst = 10;
+
+    @Option(names = "--login-refill", paramLabel = "SECONDS", description = "then one more attempt every this many seconds (default ${DEFAULT-VALUE})")
+    int loginRefillSeconds = 6;
+
+    @Option(names = "--frame-ancestors", paramLabel = "SOURCES", description = "who may embed the page in a frame, as CSP sources, e.g. \"'self' https://portal.example\" (default: nobody)")
+    String frameAncestors = "'none'";
 
     @Option(names = {"-w", "--cwd"}, paramLabel = "DIR", description = "working directory of the command (default: the current one)")
     Path cwd;
@@ -91,7 +121,19 @@ final class Options {
         require(maxClients >= 0, "--max-clients cannot be negative");
         require(killAfter >= 0, "--kill-after cannot be negative");
         require(pingInterval >= 1, "--ping-interval must be at least 1 second");
-        require(!(noAuth && credential != null), "--no-auth and --credential contradict each other");
+        require(!(noAuth && (credential != null || usersFile != null)), "--no-auth contradicts --credential and --users");
+        require(!(credential != null && usersFile != null), "choose one of --credential and --users");
+        require(sessionIdleMinutes >= 1, "--session-idle must be at least 1 minute");
+        require(sessionLifetimeHours >= 1, "--session-lifetime must be at least 1 hour");
+        require(loginBurst >= 1, "--login-burst must be at least 1");
+        require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
+        require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
+        Optional<ServerConfig.TlsFiles> tls = tlsFiles();
+        require(sslCa == null || tls.isPresent(), "--ssl-ca needs --ssl with --ssl-cert and --ssl-key");
+        if (usersFile != null) {
+            require(Files.isRegularFile(usersFile), "--users " + usersFile + " is not a file (create it with: cloudterm passwd "
+                    + usersFile + " USER)");
+        }
         Path directory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         require(Files.isDirectory(directory), "--cwd " + directory + " is not a directory");
         require(!terminalType.isBlank() && terminalType.chars().allMatch(c -> c > ' ' && c < 127),
@@ -106,7 +148,11 @@ final class Options {
             case "off" -> NativeMode.OFF;
             default -> throw new IllegalArgumentException("--native must be auto, on or off, not '" + nativeMode + "'");
         };
-        AuthMode auth = noAuth ? AuthMode.NONE : credential != null ? AuthMode.BASIC : AuthMode.TOKEN;
+        AuthMode auth = noAuth ? AuthMode.NONE
+                : credential != null ? AuthMode.BASIC
+                : usersFile != null ? AuthMode.USERS
+                : sslCa != null ? AuthMode.CLIENT_CERTIFICATE
+                : AuthMode.TOKEN;
         Set<String> origins = new LinkedHashSet<>();
         for (String origin : allowOrigins) {
             String o = origin.trim();
@@ -117,10 +163,21 @@ final class Options {
         ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
                 terminalType, clientOptions, auth, Optional.ofNullable(credential), origins, maxClients, once,
                 exitNoConn, readonly, hangup, Duration.ofSeconds(killAfter), urlArgs, mode,
-                Duration.ofSeconds(pingInterval));
+                Duration.ofSeconds(pingInterval), Optional.ofNullable(usersFile).map(p -> p.toAbsolutePath().normalize()), tls,
+                new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)),
+                new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)), frameAncestors.trim());
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;
+    }
+
+    private Optional<ServerConfig.TlsFiles> tlsFiles() {
+        if (!ssl) {
+            require(sslCert == null && sslKey == null, "--ssl-cert and --ssl-key need --ssl");
+            return Optional.empty();
+        }
+        require(sslCert != null && sslKey != null, "--ssl needs --ssl-cert FILE and --ssl-key FILE (PEM)");
+        return Optional.of(new ServerConfig.TlsFiles(sslCert, sslKey, Optional.ofNullable(sslCa)));
     }
 
     /** "/", "" → ""; "term/" → "/term". */

@@ -23,6 +23,8 @@ public final class CloseCodes {
     public static final int UNKNOWN_COMMAND = 4002;
     /** A missing or wrong AuthToken. */
     public static final int AUTH_FAILED = 4003;
+    /** The browser session behind the connection ended: logout, or expiry. */
+    public static final int SESSION_ENDED = 4004;
     /** The client sent no JSON_DATA in time, or stopped answering pings. */
     public static final int TIMEOUT = 4008;
     /** The command could not be started. */

@@ -34,17 +34,20 @@ public final class CloudTermServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CloudTermServer.class.getName());
     private static final int READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_BUFFERS = 4096;
+    private static final Duration SESSION_SWEEP = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final PtySystem ptys;
     private final Heartbeat heartbeat;
     private final TerminalLauncher launcher;
     private final String accessToken;
+    private final Authenticator authenticator;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<WebServer> web = new AtomicReference<>();
 
     private CloudTermServer(ServerConfig config, PtySystem ptys, String accessToken, Heartbeat heartbeat,
-                            TerminalLauncher launcher) {
+                            TerminalLauncher launcher, Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.config = config;
         this.ptys = ptys;
         this.accessToken = accessToken;
@@ -52,32 +55,40 @@ public final class CloudTermServer implements AutoCloseable {
         this.launcher = launcher;
     }
 
-    /** Binds the port and starts serving. Throws with a plain message if the port is taken. */
+    /**
+     * Binds the port and starts serving. Throws {@link IllegalArgumentException} for a configuration
+     * that cannot work (unreadable TLS files, --no-auth off loopback) and {@link IllegalStateException}
+     * when the port cannot be bound; both with a message for a person.
+     */
     public static CloudTermServer start(ServerConfig config) {
         if (config.authMode() == AuthMode.NONE && !config.loopbackOnly()) {
             throw new IllegalArgumentException("--no-auth is allowed only on a loopback interface (-i 127.0.0.1), not "
                     + config.host());
         }
-        PtySystem ptys = PtySystems.select(config.nativeMode());
+        Optional<TlsSettings> tls = config.tls().map(f -> TlsSettings.create(f.certificate(), f.privateKey(), f.clientCa()));
         AtomicReference<String> token = new AtomicReference<>();
-        Authenticator authenticator = Authenticator.create(config.authMode(), config.credential(), token::set);
-        Gate gate = new Gate(authenticator, new OriginPolicy(config.allowedOrigins()));
+        Authenticator authenticator = Logins.authenticator(config, token::set);
+        PtySystem ptys = PtySystems.select(config.nativeMode());
+        Gate gate = new Gate(authenticator, new OriginPolicy(config.allowedOrigins()),
+                new SessionCookie(config.basePath(), config.secure()), config.secure());
         Heartbeat heartbeat = new Heartbeat(config.pingInterval());
         TerminalLauncher launcher = new TerminalLauncher(config, ptys, new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS));
-        CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher);
+        CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));
-        ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher, false);
+        ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher, config.secure());
         try {
-            server.web.set(WebServer.builder()
+            var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
+                    // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
                     .routing(routing -> server.routes(routing, context))
-                    .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)))
-                    .build()
-                    .start());
+                    .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
+            tls.ifPresent(t -> builder.tls(t.tls()));
+            server.web.set(builder.build().start());
             if (server.web.get().port() < 0) {
                 // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
                 server.web.get().stop();
@@ -87,12 +98,16 @@ public final class CloudTermServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             heartbeat.close();
             ptys.close();
+            authenticator.close();
             throw e;
         } catch (RuntimeException e) {
             heartbeat.close();
             ptys.close();
+            authenticator.close();
             throw new IllegalStateException(bindFailure(config, e), e);
         }
+        server.sweepSessions(authenticator);
+        tls.ifPresent(t -> LOG.info(t.description()));
         if (config.authMode() == AuthMode.NONE) {
             LOG.warning("--no-auth: anyone who can reach " + config.host() + ":" + server.port()
                     + " gets a shell as this user");
@@ -100,20 +115,51 @@ public final class CloudTermServer implements AutoCloseable {
         return server;
     }
 
+    /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
+    private void sweepSessions(Authenticator authenticator) {
+        Thread.ofVirtual().name("session-sweep").start(() -> {
+            while (web.get() != null) {
+                authenticator.sessions().expireDue();
+                try {
+                    Thread.sleep(SESSION_SWEEP);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
     private void routes(HttpRouting.Builder routing, ServerContext context) {
         String base = config.basePath();
-        routing.addFilter(new SecurityHeaders());
+        Gate gate = context.gate();
+        LoginPage loginPage = new LoginPage(base);
+        routing.addFilter(new SecurityHeaders(config.secure(), config.frameAncestors()));
         if (config.authMode() == AuthMode.BASIC) {
+            // ttyd's -c: every resource, the page included, needs the credential.
             routing.addFilter((chain, request, response) -> {
-                if (context.gate().who(request.headers()).isPresent()) {
+                Peer peer = Peer.of(request.remotePeer());
+                Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
+                if (decision.allowed()) {
                     chain.proceed();
                 } else {
-                    response.header(AuthRoutes.BASIC_CHALLENGE);
-                    response.status(Status.UNAUTHORIZED_401).send("authentication required");
+                    AuthRoutes.refuse(response, decision.refusal(), true);
                 }
             });
         }
-        routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(context.gate(), base, context.secure()));
+        if (config.authMode() == AuthMode.USERS) {
+            // With accounts, the terminal page itself sends a browser without a session to the form.
+            routing.addFilter((chain, request, response) -> {
+                String path = request.path().path();
+                if ((path.equals(base + "/") || path.equals(base + "/index.html")) && !hasSession(gate, request)) {
+                    response.headers().location(URI.create(base + "/login?next="
+                            + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)));
+                    response.status(Status.SEE_OTHER_303).send();
+                } else {
+                    chain.proceed();
+                }
+            });
+        }
+        routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, request, response));
         if (!base.isEmpty()) {
             routing.get(base, (request, response) -> {
@@ -126,14 +172,19 @@ public final class CloudTermServer implements AutoCloseable {
                 ClasspathHandlerConfig.builder().location("web").welcome("index.html").build()));
     }
 
+    private static boolean hasSession(Gate gate, ServerRequest request) {
+        String id = gate.cookie().read(request.headers());
+        return id != null && gate.authenticator().sessions().find(id).isPresent();
+    }
+
     /** A /ws request that did not become a WebSocket: say precisely why. */
     private static void refusedUpgrade(ServerContext context, ServerRequest request, ServerResponse response) {
-        Gate.Decision decision = context.gate().check(request.headers(), context.secure());
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = context.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
+                ? new Gate.Decision(null, context.gate().originRefusal(request.headers()))
+                : context.gate().check(request.headers(), null, peer.certificateSubject());
         if (!decision.allowed()) {
-            if (decision.refusal().status() == Status.UNAUTHORIZED_401 && context.config().authMode() == AuthMode.BASIC) {
-                response.header(AuthRoutes.BASIC_CHALLENGE);
-            }
-            response.status(decision.refusal().status()).send(decision.refusal().reason());
+            AuthRoutes.refuse(response, decision.refusal(), context.config().authMode() == AuthMode.BASIC);
             return;
         }
         String full = context.slots().refusal();
@@ -166,7 +217,7 @@ public final class CloudTermServer implements AutoCloseable {
         if (host.equals("0.0.0.0") || host.equals("[::]")) {
             host = "localhost";
         }
-        return URI.create("http://" + host + ":" + port() + config.basePath() + "/");
+        return URI.create((config.secure() ? "https://" : "http://") + host + ":" + port() + config.basePath() + "/");
     }
 
     /**
@@ -214,6 +265,7 @@ public final class CloudTermServer implements AutoCloseable {
         server.stop();
         heartbeat.close();
         ptys.close();
+        authenticator.close();
         stopped.countDown();
     }
 }

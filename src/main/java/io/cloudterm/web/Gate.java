@@ -1,10 +1,10 @@
 package io.cloudterm.web;
 
+import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Authenticator;
-import io.cloudterm.auth.Principal;
+import io.cloudterm.auth.Credentials;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
-import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
 import java.util.Optional;
 
@@ -15,12 +15,12 @@ import java.util.Optional;
  */
 final class Gate {
 
-    /** Why a request was turned away. */
-    record Refusal(Status status, String reason) {
+    /** Why a request was turned away; {@code retryAfterSeconds} is 0 when retrying will not help. */
+    record Refusal(Status status, String reason, long retryAfterSeconds) {
     }
 
-    /** The outcome: a principal, or a refusal. */
-    record Decision(Principal principal, Refusal refusal) {
+    /** The outcome: who, or a refusal. */
+    record Decision(Authentication.Known who, Refusal refusal) {
         boolean allowed() {
             return refusal == null;
         }
@@ -28,35 +28,56 @@ final class Gate {
 
     private final Authenticator authenticator;
     private final OriginPolicy origins;
+    private final SessionCookie cookie;
+    private final boolean secure;
 
-    Gate(Authenticator authenticator, OriginPolicy origins) {
+    Gate(Authenticator authenticator, OriginPolicy origins, SessionCookie cookie, boolean secure) {
         this.authenticator = authenticator;
         this.origins = origins;
+        this.cookie = cookie;
+        this.secure = secure;
     }
 
     Authenticator authenticator() {
         return authenticator;
     }
 
-    Decision check(Headers headers, boolean secure) {
+    SessionCookie cookie() {
+        return cookie;
+    }
+
+    boolean secure() {
+        return secure;
+    }
+
+    /** Origin, then authentication: for WebSocket upgrades and state-changing requests. */
+    Decision check(Headers headers, String address, Optional<String> certificateSubject) {
+        Refusal foreign = originRefusal(headers);
+        return foreign != null ? new Decision(null, foreign) : who(headers, address, certificateSubject);
+    }
+
+    /** Authentication only (for plain GETs, where browsers send no Origin). */
+    Decision who(Headers headers, String address, Optional<String> certificateSubject) {
+        Credentials credentials = new Credentials(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
+                cookie.read(headers), certificateSubject, address);
+        return switch (authenticator.authenticate(credentials)) {
+            case Authentication.Known known -> new Decision(known, null);
+            case Authentication.Unknown unknown -> new Decision(null, new Refusal(Status.UNAUTHORIZED_401, "authentication required", 0));
+            case Authentication.Throttled throttled -> new Decision(null, new Refusal(Status.TOO_MANY_REQUESTS_429,
+                    "too many login attempts; retry in " + throttled.retryAfterSeconds() + " s", throttled.retryAfterSeconds()));
+            case Authentication.Busy busy -> new Decision(null, new Refusal(Status.SERVICE_UNAVAILABLE_503,
+                    "the server is busy checking passwords; retry in a moment", 1));
+        };
+    }
+
+    /** A refusal if the request comes from a page of another site, else null. */
+    Refusal originRefusal(Headers headers) {
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         String host = headers.first(HeaderNames.HOST).orElse(null);
-        if (!origins.permits(origin, host, secure)) {
-            return new Decision(null, new Refusal(Status.FORBIDDEN_403,
-                    "cross-origin request refused (Origin " + origin + "); start the server with --allow-origin to permit it"));
+        if (origins.permits(origin, host, secure)) {
+            return null;
         }
-        Optional<Principal> principal = who(headers);
-        return principal.map(p -> new Decision(p, null))
-                .orElseGet(() -> new Decision(null, new Refusal(Status.UNAUTHORIZED_401, "authentication required")));
-    }
-
-    /** Authentication only (for pages and /token, where Origin is not sent on plain GETs). */
-    Optional<Principal> who(Headers headers) {
-        String authorization = headers.first(HeaderNames.AUTHORIZATION).orElse(null);
-        return authenticator.authenticate(authorization, sessionCookie(headers));
-    }
-
-    static String sessionCookie(Headers headers) {
-        return ServerRequestHeaders.create(headers).cookies().first(Authenticator.SESSION_COOKIE).orElse(null);
+        return new Refusal(Status.FORBIDDEN_403,
+                "cross-origin request refused (Origin " + origin + "); start the server with --allow-origin to permit it", 0);
     }
 }

@@ -32,12 +32,36 @@ import java.util.Set;
  * @param urlArgs         append the page's {@code ?arg=} values to the command's arguments
  * @param nativeMode      native (FFM) or pure-Java ptys
  * @param pingInterval    how often idle WebSockets are pinged; two missed pongs close them
+ * @param usersFile       the htpasswd file of {@link AuthMode#USERS}
+ * @param tls             certificate, key and optional client CA; empty for plain HTTP
+ * @param sessions        idle timeout and absolute lifetime of browser sessions
+ * @param loginLimits     token buckets for login attempts
+ * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
                            Optional<String> credential, Set<String> allowedOrigins, int maxClients, boolean once,
                            boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
-                           boolean urlArgs, NativeMode nativeMode, Duration pingInterval) {
+                           boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
+                           Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
+                           String frameAncestors) {
+
+    /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
+    public record TlsFiles(Path certificate, Path privateKey, Optional<Path> clientCa) {
+    }
+
+    /** How long a browser session lives: idle, and at most. */
+    public record SessionLimits(Duration idle, Duration lifetime) {
+        public static final SessionLimits DEFAULT = new SessionLimits(Duration.ofMinutes(30), Duration.ofHours(12));
+    }
+
+    /**
+     * Login attempts allowed per client address: a burst, then one per refill period; per user name
+     * half as many, so that many addresses cannot try one account faster than one address could.
+     */
+    public record LoginLimits(int burst, Duration refill) {
+        public static final LoginLimits DEFAULT = new LoginLimits(10, Duration.ofSeconds(6));
+    }
 
     public ServerConfig {
         command = List.copyOf(command);
@@ -53,6 +77,23 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
         if (authMode == AuthMode.BASIC && credential.isEmpty()) {
             throw new IllegalArgumentException("Basic authentication needs a credential");
         }
+        if (authMode == AuthMode.USERS && usersFile.isEmpty()) {
+            throw new IllegalArgumentException("user accounts need a users file");
+        }
+        if (authMode == AuthMode.CLIENT_CERTIFICATE && tls.flatMap(TlsFiles::clientCa).isEmpty()) {
+            throw new IllegalArgumentException("client-certificate login needs --ssl-ca");
+        }
+    }
+
+    /** The same configuration with other session limits. */
+    public ServerConfig withSessions(SessionLimits limits) {
+        return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
+                credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors);
+    }
+
+    public boolean secure() {
+        return tls.isPresent();
     }
 
     /** Whether the bind address is a loopback one (127.0.0.0/8, ::1, localhost). */

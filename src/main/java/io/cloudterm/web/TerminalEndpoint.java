@@ -1,5 +1,7 @@
 package io.cloudterm.web;
 
+import io.cloudterm.auth.AuthMode;
+import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.protocol.ClientMessage;
 import io.cloudterm.protocol.ClientMessages;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,7 +40,11 @@ final class TerminalEndpoint implements WsListener {
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServerContext server;
-    private Principal principal;
+    /** Who opened the connection; set at the upgrade, or at open for client certificates. */
+    private volatile Authentication.Known who;
+    private String address = "-";
+    private volatile Runnable forgetSession = () -> { };
+    private long lastSessionTouch = System.nanoTime();
     private List<String> urlArgs = List.of();
 
     // Touched only by the connection's own thread, except where noted.
@@ -55,7 +62,11 @@ final class TerminalEndpoint implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        Gate.Decision decision = server.gate().check(headers, server.secure());
+        // Helidon gives no peer here, so a client certificate is read at open (the TLS handshake
+        // has verified it already); every other credential is checked now, before the upgrade.
+        Gate.Decision decision = server.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
+                ? new Gate.Decision(null, server.gate().originRefusal(headers))
+                : server.gate().check(headers, null, Optional.empty());
         if (!decision.allowed()) {
             // Helidon then routes the request as plain HTTP, where the /ws route answers the status.
             throw new WsUpgradeException(decision.refusal().reason());
@@ -64,7 +75,7 @@ final class TerminalEndpoint implements WsListener {
         if (full != null) {
             throw new WsUpgradeException(full);
         }
-        principal = decision.principal();
+        who = decision.who();
         urlArgs = prologue.query().all("arg", List::of);
         boolean offersTty = headers.first(WsUpgrader.PROTOCOL).stream()
                 .flatMap(value -> java.util.Arrays.stream(value.split(",")))
@@ -86,6 +97,19 @@ final class TerminalEndpoint implements WsListener {
             return;
         }
         slotTaken = true;
+        Peer peer = Peer.of(session.socketContext().remotePeer());
+        address = peer.address();
+        if (who == null) {
+            Optional<String> subject = peer.certificateSubject();
+            if (subject.isEmpty()) {
+                client.close(CloseCodes.AUTH_FAILED, "a client certificate is required");
+                finished = true;
+                return;
+            }
+            who = new Authentication.Known(new Principal(subject.get()), Optional.empty());
+        }
+        who.sessionId().ifPresent(id -> forgetSession = server.gate().authenticator().onSessionEnd(id,
+                () -> fail(CloseCodes.SESSION_ENDED, "logged out, or the session expired")));
         server.heartbeat().watch(client);
         Thread connection = Thread.currentThread();
         Thread.ofVirtual().name("ws-watch").start(() -> watch(connection));
@@ -157,7 +181,10 @@ final class TerminalEndpoint implements WsListener {
         }
         switch (decoded) {
             case ClientMessage.Handshake handshake -> startTerminal(handshake);
-            case ClientMessage.Input input -> attachment.input(input.bytes());
+            case ClientMessage.Input input -> {
+                keepSessionAlive();
+                attachment.input(input.bytes());
+            }
             case ClientMessage.Resize resize -> attachment.resize(resize.size());
             case ClientMessage.Pause pause -> attachment.pause();
             case ClientMessage.Resume resume -> attachment.resume();
@@ -166,26 +193,41 @@ final class TerminalEndpoint implements WsListener {
 
     private void startTerminal(ClientMessage.Handshake handshake) {
         handshakeDone = true;
+        Principal principal = who.principal();
         if (!server.gate().authenticator().terminalTokenValid(handshake.authToken(), principal)) {
             fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
             return;
         }
         Terminal terminal;
         try {
-            terminal = server.launcher().start(handshake.size(), urlArgs);
+            terminal = server.launcher().start(handshake.size(), urlArgs, principal);
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot start a terminal: " + e.getMessage());
             fail(CloseCodes.SPAWN_FAILED, "cannot start the command: " + e.getMessage());
             return;
         }
-        LOG.info("terminal " + terminal.id() + " started: pid " + terminal.pid() + ", "
-                + handshake.size().columns() + "x" + handshake.size().rows());
-        terminal.exit().thenAccept(status -> LOG.info("terminal " + terminal.id() + " ended: " + status));
+        String user = principal.name();
+        Audit.terminalStarted(terminal.id(), terminal.pid(), user, address,
+                handshake.size().columns() + "x" + handshake.size().rows());
+        terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, address, status));
         try {
             attachment = terminal.attach(client, !server.config().readonly(), server.launcher().greeting());
         } catch (IOException e) {
             terminal.hangUp();
             cleanUp();
+        }
+    }
+
+    /**
+     * Typing counts as using the session, so an idle timeout does not end a session whose terminal
+     * is busy being used; checked at most once a minute to keep it off the hot path.
+     */
+    private void keepSessionAlive() {
+        Optional<String> sessionId = who.sessionId();
+        long now = System.nanoTime();
+        if (sessionId.isPresent() && now - lastSessionTouch > TimeUnit.MINUTES.toNanos(1)) {
+            lastSessionTouch = now;
+            server.gate().authenticator().sessions().find(sessionId.get());
         }
     }
 
@@ -218,6 +260,7 @@ final class TerminalEndpoint implements WsListener {
             return;
         }
         finished = true;
+        forgetSession.run();
         Attachment current = attachment;
         if (current != null) {
             current.detach();

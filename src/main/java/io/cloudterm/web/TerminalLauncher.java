@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.auth.Principal;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
@@ -42,14 +43,18 @@ final class TerminalLauncher {
         this.preferences = ServerMessages.preferences(preferencesJson(config.clientOptions()));
     }
 
-    /** Starts the command at {@code size}, with {@code extraArgs} (the page's ?arg= values) appended. */
-    Terminal start(TerminalSize size, List<String> extraArgs) throws IOException {
+    /**
+     * Starts the command at {@code size} for {@code user}, with {@code extraArgs} (the page's ?arg=
+     * values) appended. The child's environment names the user in {@code CLOUDTERM_USER}.
+     */
+    Terminal start(TerminalSize size, List<String> extraArgs, Principal user) throws IOException {
         List<String> command = new ArrayList<>(config.command());
         if (config.urlArgs()) {
             command.addAll(extraArgs);
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put("TERM", config.terminalType());
+        environment.put("CLOUDTERM_USER", user.name());
         PtySpec spec = new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows());
         Terminal terminal = Terminal.start(ptys, spec, title, buffers, settings);
         live.add(terminal);

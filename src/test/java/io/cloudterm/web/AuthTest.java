@@ -157,8 +157,10 @@ class AuthTest {
             }
         };
         Logger root = Logger.getLogger("");
-        root.addHandler(capture);
         try (TestServer server = TestServer.start("--", "sh", "-c", "exit 0")) {
+            // After the start: Helidon's first start in a JVM re-reads the logging configuration,
+            // which drops handlers added before.
+            root.addHandler(capture);
             String access = server.server().accessToken().orElseThrow();
             String cookie = server.login();
             String token = server.terminalToken(Map.of("Cookie", cookie));

@@ -32,6 +32,10 @@ final class TestServer implements AutoCloseable {
         return new TestServer(CloudTermServer.start(CloudTerm.configFrom(all.toArray(String[]::new))));
     }
 
+    static TestServer start(ServerConfig config) {
+        return new TestServer(CloudTermServer.start(config));
+    }
+
     CloudTermServer server() {
         return server;
     }

@@ -70,8 +70,13 @@ final class TtyClient implements AutoCloseable {
 
     /** With {@code autoRequest} false the client reads a message only when {@link #request} says so. */
     static TtyClient connect(URI uri, Map<String, String> headers, boolean autoRequest) {
+        return connect(HTTP, uri, headers, autoRequest);
+    }
+
+    /** Through {@code http}, e.g. one with TLS client settings. */
+    static TtyClient connect(HttpClient http, URI uri, Map<String, String> headers, boolean autoRequest) {
         TtyClient client = new TtyClient(autoRequest);
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder()
+        WebSocket.Builder builder = http.newWebSocketBuilder()
                 .subprotocols("tty").connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(20, TimeUnit.SECONDS).join();

@@ -1,0 +1,60 @@
+package io.cloudterm.web;
+
+import io.cloudterm.pty.ExitStatus;
+import java.util.logging.Logger;
+
+/**
+ * The audit trail: one line per login success or failure, logout, terminal start and end, on the
+ * {@code io.cloudterm.audit} logger (route it to its own file with logging.properties). Lines carry
+ * time (from the log format), user, remote address, terminal id and exit status; never a password,
+ * token or session id. User names come from clients, so control characters are escaped: a name
+ * cannot forge a log line.
+ */
+final class Audit {
+
+    private static final Logger LOG = Logger.getLogger("io.cloudterm.audit");
+
+    private Audit() {
+    }
+
+    static void loginSucceeded(String user, String address, String how) {
+        LOG.info(() -> "login ok user=" + quote(user) + " from=" + address + " via=" + how);
+    }
+
+    static void loginFailed(String user, String address, String why) {
+        LOG.warning(() -> "login failed user=" + quote(user) + " from=" + address + " reason=" + quote(why));
+    }
+
+    static void logout(String user, String address) {
+        LOG.info(() -> "logout user=" + quote(user) + " from=" + address);
+    }
+
+    static void terminalStarted(long id, long pid, String user, String address, String size) {
+        LOG.info(() -> "terminal " + id + " started pid=" + pid + " user=" + quote(user) + " from=" + address + " size=" + size);
+    }
+
+    static void terminalEnded(long id, String user, String address, ExitStatus status) {
+        LOG.info(() -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status.toString()));
+    }
+
+    /** A quoted value with quotes, backslashes and control characters escaped; long values cut. */
+    static String quote(String value) {
+        if (value == null) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        value.codePoints().limit(100).forEach(cp -> {
+            if (cp == '"' || cp == '\\') {
+                out.append('\\').appendCodePoint(cp);
+            } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        if (value.codePointCount(0, value.length()) > 100) {
+            out.append("...");
+        }
+        return out.append('"').toString();
+    }
+}

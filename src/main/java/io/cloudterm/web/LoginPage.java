@@ -1,0 +1,78 @@
+package io.cloudterm.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The login form (plain HTML, no script). Nothing a client sent is ever written into the page: the
+ * notice is one of a fixed set, and the path to return to travels base64url-encoded, whose
+ * alphabet needs no HTML escaping.
+ */
+final class LoginPage {
+
+    /** What the form says above its fields. */
+    enum Notice {
+        NONE(""),
+        WRONG("Wrong user name or password."),
+        LOGGED_OUT("You have logged out."),
+        BUSY("The server is busy; please try again in a moment."),
+        THROTTLED("Too many attempts; wait a little before trying again.");
+
+        private final String text;
+
+        Notice(String text) {
+            this.text = text;
+        }
+    }
+
+    private final String template;
+    private final String basePath;
+
+    LoginPage(String basePath) {
+        this.basePath = basePath;
+        try (InputStream in = LoginPage.class.getResourceAsStream("/templates/login.html")) {
+            if (in == null) {
+                throw new IllegalStateException("templates/login.html is missing from the class path");
+            }
+            this.template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String render(Notice notice, String next) {
+        boolean error = notice == Notice.WRONG || notice == Notice.BUSY || notice == Notice.THROTTLED;
+        return template.replace("{{message}}", notice.text)
+                .replace("{{messageClass}}", error ? "error" : "")
+                .replace("{{next}}", Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        safeNext(next).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The path to land on after login, from the form's encoded field; the page itself if it is not ours. */
+    String decodeNext(String encoded) {
+        try {
+            return safeNext(new String(Base64.getUrlDecoder().decode(encoded == null ? "" : encoded), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return home();
+        }
+    }
+
+    String home() {
+        return basePath + "/";
+    }
+
+    /**
+     * Only a path of this server under the base path: never another host ("//evil", "https://...",
+     * "/\\evil"), so the redirect after login cannot be turned into an open redirect.
+     */
+    String safeNext(String next) {
+        if (next == null || !next.startsWith(home()) || next.startsWith("//") || next.contains("\\")
+                || next.chars().anyMatch(c -> c < 0x21 || c == 0x7f) || next.length() > 512) {
+            return home();
+        }
+        return next;
+    }
+}

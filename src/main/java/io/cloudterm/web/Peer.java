@@ -1,0 +1,15 @@
+package io.cloudterm.web;
+
+import io.helidon.common.socket.PeerInfo;
+import java.util.Optional;
+
+/**
+ * The far end of a connection as the auth layer needs it: its address, and the user name its
+ * verified TLS client certificate carries (mutual TLS), if any.
+ */
+record Peer(String address, Optional<String> certificateSubject) {
+
+    static Peer of(PeerInfo info) {
+        return new Peer(info.host(), TlsSettings.clientSubject(info));
+    }
+}
