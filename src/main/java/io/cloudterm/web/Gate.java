@@ -26,6 +26,8 @@ final class Gate {
         }
     }
 
+    private static final io.helidon.http.HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
+
     private final Authenticator authenticator;
     private final OriginPolicy origins;
     private final SessionCookie cookie;
@@ -74,7 +76,8 @@ final class Gate {
     Refusal originRefusal(Headers headers) {
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         String host = headers.first(HeaderNames.HOST).orElse(null);
-        if (origins.permits(origin, host, secure)) {
+        String fetchSite = headers.first(SEC_FETCH_SITE).orElse(null);
+        if (origins.permits(origin, host, secure, fetchSite)) {
             return null;
         }
         return new Refusal(Status.FORBIDDEN_403,

@@ -20,9 +20,19 @@ final class OriginPolicy {
         this.allowed = allowed.stream().map(OriginPolicy::normalize).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
-    boolean permits(String origin, String host, boolean secure) {
+    /**
+     * @param secFetchSite the {@code Sec-Fetch-Site} header, or null. Browsers send {@code Origin: null}
+     *                     for a same-origin HTML form POST when the page's Referrer-Policy is
+     *                     no-referrer (ours is); they also send Sec-Fetch-Site, which no page can
+     *                     set, so "null" passes only when that says same-origin. A sandboxed or
+     *                     cross-site "null" says cross-site and is refused.
+     */
+    boolean permits(String origin, String host, boolean secure, String secFetchSite) {
         if (origin == null || anyOrigin) {
             return true;
+        }
+        if (origin.equals("null")) {
+            return "same-origin".equals(secFetchSite);
         }
         String normalized = normalize(origin);
         if (host != null && normalized.equals(normalize((secure ? "https://" : "http://") + host))) {

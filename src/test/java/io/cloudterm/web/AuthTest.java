@@ -91,6 +91,18 @@ class AuthTest {
     }
 
     @Test
+    void aNullOriginPassesOnlyWhenTheBrowserSaysSameOrigin() {
+        // Chromium sends Origin: null for our own login form (Referrer-Policy: no-referrer), with
+        // Sec-Fetch-Site: same-origin; a sandboxed frame elsewhere sends null with cross-site.
+        try (TestServer server = TestServer.start("--", "sh")) {
+            String token = "token=" + server.server().accessToken().orElseThrow();
+            assertEquals(204, server.post("login", token, Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")).statusCode());
+            assertEquals(403, server.post("login", token, Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site")).statusCode());
+            assertEquals(403, server.post("login", token, Map.of("Origin", "null")).statusCode());
+        }
+    }
+
+    @Test
     void allowOriginAdmitsANamedOrigin() {
         try (TestServer server = TestServer.start("--no-auth", "--allow-origin", "https://tools.example", "--", "sh")) {
             assertEquals(403, upgradeStatus(server, Map.of("Origin", "https://evil.example")));
@@ -185,6 +197,16 @@ class AuthTest {
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
             assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(""));
             assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+        }
+    }
+
+    @Test
+    void embeddingIsAllowedOnlyWhereTheOperatorSays() {
+        try (TestServer server = TestServer.start("--no-auth", "--frame-ancestors", "'self' https://portal.example", "--", "sh")) {
+            HttpResponse<String> page = server.get("", Map.of());
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("")
+                    .contains("frame-ancestors 'self' https://portal.example"), page.headers().toString());
+            assertTrue(page.headers().firstValue("X-Frame-Options").isEmpty(), "DENY would contradict the CSP");
         }
     }
 

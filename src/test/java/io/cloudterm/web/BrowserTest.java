@@ -139,6 +139,31 @@ class BrowserTest {
         assertEquals(List.of(), server.server().terminals(), "a terminal was started without a login");
     }
 
+    @Test
+    void withAccountsTheFormLogsInWithoutScriptAndLogoutEndsTheTerminal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path users = dir.resolve("users");
+        java.nio.file.Files.writeString(users, "alice:" + org.mindrot.jbcrypt.BCrypt.hashpw("wonderland",
+                org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
+        String[] args = new String[SHELL.length + 2];
+        args[0] = "--users";
+        args[1] = users.toString();
+        System.arraycopy(SHELL, 0, args, 2, SHELL.length);
+        server = TestServer.start(args);
+        driver.get(server.server().url().toString());
+        await("the login form", () -> driver.getCurrentUrl().contains("/login"));
+        driver.findElement(By.id("user")).sendKeys("alice");
+        driver.findElement(By.id("password")).sendKeys("not-it" + Keys.ENTER);
+        await("the wrong-password notice", () -> driver.getPageSource().contains("Wrong user name or password."));
+        driver.findElement(By.id("user")).sendKeys("alice");
+        driver.findElement(By.id("password")).sendKeys("wonderland" + Keys.ENTER);
+        awaitOpen();
+        assertEquals(server.server().url().toString(), driver.getCurrentUrl(), "back where the user was going");
+        type("echo I am $CLOUDTERM_USER" + Keys.ENTER);
+        awaitLine("I am alice");
+        page("fetch('logout', {method: 'POST', credentials: 'same-origin'}); return null");
+        await("the terminal to close with 4004", () -> Long.valueOf(4004).equals(page("return cloudterm.closeCode")));
+    }
 
     // ---- the page -------------------------------------------------------------------------------
 
