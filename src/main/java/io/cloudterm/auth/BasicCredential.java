@@ -1,7 +1,5 @@
 package io.cloudterm.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /** The single user:password of --credential, checked against HTTP Basic Authorization headers. */
@@ -31,15 +29,8 @@ public final class BasicCredential {
 
     /** The principal if {@code authorization} is a Basic header with the right user and password. */
     public Optional<Principal> check(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        return Secrets.equal(Secrets.sha256(decoded), expectedHash) ? Optional.of(new Principal(user)) : Optional.empty();
+        return BasicHeader.parse(authorization)
+                .filter(header -> Secrets.equal(Secrets.sha256(header.userColonPassword()), expectedHash))
+                .map(header -> new Principal(user));
     }
 }

@@ -1,12 +1,9 @@
 package io.cloudterm.auth;
 
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,22 +39,12 @@ final class BasicUsers {
     }
 
     Authentication check(String authorization, String address) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        Optional<BasicHeader> header = BasicHeader.parse(authorization);
+        if (header.isEmpty()) {
             return Authentication.UNKNOWN;
         }
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(authorization.substring(6).trim());
-        } catch (IllegalArgumentException e) {
-            return Authentication.UNKNOWN;
-        }
-        String pair = new String(decoded, StandardCharsets.UTF_8);
-        Arrays.fill(decoded, (byte) 0);
-        int colon = pair.indexOf(':');
-        if (colon <= 0) {
-            return Authentication.UNKNOWN;
-        }
-        String user = pair.substring(0, colon);
+        String user = header.get().user();
+        String pair = header.get().userColonPassword();
         String key = Secrets.sha256(pair);
         if (remembered(key)) {
             return new Authentication.Known(new Principal(user), Optional.empty());
@@ -72,7 +59,7 @@ final class BasicUsers {
         if (wait > 0) {
             return new Authentication.Throttled(wait);
         }
-        char[] password = CharBuffer.wrap(pair, colon + 1, pair.length()).toString().toCharArray();
+        char[] password = header.get().password();
         try {
             return switch (passwords.verify(user, password)) {
                 case RIGHT -> {
