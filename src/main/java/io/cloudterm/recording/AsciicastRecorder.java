@@ -268,7 +268,9 @@ public final class AsciicastRecorder implements AutoCloseable {
     private void fail(Exception e) {
         if (!failed) {
             failed = true;
-            LOG.log(Level.WARNING, "recording to " + file + " stopped, the terminal goes on: " + e.getMessage());
+            // JSON-P wraps the writer's IOException; its message ("No space left on device") is the fact.
+            Throwable cause = e instanceof JsonException && e.getCause() instanceof IOException io ? io : e;
+            LOG.log(Level.WARNING, "recording to " + file + " stopped, the terminal goes on: " + cause.getMessage());
             LOG.log(Level.FINE, "recording failure", e);
         }
         closeQuietly();
