@@ -8,6 +8,10 @@
   const OUTPUT = 0x30;           // '0' raw pty bytes
   const SET_WINDOW_TITLE = 0x31; // '1' UTF-8 title
   const SET_PREFERENCES = 0x32;  // '2' JSON object of xterm.js options
+  const TERMINAL_INFO = 0x33;    // '3' CloudTerm's own: {"terminal": handle to reattach with, ...}
+  const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000]; // then every 15 s
+  const MAX_RETRIES = 40;
+  const UNREACHABLE = 'Cannot reach the server';
   // ... and client to server.
   const INPUT = 0x30;            // '0' bytes for the pty
   const RESIZE_TERMINAL = 0x31;  // '1' JSON {"columns":C,"rows":R}
@@ -66,6 +70,8 @@
   let session = null;
   /** Bumped by every (re)connect, so that late answers of an older attempt are dropped. */
   let attempt = 0;
+  let retries = 0;
+  let retryTimer = 0;
   /** An access token taken from the address bar, to log in with once. */
   let pendingAccessToken = takeAccessTokenFromUrl();
 
@@ -163,7 +169,7 @@
     try {
       return await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init });
     } catch {
-      throw new PageProblem('Cannot reach the server', 'It may have stopped, or the network is down.');
+      throw new PageProblem(UNREACHABLE, 'It may have stopped, or the network is down.');
     }
   }
 
@@ -205,7 +211,11 @@
       openSession(token);
     } catch (e) {
       if (attempt !== mine) return;
-      if (e instanceof PageProblem) {
+      if (e instanceof PageProblem && e.message === UNREACHABLE && retries > 0 && retries < MAX_RETRIES && terminalInUrl()) {
+        // Still away (the network, or the server restarting): keep trying to get back to the terminal.
+        const delay = scheduleRetry();
+        fail('Connection lost', `Cannot reach the server; trying again in ${Math.round(delay / 1000) || 1} s…`);
+      } else if (e instanceof PageProblem) {
         fail(e.message, e.detail);
       } else {
         console.error(e);
@@ -317,6 +327,9 @@
       case SET_PREFERENCES:
         applyPreferences(s, decoder.decode(payload));
         break;
+      case TERMINAL_INFO:
+        rememberTerminal(decoder.decode(payload));
+        break;
       default:
         break; // unknown commands are ignored, as ttyd's client does
     }
@@ -368,6 +381,49 @@
     if (background) document.documentElement.style.setProperty('--background', background);
   }
 
+  // ---- reattaching ---------------------------------------------------------------------------
+
+  /**
+   * The server names the terminal behind this connection; the page keeps the name in its address
+   * (?t=…), so that a reload, a reconnect or a bookmark comes back to the same shell.
+   */
+  function rememberTerminal(text) {
+    let info;
+    try {
+      info = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (!info || typeof info.terminal !== 'string') return;
+    retries = 0;
+    setTerminalInUrl(info.terminal);
+  }
+
+  function setTerminalInUrl(handle) {
+    const url = new URL(location.href);
+    if (handle) {
+      url.searchParams.set('t', handle);
+    } else {
+      url.searchParams.delete('t');
+    }
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  }
+
+  function terminalInUrl() {
+    return new URL(location.href).searchParams.get('t');
+  }
+
+  /** After a dropped connection to a terminal that lives on: try again by itself, backing off. */
+  function scheduleRetry() {
+    const delay = RETRY_DELAYS_MS[Math.min(retries, RETRY_DELAYS_MS.length - 1)];
+    retries++;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      if (state === 'closed') connect();
+    }, delay);
+    return delay;
+  }
+
   // ---- closing -------------------------------------------------------------------------------
 
   function sessionClosed(s, code, reason, opened) {
@@ -376,9 +432,21 @@
     s.term.options.cursorBlink = false;
     let title;
     let detail;
+    const lostButAlive = (code === 1006 || code === 1005 || code === 1001 || code === 4008) && opened
+      && terminalInUrl() && retries < MAX_RETRIES;
     if (code === 1000 && /^(exit|signal) /.test(reason)) {
       title = 'Process exited';
       detail = reason;
+      setTerminalInUrl(null); // Enter starts a new one
+    } else if (code === 4005) {
+      title = 'That terminal has ended';
+      detail = reason;
+      setTerminalInUrl(null);
+    } else if (lostButAlive) {
+      // The terminal keeps running on the server: come back to it without being asked.
+      const delay = scheduleRetry();
+      title = 'Connection lost';
+      detail = `Reconnecting to the same terminal in ${Math.round(delay / 1000) || 1} s…`;
     } else if (code === 1006 || code === 1005) { // no close frame: the browser's own codes
       title = opened ? 'Connection lost' : 'Could not connect';
       detail = opened

@@ -21,6 +21,13 @@ public final class Secrets {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** 128 random bits, URL-safe base64 without padding (22 characters): names that cannot be guessed. */
+    public static String random128() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /** SHA-256 of the text, for storing secrets by hash: a leaked table reveals no live secret. */
     public static String sha256(String secret) {
         try {

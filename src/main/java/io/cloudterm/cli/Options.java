@@ -67,6 +67,18 @@ final class Options {
     @Option(names = "--login-refill", paramLabel = "SECONDS", description = "then one more attempt every this many seconds (default ${DEFAULT-VALUE})")
     int loginRefillSeconds = 6;
 
+    @Option(names = "--keep-alive", paramLabel = "SECONDS", description = "a terminal nobody is attached to lives on this long, so a reload or a dropped network reattaches to it (default ${DEFAULT-VALUE}; 0: hang up at once, as ttyd)")
+    int keepAliveSeconds = 600;
+
+    @Option(names = "--scrollback", paramLabel = "BYTES", description = "recent output kept per terminal for clients that reattach (default ${DEFAULT-VALUE})")
+    int scrollbackBytes = 1 << 20;
+
+    @Option(names = "--max-terminals", paramLabel = "N", description = "most terminals alive at once (default ${DEFAULT-VALUE})")
+    int maxTerminals = 64;
+
+    @Option(names = "--max-terminals-per-user", paramLabel = "N", description = "most terminals one user may have (default ${DEFAULT-VALUE})")
+    int maxTerminalsPerUser = 8;
+
     @Option(names = "--frame-ancestors", paramLabel = "SOURCES", description = "who may embed the page in a frame, as CSP sources, e.g. \"'self' https://portal.example\" (default: nobody)")
     String frameAncestors = "'none'";
 
@@ -126,6 +138,9 @@ final class Options {
         require(sessionIdleMinutes >= 1, "--session-idle must be at least 1 minute");
         require(sessionLifetimeHours >= 1, "--session-lifetime must be at least 1 hour");
         require(loginBurst >= 1, "--login-burst must be at least 1");
+        require(keepAliveSeconds >= 0, "--keep-alive cannot be negative");
+        require(scrollbackBytes >= 0 && scrollbackBytes <= 256 << 20, "--scrollback must be between 0 and 268435456 bytes");
+        require(maxTerminals >= 1 && maxTerminalsPerUser >= 1, "--max-terminals and --max-terminals-per-user must be at least 1");
         require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
         require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
         Optional<ServerConfig.TlsFiles> tls = tlsFiles();
@@ -165,7 +180,9 @@ final class Options {
                 exitNoConn, readonly, hangup, Duration.ofSeconds(killAfter), urlArgs, mode,
                 Duration.ofSeconds(pingInterval), Optional.ofNullable(usersFile).map(p -> p.toAbsolutePath().normalize()), tls,
                 new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)),
-                new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)), frameAncestors.trim());
+                new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)), frameAncestors.trim(),
+                new ServerConfig.TerminalLimits(Duration.ofSeconds(keepAliveSeconds), scrollbackBytes, maxTerminals,
+                        maxTerminalsPerUser));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;

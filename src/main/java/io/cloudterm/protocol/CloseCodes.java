@@ -25,6 +25,10 @@ public final class CloseCodes {
     public static final int AUTH_FAILED = 4003;
     /** The browser session behind the connection ended: logout, or expiry. */
     public static final int SESSION_ENDED = 4004;
+    /** The terminal to reattach to has ended, never existed, or is someone else's. */
+    public static final int NO_SUCH_TERMINAL = 4005;
+    /** The user or the server has as many terminals as allowed. */
+    public static final int TOO_MANY_TERMINALS = 4006;
     /** The client sent no JSON_DATA in time, or stopped answering pings. */
     public static final int TIMEOUT = 4008;
     /** The command could not be started. */

@@ -11,6 +11,11 @@ public final class ServerMessages {
     public static final byte OUTPUT = '0';
     public static final byte SET_WINDOW_TITLE = '1';
     public static final byte SET_PREFERENCES = '2';
+    /**
+     * CloudTerm's own: JSON about the terminal behind the connection ({@code terminal}, the handle
+     * to reattach with; {@code reattached}). ttyd clients ignore command bytes they do not know.
+     */
+    public static final byte TERMINAL_INFO = '3';
 
     private ServerMessages() {
     }
@@ -42,6 +47,10 @@ public final class ServerMessages {
 
     public static byte[] preferences(JsonObject preferences) {
         return withCommand(SET_PREFERENCES, preferences.toString());
+    }
+
+    public static byte[] terminalInfo(JsonObject info) {
+        return withCommand(TERMINAL_INFO, info.toString());
     }
 
     private static byte[] withCommand(byte command, String text) {

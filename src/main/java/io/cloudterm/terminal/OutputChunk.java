@@ -28,10 +28,17 @@ final class OutputChunk {
         return bytes.remaining();
     }
 
+    /** History replayed to one client: heap memory, not from the pool, dropped after sending. */
+    static OutputChunk replay(byte[] history) {
+        return new OutputChunk(ByteBuffer.wrap(history), null, 1);
+    }
+
     void release() {
         int left = references.decrementAndGet();
         if (left == 0) {
-            pool.release(bytes);
+            if (pool != null) {
+                pool.release(bytes);
+            }
         } else if (left < 0) {
             throw new IllegalStateException("output chunk released once too often");
         }

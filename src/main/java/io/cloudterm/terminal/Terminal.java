@@ -22,7 +22,9 @@ import java.util.logging.Logger;
 
 /**
  * One child process on one pty, and the clients attached to it. A terminal is not a connection:
- * clients attach and detach; today the last one to leave hangs the terminal up.
+ * clients attach and detach. When the last one leaves, the terminal lives on for the keep-alive
+ * time, still reading its child's output into the scrollback, and a client that attaches gets that
+ * history first; past the keep-alive it is hung up (with a zero keep-alive at once, as ttyd does).
  *
  * <p>Threads: one reader (virtual) pulls the pty into pooled buffers and queues them on every
  * attachment; one sender per attachment pushes its queue out; one watcher waits for the child's
@@ -51,6 +53,8 @@ public final class Terminal {
     private final InputWriter input;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final CompletableFuture<Terminal> ended = new CompletableFuture<>();
+    /** Recent output for clients that attach later; null when there is no history to keep. */
+    private final Scrollback scrollback;
 
     // Guarded by lock.
     private final List<Attachment> attachments = new ArrayList<>();
@@ -58,19 +62,28 @@ public final class Terminal {
     private boolean readerFinished;
     private boolean readerInRead;
     private long lastReadNanos = System.nanoTime();
+    private boolean everAttached;
+    /** Bumped whenever a client attaches: a keep-alive timer started before then is void. */
+    private long attachGeneration;
+    private long detachedAtMillis = -1;
 
-    private Terminal(Pty pty, String title, BufferPool buffers, TerminalSettings settings) {
+    private Terminal(Pty pty, String title, BufferPool buffers, TerminalSettings settings, Scrollback scrollback) {
         this.pty = pty;
+        this.scrollback = scrollback;
         this.title = title;
         this.buffers = buffers;
         this.settings = settings;
         this.input = new InputWriter(pty, settings.maxPendingInput());
     }
 
-    /** Starts {@code spec} on a new pty. Output is held (the child blocks) until a client attaches. */
+    /**
+     * Starts {@code spec} on a new pty. Output is held (the child blocks) until a client attaches.
+     *
+     * @param scrollback where recent output is kept for clients that attach later, or null
+     */
     public static Terminal start(PtySystem ptys, PtySpec spec, String title, BufferPool buffers,
-                                 TerminalSettings settings) throws IOException {
-        Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings);
+                                 TerminalSettings settings, Scrollback scrollback) throws IOException {
+        Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-exit").start(terminal::watchExit);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-input").start(terminal.input::run);
@@ -119,6 +132,16 @@ public final class Terminal {
                 attachment.closeClient(CloseCodes.NORMAL, status == null ? "terminal ended" : status.toString());
                 return attachment;
             }
+            if (everAttached && scrollback != null) {
+                // Under the lock, so no live output can slip in between the history and what follows.
+                byte[] history = scrollback.snapshot();
+                if (history.length > 0) {
+                    attachment.enqueue(OutputChunk.replay(history));
+                }
+            }
+            everAttached = true;
+            attachGeneration++;
+            detachedAtMillis = -1;
             attachments.add(attachment);
             outputWanted.signal();
         } finally {
@@ -126,6 +149,26 @@ public final class Terminal {
         }
         Thread.ofVirtual().name("terminal-" + id + "-sender").start(attachment::runSender);
         return attachment;
+    }
+
+    /** When the last client left, in epoch milliseconds, or -1 while someone is attached. */
+    public long detachedAtMillis() {
+        lock.lock();
+        try {
+            return detachedAtMillis;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes full-screen programs draw themselves again (for a client that just got the raw
+     * history): two size changes, each a SIGWINCH, ending at {@code size}.
+     */
+    public void redraw(TerminalSize size) {
+        int rows = size.rows() > TerminalSize.MIN ? size.rows() - 1 : size.rows() + 1;
+        resize(new TerminalSize(size.columns(), rows));
+        resize(size);
     }
 
     public int attachedClients() {
@@ -154,20 +197,42 @@ public final class Terminal {
     }
 
     void detach(Attachment attachment) {
-        boolean hangUpNow = false;
+        boolean lastOneLeft = false;
+        long generation;
         lock.lock();
         try {
             if (attachment.markDetached()) {
                 attachments.remove(attachment);
-                hangUpNow = attachments.isEmpty() && !hungUp;
+                lastOneLeft = attachments.isEmpty() && !hungUp;
+                if (lastOneLeft) {
+                    detachedAtMillis = System.currentTimeMillis();
+                }
                 outputWanted.signal();
             }
+            generation = attachGeneration;
         } finally {
             lock.unlock();
         }
-        if (hangUpNow) {
-            hangUp();
+        if (!lastOneLeft) {
+            return;
         }
+        if (settings.keepAlive().isZero() || exit.isDone()) {
+            hangUp();
+            return;
+        }
+        CompletableFuture.delayedExecutor(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            lock.lock();
+            boolean stillAlone;
+            try {
+                stillAlone = attachments.isEmpty() && attachGeneration == generation;
+            } finally {
+                lock.unlock();
+            }
+            if (stillAlone) {
+                LOG.info("terminal " + id + ": nobody attached for " + settings.keepAlive().toSeconds() + " s; hanging up");
+                hangUp();
+            }
+        });
     }
 
     /**
@@ -238,7 +303,10 @@ public final class Terminal {
         lock.lock();
         try {
             readerInRead = false;
-            while (!hungUp && attachments.stream().noneMatch(Attachment::wantsOutput)) {
+            // Before the first client the child waits (nothing is lost); once clients have come and
+            // gone, output goes on into the scrollback, so a detached job never blocks.
+            while (!hungUp && !(everAttached && attachments.isEmpty() && scrollback != null)
+                    && attachments.stream().noneMatch(Attachment::wantsOutput)) {
                 outputWanted.awaitUninterruptibly();
             }
             readerInRead = true;
@@ -252,6 +320,9 @@ public final class Terminal {
         lock.lock();
         try {
             lastReadNanos = System.nanoTime();
+            if (scrollback != null && !hungUp) {
+                scrollback.append(buffer);
+            }
             OutputChunk chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
             for (Attachment attachment : attachments) {
                 if (!attachment.enqueue(chunk)) {
@@ -290,6 +361,9 @@ public final class Terminal {
             }
         } finally {
             lock.unlock();
+        }
+        if (scrollback != null) {
+            scrollback.release();
         }
         ended.complete(this);
     }

@@ -12,15 +12,22 @@ import java.time.Duration;
  * @param maxMessageBytes the largest OUTPUT message sent (queued output is joined up to this)
  * @param maxPendingInput input bytes queued for a child that does not read, before the client is
  *                      cut off (a paste into a program that never reads must not grow memory)
+ * @param keepAlive     how long a terminal lives on with nobody attached; zero hangs it up when
+ *                      the last client leaves (ttyd's behaviour)
  */
 public record TerminalSettings(Signal hangupSignal, Duration killGrace, int highWaterBytes,
-                               int maxMessageBytes, int maxPendingInput) {
+                               int maxMessageBytes, int maxPendingInput, Duration keepAlive) {
 
     public static TerminalSettings defaults() {
-        return new TerminalSettings(Signal.HUP, Duration.ofSeconds(5), 256 * 1024, 64 * 1024, 4 * 1024 * 1024);
+        return new TerminalSettings(Signal.HUP, Duration.ofSeconds(5), 256 * 1024, 64 * 1024, 4 * 1024 * 1024,
+                Duration.ofMinutes(10));
     }
 
     public TerminalSettings withHangup(Signal signal, Duration grace) {
-        return new TerminalSettings(signal, grace, highWaterBytes, maxMessageBytes, maxPendingInput);
+        return new TerminalSettings(signal, grace, highWaterBytes, maxMessageBytes, maxPendingInput, keepAlive);
+    }
+
+    public TerminalSettings withKeepAlive(Duration keepAlive) {
+        return new TerminalSettings(hangupSignal, killGrace, highWaterBytes, maxMessageBytes, maxPendingInput, keepAlive);
     }
 }

@@ -33,6 +33,10 @@ final class Audit {
         LOG.info(() -> "terminal " + id + " started pid=" + pid + " user=" + quote(user) + " from=" + address + " size=" + size);
     }
 
+    static void terminalReattached(long id, String user, String address) {
+        LOG.info(() -> "terminal " + id + " reattached user=" + quote(user) + " from=" + address);
+    }
+
     static void terminalEnded(long id, String user, String address, ExitStatus status) {
         LOG.info(() -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status.toString()));
     }

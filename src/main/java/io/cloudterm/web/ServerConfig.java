@@ -37,6 +37,7 @@ import java.util.Set;
  * @param sessions        idle timeout and absolute lifetime of browser sessions
  * @param loginLimits     token buckets for login attempts
  * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
+ * @param terminals       keep-alive, scrollback and how many terminals may exist
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -44,7 +45,19 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
-                           String frameAncestors) {
+                           String frameAncestors, TerminalLimits terminals) {
+
+    /**
+     * Terminals that outlive their connection.
+     *
+     * @param keepAlive       how long a terminal with nobody attached lives on; zero: hang up at once
+     * @param scrollbackBytes recent output kept per terminal for clients that attach later
+     * @param max             most terminals alive at once, attached or not
+     * @param maxPerUser      most terminals one user may have
+     */
+    public record TerminalLimits(Duration keepAlive, int scrollbackBytes, int max, int maxPerUser) {
+        public static final TerminalLimits DEFAULT = new TerminalLimits(Duration.ofMinutes(10), 1 << 20, 64, 8);
+    }
 
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
     public record TlsFiles(Path certificate, Path privateKey, Optional<Path> clientCa) {
@@ -89,7 +102,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals);
     }
 
     public boolean secure() {

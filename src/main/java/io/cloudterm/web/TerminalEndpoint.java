@@ -46,6 +46,8 @@ final class TerminalEndpoint implements WsListener {
     private volatile Runnable forgetSession = () -> { };
     private long lastSessionTouch = System.nanoTime();
     private List<String> urlArgs = List.of();
+    /** The handle of a live terminal the client asks to reattach to ({@code ?t=}), or null. */
+    private String reattachTo;
 
     // Touched only by the connection's own thread, except where noted.
     private WsClient client;
@@ -77,6 +79,7 @@ final class TerminalEndpoint implements WsListener {
         }
         who = decision.who();
         urlArgs = prologue.query().all("arg", List::of);
+        reattachTo = prologue.query().first("t").orElse(null);
         boolean offersTty = headers.first(WsUpgrader.PROTOCOL).stream()
                 .flatMap(value -> java.util.Arrays.stream(value.split(",")))
                 .anyMatch(p -> p.trim().equals(SUBPROTOCOL));
@@ -198,23 +201,52 @@ final class TerminalEndpoint implements WsListener {
             fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
             return;
         }
-        Terminal terminal;
+        boolean writable = !server.config().readonly();
+        if (reattachTo != null) {
+            Optional<TerminalLauncher.Live> live = server.launcher().find(reattachTo, principal);
+            if (live.isEmpty()) {
+                fail(CloseCodes.NO_SUCH_TERMINAL, "no such terminal: it has ended, or it is not yours");
+                return;
+            }
+            attach(live.get(), true, writable, handshake);
+            return;
+        }
+        TerminalLauncher.Live live;
         try {
-            terminal = server.launcher().start(handshake.size(), urlArgs, principal);
+            live = server.launcher().start(handshake.size(), urlArgs, principal);
+        } catch (TerminalLauncher.LimitReached e) {
+            fail(CloseCodes.TOO_MANY_TERMINALS, e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot start a terminal: " + e.getMessage());
             fail(CloseCodes.SPAWN_FAILED, "cannot start the command: " + e.getMessage());
             return;
         }
+        Terminal terminal = live.terminal();
         String user = principal.name();
         Audit.terminalStarted(terminal.id(), terminal.pid(), user, address,
                 handshake.size().columns() + "x" + handshake.size().rows());
         terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, address, status));
+        attach(live, false, writable, handshake);
+    }
+
+    private void attach(TerminalLauncher.Live live, boolean reattached, boolean writable, ClientMessage.Handshake handshake) {
+        Terminal terminal = live.terminal();
         try {
-            attachment = terminal.attach(client, !server.config().readonly(), server.launcher().greeting());
+            attachment = terminal.attach(client, writable, server.launcher().greeting(live.handle(), reattached));
         } catch (IOException e) {
-            terminal.hangUp();
+            if (!reattached) {
+                terminal.hangUp();
+            }
             cleanUp();
+            return;
+        }
+        if (reattached) {
+            Audit.terminalReattached(terminal.id(), who.principal().name(), address);
+            if (writable) {
+                // The history is raw output: a full-screen program must draw itself anew, at this size.
+                terminal.redraw(handshake.size());
+            }
         }
     }
 

@@ -1,6 +1,10 @@
 package io.cloudterm.web;
 
 import io.cloudterm.auth.Principal;
+import io.cloudterm.auth.Secrets;
+import io.cloudterm.terminal.Scrollback;
+import io.cloudterm.terminal.ScrollbackBudget;
+import java.util.Optional;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
@@ -23,22 +27,45 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Starts terminals as the server's configuration says, and keeps the set of live ones. */
+/**
+ * Starts terminals as the server's configuration says and keeps the live ones by handle: a random,
+ * unguessable name for the page's URL, so that a reload or a new connection can reattach. Only the
+ * user who started a terminal may attach to it.
+ */
 final class TerminalLauncher {
+
+    /** A live terminal, the name to reattach by, and whose it is. */
+    record Live(String handle, Terminal terminal, Principal owner) {
+    }
+
+    /** Why no new terminal can start now. */
+    static final class LimitReached extends Exception {
+        LimitReached(String message) {
+            super(message);
+        }
+    }
+
+    private static final java.util.regex.Pattern HANDLE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
 
     private final ServerConfig config;
     private final PtySystem ptys;
     private final BufferPool buffers;
     private final TerminalSettings settings;
+    private final ScrollbackBudget scrollbackBudget = new ScrollbackBudget();
     private final String title;
     private final byte[] preferences;
-    private final Set<Terminal> live = ConcurrentHashMap.newKeySet();
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock starting = new java.util.concurrent.locks.ReentrantLock();
 
     TerminalLauncher(ServerConfig config, PtySystem ptys, BufferPool buffers) {
         this.config = config;
         this.ptys = ptys;
         this.buffers = buffers;
-        this.settings = TerminalSettings.defaults().withHangup(config.hangupSignal(), config.killGrace());
+        // --once and --exit-no-conn stop the server when clients leave: nothing to keep alive for.
+        java.time.Duration keepAlive = config.once() || config.exitNoConn() ? java.time.Duration.ZERO
+                : config.terminals().keepAlive();
+        this.settings = TerminalSettings.defaults().withHangup(config.hangupSignal(), config.killGrace())
+                .withKeepAlive(keepAlive);
         this.title = config.command().get(0) + " (" + hostName() + ")";
         this.preferences = ServerMessages.preferences(preferencesJson(config.clientOptions()));
     }
@@ -47,7 +74,7 @@ final class TerminalLauncher {
      * Starts the command at {@code size} for {@code user}, with {@code extraArgs} (the page's ?arg=
      * values) appended. The child's environment names the user in {@code CLOUDTERM_USER}.
      */
-    Terminal start(TerminalSize size, List<String> extraArgs, Principal user) throws IOException {
+    Live start(TerminalSize size, List<String> extraArgs, Principal user) throws IOException, LimitReached {
         List<String> command = new ArrayList<>(config.command());
         if (config.urlArgs()) {
             command.addAll(extraArgs);
@@ -56,19 +83,54 @@ final class TerminalLauncher {
         environment.put("TERM", config.terminalType());
         environment.put("CLOUDTERM_USER", user.name());
         PtySpec spec = new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows());
-        Terminal terminal = Terminal.start(ptys, spec, title, buffers, settings);
-        live.add(terminal);
-        terminal.ended().thenRun(() -> live.remove(terminal));
-        return terminal;
+        starting.lock(); // the limits are checked and the new terminal counted as one step
+        try {
+            ServerConfig.TerminalLimits limits = config.terminals();
+            if (live.size() >= limits.max()) {
+                throw new LimitReached("the server has its maximum of " + limits.max() + " terminals; end one first");
+            }
+            long mine = live.values().stream().filter(l -> l.owner().name().equals(user.name())).count();
+            if (mine >= limits.maxPerUser()) {
+                throw new LimitReached("you have " + mine + " terminals, the most allowed; end one first");
+            }
+            Scrollback scrollback = settings.keepAlive().isZero() || limits.scrollbackBytes() == 0 ? null
+                    : new Scrollback(scrollbackBudget, limits.scrollbackBytes());
+            Terminal terminal;
+            try {
+                terminal = Terminal.start(ptys, spec, title, buffers, settings, scrollback);
+            } catch (IOException | RuntimeException e) {
+                if (scrollback != null) {
+                    scrollback.release();
+                }
+                throw e;
+            }
+            String handle = Secrets.random128();
+            Live entry = new Live(handle, terminal, user);
+            live.put(handle, entry);
+            terminal.ended().thenRun(() -> live.remove(handle));
+            return entry;
+        } finally {
+            starting.unlock();
+        }
     }
 
-    /** What every client gets before output: SET_WINDOW_TITLE and SET_PREFERENCES. */
-    List<byte[]> greeting() {
-        return List.of(ServerMessages.title(title), preferences);
+    /** The live terminal with this handle if {@code user} started it; others' look like none. */
+    Optional<Live> find(String handle, Principal user) {
+        if (handle == null || !HANDLE.matcher(handle).matches()) {
+            return Optional.empty();
+        }
+        Live entry = live.get(handle);
+        return entry != null && entry.owner().name().equals(user.name()) ? Optional.of(entry) : Optional.empty();
+    }
+
+    /** What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal. */
+    List<byte[]> greeting(String handle, boolean reattached) {
+        return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(
+                Json.createObjectBuilder().add("terminal", handle).add("reattached", reattached).build()));
     }
 
     Set<Terminal> live() {
-        return live;
+        return live.values().stream().map(Live::terminal).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**

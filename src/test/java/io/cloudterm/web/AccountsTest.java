@@ -166,8 +166,14 @@ class AccountsTest {
             assertEquals(400, server.post("login", form("a".repeat(65), "x"), Map.of()).statusCode());
             assertEquals(400, server.post("login", form("alice", "x".repeat(300)), Map.of()).statusCode());
             assertEquals(413, server.post("login", "user=alice&password=" + "x".repeat(70_000), Map.of()).statusCode());
-            HttpResponse<String> hugeHeader = server.get("", Map.of("X-Filler", "y".repeat(20_000)));
-            assertTrue(hugeHeader.statusCode() == 431 || hugeHeader.statusCode() == 400, "status " + hugeHeader.statusCode());
+            // Helidon answers 431 and closes; a client still writing its headers may see only the close.
+            try {
+                HttpResponse<String> hugeHeader = server.get("", Map.of("X-Filler", "y".repeat(20_000)));
+                assertTrue(hugeHeader.statusCode() == 431 || hugeHeader.statusCode() == 400, "status " + hugeHeader.statusCode());
+            } catch (AssertionError e) {
+                assertTrue(e.getCause() instanceof java.io.IOException, e.toString());
+            }
+            assertEquals(303, server.get("", Map.of()).statusCode(), "the server is fine afterwards");
         }
     }
 

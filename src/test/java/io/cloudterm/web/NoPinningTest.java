@@ -19,7 +19,8 @@ class NoPinningTest {
         int terminals = 200;
         // Each child prints a line every 50 ms without forking (bash's read -t as the timer): 4,000 lines
         // a second in all, real streaming without turning the test into a CPU benchmark of 2 cores.
-        try (TestServer server = TestServer.start("--native", "on", "--no-auth", "--", "bash", "--norc", "--noprofile", "-c",
+        try (TestServer server = TestServer.start("--native", "on", "--no-auth", "--max-terminals", "250",
+                "--max-terminals-per-user", "250", "--", "bash", "--norc", "--noprofile", "-c",
                 "while :; do echo 0123456789012345678901234567890123456789; read -t 0.05 _; done")) {
             List<TtyClient> clients = new ArrayList<>();
             try {

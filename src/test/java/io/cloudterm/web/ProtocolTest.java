@@ -30,7 +30,8 @@ class ProtocolTest {
             assertEquals('1', messages.get(0)[0], "first message is SET_WINDOW_TITLE");
             assertTrue(text(messages.get(0)).startsWith("1sh ("), text(messages.get(0)));
             assertEquals("2{\"fontSize\":17,\"cursorStyle\":\"bar\"}", text(messages.get(1)));
-            assertEquals('0', messages.get(2)[0], "then OUTPUT");
+            assertEquals('3', messages.get(2)[0], "then TERMINAL_INFO, which ttyd clients ignore");
+            assertEquals('0', messages.get(3)[0], "then OUTPUT");
         }
     }
 

@@ -28,6 +28,10 @@ final class TestServer implements AutoCloseable {
     /** Starts a server with {@code --port 0} and the given options (and command after {@code --}). */
     static TestServer start(String... args) {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
+        if (!Arrays.asList(args).contains("--keep-alive")) {
+            // Most tests are about one connection and its child: ttyd's hang-up on disconnect.
+            all.addAll(List.of("--keep-alive", "0"));
+        }
         all.addAll(Arrays.asList(args));
         return new TestServer(CloudTermServer.start(CloudTerm.configFrom(all.toArray(String[]::new))));
     }

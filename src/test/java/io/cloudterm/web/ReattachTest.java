@@ -1,0 +1,145 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mindrot.jbcrypt.BCrypt;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Terminals outlive their connection: reattach to the same process with its history, until the keep-alive runs out. */
+class ReattachTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Pattern INFO = Pattern.compile("^3\\{\"terminal\":\"([A-Za-z0-9_-]{22})\",\"reattached\":(true|false)\\}$");
+
+    @TempDir
+    Path dir;
+
+    /** The handle the server named in TERMINAL_INFO, and whether it said reattached. */
+    static String[] terminalInfo(TtyClient client) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (byte[] message : client.messages()) {
+                Matcher m = INFO.matcher(new String(message, StandardCharsets.UTF_8));
+                if (m.matches()) {
+                    return new String[] {m.group(1), m.group(2)};
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no TERMINAL_INFO among " + client.messages().size() + " messages");
+    }
+
+    private static TtyClient attach(TestServer server, String handle) {
+        return TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of()).handshake("", 80, 24);
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aReconnectingClientGetsTheSameShellItsHistoryAndWhatItMissed(String mode) throws Exception {
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh")) {
+            TtyClient first = server.open(80, 24);
+            String[] info = terminalInfo(first);
+            assertEquals("false", info[1]);
+            long pid = BadInputTest.shellPid(first);
+            first.input("(for i in 1 2 3; do sleep 0.4; echo tick$i; done) &\r");
+            first.awaitOutput("tick1", WAIT);
+            first.abort(); // the laptop lid closes
+            Thread.sleep(1500);
+            assertTrue(Processes.alive(pid), "the shell lives on with nobody attached");
+
+            TtyClient second = attach(server, info[0]);
+            assertEquals("true", terminalInfo(second)[1]);
+            String history = second.awaitOutput("tick3", WAIT);
+            assertTrue(history.contains("pid=" + pid + "."), "the earlier output is replayed: " + history);
+            assertEquals(pid, BadInputTest.shellPid(second), "the same process");
+            second.close();
+        }
+    }
+
+    @Test
+    void theKeepAliveEndsAndReapsAnAbandonedTerminal() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "1", "--", "sh")) {
+            TtyClient client = server.open(80, 24);
+            long pid = BadInputTest.shellPid(client);
+            String handle = terminalInfo(client)[0];
+            client.abort();
+            Thread.sleep(300);
+            assertTrue(Processes.alive(pid), "alive within the keep-alive");
+            assertTrue(Processes.awaitGone(pid, WAIT), "hung up and reaped after it");
+            TtyClient late = attach(server, handle);
+            TtyClient.Close close = late.awaitClose(WAIT);
+            assertEquals(4005, close.code(), close.toString());
+        }
+    }
+
+    @Test
+    void twoClientsOnOneTerminalSeeTheSameOutput() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--", "sh")) {
+            TtyClient first = server.open(80, 24);
+            String handle = terminalInfo(first)[0];
+            TtyClient second = attach(server, handle);
+            terminalInfo(second);
+            first.input("seq 1 3000 | tr '\\n' ' '; echo done\r");
+            String a = first.awaitOutput("2999 3000 done", WAIT);
+            String b = second.awaitOutput("2999 3000 done", WAIT);
+            String tail = "1 2 3 ";
+            assertEquals(a.substring(a.indexOf(tail)), b.substring(b.indexOf(tail)), "byte for byte from the same point");
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void aHandleThatDoesNotExistOrIsSomeoneElsesIsRefused() throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
+        try (TestServer server = TestServer.start("--users", users.toString(), "--keep-alive", "30", "--", "sh")) {
+            String alice = login(server, "alice", "a");
+            String bob = login(server, "bob", "b");
+            TtyClient mine = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
+                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            String handle = terminalInfo(mine)[0];
+            for (String wanted : new String[] {handle, "AAAAAAAAAAAAAAAAAAAAAA", "../etc"}) {
+                TtyClient other = TtyClient.connect(URI.create(server.ws() + "?t=" + wanted), Map.of("Cookie", bob))
+                        .handshake(server.terminalToken(Map.of("Cookie", bob)), 80, 24);
+                TtyClient.Close close = other.awaitClose(WAIT);
+                assertEquals(4005, close.code(), wanted + ": " + close);
+            }
+            mine.close();
+        }
+    }
+
+    @Test
+    void terminalsPerUserAreLimited() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--max-terminals-per-user", "2", "--", "sh")) {
+            TtyClient one = server.open(80, 24);
+            TtyClient two = server.open(80, 24);
+            terminalInfo(one);
+            terminalInfo(two);
+            TtyClient three = server.open(80, 24);
+            TtyClient.Close close = three.awaitClose(WAIT);
+            assertEquals(4006, close.code(), close.toString());
+            assertTrue(close.reason().contains("end one first"), close.reason());
+            one.close();
+            two.close();
+        }
+    }
+
+    private static String login(TestServer server, String user, String password) {
+        String setCookie = server.post("login", "user=" + user + "&password=" + password + "&next=", Map.of())
+                .headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+}
