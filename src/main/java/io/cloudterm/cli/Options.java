@@ -79,6 +79,12 @@ final class Options {
     @Option(names = "--max-terminals-per-user", paramLabel = "N", description = "most terminals one user may have (default ${DEFAULT-VALUE})")
     int maxTerminalsPerUser = 8;
 
+    @Option(names = "--record", paramLabel = "DIR", description = "record every terminal to DIR as an asciicast v2 file (playable with asciinema)")
+    Path recordDirectory;
+
+    @Option(names = "--record-input", description = "also record what is typed (off by default: it holds passwords typed at prompts)")
+    boolean recordInput;
+
     @Option(names = "--frame-ancestors", paramLabel = "SOURCES", description = "who may embed the page in a frame, as CSP sources, e.g. \"'self' https://portal.example\" (default: nobody)")
     String frameAncestors = "'none'";
 
@@ -144,6 +150,11 @@ final class Options {
         require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
         require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
         Optional<ServerConfig.TlsFiles> tls = tlsFiles();
+        require(!recordInput || recordDirectory != null, "--record-input needs --record DIR");
+        if (recordDirectory != null) {
+            require(Files.isDirectory(recordDirectory) && Files.isWritable(recordDirectory),
+                    "--record " + recordDirectory + " is not a writable directory");
+        }
         require(sslCa == null || tls.isPresent(), "--ssl-ca needs --ssl with --ssl-cert and --ssl-key");
         if (usersFile != null) {
             require(Files.isRegularFile(usersFile), "--users " + usersFile + " is not a file (create it with: cloudterm passwd "
@@ -182,7 +193,9 @@ final class Options {
                 new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)),
                 new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)), frameAncestors.trim(),
                 new ServerConfig.TerminalLimits(Duration.ofSeconds(keepAliveSeconds), scrollbackBytes, maxTerminals,
-                        maxTerminalsPerUser));
+                        maxTerminalsPerUser),
+                new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
+                        recordInput));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;

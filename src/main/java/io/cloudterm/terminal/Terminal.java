@@ -8,6 +8,7 @@ import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.Signal;
+import io.cloudterm.recording.AsciicastRecorder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public final class Terminal {
     private final CompletableFuture<Terminal> ended = new CompletableFuture<>();
     /** Recent output for clients that attach later; null when there is no history to keep. */
     private final Scrollback scrollback;
+    /** The asciicast recording of this terminal, or null. */
+    private final AsciicastRecorder recorder;
 
     // Guarded by lock.
     private final List<Attachment> attachments = new ArrayList<>();
@@ -67,9 +70,11 @@ public final class Terminal {
     private long attachGeneration;
     private long detachedAtMillis = -1;
 
-    private Terminal(Pty pty, String title, BufferPool buffers, TerminalSettings settings, Scrollback scrollback) {
+    private Terminal(Pty pty, String title, BufferPool buffers, TerminalSettings settings, Scrollback scrollback,
+                     AsciicastRecorder recorder) {
         this.pty = pty;
         this.scrollback = scrollback;
+        this.recorder = recorder;
         this.title = title;
         this.buffers = buffers;
         this.settings = settings;
@@ -80,10 +85,12 @@ public final class Terminal {
      * Starts {@code spec} on a new pty. Output is held (the child blocks) until a client attaches.
      *
      * @param scrollback where recent output is kept for clients that attach later, or null
+     * @param recorder   records output, sizes (and input if it was told to), or null; closed at the end
      */
     public static Terminal start(PtySystem ptys, PtySpec spec, String title, BufferPool buffers,
-                                 TerminalSettings settings, Scrollback scrollback) throws IOException {
-        Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback);
+                                 TerminalSettings settings, Scrollback scrollback, AsciicastRecorder recorder)
+            throws IOException {
+        Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback, recorder);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-exit").start(terminal::watchExit);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-input").start(terminal.input::run);
@@ -181,6 +188,9 @@ public final class Terminal {
     }
 
     void input(Attachment from, byte[] bytes) {
+        if (recorder != null) {
+            recorder.input(bytes); // a no-op unless input recording was asked for
+        }
         if (!input.offer(bytes)) {
             from.closeClient(CloseCodes.TOO_BIG, "the program is not reading its input (over "
                     + settings.maxPendingInput() / (1024 * 1024) + " MB waiting)");
@@ -189,6 +199,9 @@ public final class Terminal {
     }
 
     void resize(TerminalSize size) {
+        if (recorder != null) {
+            recorder.resize(size.columns(), size.rows());
+        }
         try {
             pty.resize(size.columns(), size.rows());
         } catch (IOException e) {
@@ -323,6 +336,9 @@ public final class Terminal {
             if (scrollback != null && !hungUp) {
                 scrollback.append(buffer);
             }
+            if (recorder != null) {
+                recorder.output(buffer);
+            }
             OutputChunk chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
             for (Attachment attachment : attachments) {
                 if (!attachment.enqueue(chunk)) {
@@ -364,6 +380,9 @@ public final class Terminal {
         }
         if (scrollback != null) {
             scrollback.release();
+        }
+        if (recorder != null) {
+            recorder.close();
         }
         ended.complete(this);
     }

@@ -38,6 +38,7 @@ import java.util.Set;
  * @param loginLimits     token buckets for login attempts
  * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
  * @param terminals       keep-alive, scrollback and how many terminals may exist
+ * @param recording       asciicast recording of every terminal
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -45,7 +46,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
-                           String frameAncestors, TerminalLimits terminals) {
+                           String frameAncestors, TerminalLimits terminals, Recording recording) {
 
     /**
      * Terminals that outlive their connection.
@@ -57,6 +58,14 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
      */
     public record TerminalLimits(Duration keepAlive, int scrollbackBytes, int max, int maxPerUser) {
         public static final TerminalLimits DEFAULT = new TerminalLimits(Duration.ofMinutes(10), 1 << 20, 64, 8);
+    }
+
+    /**
+     * Recording: where each terminal's asciicast v2 file goes (empty: no recording), and whether
+     * typed input is recorded too (off by default: it holds passwords typed at prompts).
+     */
+    public record Recording(Optional<Path> directory, boolean input) {
+        public static final Recording NONE = new Recording(Optional.empty(), false);
     }
 
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
@@ -102,7 +111,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording);
     }
 
     public boolean secure() {

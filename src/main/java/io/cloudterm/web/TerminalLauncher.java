@@ -10,6 +10,7 @@ import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
+import io.cloudterm.recording.AsciicastRecorder;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.terminal.TerminalSettings;
 import jakarta.json.Json;
@@ -95,16 +96,21 @@ final class TerminalLauncher {
             }
             Scrollback scrollback = settings.keepAlive().isZero() || limits.scrollbackBytes() == 0 ? null
                     : new Scrollback(scrollbackBudget, limits.scrollbackBytes());
+            String handle = Secrets.random128();
+            AsciicastRecorder recorder = null;
             Terminal terminal;
             try {
-                terminal = Terminal.start(ptys, spec, title, buffers, settings, scrollback);
+                recorder = record(handle, user, size, environment);
+                terminal = Terminal.start(ptys, spec, title, buffers, settings, scrollback, recorder);
             } catch (IOException | RuntimeException e) {
                 if (scrollback != null) {
                     scrollback.release();
                 }
+                if (recorder != null) {
+                    recorder.close();
+                }
                 throw e;
             }
-            String handle = Secrets.random128();
             Live entry = new Live(handle, terminal, user);
             live.put(handle, entry);
             terminal.ended().thenRun(() -> live.remove(handle));
@@ -112,6 +118,27 @@ final class TerminalLauncher {
         } finally {
             starting.unlock();
         }
+    }
+
+    /**
+     * A recorder for a new terminal if --record asks for one: {@code <time>-<user>-<handle>.cast},
+     * named so that a directory listing sorts by time and says whose each one is.
+     */
+    private AsciicastRecorder record(String handle, Principal user, TerminalSize size, Map<String, String> environment)
+            throws IOException {
+        if (config.recording().directory().isEmpty()) {
+            return null;
+        }
+        String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .format(java.time.LocalDateTime.now());
+        String who = user.name().isEmpty() ? "anonymous" : user.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        Map<String, String> env = new java.util.TreeMap<>();
+        env.put("TERM", environment.get("TERM"));
+        if (environment.containsKey("SHELL")) {
+            env.put("SHELL", environment.get("SHELL"));
+        }
+        return AsciicastRecorder.create(config.recording().directory().get(), time + "-" + who + "-" + handle,
+                size.columns(), size.rows(), env, title, config.recording().input());
     }
 
     /** The live terminal with this handle if {@code user} started it; others' look like none. */
