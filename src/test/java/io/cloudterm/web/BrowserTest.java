@@ -140,6 +140,38 @@ class BrowserTest {
     }
 
     @Test
+    void reloadingThePageReattachesAndAFullScreenProgramIsDrawnAgain() {
+        server = TestServer.start("--keep-alive", "60", "--", "bash", "--norc", "--noprofile");
+        driver.get(server.server().loginUrl().toString());
+        awaitOpen();
+        type("echo pid=$$" + Keys.ENTER);
+        await("the pid", () -> screen().stream().anyMatch(l -> l.matches("pid=\\d+")));
+        String pidLine = screen().stream().filter(l -> l.matches("pid=\\d+")).findFirst().orElseThrow();
+        type("seq 1 500 | less" + Keys.ENTER);
+        await("less showing the top of the list", () -> lessScreen(screen()));
+        await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
+
+        driver.navigate().refresh(); // a new page, a new WebSocket, the same terminal
+        awaitOpen();
+        await("less drawn again after reattaching", () -> lessScreen(screen()));
+        type("q");
+        type("echo pid=$$" + Keys.ENTER);
+        await("the same shell", () -> screen().stream().filter(l -> l.equals(pidLine)).count() >= 2);
+        assertEquals(1, server.server().terminals().size(), "no second terminal was started");
+    }
+
+    /** less's first page of `seq 1 500`: 1, 2, 3... from the top row, and its prompt at the bottom. */
+    private boolean lessScreen(List<String> lines) {
+        int rows = termRows();
+        if (lines.size() < rows) {
+            return false;
+        }
+        List<String> visible = lines.subList(lines.size() - rows, lines.size());
+        return visible.get(0).equals("1") && visible.get(1).equals("2") && visible.get(rows - 2).equals(String.valueOf(rows - 1))
+                && visible.get(rows - 1).startsWith(":");
+    }
+
+    @Test
     void withAccountsTheFormLogsInWithoutScriptAndLogoutEndsTheTerminal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path users = dir.resolve("users");
