@@ -432,7 +432,8 @@
     s.term.options.cursorBlink = false;
     let title;
     let detail;
-    const lostButAlive = (code === 1006 || code === 1005 || code === 1001 || code === 4008) && opened
+    // 4007: this tab fell too far behind the terminal's other clients; reattaching catches it up.
+    const lostButAlive = (code === 1006 || code === 1005 || code === 1001 || code === 4007 || code === 4008) && opened
       && terminalInUrl() && retries < MAX_RETRIES;
     if (code === 1000 && /^(exit|signal) /.test(reason)) {
       title = 'Process exited';

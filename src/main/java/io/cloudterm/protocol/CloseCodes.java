@@ -29,6 +29,8 @@ public final class CloseCodes {
     public static final int NO_SUCH_TERMINAL = 4005;
     /** The user or the server has as many terminals as allowed. */
     public static final int TOO_MANY_TERMINALS = 4006;
+    /** Too much output waited for this client while others kept the terminal going. */
+    public static final int TOO_FAR_BEHIND = 4007;
     /** The client sent no JSON_DATA in time, or stopped answering pings. */
     public static final int TIMEOUT = 4008;
     /** The command could not be started. */

@@ -32,6 +32,7 @@ public final class Attachment {
     private boolean paused;
     private boolean detached;
     private ExitStatus finishedWith;
+    private TerminalSize size;
 
     Attachment(Terminal terminal, TerminalClient client, boolean writable) {
         this.terminal = terminal;
@@ -58,8 +59,22 @@ public final class Attachment {
     /** RESIZE_TERMINAL from this client; ignored for read-only clients. */
     public void resize(TerminalSize size) {
         if (writable) {
-            terminal.resize(size);
+            terminal.sizeChanged(this, size);
         }
+    }
+
+    /** The size this client last asked for, or null (read-only clients ask for none). */
+    TerminalSize size() {
+        return size;
+    }
+
+    void size(TerminalSize size) {
+        this.size = size;
+    }
+
+    /** Whether more output waits for this client than one client may hold up. */
+    boolean tooFarBehind() {
+        return queuedBytes > terminal.settings().maxBehindBytes();
     }
 
     /** PAUSE: nothing more is sent to this client until {@link #resume()}; what is queued stays. */

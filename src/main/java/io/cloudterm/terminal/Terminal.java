@@ -66,6 +66,9 @@ public final class Terminal {
     private boolean readerInRead;
     private long lastReadNanos = System.nanoTime();
     private boolean everAttached;
+    /** Serializes size changes, so that they reach the pty in the order they were decided. */
+    private final ReentrantLock resizeLock = new ReentrantLock();
+    private volatile TerminalSize currentSize;
     /** Bumped whenever a client attaches: a keep-alive timer started before then is void. */
     private long attachGeneration;
     private long detachedAtMillis = -1;
@@ -91,6 +94,7 @@ public final class Terminal {
                                  TerminalSettings settings, Scrollback scrollback, AsciicastRecorder recorder)
             throws IOException {
         Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback, recorder);
+        terminal.currentSize = new TerminalSize(spec.columns(), spec.rows());
         Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-exit").start(terminal::watchExit);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-input").start(terminal.input::run);
@@ -127,8 +131,12 @@ public final class Terminal {
      * Attaches a client. {@code greeting} messages (title, preferences) reach it before any output.
      * If the terminal already ended, the client is closed with its exit status straight away.
      */
-    public Attachment attach(TerminalClient client, boolean writable, List<byte[]> greeting) throws IOException {
+    public Attachment attach(TerminalClient client, boolean writable, List<byte[]> greeting, TerminalSize size)
+            throws IOException {
         Attachment attachment = new Attachment(this, client, writable);
+        if (writable) {
+            attachment.size(size);
+        }
         for (byte[] message : greeting) {
             attachment.sendDirect(message);
         }
@@ -155,6 +163,7 @@ public final class Terminal {
             lock.unlock();
         }
         Thread.ofVirtual().name("terminal-" + id + "-sender").start(attachment::runSender);
+        applySize();
         return attachment;
     }
 
@@ -170,12 +179,64 @@ public final class Terminal {
 
     /**
      * Makes full-screen programs draw themselves again (for a client that just got the raw
-     * history): two size changes, each a SIGWINCH, ending at {@code size}.
+     * history): two size changes, each a SIGWINCH, ending at the terminal's size.
      */
-    public void redraw(TerminalSize size) {
-        int rows = size.rows() > TerminalSize.MIN ? size.rows() - 1 : size.rows() + 1;
-        resize(new TerminalSize(size.columns(), rows));
-        resize(size);
+    public void redraw() {
+        resizeLock.lock();
+        try {
+            TerminalSize size = currentSize;
+            if (size == null) {
+                return;
+            }
+            int rows = size.rows() > TerminalSize.MIN ? size.rows() - 1 : size.rows() + 1;
+            resizePty(new TerminalSize(size.columns(), rows));
+            resizePty(size);
+        } finally {
+            resizeLock.unlock();
+        }
+    }
+
+    /** A writable client asked for {@code size}: the terminal takes the smallest of theirs. */
+    void sizeChanged(Attachment attachment, TerminalSize size) {
+        lock.lock();
+        try {
+            attachment.size(size);
+        } finally {
+            lock.unlock();
+        }
+        applySize();
+    }
+
+    /**
+     * The terminal's size is the smallest, on each axis, of its writable clients' sizes (as tmux
+     * does): every one of them then sees all of it. With none attached it keeps its last size.
+     */
+    private void applySize() {
+        resizeLock.lock();
+        try {
+            TerminalSize wanted;
+            lock.lock();
+            try {
+                int columns = Integer.MAX_VALUE;
+                int rows = Integer.MAX_VALUE;
+                for (Attachment a : attachments) {
+                    TerminalSize s = a.size();
+                    if (s != null) {
+                        columns = Math.min(columns, s.columns());
+                        rows = Math.min(rows, s.rows());
+                    }
+                }
+                wanted = columns == Integer.MAX_VALUE ? null : new TerminalSize(columns, rows);
+            } finally {
+                lock.unlock();
+            }
+            if (wanted != null && !wanted.equals(currentSize)) {
+                resizePty(wanted);
+                currentSize = wanted;
+            }
+        } finally {
+            resizeLock.unlock();
+        }
     }
 
     public int attachedClients() {
@@ -198,7 +259,7 @@ public final class Terminal {
         }
     }
 
-    void resize(TerminalSize size) {
+    private void resizePty(TerminalSize size) {
         if (recorder != null) {
             recorder.resize(size.columns(), size.rows());
         }
@@ -227,6 +288,7 @@ public final class Terminal {
             lock.unlock();
         }
         if (!lastOneLeft) {
+            applySize(); // the one who left may have been the smallest
             return;
         }
         if (settings.keepAlive().isZero() || exit.isDone()) {
@@ -330,6 +392,7 @@ public final class Terminal {
     }
 
     private void deliver(ByteBuffer buffer) {
+        List<Attachment> behind = null;
         lock.lock();
         try {
             lastReadNanos = System.nanoTime();
@@ -343,11 +406,23 @@ public final class Terminal {
             for (Attachment attachment : attachments) {
                 if (!attachment.enqueue(chunk)) {
                     chunk.release();
+                } else if (attachment.tooFarBehind()) {
+                    behind = behind == null ? new ArrayList<>() : behind;
+                    behind.add(attachment);
                 }
             }
             chunk.release(); // the reader's own reference
         } finally {
             lock.unlock();
+        }
+        if (behind != null) {
+            // One slow client must not hold the others back nor grow memory: it is let go, with a
+            // reason, and may reattach to catch up from the scrollback.
+            for (Attachment slow : behind) {
+                detach(slow);
+                Thread.ofVirtual().start(() -> slow.closeClient(CloseCodes.TOO_FAR_BEHIND, "fell more than "
+                        + settings.maxBehindBytes() / (1024 * 1024) + " MB behind the others; reconnect to catch up"));
+            }
         }
     }
 
@@ -365,14 +440,21 @@ public final class Terminal {
         awaitDrained();
         pty.close();
         input.stop();
-        List<Attachment> toFinish;
         lock.lock();
         try {
             while (!readerFinished) {
                 readerDone.awaitUninterruptibly();
             }
-            toFinish = List.copyOf(attachments);
-            for (Attachment attachment : toFinish) {
+        } finally {
+            lock.unlock();
+        }
+        // The recording is complete on disk before any client hears that the terminal ended.
+        if (recorder != null) {
+            recorder.close();
+        }
+        lock.lock();
+        try {
+            for (Attachment attachment : List.copyOf(attachments)) {
                 attachment.finish(status);
             }
         } finally {
@@ -380,9 +462,6 @@ public final class Terminal {
         }
         if (scrollback != null) {
             scrollback.release();
-        }
-        if (recorder != null) {
-            recorder.close();
         }
         ended.complete(this);
     }

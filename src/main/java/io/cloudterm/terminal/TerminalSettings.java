@@ -14,20 +14,24 @@ import java.time.Duration;
  *                      cut off (a paste into a program that never reads must not grow memory)
  * @param keepAlive     how long a terminal lives on with nobody attached; zero hangs it up when
  *                      the last client leaves (ttyd's behaviour)
+ * @param maxBehindBytes output queued for one client, while others keep the terminal going, past
+ *                      which that client is let go (it may reattach and catch up from the scrollback)
  */
 public record TerminalSettings(Signal hangupSignal, Duration killGrace, int highWaterBytes,
-                               int maxMessageBytes, int maxPendingInput, Duration keepAlive) {
+                               int maxMessageBytes, int maxPendingInput, Duration keepAlive, int maxBehindBytes) {
 
     public static TerminalSettings defaults() {
         return new TerminalSettings(Signal.HUP, Duration.ofSeconds(5), 256 * 1024, 64 * 1024, 4 * 1024 * 1024,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), 4 * 1024 * 1024);
     }
 
     public TerminalSettings withHangup(Signal signal, Duration grace) {
-        return new TerminalSettings(signal, grace, highWaterBytes, maxMessageBytes, maxPendingInput, keepAlive);
+        return new TerminalSettings(signal, grace, highWaterBytes, maxMessageBytes, maxPendingInput, keepAlive,
+                maxBehindBytes);
     }
 
     public TerminalSettings withKeepAlive(Duration keepAlive) {
-        return new TerminalSettings(hangupSignal, killGrace, highWaterBytes, maxMessageBytes, maxPendingInput, keepAlive);
+        return new TerminalSettings(hangupSignal, killGrace, highWaterBytes, maxMessageBytes, maxPendingInput, keepAlive,
+                maxBehindBytes);
     }
 }

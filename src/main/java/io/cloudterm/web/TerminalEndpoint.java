@@ -233,7 +233,8 @@ final class TerminalEndpoint implements WsListener {
     private void attach(TerminalLauncher.Live live, boolean reattached, boolean writable, ClientMessage.Handshake handshake) {
         Terminal terminal = live.terminal();
         try {
-            attachment = terminal.attach(client, writable, server.launcher().greeting(live.handle(), reattached));
+            attachment = terminal.attach(client, writable, server.launcher().greeting(live.handle(), reattached),
+                    handshake.size());
         } catch (IOException e) {
             if (!reattached) {
                 terminal.hangUp();
@@ -245,7 +246,7 @@ final class TerminalEndpoint implements WsListener {
             Audit.terminalReattached(terminal.id(), who.principal().name(), address);
             if (writable) {
                 // The history is raw output: a full-screen program must draw itself anew, at this size.
-                terminal.redraw(handshake.size());
+                terminal.redraw();
             }
         }
     }
