@@ -47,6 +47,7 @@ public final class Terminal {
     private final Condition readerDone = lock.newCondition();
 
     private final long id = IDS.incrementAndGet();
+    private final java.time.Instant startedAt = java.time.Instant.now();
     private final Pty pty;
     private final String title;
     private final BufferPool buffers;
@@ -111,6 +112,25 @@ public final class Terminal {
 
     public String title() {
         return title;
+    }
+
+    public java.time.Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The pty's size now. */
+    public TerminalSize size() {
+        return currentSize;
+    }
+
+    /** When output last came, in epoch milliseconds (approximately: for listings). */
+    public long lastOutputMillis() {
+        lock.lock();
+        try {
+            return System.currentTimeMillis() - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
+        } finally {
+            lock.unlock();
+        }
     }
 
     TerminalSettings settings() {

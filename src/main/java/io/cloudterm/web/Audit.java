@@ -37,6 +37,10 @@ final class Audit {
         LOG.info(() -> "terminal " + id + " reattached user=" + quote(user) + " from=" + address);
     }
 
+    static void terminalEndedByRequest(long id, String user, String address) {
+        LOG.info(() -> "terminal " + id + " ended on request user=" + quote(user) + " from=" + address);
+    }
+
     static void terminalEnded(long id, String user, String address, ExitStatus status) {
         LOG.info(() -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status.toString()));
     }

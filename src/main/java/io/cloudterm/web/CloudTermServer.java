@@ -160,6 +160,7 @@ public final class CloudTermServer implements AutoCloseable {
             });
         }
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
+        routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(gate, launcher));
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, request, response));
         if (!base.isEmpty()) {
             routing.get(base, (request, response) -> {

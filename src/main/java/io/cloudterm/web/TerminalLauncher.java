@@ -150,6 +150,17 @@ final class TerminalLauncher {
         return entry != null && entry.owner().name().equals(user.name()) ? Optional.of(entry) : Optional.empty();
     }
 
+    /** The live terminals {@code user} started, oldest first. */
+    List<Live> ownedBy(Principal user) {
+        return live.values().stream().filter(l -> l.owner().name().equals(user.name()))
+                .sorted(java.util.Comparator.comparing(l -> l.terminal().startedAt())).toList();
+    }
+
+    /** The command line terminals run, for listings. */
+    String commandLine() {
+        return String.join(" ", config.command());
+    }
+
     /** What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal. */
     List<byte[]> greeting(String handle, boolean reattached) {
         return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(

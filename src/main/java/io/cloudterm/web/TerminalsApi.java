@@ -1,0 +1,88 @@
+package io.cloudterm.web;
+
+import io.cloudterm.terminal.Terminal;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code <base>/api/terminals}: the caller's own terminals as JSON (for the terminals page and for
+ * scripts), and {@code DELETE <base>/api/terminals/<handle>} to end one. Nobody sees or ends
+ * another user's terminals: those answer as if they did not exist.
+ */
+final class TerminalsApi implements HttpService {
+
+    private final Gate gate;
+    private final TerminalLauncher launcher;
+
+    TerminalsApi(Gate gate, TerminalLauncher launcher) {
+        this.gate = gate;
+        this.launcher = launcher;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/terminals", this::list)
+                .delete("/api/terminals/{handle}", this::end);
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), false);
+            return;
+        }
+        JsonArrayBuilder terminals = Json.createArrayBuilder();
+        String command = launcher.commandLine();
+        for (TerminalLauncher.Live live : launcher.ownedBy(decision.who().principal())) {
+            Terminal terminal = live.terminal();
+            JsonObjectBuilder entry = Json.createObjectBuilder()
+                    .add("terminal", live.handle())
+                    .add("title", terminal.title())
+                    .add("command", command)
+                    .add("started", terminal.startedAt().toString())
+                    .add("lastOutput", Instant.ofEpochMilli(terminal.lastOutputMillis()).toString())
+                    .add("clients", terminal.attachedClients());
+            if (terminal.size() != null) {
+                entry.add("columns", terminal.size().columns()).add("rows", terminal.size().rows());
+            }
+            long detached = terminal.detachedAtMillis();
+            if (detached >= 0) {
+                entry.add("detachedSince", Instant.ofEpochMilli(detached).toString());
+            }
+            terminals.add(entry);
+        }
+        response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        response.send(Json.createObjectBuilder().add("terminals", terminals).build().toString());
+    }
+
+    private void end(ServerRequest request, ServerResponse response) {
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = gate.check(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), false);
+            return;
+        }
+        String handle = request.path().pathParameters().first("handle").orElse("");
+        Optional<TerminalLauncher.Live> live = launcher.find(handle, decision.who().principal());
+        if (live.isEmpty()) {
+            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            return;
+        }
+        Audit.terminalEndedByRequest(live.get().terminal().id(), decision.who().principal().name(), peer.address());
+        live.get().terminal().hangUp();
+        response.status(Status.NO_CONTENT_204).send();
+    }
+}

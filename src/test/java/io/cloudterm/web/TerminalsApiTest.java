@@ -1,0 +1,99 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mindrot.jbcrypt.BCrypt;
+
+/** The terminals API: each user sees and ends only their own terminals. */
+class TerminalsApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private static JsonArray list(TestServer server, String cookie) {
+        HttpResponse<String> response = server.get("api/terminals", Map.of("Cookie", cookie));
+        assertEquals(200, response.statusCode(), response.body());
+        return Json.createReader(new StringReader(response.body())).readObject().getJsonArray("terminals");
+    }
+
+    private static int delete(TestServer server, String handle, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.url("api/terminals/" + handle)).DELETE();
+        headers.forEach(request::header);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+    }
+
+    @Test
+    void usersListAndEndOnlyTheirOwnTerminals() throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
+        try (TestServer server = TestServer.start("--users", users.toString(), "--keep-alive", "30", "--", "sh")) {
+            String alice = login(server, "alice", "a");
+            String bob = login(server, "bob", "b");
+            TtyClient client = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
+                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 100, 30);
+            String handle = ReattachTest.terminalInfo(client)[0];
+            long pid = BadInputTest.shellPid(client);
+            client.abort();
+            JsonArray mine = list(server, alice);
+            for (int i = 0; i < 200 && mine.getJsonObject(0).getInt("clients") > 0; i++) {
+                Thread.sleep(50); // the server notices the dropped connection
+                mine = list(server, alice);
+            }
+            assertEquals(1, mine.size(), mine.toString());
+            JsonObject entry = mine.getJsonObject(0);
+            assertEquals(handle, entry.getString("terminal"));
+            assertEquals(100, entry.getInt("columns"));
+            assertEquals(30, entry.getInt("rows"));
+            assertEquals(0, entry.getInt("clients"));
+            assertTrue(entry.containsKey("detachedSince"), entry.toString());
+            assertEquals(0, list(server, bob).size(), "bob sees none of alice's");
+
+            assertEquals(404, delete(server, handle, Map.of("Cookie", bob)), "bob cannot end alice's");
+            assertEquals(403, delete(server, handle, Map.of("Cookie", alice, "Origin", "https://evil.example")));
+            assertEquals(401, server.get("api/terminals", Map.of()).statusCode());
+            assertTrue(Processes.alive(pid));
+            assertEquals(204, delete(server, handle, Map.of("Cookie", alice)));
+            assertTrue(Processes.awaitGone(pid, WAIT), "ending it hangs it up and reaps it");
+            for (int i = 0; i < 100 && !list(server, alice).isEmpty(); i++) {
+                Thread.sleep(50); // reaped; the terminal leaves the list as it finishes ending
+            }
+            assertEquals(0, list(server, alice).size());
+        }
+    }
+
+    @Test
+    void theTerminalsPageIsServedWithoutInlineScript() {
+        try (TestServer server = TestServer.start("--no-auth", "--", "sh")) {
+            HttpResponse<String> page = server.get("terminals.html", Map.of());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<script src=\"terminals.js\" defer></script>"), page.body());
+            assertTrue(!page.body().contains("onclick"), "no inline handlers");
+            assertEquals(200, server.get("terminals.js", Map.of()).statusCode());
+        }
+    }
+
+    private static String login(TestServer server, String user, String password) {
+        String setCookie = server.post("login", "user=" + user + "&password=" + password + "&next=", Map.of())
+                .headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+}
