@@ -3,8 +3,11 @@ package io.cloudterm.protocol;
 /** One decoded client-to-server message. */
 public sealed interface ClientMessage {
 
-    /** JSON_DATA: the first message, with the auth token and the initial size. */
-    record Handshake(String authToken, TerminalSize size) implements ClientMessage {
+    /**
+     * JSON_DATA: the first message, with the auth token and the initial size; {@code share} is
+     * CloudTerm's own optional field, a share token for another user's terminal ("" when absent).
+     */
+    record Handshake(String authToken, TerminalSize size, String share) implements ClientMessage {
     }
 
     /** INPUT: bytes for the pty. */

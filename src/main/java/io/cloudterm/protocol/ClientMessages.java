@@ -49,7 +49,7 @@ public final class ClientMessages {
                 throw new ProtocolException(CloseCodes.PROTOCOL_VIOLATION, "the first message must be JSON_DATA");
             }
             JsonObject json = parseObject(message, 0);
-            return new ClientMessage.Handshake(optionalString(json, "AuthToken"), sizeOf(json));
+            return new ClientMessage.Handshake(optionalString(json, "AuthToken"), sizeOf(json), optionalString(json, "share"));
         }
         return switch (command) {
             case INPUT -> new ClientMessage.Input(Arrays.copyOfRange(message, 1, message.length));

@@ -48,6 +48,8 @@ final class TerminalEndpoint implements WsListener {
     private List<String> urlArgs = List.of();
     /** The handle of a live terminal the client asks to reattach to ({@code ?t=}), or null. */
     private String reattachTo;
+    /** Undoes the watch on the share link this client came through (revoking it lets the client go). */
+    private volatile Runnable forgetShare = () -> { };
 
     // Touched only by the connection's own thread, except where noted.
     private WsClient client;
@@ -203,12 +205,14 @@ final class TerminalEndpoint implements WsListener {
         }
         boolean writable = !server.config().readonly();
         if (reattachTo != null) {
-            Optional<TerminalLauncher.Live> live = server.launcher().find(reattachTo, principal);
-            if (live.isEmpty()) {
+            Optional<TerminalLauncher.Access> access = server.launcher().access(reattachTo, principal, handshake.share());
+            if (access.isEmpty()) {
                 fail(CloseCodes.NO_SUCH_TERMINAL, "no such terminal: it has ended, or it is not yours");
                 return;
             }
-            attach(live.get(), true, writable, handshake);
+            access.get().share().ifPresent(share -> forgetShare = access.get().live().shares().onRevoke(share.id(),
+                    () -> fail(CloseCodes.NO_SUCH_TERMINAL, "the share link was revoked")));
+            attach(access.get().live(), true, writable && access.get().writable(), handshake);
             return;
         }
         TerminalLauncher.Live live;
@@ -294,6 +298,7 @@ final class TerminalEndpoint implements WsListener {
         }
         finished = true;
         forgetSession.run();
+        forgetShare.run();
         Attachment current = attachment;
         if (current != null) {
             current.detach();

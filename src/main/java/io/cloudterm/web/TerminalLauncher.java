@@ -35,8 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TerminalLauncher {
 
-    /** A live terminal, the name to reattach by, and whose it is. */
-    record Live(String handle, Terminal terminal, Principal owner) {
+    /** A live terminal, the name to reattach by, whose it is, and the links it is shared by. */
+    record Live(String handle, Terminal terminal, Principal owner, Shares shares) {
+    }
+
+    /** How a client may use a terminal it reaches: as its owner, or through a share. */
+    record Access(Live live, boolean writable, Optional<Shares.Share> share) {
     }
 
     /** Why no new terminal can start now. */
@@ -111,7 +115,7 @@ final class TerminalLauncher {
                 }
                 throw e;
             }
-            Live entry = new Live(handle, terminal, user);
+            Live entry = new Live(handle, terminal, user, new Shares());
             live.put(handle, entry);
             terminal.ended().thenRun(() -> live.remove(handle));
             return entry;
@@ -143,11 +147,26 @@ final class TerminalLauncher {
 
     /** The live terminal with this handle if {@code user} started it; others' look like none. */
     Optional<Live> find(String handle, Principal user) {
+        return access(handle, user, "").filter(a -> a.share().isEmpty()).map(Access::live);
+    }
+
+    /**
+     * How {@code user} may use the terminal {@code handle}: fully if it is theirs, as the share
+     * allows if {@code shareToken} is one of its live share links, else not at all (no difference
+     * between "not yours" and "does not exist").
+     */
+    Optional<Access> access(String handle, Principal user, String shareToken) {
         if (handle == null || !HANDLE.matcher(handle).matches()) {
             return Optional.empty();
         }
         Live entry = live.get(handle);
-        return entry != null && entry.owner().name().equals(user.name()) ? Optional.of(entry) : Optional.empty();
+        if (entry == null) {
+            return Optional.empty();
+        }
+        if (entry.owner().name().equals(user.name())) {
+            return Optional.of(new Access(entry, true, Optional.empty()));
+        }
+        return entry.shares().find(shareToken).map(share -> new Access(entry, share.control(), Optional.of(share)));
     }
 
     /** The live terminals {@code user} started, oldest first. */

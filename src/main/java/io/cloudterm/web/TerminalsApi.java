@@ -33,7 +33,10 @@ final class TerminalsApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/terminals", this::list)
-                .delete("/api/terminals/{handle}", this::end);
+                .delete("/api/terminals/{handle}", this::end)
+                .get("/api/terminals/{handle}/shares", this::shares)
+                .post("/api/terminals/{handle}/shares", this::share)
+                .delete("/api/terminals/{handle}/shares/{id}", this::revoke);
     }
 
     private void list(ServerRequest request, ServerResponse response) {
@@ -66,6 +69,70 @@ final class TerminalsApi implements HttpService {
         }
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.send(Json.createObjectBuilder().add("terminals", terminals).build().toString());
+    }
+
+    /** The caller's own terminal named in the path, or an answer saying why not (then empty). */
+    private Optional<TerminalLauncher.Live> owned(ServerRequest request, ServerResponse response, boolean changes) {
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = changes ? gate.check(request.headers(), peer.address(), peer.certificateSubject())
+                : gate.who(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), false);
+            return Optional.empty();
+        }
+        String handle = request.path().pathParameters().first("handle").orElse("");
+        Optional<TerminalLauncher.Live> live = launcher.find(handle, decision.who().principal());
+        if (live.isEmpty()) {
+            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+        }
+        return live;
+    }
+
+    private void shares(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        owned(request, response, false).ifPresent(live -> {
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            live.shares().list().forEach(s -> list.add(Json.createObjectBuilder().add("id", s.id()).add("control", s.control())));
+            response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+            response.send(Json.createObjectBuilder().add("shares", list).build().toString());
+        });
+    }
+
+    /**
+     * A new share link: {@code access=view} (read-only, the default) or {@code access=control}.
+     * The token is in the answer once, and in the link's fragment, which browsers never send.
+     */
+    private void share(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Optional<TerminalLauncher.Live> owned = owned(request, response, true);
+        if (owned.isEmpty()) {
+            return;
+        }
+        String body = request.content().hasEntity() ? request.content().as(String.class) : "";
+        String access = io.helidon.common.uri.UriQuery.create(body).first("access").orElse("view");
+        if (!access.equals("view") && !access.equals("control")) {
+            response.status(Status.BAD_REQUEST_400).send("access must be view or control");
+            return;
+        }
+        var created = owned.get().shares().create(access.equals("control"));
+        response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        response.status(Status.CREATED_201).send(Json.createObjectBuilder()
+                .add("id", created.getKey().id())
+                .add("control", created.getKey().control())
+                .add("token", created.getValue())
+                .add("link", "./?t=" + owned.get().handle() + "#share=" + created.getValue())
+                .build().toString());
+    }
+
+    private void revoke(ServerRequest request, ServerResponse response) {
+        owned(request, response, true).ifPresent(live -> {
+            String id = request.path().pathParameters().first("id").orElse("");
+            if (live.shares().revoke(id)) {
+                response.status(Status.NO_CONTENT_204).send();
+            } else {
+                response.status(Status.NOT_FOUND_404).send("no such share");
+            }
+        });
     }
 
     private void end(ServerRequest request, ServerResponse response) {
