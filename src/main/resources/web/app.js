@@ -72,6 +72,7 @@
   let attempt = 0;
   let retries = 0;
   let retryTimer = 0;
+  rememberShareFromUrl();
   /** An access token taken from the address bar, to log in with once. */
   let pendingAccessToken = takeAccessTokenFromUrl();
 
@@ -98,25 +99,43 @@
   // (and the history entry) at once, before anything else can read or bookmark it; the
   // session cookie that the login answers with replaces it.
   function takeAccessTokenFromUrl() {
+    return takeFromFragment('token');
+  }
+
+  /** Removes name=value from the address's fragment and returns the value (or null). */
+  function takeFromFragment(name) {
     const hash = location.hash.replace(/^#/, '');
     if (!hash) return null;
-    let token = null;
+    let value = null;
     const rest = [];
     for (const part of hash.split('&')) {
-      if (part.startsWith('token=')) {
+      if (part.startsWith(name + '=')) {
         try {
-          token = decodeURIComponent(part.slice('token='.length));
+          value = decodeURIComponent(part.slice(name.length + 1));
         } catch {
-          token = part.slice('token='.length);
+          value = part.slice(name.length + 1);
         }
       } else if (part) {
         rest.push(part);
       }
     }
-    if (token === null) return null;
+    if (value === null) return null;
     const clean = location.pathname + location.search + (rest.length ? '#' + rest.join('&') : '');
     history.replaceState(history.state, '', clean);
-    return token;
+    return value;
+  }
+
+  // A share link (?t=<terminal>#share=<token>) lets a logged-in user into someone else's
+  // terminal. The token leaves the address at once and stays in this tab's sessionStorage only,
+  // so a reload still works; it reaches the server inside JSON_DATA, never in a URL.
+  function rememberShareFromUrl() {
+    const share = takeFromFragment('share');
+    const terminal = new URL(location.href).searchParams.get('t');
+    if (share && terminal) sessionStorage.setItem('cloudterm-share:' + terminal, share);
+  }
+
+  function shareFor(terminal) {
+    return terminal ? sessionStorage.getItem('cloudterm-share:' + terminal) : null;
   }
 
   async function logIn(token) {
@@ -277,6 +296,8 @@
       opened = true;
       fitNow(); // the window may have changed while connecting
       const hello = { AuthToken: token, columns: term.cols, rows: term.rows };
+      const share = shareFor(new URL(location.href).searchParams.get('t'));
+      if (share) hello.share = share;
       ws.send(encoder.encode(JSON.stringify(hello))); // JSON_DATA, as a binary frame
       setState('open');
       hideOverlay();

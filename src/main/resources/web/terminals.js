@@ -33,7 +33,10 @@
     end.type = 'button';
     end.textContent = 'End';
     end.addEventListener('click', () => endTerminal(t.terminal));
-    actions.append(open, end);
+    const view = button('View link', () => share(t.terminal, 'view'));
+    const control = button('Control link', () => share(t.terminal, 'control'));
+    const revoke = button('Revoke links', () => revokeAll(t.terminal));
+    actions.append(open, view, control, revoke, end);
     tr.append(actions);
     return tr;
   }
@@ -58,6 +61,41 @@
     rows.replaceChildren(...terminals.map(row));
     list.hidden = terminals.length === 0;
     message.textContent = terminals.length === 0 ? 'No terminals are running.' : '';
+  }
+
+  function button(text, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'plain';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  // A share link carries its token in the fragment (#share=…), which browsers never send to a
+  // server; whoever opens it must still log in as themselves.
+  async function share(handle, access) {
+    const response = await fetch(`api/terminals/${encodeURIComponent(handle)}/shares`, {
+      method: 'POST', credentials: 'same-origin', body: new URLSearchParams({ access }),
+    }).catch(() => null);
+    if (!response || response.status !== 201) {
+      message.textContent = 'Could not make a link.';
+      return;
+    }
+    const { link } = await response.json();
+    const absolute = new URL(link, location.href).href;
+    message.textContent = `${access === 'control' ? 'Control' : 'Read-only'} link (give it only to whom it is for): ${absolute}`;
+    navigator.clipboard?.writeText(absolute).catch(() => {});
+  }
+
+  async function revokeAll(handle) {
+    const base = `api/terminals/${encodeURIComponent(handle)}/shares`;
+    const response = await fetch(base, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+    if (!response || !response.ok) return;
+    const { shares } = await response.json();
+    await Promise.all(shares.map((s) => fetch(`${base}/${encodeURIComponent(s.id)}`,
+      { method: 'DELETE', credentials: 'same-origin' }).catch(() => null)));
+    message.textContent = shares.length ? `Revoked ${shares.length} link(s); their viewers were let go.` : 'No links to revoke.';
   }
 
   async function endTerminal(handle) {

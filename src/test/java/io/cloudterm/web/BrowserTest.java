@@ -172,6 +172,52 @@ class BrowserTest {
     }
 
     @Test
+    void aReadOnlyShareLinkShowsAnotherUserTheTerminalButNotTheKeyboard(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path users = dir.resolve("users");
+        java.nio.file.Files.writeString(users, "alice:" + org.mindrot.jbcrypt.BCrypt.hashpw("a", org.mindrot.jbcrypt.BCrypt.gensalt(4))
+                + "\nbob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
+        server = TestServer.start("--users", users.toString(), "--keep-alive", "60", "--", "bash", "--norc", "--noprofile");
+        logInWithTheForm("alice", "a");
+        type("echo shared-by-alice" + Keys.ENTER);
+        awaitLine("shared-by-alice");
+        String handle = new java.net.URI(driver.getCurrentUrl()).getQuery().replaceFirst("^t=", "");
+        String aliceCookie = server.post("login", "user=alice&password=a&next=", java.util.Map.of())
+                .headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String created = server.post("api/terminals/" + handle + "/shares", "access=view", java.util.Map.of("Cookie", aliceCookie)).body();
+        String link = jakarta.json.Json.createReader(new java.io.StringReader(created)).readObject().getString("link");
+
+        try (Chromium bobs = Chromium.start()) {
+            WebDriver alicesDriver = driver;
+            driver = bobs.driver();
+            try {
+                logInWithTheForm("bob", "b");
+                driver.get(server.server().url().resolve(link).toString());
+                awaitOpen();
+                awaitLine("shared-by-alice");
+                assertFalse(driver.getCurrentUrl().contains("share="), "the share token left the address bar");
+                type("echo typed-by-bob" + Keys.ENTER);
+                driver = alicesDriver;
+                type("echo still-alice" + Keys.ENTER);
+                awaitLine("still-alice");
+                driver = bobs.driver();
+                awaitLine("still-alice");
+                assertFalse(screen().contains("typed-by-bob"), "a read-only viewer typed into the terminal");
+            } finally {
+                driver = alicesDriver;
+            }
+        }
+    }
+
+    private void logInWithTheForm(String user, String password) {
+        driver.get(server.server().url().toString());
+        await("the login form", () -> driver.getCurrentUrl().contains("/login"));
+        driver.findElement(By.id("user")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(password + Keys.ENTER);
+        awaitOpen();
+    }
+
+    @Test
     void withAccountsTheFormLogsInWithoutScriptAndLogoutEndsTheTerminal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path users = dir.resolve("users");
