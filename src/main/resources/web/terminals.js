@@ -6,6 +6,8 @@
   const list = document.getElementById('list');
   const rows = list.querySelector('tbody');
   const message = document.getElementById('message');
+  const recordings = document.getElementById('recordings');
+  const recordingsTitle = document.getElementById('recordings-title');
 
   function when(iso) {
     return iso ? new Date(iso).toLocaleString() : '';
@@ -61,6 +63,24 @@
     rows.replaceChildren(...terminals.map(row));
     list.hidden = terminals.length === 0;
     message.textContent = terminals.length === 0 ? 'No terminals are running.' : '';
+    loadRecordings();
+  }
+
+  // Recordings (--record) of this user's terminals, as downloads: asciicast v2, for asciinema play.
+  async function loadRecordings() {
+    const response = await fetch('api/recordings', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+    if (!response || !response.ok) return;
+    const { recordings: found } = await response.json();
+    recordings.replaceChildren(...found.map((r) => {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = `api/recordings/${encodeURIComponent(r.terminal)}`;
+      link.download = r.file;
+      link.textContent = r.file;
+      item.append(link, ` (${when(r.started)}, ${Math.ceil(r.bytes / 1024)} KiB)`);
+      return item;
+    }));
+    recordingsTitle.hidden = found.length === 0;
   }
 
   function button(text, onClick) {

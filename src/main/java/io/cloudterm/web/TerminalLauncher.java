@@ -60,6 +60,12 @@ final class TerminalLauncher {
     private final String title;
     private final byte[] preferences;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
+    /** Recordings made by this server, by terminal handle: whose, and where (kept after the terminal ends). */
+    private final Map<String, Recorded> recordings = new ConcurrentHashMap<>();
+
+    /** A recording file and the user whose terminal it records. */
+    record Recorded(String handle, Principal owner, java.nio.file.Path file, java.time.Instant started) {
+    }
     private final java.util.concurrent.locks.ReentrantLock starting = new java.util.concurrent.locks.ReentrantLock();
 
     TerminalLauncher(ServerConfig config, PtySystem ptys, BufferPool buffers) {
@@ -116,6 +122,9 @@ final class TerminalLauncher {
                 throw e;
             }
             Live entry = new Live(handle, terminal, user, new Shares());
+            if (recorder != null) {
+                recordings.put(handle, new Recorded(handle, user, recorder.file(), terminal.startedAt()));
+            }
             live.put(handle, entry);
             terminal.ended().thenRun(() -> live.remove(handle));
             return entry;
@@ -173,6 +182,17 @@ final class TerminalLauncher {
     List<Live> ownedBy(Principal user) {
         return live.values().stream().filter(l -> l.owner().name().equals(user.name()))
                 .sorted(java.util.Comparator.comparing(l -> l.terminal().startedAt())).toList();
+    }
+
+    /** The recordings of {@code user}'s terminals made by this server, newest first. */
+    List<Recorded> recordingsOf(Principal user) {
+        return recordings.values().stream().filter(r -> r.owner().name().equals(user.name()))
+                .sorted(java.util.Comparator.comparing(Recorded::started).reversed()).toList();
+    }
+
+    Optional<Recorded> recording(String handle, Principal user) {
+        Recorded recorded = handle == null ? null : recordings.get(handle);
+        return recorded != null && recorded.owner().name().equals(user.name()) ? Optional.of(recorded) : Optional.empty();
     }
 
     /** The command line terminals run, for listings. */

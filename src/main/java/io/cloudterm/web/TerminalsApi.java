@@ -36,7 +36,9 @@ final class TerminalsApi implements HttpService {
                 .delete("/api/terminals/{handle}", this::end)
                 .get("/api/terminals/{handle}/shares", this::shares)
                 .post("/api/terminals/{handle}/shares", this::share)
-                .delete("/api/terminals/{handle}/shares/{id}", this::revoke);
+                .delete("/api/terminals/{handle}/shares/{id}", this::revoke)
+                .get("/api/recordings", this::recordings)
+                .get("/api/recordings/{handle}", this::download);
     }
 
     private void list(ServerRequest request, ServerResponse response) {
@@ -133,6 +135,56 @@ final class TerminalsApi implements HttpService {
                 response.status(Status.NOT_FOUND_404).send("no such share");
             }
         });
+    }
+
+    /** The caller's recordings made by this server (kept after their terminals end). */
+    private void recordings(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), false);
+            return;
+        }
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (TerminalLauncher.Recorded r : launcher.recordingsOf(decision.who().principal())) {
+            long size;
+            try {
+                size = java.nio.file.Files.size(r.file());
+            } catch (java.io.IOException e) {
+                continue; // deleted by the operator: nothing to offer
+            }
+            list.add(Json.createObjectBuilder().add("terminal", r.handle()).add("file", r.file().getFileName().toString())
+                    .add("started", r.started().toString()).add("bytes", size));
+        }
+        response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        response.send(Json.createObjectBuilder().add("recordings", list).build().toString());
+    }
+
+    /** The asciicast file itself, to its owner only, as a download. */
+    private void download(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), false);
+            return;
+        }
+        String handle = request.path().pathParameters().first("handle").orElse("");
+        Optional<TerminalLauncher.Recorded> recorded = launcher.recording(handle, decision.who().principal());
+        if (recorded.isEmpty() || !java.nio.file.Files.isReadable(recorded.get().file())) {
+            response.status(Status.NOT_FOUND_404).send("no such recording");
+            return;
+        }
+        response.headers().contentType(io.helidon.common.media.type.MediaTypes.create("application/x-asciicast"));
+        response.header(HeaderValues.create(HeaderNames.CONTENT_DISPOSITION,
+                "attachment; filename=\"" + recorded.get().file().getFileName() + "\""));
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(recorded.get().file());
+             java.io.OutputStream out = response.outputStream()) {
+            in.transferTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void end(ServerRequest request, ServerResponse response) {

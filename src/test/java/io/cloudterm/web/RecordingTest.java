@@ -109,6 +109,39 @@ class RecordingTest {
     }
 
     @Test
+    void onlyItsOwnerCanListAndDownloadARecording() throws Exception {
+        Path users = Files.createTempFile("users", ".htpasswd");
+        Files.writeString(users, "alice:" + org.mindrot.jbcrypt.BCrypt.hashpw("a", org.mindrot.jbcrypt.BCrypt.gensalt(4))
+                + "\nbob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
+        try (TestServer server = TestServer.start("--users", users.toString(), "--record", dir.toString(), "--",
+                "sh", "-c", "echo recorded-words; exit 0")) {
+            String alice = cookie(server, "alice", "a");
+            String bob = cookie(server, "bob", "b");
+            TtyClient client = TtyClient.connect(server.ws(), java.util.Map.of("Cookie", alice))
+                    .handshake(server.terminalToken(java.util.Map.of("Cookie", alice)), 80, 24);
+            String handle = ReattachTest.terminalInfo(client)[0];
+            client.awaitClose(WAIT);
+            var list = server.get("api/recordings", java.util.Map.of("Cookie", alice));
+            assertTrue(list.body().contains("\"terminal\":\"" + handle + "\""), list.body());
+            assertEquals("{\"recordings\":[]}", server.get("api/recordings", java.util.Map.of("Cookie", bob)).body());
+            var download = server.get("api/recordings/" + handle, java.util.Map.of("Cookie", alice));
+            assertEquals(200, download.statusCode());
+            assertTrue(download.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
+            assertEquals(Files.readString(onlyRecording()), download.body());
+            assertEquals(404, server.get("api/recordings/" + handle, java.util.Map.of("Cookie", bob)).statusCode());
+            assertEquals(401, server.get("api/recordings/" + handle, java.util.Map.of()).statusCode());
+        } finally {
+            Files.deleteIfExists(users);
+        }
+    }
+
+    private static String cookie(TestServer server, String user, String password) {
+        String setCookie = server.post("login", "user=" + user + "&password=" + password + "&next=", java.util.Map.of())
+                .headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    @Test
     void aRecordingDirectoryThatCannotBeWrittenIsAUsageError() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
