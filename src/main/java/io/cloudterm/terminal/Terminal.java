@@ -315,6 +315,30 @@ public final class Terminal {
             hangUp();
             return;
         }
+        hangUpUnlessAttachedWithin(generation);
+    }
+
+    /**
+     * For a terminal started with nobody attached (by the API): it is hung up if no client comes
+     * within the keep-alive, exactly as if its last client had just left.
+     */
+    public void awaitFirstClient() {
+        long generation;
+        lock.lock();
+        try {
+            detachedAtMillis = System.currentTimeMillis();
+            generation = attachGeneration;
+        } finally {
+            lock.unlock();
+        }
+        if (settings.keepAlive().isZero()) {
+            hangUp();
+        } else {
+            hangUpUnlessAttachedWithin(generation);
+        }
+    }
+
+    private void hangUpUnlessAttachedWithin(long generation) {
         CompletableFuture.delayedExecutor(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             lock.lock();
             boolean stillAlone;

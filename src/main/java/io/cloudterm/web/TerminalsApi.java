@@ -33,6 +33,7 @@ final class TerminalsApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/terminals", this::list)
+                .post("/api/terminals", this::create)
                 .delete("/api/terminals/{handle}", this::end)
                 .get("/api/terminals/{handle}/shares", this::shares)
                 .post("/api/terminals/{handle}/shares", this::share)
@@ -71,6 +72,48 @@ final class TerminalsApi implements HttpService {
         }
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.send(Json.createObjectBuilder().add("terminals", terminals).build().toString());
+    }
+
+    /**
+     * Starts a terminal with nobody attached, for scripts: form fields {@code columns} and
+     * {@code rows} (80x24 by default). It waits for a client (its output held) for the keep-alive.
+     */
+    private void create(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = gate.check(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), false);
+            return;
+        }
+        String body = request.content().hasEntity() ? request.content().as(String.class) : "";
+        io.helidon.common.uri.UriQuery form = io.helidon.common.uri.UriQuery.create(body);
+        io.cloudterm.protocol.TerminalSize size;
+        try {
+            size = io.cloudterm.protocol.TerminalSize.clamped(Long.parseLong(form.first("columns").orElse("80")),
+                    Long.parseLong(form.first("rows").orElse("24")));
+        } catch (NumberFormatException e) {
+            response.status(Status.BAD_REQUEST_400).send("columns and rows must be whole numbers");
+            return;
+        }
+        TerminalLauncher.Live live;
+        try {
+            live = launcher.start(size, java.util.List.of(), decision.who().principal());
+        } catch (TerminalLauncher.LimitReached e) {
+            response.status(Status.TOO_MANY_REQUESTS_429).send(e.getMessage());
+            return;
+        } catch (java.io.IOException | RuntimeException e) {
+            response.status(Status.INTERNAL_SERVER_ERROR_500).send("cannot start the command: " + e.getMessage());
+            return;
+        }
+        Terminal terminal = live.terminal();
+        String user = decision.who().principal().name();
+        Audit.terminalStarted(terminal.id(), terminal.pid(), user, peer.address(), size.columns() + "x" + size.rows());
+        terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, peer.address(), status));
+        terminal.awaitFirstClient();
+        response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        response.status(Status.CREATED_201).send(Json.createObjectBuilder().add("terminal", live.handle())
+                .add("link", "./?t=" + live.handle()).build().toString());
     }
 
     /** The caller's own terminal named in the path, or an answer saying why not (then empty). */

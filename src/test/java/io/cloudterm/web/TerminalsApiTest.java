@@ -81,6 +81,31 @@ class TerminalsApiTest {
     }
 
     @Test
+    void aScriptCreatesATerminalThatWaitsForItsFirstClient() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "2", "--", "sh", "-c", "echo waited-for-you; exec sh")) {
+            HttpResponse<String> created = server.post("api/terminals", "columns=90&rows=20", Map.of());
+            assertEquals(201, created.statusCode(), created.body());
+            String handle = Json.createReader(new StringReader(created.body())).readObject().getString("terminal");
+            TtyClient client = TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of()).handshake("", 90, 20);
+            client.awaitOutput("waited-for-you", WAIT);
+            client.input("stty size\r");
+            client.awaitOutput("20 90\r\n", WAIT);
+            client.close();
+
+            String unattended = Json.createReader(new StringReader(server.post("api/terminals", "", Map.of()).body()))
+                    .readObject().getString("terminal");
+            assertTrue(server.get("api/terminals", Map.of()).body().contains(unattended));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (server.get("api/terminals", Map.of()).body().contains(unattended) && System.nanoTime() < deadline) {
+                Thread.sleep(50); // nobody came within the keep-alive: hung up
+            }
+            assertTrue(!server.get("api/terminals", Map.of()).body().contains(unattended),
+                    "the unattended terminal outlived its keep-alive");
+            assertEquals(400, server.post("api/terminals", "columns=wide", Map.of()).statusCode());
+        }
+    }
+
+    @Test
     void theTerminalsPageIsServedWithoutInlineScript() {
         try (TestServer server = TestServer.start("--no-auth", "--", "sh")) {
             HttpResponse<String> page = server.get("terminals.html", Map.of());
