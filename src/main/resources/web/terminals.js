@@ -23,7 +23,7 @@
   function row(t) {
     const tr = document.createElement('tr');
     tr.dataset.terminal = t.terminal;
-    tr.append(cell(t.title), cell(when(t.started)), cell(when(t.lastOutput)));
+    tr.append(cell(t.title), cell(t.command), cell(when(t.started)), cell(when(t.lastOutput)));
     tr.append(t.clients > 0 ? cell(String(t.clients))
       : cell(`none since ${when(t.detachedSince)}`, 'detached'));
     tr.append(cell(t.columns ? `${t.columns}×${t.rows}` : ''));

@@ -85,6 +85,25 @@ class ReattachTest {
     }
 
     @Test
+    void stoppingTheServerHangsUpAndReapsDetachedTerminalsToo() throws Exception {
+        TestServer server = TestServer.start("--no-auth", "--keep-alive", "600", "--kill-after", "1", "--",
+                "sh", "-c", "trap '' HUP; echo ready; while :; do sleep 1; done");
+        java.util.List<Long> pids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TtyClient client = server.open(80, 24);
+            client.awaitOutput("ready", WAIT);
+            client.abort();
+        }
+        server.server().terminals().forEach(t -> pids.add(t.pid()));
+        assertEquals(3, pids.size());
+        server.close(); // children that ignore SIGHUP get SIGKILL after --kill-after
+        for (long pid : pids) {
+            assertTrue(Processes.gone(pid), "pid " + pid + " survived the server's stop");
+        }
+        assertEquals(java.util.List.of(), Processes.zombieChildren());
+    }
+
+    @Test
     void twoClientsOnOneTerminalSeeTheSameOutput() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--", "sh")) {
             TtyClient first = server.open(80, 24);
