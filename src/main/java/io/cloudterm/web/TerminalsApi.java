@@ -44,15 +44,13 @@ final class TerminalsApi implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), false);
+        Optional<Caller> caller = caller(request, response, false);
+        if (caller.isEmpty()) {
             return;
         }
         JsonArrayBuilder terminals = Json.createArrayBuilder();
         String command = launcher.commandLine();
-        for (TerminalLauncher.Live live : launcher.ownedBy(decision.who().principal())) {
+        for (TerminalLauncher.Live live : launcher.ownedBy(caller.get().principal())) {
             Terminal terminal = live.terminal();
             JsonObjectBuilder entry = Json.createObjectBuilder()
                     .add("terminal", live.handle())
@@ -80,10 +78,8 @@ final class TerminalsApi implements HttpService {
      */
     private void create(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = gate.check(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), false);
+        Optional<Caller> caller = caller(request, response, true);
+        if (caller.isEmpty()) {
             return;
         }
         String body = request.content().hasEntity() ? request.content().as(String.class) : "";
@@ -98,7 +94,7 @@ final class TerminalsApi implements HttpService {
         }
         TerminalLauncher.Live live;
         try {
-            live = launcher.start(size, java.util.List.of(), decision.who().principal());
+            live = launcher.start(size, java.util.List.of(), caller.get().principal());
         } catch (TerminalLauncher.LimitReached e) {
             response.status(Status.TOO_MANY_REQUESTS_429).send(e.getMessage());
             return;
@@ -107,26 +103,42 @@ final class TerminalsApi implements HttpService {
             return;
         }
         Terminal terminal = live.terminal();
-        String user = decision.who().principal().name();
-        Audit.terminalStarted(terminal.id(), terminal.pid(), user, peer.address(), size.columns() + "x" + size.rows());
-        terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, peer.address(), status));
+        String user = caller.get().principal().name();
+        Audit.terminalStarted(terminal.id(), terminal.pid(), user, caller.get().address(), size.columns() + "x" + size.rows());
+        terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, caller.get().address(), status));
         terminal.awaitFirstClient();
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.status(Status.CREATED_201).send(Json.createObjectBuilder().add("terminal", live.handle())
                 .add("link", "./?t=" + live.handle()).build().toString());
     }
 
-    /** The caller's own terminal named in the path, or an answer saying why not (then empty). */
-    private Optional<TerminalLauncher.Live> owned(ServerRequest request, ServerResponse response, boolean changes) {
+    /** Who is asking, and from where. */
+    private record Caller(io.cloudterm.auth.Principal principal, String address) {
+    }
+
+    /**
+     * The authenticated caller, or an answer saying why not (then empty). Requests that change
+     * something must also come from our own pages (Origin).
+     */
+    private Optional<Caller> caller(ServerRequest request, ServerResponse response, boolean changesState) {
         Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = changes ? gate.check(request.headers(), peer.address(), peer.certificateSubject())
+        Gate.Decision decision = changesState ? gate.check(request.headers(), peer.address(), peer.certificateSubject())
                 : gate.who(request.headers(), peer.address(), peer.certificateSubject());
         if (!decision.allowed()) {
             AuthRoutes.refuse(response, decision.refusal(), false);
             return Optional.empty();
         }
+        return Optional.of(new Caller(decision.who().principal(), peer.address()));
+    }
+
+    /** The caller's own terminal named in the path, or an answer saying why not (then empty). */
+    private Optional<TerminalLauncher.Live> owned(ServerRequest request, ServerResponse response, boolean changes) {
+        Optional<Caller> caller = caller(request, response, changes);
+        if (caller.isEmpty()) {
+            return Optional.empty();
+        }
         String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<TerminalLauncher.Live> live = launcher.find(handle, decision.who().principal());
+        Optional<TerminalLauncher.Live> live = launcher.find(handle, caller.get().principal());
         if (live.isEmpty()) {
             response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
         }
@@ -183,14 +195,12 @@ final class TerminalsApi implements HttpService {
     /** The caller's recordings made by this server (kept after their terminals end). */
     private void recordings(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), false);
+        Optional<Caller> caller = caller(request, response, false);
+        if (caller.isEmpty()) {
             return;
         }
         JsonArrayBuilder list = Json.createArrayBuilder();
-        for (TerminalLauncher.Recorded r : launcher.recordingsOf(decision.who().principal())) {
+        for (TerminalLauncher.Recorded r : launcher.recordingsOf(caller.get().principal())) {
             long size;
             try {
                 size = java.nio.file.Files.size(r.file());
@@ -207,14 +217,12 @@ final class TerminalsApi implements HttpService {
     /** The asciicast file itself, to its owner only, as a download. */
     private void download(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), false);
+        Optional<Caller> caller = caller(request, response, false);
+        if (caller.isEmpty()) {
             return;
         }
         String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<TerminalLauncher.Recorded> recorded = launcher.recording(handle, decision.who().principal());
+        Optional<TerminalLauncher.Recorded> recorded = launcher.recording(handle, caller.get().principal());
         if (recorded.isEmpty() || !java.nio.file.Files.isReadable(recorded.get().file())) {
             response.status(Status.NOT_FOUND_404).send("no such recording");
             return;
@@ -231,20 +239,10 @@ final class TerminalsApi implements HttpService {
     }
 
     private void end(ServerRequest request, ServerResponse response) {
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = gate.check(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), false);
-            return;
-        }
-        String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<TerminalLauncher.Live> live = launcher.find(handle, decision.who().principal());
-        if (live.isEmpty()) {
-            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
-            return;
-        }
-        Audit.terminalEndedByRequest(live.get().terminal().id(), decision.who().principal().name(), peer.address());
-        live.get().terminal().hangUp();
-        response.status(Status.NO_CONTENT_204).send();
+        owned(request, response, true).ifPresent(live -> {
+            Audit.terminalEndedByRequest(live.terminal().id(), live.owner().name(), Peer.of(request.remotePeer()).address());
+            live.terminal().hangUp();
+            response.status(Status.NO_CONTENT_204).send();
+        });
     }
 }

@@ -115,8 +115,8 @@ class RecordingTest {
                 + "\nbob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
         try (TestServer server = TestServer.start("--users", users.toString(), "--record", dir.toString(), "--",
                 "sh", "-c", "echo recorded-words; exit 0")) {
-            String alice = cookie(server, "alice", "a");
-            String bob = cookie(server, "bob", "b");
+            String alice = server.login("alice", "a");
+            String bob = server.login("bob", "b");
             TtyClient client = TtyClient.connect(server.ws(), java.util.Map.of("Cookie", alice))
                     .handshake(server.terminalToken(java.util.Map.of("Cookie", alice)), 80, 24);
             String handle = ReattachTest.terminalInfo(client)[0];
@@ -135,11 +135,6 @@ class RecordingTest {
         }
     }
 
-    private static String cookie(TestServer server, String user, String password) {
-        String setCookie = server.post("login", "user=" + user + "&password=" + password + "&next=", java.util.Map.of())
-                .headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
 
     @Test
     void aRecordingDirectoryThatCannotBeWrittenIsAUsageError() {

@@ -25,8 +25,8 @@ class SharingTest {
         java.nio.file.Files.writeString(users, "alice:" + org.mindrot.jbcrypt.BCrypt.hashpw("a", org.mindrot.jbcrypt.BCrypt.gensalt(4))
                 + "\nbob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
         try (TestServer server = TestServer.start("--users", users.toString(), "--keep-alive", "30", "--", "sh")) {
-            String alice = login(server, "alice", "a");
-            String bob = login(server, "bob", "b");
+            String alice = server.login("alice", "a");
+            String bob = server.login("bob", "b");
             TtyClient owner = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
                     .handshake(server.terminalToken(Map.of("Cookie", alice)), 100, 30);
             String handle = ReattachTest.terminalInfo(owner)[0];
@@ -90,11 +90,6 @@ class SharingTest {
         return response.statusCode();
     }
 
-    private static String login(TestServer server, String user, String password) {
-        String setCookie = server.post("login", "user=" + user + "&password=" + password + "&next=", Map.of())
-                .headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
 
     private static TtyClient attach(TestServer server, String handle, int columns, int rows) {
         return TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of()).handshake("", columns, rows);

@@ -46,8 +46,8 @@ class TerminalsApiTest {
         Path users = dir.resolve("users");
         Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
         try (TestServer server = TestServer.start("--users", users.toString(), "--keep-alive", "30", "--", "sh")) {
-            String alice = login(server, "alice", "a");
-            String bob = login(server, "bob", "b");
+            String alice = server.login("alice", "a");
+            String bob = server.login("bob", "b");
             TtyClient client = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
                     .handshake(server.terminalToken(Map.of("Cookie", alice)), 100, 30);
             String handle = ReattachTest.terminalInfo(client)[0];
@@ -116,9 +116,4 @@ class TerminalsApiTest {
         }
     }
 
-    private static String login(TestServer server, String user, String password) {
-        String setCookie = server.post("login", "user=" + user + "&password=" + password + "&next=", Map.of())
-                .headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
 }

@@ -75,6 +75,14 @@ final class TestServer implements AutoCloseable {
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
+    /** Logs {@code user} in with the login form; returns the session's Cookie header value. */
+    String login(String user, String password) {
+        HttpResponse<String> response = post("login", "user=" + user + "&password=" + password + "&next=", Map.of());
+        String setCookie = response.headers().firstValue("Set-Cookie")
+                .orElseThrow(() -> new AssertionError("login of " + user + " answered " + response.statusCode()));
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
     /** The AuthToken for JSON_DATA, fetched from /token with these headers. */
     String terminalToken(Map<String, String> headers) {
         HttpResponse<String> response = get("token", headers);
