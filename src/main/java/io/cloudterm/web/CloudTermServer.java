@@ -150,7 +150,11 @@ public final class CloudTermServer implements AutoCloseable {
             // With accounts, the terminal page itself sends a browser without a session to the form.
             routing.addFilter((chain, request, response) -> {
                 String path = request.path().path();
-                if ((path.equals(base + "/") || path.equals(base + "/index.html")) && !hasSession(gate, request)) {
+                // A link to a terminal (?t=) may carry a share token in its fragment, which a redirect
+                // from here would lose: the page itself loads, keeps it, and goes to the form.
+                boolean namesTerminal = request.query().contains("t");
+                if ((path.equals(base + "/") || path.equals(base + "/index.html")) && !namesTerminal
+                        && !hasSession(gate, request)) {
                     response.headers().location(URI.create(base + "/login?next="
                             + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)));
                     response.status(Status.SEE_OTHER_303).send();

@@ -191,8 +191,11 @@ class BrowserTest {
             WebDriver alicesDriver = driver;
             driver = bobs.driver();
             try {
-                logInWithTheForm("bob", "b");
+                // Logged out, bob follows the link: the form, then the shared terminal (the token survives).
                 driver.get(server.server().url().resolve(link).toString());
+                await("the login form", () -> driver.getCurrentUrl().contains("/login"));
+                driver.findElement(By.id("user")).sendKeys("bob");
+                driver.findElement(By.id("password")).sendKeys("b" + Keys.ENTER);
                 awaitOpen();
                 awaitLine("shared-by-alice");
                 assertFalse(driver.getCurrentUrl().contains("share="), "the share token left the address bar");
