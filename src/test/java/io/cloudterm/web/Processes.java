@@ -41,6 +41,21 @@ final class Processes {
         return ProcessHandle.current().children().map(ProcessHandle::pid).filter(p -> "Z".equals(state(p))).toList();
     }
 
+    /**
+     * Our zombie children once they had a moment to be reaped: a helper process (stty, kill, script)
+     * is a zombie for the instant between its exit and the JDK's reaper collecting it; one that
+     * stays is the defect.
+     */
+    static List<Long> lastingZombies(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        List<Long> zombies = zombieChildren();
+        while (!zombies.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            zombies = zombieChildren();
+        }
+        return zombies;
+    }
+
     static int openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return (int) fds.count();

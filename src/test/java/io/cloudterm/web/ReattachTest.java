@@ -100,7 +100,7 @@ class ReattachTest {
         for (long pid : pids) {
             assertTrue(Processes.gone(pid), "pid " + pid + " survived the server's stop");
         }
-        assertEquals(java.util.List.of(), Processes.zombieChildren());
+        assertEquals(java.util.List.of(), Processes.lastingZombies(Duration.ofSeconds(5)));
     }
 
     @Test

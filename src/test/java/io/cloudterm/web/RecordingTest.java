@@ -77,9 +77,11 @@ class RecordingTest {
 
     @Test
     void typedInputIsRecordedOnlyWhenAskedFor() throws Exception {
-        String command = "stty -echo; read secret; echo got-it; exit 0";
+        // Typed only once the prompt is silent: before `stty -echo` runs, the tty itself would echo it.
+        String command = "stty -echo; echo ready; read secret; echo got-it; exit 0";
         try (TestServer server = TestServer.start("--no-auth", "--record", dir.toString(), "--", "sh", "-c", command);
              TtyClient client = server.open(80, 24)) {
+            client.awaitOutput("ready", WAIT);
             client.input("hunter2\r");
             client.awaitClose(WAIT);
             Path cast = onlyRecording();
@@ -90,6 +92,7 @@ class RecordingTest {
         try (TestServer server = TestServer.start("--no-auth", "--record", dir.toString(), "--record-input", "--",
                 "sh", "-c", command);
              TtyClient client = server.open(80, 24)) {
+            client.awaitOutput("ready", WAIT);
             client.input("hunter2\r");
             client.awaitClose(WAIT);
             assertEquals("hunter2\r", text(events(onlyRecording()), "i"));
