@@ -523,6 +523,26 @@
     if (state === 'closed') connect();
   });
 
+  // ---- the menu --------------------------------------------------------------------------------
+
+  const menuButton = document.getElementById('menu-button');
+  const menuItems = document.getElementById('menu-items');
+  function showMenu(open) {
+    menuItems.hidden = !open;
+    menuButton.setAttribute('aria-expanded', String(open));
+    if (!open && session && state === 'open') session.term.focus();
+  }
+  menuButton.addEventListener('click', () => showMenu(menuItems.hidden));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !menuItems.hidden) showMenu(false);
+  });
+  document.getElementById('logout').addEventListener('click', async () => {
+    showMenu(false);
+    const response = await request('logout', { method: 'POST' }).catch(() => null);
+    // With accounts the answer leads to the login form; otherwise back to a page that asks again.
+    location.assign(response && response.redirected ? response.url : './');
+  });
+
   // Someone pastes a fresh #token=… link into this tab: log in with it.
   window.addEventListener('hashchange', () => {
     const token = takeAccessTokenFromUrl();

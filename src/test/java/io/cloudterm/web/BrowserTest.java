@@ -243,8 +243,12 @@ class BrowserTest {
                 "back where the user was going, now naming its terminal: " + driver.getCurrentUrl());
         type("echo I am $CLOUDTERM_USER" + Keys.ENTER);
         awaitLine("I am alice");
-        page("fetch('logout', {method: 'POST', credentials: 'same-origin'}); return null");
-        await("the terminal to close with 4004", () -> Long.valueOf(4004).equals(page("return cloudterm.closeCode")));
+        driver.findElement(By.id("menu-button")).click();
+        driver.findElement(By.id("logout")).click();
+        await("the login form saying so", () -> driver.getCurrentUrl().contains("/login")
+                && driver.getPageSource().contains("You have logged out."));
+        driver.get(server.server().url().toString());
+        await("the login form again: the session is over", () -> driver.getCurrentUrl().contains("/login"));
     }
 
     // ---- the page -------------------------------------------------------------------------------
