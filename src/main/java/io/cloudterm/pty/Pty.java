@@ -23,6 +23,15 @@ public interface Pty extends AutoCloseable {
      */
     int read(ByteBuffer dst) throws IOException;
 
+    /**
+     * Waits until output can be read (or the pty has reached its end), without taking any memory
+     * for it: a reader calls this before taking a buffer, so that thousands of idle terminals hold
+     * no read buffers. Implementations that cannot wait this way return at once, and
+     * {@link #read} does the waiting.
+     */
+    default void awaitOutput() throws IOException {
+    }
+
     /** Writes every remaining byte of {@code src} to the child's terminal input. */
     void write(ByteBuffer src) throws IOException;
 

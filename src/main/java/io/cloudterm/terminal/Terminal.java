@@ -390,6 +390,11 @@ public final class Terminal {
     private void readLoop() {
         try {
             while (awaitOutputWanted()) {
+                try {
+                    pty.awaitOutput(); // no buffer is held while the child is quiet
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "terminal " + id + ": waiting for output failed; the read will tell", e);
+                }
                 ByteBuffer buffer = buffers.acquire();
                 int n;
                 try {

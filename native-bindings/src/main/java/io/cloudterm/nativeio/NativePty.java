@@ -105,6 +105,14 @@ final class NativePty implements Pty {
         return pid;
     }
 
+    /** Parks on the poller until the master is readable (or hung up, or closed). */
+    @Override
+    public void awaitOutput() throws IOException {
+        if (!closed.get()) {
+            masterKey.awaitReadable();
+        }
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
         if (dst.isReadOnly()) {
