@@ -6,7 +6,6 @@ import io.cloudterm.io.BufferPool;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -76,7 +75,7 @@ public final class CloudTermServer implements AutoCloseable {
         CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));
-        ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher, config.secure());
+        ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher);
         try {
             var builder = WebServer.builder()
                     .host(config.host())

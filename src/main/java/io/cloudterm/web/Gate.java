@@ -48,10 +48,6 @@ final class Gate {
         return cookie;
     }
 
-    boolean secure() {
-        return secure;
-    }
-
     /** Origin, then authentication: for WebSocket upgrades and state-changing requests. */
     Decision check(Headers headers, String address, Optional<String> certificateSubject) {
         Refusal foreign = originRefusal(headers);
