@@ -165,15 +165,21 @@ class AccountsTest {
         try (TestServer server = start("--", "sh")) {
             assertEquals(400, server.post("login", form("a".repeat(65), "x"), Map.of()).statusCode());
             assertEquals(400, server.post("login", form("alice", "x".repeat(300)), Map.of()).statusCode());
-            assertEquals(413, server.post("login", "user=alice&password=" + "x".repeat(70_000), Map.of()).statusCode());
-            // Helidon answers 431 and closes; a client still writing its headers may see only the close.
-            try {
-                HttpResponse<String> hugeHeader = server.get("", Map.of("X-Filler", "y".repeat(20_000)));
-                assertTrue(hugeHeader.statusCode() == 431 || hugeHeader.statusCode() == 400, "status " + hugeHeader.statusCode());
-            } catch (AssertionError e) {
-                assertTrue(e.getCause() instanceof java.io.IOException, e.toString());
-            }
+            // Helidon answers 413/431 and closes at once; a client still writing may see only the close.
+            refusedOrCut(() -> server.post("login", "user=alice&password=" + "x".repeat(70_000), Map.of()), 413);
+            refusedOrCut(() -> server.get("", Map.of("X-Filler", "y".repeat(20_000))), 431, 400);
             assertEquals(303, server.get("", Map.of()).statusCode(), "the server is fine afterwards");
+        }
+    }
+
+    private static void refusedOrCut(java.util.function.Supplier<HttpResponse<String>> request, int... statuses) {
+        try {
+            int status = request.get().statusCode();
+            assertTrue(java.util.Arrays.stream(statuses).anyMatch(s -> s == status), "status " + status);
+        } catch (AssertionError e) {
+            if (!(e.getCause() instanceof java.io.IOException)) {
+                throw e;
+            }
         }
     }
 
