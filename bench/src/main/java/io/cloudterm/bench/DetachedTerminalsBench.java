@@ -76,7 +76,6 @@ public final class DetachedTerminalsBench {
     private static final int SAMPLE = 10;
     private static final int PARALLEL_OPENS = 16;
     private static final int SEQ_TO = 100_000;
-    private static final Pattern SERVING = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern HANDLE = Pattern.compile("\"terminal\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total (?:reserved )?(\\d+)K, (?:committed \\d+K, )?used (\\d+)K");
 
@@ -113,8 +112,8 @@ public final class DetachedTerminalsBench {
         boolean ok = false;
         try {
             CompletableFuture<Integer> port = new CompletableFuture<>();
-            drain(server.getInputStream(), "stdout", port, lastLines);
-            drain(server.getErrorStream(), "stderr", port, lastLines);
+            ServerOutput.drain(server.getInputStream(), "stdout", port, lastLines);
+            ServerOutput.drain(server.getErrorStream(), "stderr", port, lastLines);
             int p = port.get(60, TimeUnit.SECONDS);
             URI ws = URI.create("ws://127.0.0.1:" + p + "/ws");
             System.out.printf("server pid %d on port %d; N = %d; pty max %s%n", pid, p, n, ptyMax());
@@ -461,32 +460,6 @@ public final class DetachedTerminalsBench {
             throw new IllegalStateException(command + " failed: " + new String(out, StandardCharsets.UTF_8));
         }
         return new String(out, StandardCharsets.UTF_8);
-    }
-
-    private static void drain(InputStream in, String name, CompletableFuture<Integer> port, Deque<String> lastLines) {
-        Thread.ofPlatform().daemon().name("drain-" + name).start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    Matcher m = SERVING.matcher(line);
-                    if (!port.isDone() && line.contains("serving") && m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                    if (line.contains("SEVERE") || line.contains("WARNING") || line.contains("Exception")) {
-                        System.out.println("server " + name + ": " + line);
-                    }
-                    synchronized (lastLines) {
-                        lastLines.add(name + ": " + line);
-                        if (lastLines.size() > 20) {
-                            lastLines.removeFirst();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the server is gone
-            }
-            port.completeExceptionally(new IllegalStateException("server ended before saying its port: " + lastLines));
-        });
     }
 
     /** One ttyd-protocol connection: keeps TERMINAL_INFO and the last 64 KiB of OUTPUT. */

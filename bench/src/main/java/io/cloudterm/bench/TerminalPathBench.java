@@ -72,7 +72,6 @@ import java.util.regex.Pattern;
  */
 public final class TerminalPathBench {
 
-    private static final Pattern SERVING = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration STREAM_LIMIT = Duration.ofSeconds(300);
     private static final Duration RTT_LIMIT = Duration.ofSeconds(5);
@@ -123,8 +122,8 @@ public final class TerminalPathBench {
         Stream run;
         try {
             CompletableFuture<Integer> port = new CompletableFuture<>();
-            drain(server.getInputStream(), "stdout", port, lastLines);
-            drain(server.getErrorStream(), "stderr", port, lastLines);
+            ServerOutput.drain(server.getInputStream(), "stdout", port, lastLines);
+            ServerOutput.drain(server.getErrorStream(), "stderr", port, lastLines);
             URI ws = URI.create("ws://127.0.0.1:" + port.get(60, TimeUnit.SECONDS) + "/ws");
             System.out.println("server pid " + pid + " at " + ws);
 
@@ -368,32 +367,6 @@ public final class TerminalPathBench {
         }
         System.out.println("server stopped (exit " + server.exitValue() + "); " + children.size()
                 + " processes it had started, none left running: " + left.isEmpty());
-    }
-
-    private static void drain(InputStream in, String name, CompletableFuture<Integer> port, Deque<String> lastLines) {
-        Thread.ofPlatform().daemon().name("drain-" + name).start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    Matcher m = SERVING.matcher(line);
-                    if (!port.isDone() && line.contains("serving") && m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                    if (line.contains("SEVERE") || line.contains("WARNING") || line.contains("Exception")) {
-                        System.out.println("server " + name + ": " + line);
-                    }
-                    synchronized (lastLines) {
-                        lastLines.add(name + ": " + line);
-                        if (lastLines.size() > 20) {
-                            lastLines.removeFirst();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the server is gone
-            }
-            port.completeExceptionally(new IllegalStateException("server ended before saying its port: " + lastLines));
-        });
     }
 
     /**
