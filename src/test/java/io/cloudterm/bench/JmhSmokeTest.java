@@ -1,0 +1,89 @@
+package io.cloudterm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every JMH microbenchmark under bench/src/jmh once, very briefly and in this JVM: each must
+ * complete and report a positive score, so a benchmark that throws, hangs or goes missing fails
+ * the build. The figures mean nothing here; they come from full runs (bench/README.md).
+ */
+class JmhSmokeTest {
+
+    /** Every benchmark, as {@code Class.method}: a new one is added here too, so it cannot go unrun. */
+    private static final Set<String> EXPECTED = Set.of(
+            "BufferPoolBench.acquireRelease",
+            "BufferPoolBench.acquireReleaseContended",
+            "BufferPoolBench.ref_allocateDirect",
+            "BufferPoolBench.ref_allocateDirectContended",
+            "BufferPoolBench.ref_allocateHeap",
+            "BufferPoolBench.ref_allocateHeapContended",
+            "ProtocolBench.decodeHandshake",
+            "ProtocolBench.decodeInput1B",
+            "ProtocolBench.decodeInput1KiB",
+            "ProtocolBench.decodeResize",
+            "ProtocolBench.encodeOutput16KiB",
+            "ProtocolBench.encodeOutput4x4KiB",
+            "ProtocolBench.encodeTitle",
+            "ProtocolBench.ref_copy16KiB",
+            "ProtocolBench.ref_copyOfRange1KiB",
+            "ProtocolBench.ref_resizeCachedReaderFactory",
+            "SessionLookupBench.sessionsFind",
+            "SessionLookupBench.tokensIssue",
+            "SessionLookupBench.tokensValid",
+            "SessionLookupBench.ref_hashMapGet",
+            "SessionLookupBench.ref_sha256Bare",
+            "SessionLookupBench.ref_sha256Product",
+            "SessionLookupBench.ref_tokenAndHash",
+            "TerminalLookupBench.launcherFind",
+            "TerminalLookupBench.sharesFind",
+            "TerminalLookupBench.ref_concurrentHashMapGet",
+            "TerminalLookupBench.ref_handleRegex",
+            "TerminalLookupBench.ref_sha256Product",
+            "AttachmentBench.deliver4KiB",
+            "AttachmentBench.pauseResume",
+            "AttachmentBench.ref_blockingQueue4KiB",
+            "AttachmentBench.ref_lockSignalTwice",
+            "ScrollbackRingBench.append4KiBAtCap",
+            "ScrollbackRingBench.appendUnderFullBudget",
+            "ScrollbackRingBench.snapshot1MiB",
+            "ScrollbackRingBench.ref_ringCopy4KiB",
+            "ScrollbackRingBench.ref_ringSnapshot1MiB");
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void everyBenchmarkRunsAndReportsAScore() throws Exception {
+        Options options = new OptionsBuilder()
+                .include("io\\.cloudterm\\..*Bench\\.")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(50))
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+
+        Map<String, Double> scores = new TreeMap<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            String name = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+            scores.put(name, result.getPrimaryResult().getScore());
+        }
+        assertEquals(new TreeSet<>(EXPECTED), scores.keySet(), "benchmarks run");
+        scores.forEach((name, score) -> assertTrue(score > 0, name + " scored " + score));
+    }
+}
