@@ -35,6 +35,16 @@ public interface Pty extends AutoCloseable {
     /** Writes every remaining byte of {@code src} to the child's terminal input. */
     void write(ByteBuffer src) throws IOException;
 
+    /**
+     * Writes what the pty takes at once, never waiting: returns the number of bytes written (0 when
+     * its input queue is full), or -1 if this implementation cannot write without possibly
+     * blocking, in which case callers use {@link #write} on a thread that may block. It lets a
+     * keystroke go straight from the connection's thread to the child, without a thread hand-off.
+     */
+    default int writeNow(ByteBuffer src) throws IOException {
+        return -1;
+    }
+
     /** Sets the terminal size; the child gets SIGWINCH. Values are already clamped by the caller. */
     void resize(int columns, int rows) throws IOException;
 

@@ -13,13 +13,21 @@ import java.util.concurrent.locks.Condition;
 
 /**
  * One client attached to a terminal: its queue of output, its PAUSE/RESUME state, and the virtual
- * thread that sends the queue to it, in order, one message at a time.
+ * thread that sends the queue to it, in order, one message at a time. A small read that finds a
+ * lone client idle (nothing queued or in flight) is sent by the terminal's reader itself: an echo
+ * then reaches the client without waking another thread.
  *
  * <p>All state here is guarded by the terminal's lock: the terminal's reader, this sender and the
  * client's message handler meet only there, so PAUSE/RESUME in any interleaving can neither lose,
  * repeat nor reorder a byte (each byte is queued once, sent once, by one thread, in queue order).
  */
 public final class Attachment {
+
+    /**
+     * The largest read the reader sends itself. Typing, prompts and small redraws fit; a bulk
+     * stream keeps the sender thread busy, and the reader reading, in parallel.
+     */
+    static final int DIRECT_SEND_MAX_BYTES = 4096;
 
     private final Terminal terminal;
     private final TerminalClient client;
@@ -30,6 +38,8 @@ public final class Attachment {
     private final ArrayDeque<OutputChunk> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean paused;
+    /** A message is being sent, by the sender thread or by the reader: no other may start. */
+    private boolean sending;
     private boolean detached;
     private ExitStatus finishedWith;
     private TerminalSize size;
@@ -113,6 +123,42 @@ public final class Attachment {
         return !detached && !paused && queuedBytes < terminal.settings().highWaterBytes();
     }
 
+    /** Whether the reader may send {@code chunk} to this client itself, now, in order. */
+    boolean idleFor(OutputChunk chunk) {
+        return !detached && !paused && !sending && queue.isEmpty() && finishedWith == null
+                && chunk.size() <= DIRECT_SEND_MAX_BYTES;
+    }
+
+    /** Marks a direct send begun; the caller checked {@link #idleFor} under the same lock hold. */
+    void beginDirectSend() {
+        sending = true;
+    }
+
+    /**
+     * The reader sends one chunk, outside the terminal's lock, and then hands anything queued
+     * meanwhile to the sender thread. The chunk's reference for this client is released here.
+     */
+    void sendDirect(OutputChunk chunk) {
+        boolean failed = false;
+        try {
+            client.send(ServerMessages.output(List.of(chunk.bytes())));
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+        } finally {
+            chunk.release();
+        }
+        terminal.lock.lock();
+        try {
+            sending = false;
+            wakeSender.signal();
+        } finally {
+            terminal.lock.unlock();
+        }
+        if (failed) {
+            terminal.detach(this);
+        }
+    }
+
     boolean enqueue(OutputChunk chunk) {
         if (detached) {
             return false;
@@ -152,7 +198,7 @@ public final class Attachment {
             ExitStatus finished = null;
             terminal.lock.lock();
             try {
-                while (!detached && (paused || queue.isEmpty()) && !(finishedWith != null && queue.isEmpty())) {
+                while (!detached && (sending || (paused || queue.isEmpty()) && !(finishedWith != null && queue.isEmpty()))) {
                     wakeSender.awaitUninterruptibly();
                 }
                 if (detached) {
@@ -162,6 +208,7 @@ public final class Attachment {
                     finished = finishedWith;
                 } else {
                     takeBatch(batch, payloads);
+                    sending = true;
                     terminal.outputWanted.signal();
                 }
             } finally {
@@ -182,6 +229,12 @@ public final class Attachment {
                 batch.forEach(OutputChunk::release);
                 batch.clear();
                 payloads.clear();
+                terminal.lock.lock();
+                try {
+                    sending = false;
+                } finally {
+                    terminal.lock.unlock();
+                }
             }
         }
     }

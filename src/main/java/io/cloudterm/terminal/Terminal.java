@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  *
  * <p>Threads: one reader (virtual) pulls the pty into pooled buffers and queues them on every
  * attachment; one sender per attachment pushes its queue out; one watcher waits for the child's
- * exit; one writer feeds input to the child. Flow control lives in one place, this object's lock:
+ * exit; input goes to the child from the client's thread, or from a writer thread while the child
+ * is not taking it. Flow control lives in one place, this object's lock:
  * the reader reads only while some attachment wants output (not paused, below the high-water mark
  * in bytes), so when every client is paused the child blocks on a full pty, as a shell expects.
  */
@@ -82,7 +83,7 @@ public final class Terminal {
         this.title = title;
         this.buffers = buffers;
         this.settings = settings;
-        this.input = new InputWriter(pty, settings.maxPendingInput());
+        this.input = new InputWriter(pty, settings.maxPendingInput(), "terminal-" + id + "-input");
     }
 
     /**
@@ -98,7 +99,6 @@ public final class Terminal {
         terminal.currentSize = new TerminalSize(spec.columns(), spec.rows());
         Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
         Thread.ofVirtual().name("terminal-" + terminal.id + "-exit").start(terminal::watchExit);
-        Thread.ofVirtual().name("terminal-" + terminal.id + "-input").start(terminal.input::run);
         return terminal;
     }
 
@@ -442,6 +442,8 @@ public final class Terminal {
 
     private void deliver(ByteBuffer buffer) {
         List<Attachment> behind = null;
+        Attachment direct = null;
+        OutputChunk chunk;
         lock.lock();
         try {
             lastReadNanos = System.nanoTime();
@@ -451,8 +453,16 @@ public final class Terminal {
             if (recorder != null) {
                 recorder.output(buffer);
             }
-            OutputChunk chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
+            chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
+            if (attachments.size() == 1 && attachments.getFirst().idleFor(chunk)) {
+                // Only with one client: a send that blocks then holds back no one else.
+                direct = attachments.getFirst();
+                direct.beginDirectSend();
+            }
             for (Attachment attachment : attachments) {
+                if (attachment == direct) {
+                    continue;
+                }
                 if (!attachment.enqueue(chunk)) {
                     chunk.release();
                 } else if (attachment.tooFarBehind()) {
@@ -463,6 +473,9 @@ public final class Terminal {
             chunk.release(); // the reader's own reference
         } finally {
             lock.unlock();
+        }
+        if (direct != null) {
+            direct.sendDirect(chunk);
         }
         if (behind != null) {
             // One slow client must not hold the others back nor grow memory: it is let go, with a

@@ -45,6 +45,38 @@ class ProtocolTest {
         }
     }
 
+    /**
+     * Keystrokes go straight to the pty when it takes them; what it does not take waits for a
+     * writer thread. A paste far larger than the tty's input queue, in messages of mixed sizes,
+     * sent while the child is not yet reading, must arrive whole and in order.
+     */
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void inputTheChildIsSlowToReadArrivesWholeAndInOrder(String mode) throws Exception {
+        int total = 300_000;
+        byte[] paste = new byte[total];
+        for (int i = 0; i < total; i++) {
+            paste[i] = (byte) ('a' + (i * 7 + i / 26) % 26);
+        }
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(paste));
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh", "-c",
+                "stty raw -echo; echo ready; sleep 1; head -c " + total + " | sha256sum");
+             TtyClient client = server.open(80, 24)) {
+            client.awaitOutput("ready", WAIT);
+            int at = 0;
+            int[] sizes = {1, 1, 1, 4000, 1, 17, 65_000, 1, 300};
+            for (int i = 0; at < total; i++) {
+                int n = Math.min(sizes[i % sizes.length], total - at);
+                byte[] message = new byte[n + 1];
+                message[0] = '0';
+                System.arraycopy(paste, at, message, 1, n);
+                client.send(message);
+                at += n;
+            }
+            client.awaitOutput(expected, WAIT);
+        }
+    }
+
     @ParameterizedTest(name = "native={0}")
     @ValueSource(strings = {"on", "off"})
     void theChildStartsAtTheClientsSizeAndSeesResizes(String mode) {

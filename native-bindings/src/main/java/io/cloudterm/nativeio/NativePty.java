@@ -161,6 +161,18 @@ final class NativePty implements Pty {
 
     @Override
     public void write(ByteBuffer src) throws IOException {
+        write(src, true);
+    }
+
+    @Override
+    public int writeNow(ByteBuffer src) throws IOException {
+        int before = src.position();
+        write(src, false);
+        return src.position() - before;
+    }
+
+    /** Writes {@code src}; when the tty's input queue is full, waits for room or (not waiting) returns. */
+    private void write(ByteBuffer src, boolean wait) throws IOException {
         writeLock.lock();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = Libc.allocateCallState(arena);
@@ -189,6 +201,9 @@ final class NativePty implements Pty {
                 }
                 int errno = Libc.errno(callState);
                 if (errno == EAGAIN) {
+                    if (!wait) {
+                        return;
+                    }
                     masterKey.awaitWritable(); // the child is not reading and the tty's input queue is full
                 } else if (errno == EIO) {
                     throw new IOException("the child's terminal is gone (its last fd on the pty was closed)");
