@@ -3,6 +3,8 @@ package io.cloudterm.pty;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One child process running on its own pseudo-terminal. The process is the session leader of a new
@@ -56,6 +58,24 @@ public interface Pty extends AutoCloseable {
 
     /** Waits for the child to exit and returns its status. The child is reaped exactly once. */
     ExitStatus waitFor() throws InterruptedException;
+
+    /**
+     * Completes with the exit status once the child has exited and was reaped. Callbacks may run
+     * on an implementation's own thread: they must be short and must not block. This default
+     * spends a virtual thread waiting in {@link #waitFor}; the built-in ptys override it so that
+     * no thread waits (thousands of idle terminals would each hold one).
+     */
+    default CompletionStage<ExitStatus> onExit() {
+        CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        Thread.ofVirtual().name("pty-" + pid() + "-exit").start(() -> {
+            try {
+                exit.complete(waitFor());
+            } catch (InterruptedException | RuntimeException e) {
+                exit.completeExceptionally(e);
+            }
+        });
+        return exit;
+    }
 
     /**
      * Releases the pty. Does not signal the child: callers hang it up first with

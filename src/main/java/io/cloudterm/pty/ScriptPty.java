@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -328,6 +329,11 @@ final class ScriptPty implements Pty {
     @Override
     public Optional<ExitStatus> exitStatus() {
         return script.isAlive() ? Optional.empty() : Optional.of(status());
+    }
+
+    @Override
+    public CompletionStage<ExitStatus> onExit() {
+        return script.onExit().thenApply(process -> status());
     }
 
     @Override

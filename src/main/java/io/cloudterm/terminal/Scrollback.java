@@ -29,16 +29,19 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Scrollback {
 
     public static final int DEFAULT_CAP_BYTES = 1 << 20;
+    /** Slots for pages at first; the ring grows to the cap as output comes (most terminals print little). */
+    private static final int INITIAL_SLOTS = 4;
 
     private final ScrollbackBudget budget;
     private final ScrollbackBudget.Account account;
     private final int pageSize;
     private final int capBytes;
+    private final int maxPages;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock; start and end are volatile so they can also be read without it.
     /** A circular array: pages[head] is the oldest, pages[(head + count - 1) % length] the newest. */
-    private final ByteBuffer[] pages;
+    private ByteBuffer[] pages;
     private int head;
     private int count;
     /** Offset of byte 0 of pages[head]; equals end when no page is held. */
@@ -55,7 +58,8 @@ public final class Scrollback {
                     + pageSize + " bytes)");
         }
         this.capBytes = capBytes / pageSize * pageSize;
-        this.pages = new ByteBuffer[capBytes / pageSize];
+        this.maxPages = capBytes / pageSize;
+        this.pages = new ByteBuffer[Math.min(maxPages, INITIAL_SLOTS)];
         this.account = budget.open(this);
     }
 
@@ -93,7 +97,7 @@ public final class Scrollback {
                     return;
                 }
                 int room = tailRoom();
-                if (room == 0 && count == pages.length) {
+                if (room == 0 && count == maxPages) {
                     recycleOldest();
                     room = pageSize;
                 }
@@ -111,10 +115,13 @@ public final class Scrollback {
             ByteBuffer page = budget.take(account); // without our lock: it may lock a victim
             lock.lock();
             try {
-                if (released || tailRoom() > 0 || count == pages.length) {
+                if (released || tailRoom() > 0 || count == maxPages) {
                     // Released meanwhile, or another appender linked a page first.
                     budget.giveBack(page);
                 } else {
+                    if (count == pages.length) {
+                        growRing();
+                    }
                     pages[(head + count) % pages.length] = page;
                     count++;
                     budget.holding(account, count);
@@ -232,6 +239,16 @@ public final class Scrollback {
         }
         long filled = end - start - (long) (count - 1) * pageSize;
         return pageSize - (int) filled;
+    }
+
+    /** Doubles the slots (up to the cap), the oldest page first again. */
+    private void growRing() {
+        ByteBuffer[] grown = new ByteBuffer[Math.min(maxPages, pages.length * 2)];
+        for (int i = 0; i < count; i++) {
+            grown[i] = pages[(head + i) % pages.length];
+        }
+        pages = grown;
+        head = 0;
     }
 
     /** At our own cap: the oldest page becomes the newest, empty. */

@@ -40,9 +40,13 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ScrollbackBudget {
 
     public static final long DEFAULT_CAP_BYTES = 256L << 20;
-    public static final int DEFAULT_PAGE_SIZE = 16 << 10;
-    /** Two 16 KiB pages: a full 200x60 screen with colour escapes, the least a reattach needs. */
-    public static final int DEFAULT_MINIMUM_PAGES = 2;
+    /**
+     * 4 KiB, the OS page: a terminal that printed a prompt and sits idle holds one, not 16 KiB
+     * (issue 5's memory per terminal); bulk output moves pages 4 at a time per 16 KiB read.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 4 << 10;
+    /** Eight 4 KiB pages: a full 200x60 screen with colour escapes, the least a reattach needs. */
+    public static final int DEFAULT_MINIMUM_PAGES = 8;
 
     private final long capBytes;
     private final int pageSize;

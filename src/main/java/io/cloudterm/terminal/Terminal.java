@@ -28,8 +28,8 @@ import java.util.logging.Logger;
  * history first; past the keep-alive it is hung up (with a zero keep-alive at once, as ttyd does).
  *
  * <p>Threads: one reader (virtual) pulls the pty into pooled buffers and queues them on every
- * attachment; one sender per attachment pushes its queue out; one watcher waits for the child's
- * exit; input goes to the child from the client's thread, or from a writer thread while the child
+ * attachment; one sender per attachment pushes its queue out; when the child exits, one thread
+ * ends the terminal; input goes to the child from the client's thread, or from a writer thread while the child
  * is not taking it. Flow control lives in one place, this object's lock:
  * the reader reads only while some attachment wants output (not paused, below the high-water mark
  * in bytes), so when every client is paused the child blocks on a full pty, as a shell expects.
@@ -98,7 +98,10 @@ public final class Terminal {
         Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback, recorder);
         terminal.currentSize = new TerminalSize(spec.columns(), spec.rows());
         Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
-        Thread.ofVirtual().name("terminal-" + terminal.id + "-exit").start(terminal::watchExit);
+        // No thread waits for the exit: the pty reports it, and only then is one started to end the terminal.
+        terminal.pty.onExit().whenComplete((status, failure) -> Thread.ofVirtual()
+                .name("terminal-" + terminal.id + "-exit")
+                .start(() -> terminal.finish(status != null ? status : ExitStatus.exited(255), failure)));
         return terminal;
     }
 
@@ -488,15 +491,12 @@ public final class Terminal {
         }
     }
 
-    // ---- the exit watcher ----
+    // ---- the end ----
 
-    private void watchExit() {
-        ExitStatus status;
-        try {
-            status = pty.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+    /** The child exited: lets the reader drain the pty, then tells every client and frees it all. */
+    private void finish(ExitStatus status, Throwable failure) {
+        if (failure != null) {
+            LOG.log(Level.WARNING, "terminal " + id + ": its child's exit status is unknown, reported as 255", failure);
         }
         exit.complete(status);
         awaitDrained();

@@ -1,6 +1,8 @@
 package io.cloudterm.web;
 
+import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.ExitStatus;
+import io.cloudterm.terminal.Terminal;
 import java.util.logging.Logger;
 
 /**
@@ -29,8 +31,16 @@ final class Audit {
         LOG.info(() -> "logout user=" + quote(user) + " from=" + address);
     }
 
-    static void terminalStarted(long id, long pid, String user, String address, String size) {
-        LOG.info(() -> "terminal " + id + " started pid=" + pid + " user=" + quote(user) + " from=" + address + " size=" + size);
+    /**
+     * Logs a terminal's start now and its end when it comes. The end callback holds only these
+     * values: a terminal outlives the connection that started it, which must not stay reachable.
+     */
+    static void terminalStarted(Terminal terminal, String user, String address, TerminalSize size) {
+        long id = terminal.id();
+        long pid = terminal.pid();
+        LOG.info(() -> "terminal " + id + " started pid=" + pid + " user=" + quote(user) + " from=" + address
+                + " size=" + size.columns() + "x" + size.rows());
+        terminal.exit().thenAccept(status -> terminalEnded(id, user, address, status));
     }
 
     static void terminalReattached(long id, String user, String address) {
@@ -41,7 +51,7 @@ final class Audit {
         LOG.info(() -> "terminal " + id + " ended on request user=" + quote(user) + " from=" + address);
     }
 
-    static void terminalEnded(long id, String user, String address, ExitStatus status) {
+    private static void terminalEnded(long id, String user, String address, ExitStatus status) {
         LOG.info(() -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status.toString()));
     }
 

@@ -228,9 +228,7 @@ final class TerminalEndpoint implements WsListener {
         }
         Terminal terminal = live.terminal();
         String user = principal.name();
-        Audit.terminalStarted(terminal.id(), terminal.pid(), user, address,
-                handshake.size().columns() + "x" + handshake.size().rows());
-        terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, address, status));
+        Audit.terminalStarted(terminal, user, address, handshake.size());
         attach(live, false, writable, handshake);
     }
 

@@ -104,8 +104,7 @@ final class TerminalsApi implements HttpService {
         }
         Terminal terminal = live.terminal();
         String user = caller.get().principal().name();
-        Audit.terminalStarted(terminal.id(), terminal.pid(), user, caller.get().address(), size.columns() + "x" + size.rows());
-        terminal.exit().thenAccept(status -> Audit.terminalEnded(terminal.id(), user, caller.get().address(), status));
+        Audit.terminalStarted(terminal, user, caller.get().address(), size);
         terminal.awaitFirstClient();
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.status(Status.CREATED_201).send(Json.createObjectBuilder().add("terminal", live.handle())

@@ -66,6 +66,22 @@ class ScrollbackTest {
         }
     }
 
+    /** The ring starts with a few slots and grows; growing after pages were taken from its front keeps the order. */
+    @Test
+    void theRingGrowsInOrderAfterItsFrontMoved() {
+        ScrollbackBudget budget = new ScrollbackBudget(1 << 20, 16, 0);
+        Scrollback scrollback = new Scrollback(budget, 64 * 16);
+        byte[] all = stream(1, 0, 40 * 16 + 5);
+        scrollback.append(ByteBuffer.wrap(all, 0, 3 * 16 + 5));
+        assertEquals(4, scrollback.pages());
+        budget.giveBack(scrollback.surrenderOldest(0)); // the front moves: the ring now starts mid-array
+        budget.giveBack(scrollback.surrenderOldest(0));
+        assertEquals(2 * 16, scrollback.start());
+        scrollback.append(ByteBuffer.wrap(all, 3 * 16 + 5, all.length - (3 * 16 + 5)));
+        assertEquals(39, scrollback.pages());
+        assertArrayEquals(Arrays.copyOfRange(all, 2 * 16, all.length), scrollback.snapshot());
+    }
+
     @Test
     void theCapDropsTheOldestPagesFirstAndOffsetsFollow() {
         ScrollbackBudget budget = new ScrollbackBudget(1 << 20, 16, 2);

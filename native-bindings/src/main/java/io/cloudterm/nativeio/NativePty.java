@@ -24,6 +24,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -273,6 +274,11 @@ final class NativePty implements Pty {
     @Override
     public Optional<ExitStatus> exitStatus() {
         return Optional.ofNullable(exit.getNow(null));
+    }
+
+    @Override
+    public CompletionStage<ExitStatus> onExit() {
+        return exit.minimalCompletionStage(); // completed on the poller thread, by reap()
     }
 
     @Override
