@@ -13,16 +13,17 @@ import java.util.regex.Pattern;
 /**
  * Reads a benchmarked server's stdout or stderr: completes {@code port} from its "serving ... at
  * http://127.0.0.1:PORT/" line, echoes its warnings, and keeps its last 20 lines for error
- * messages. Shared by the bench programs (the JDK 22+ source launcher compiles it alongside).
+ * messages. Shared by the bench programs and the load driver (the JDK 22+ source launcher
+ * compiles it alongside).
  */
-final class ServerOutput {
+public final class ServerOutput {
 
     private static final Pattern SERVING = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
 
     private ServerOutput() {
     }
 
-    static void drain(InputStream in, String name, CompletableFuture<Integer> port, Deque<String> lastLines) {
+    public static void drain(InputStream in, String name, CompletableFuture<Integer> port, Deque<String> lastLines) {
         Thread.ofPlatform().daemon().name("drain-" + name).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;

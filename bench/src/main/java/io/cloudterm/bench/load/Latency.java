@@ -1,0 +1,220 @@
+package io.cloudterm.bench.load;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Keystroke to echo: one key at a time through {@code cat} in raw mode, each timed from sending
+ * INPUT to the arrival of its echo; alone, then with other terminals typing; the same loop, same
+ * client, against a trivial WebSocket echo and a plain TCP echo as floors.
+ */
+@Command(name = "latency", mixinStandardHelpOptions = true,
+        description = "Keystroke -> echo round trips through cat in raw mode: p50..max, alone and with typists, against echo floors.")
+final class Latency implements Callable<Integer> {
+
+    private static final Duration ECHO_LIMIT = Duration.ofSeconds(5);
+
+    @Mixin
+    ServerSpec spec;
+
+    @Option(names = "--keys", description = "timed round trips per run (default ${DEFAULT-VALUE})", defaultValue = "2000")
+    int keys;
+
+    @Option(names = "--warmup", description = "untimed round trips before each run (default ${DEFAULT-VALUE})", defaultValue = "200")
+    int warmup;
+
+    @Option(names = "--runs", description = "runs of each, for the spread (default ${DEFAULT-VALUE})", defaultValue = "5")
+    int runs;
+
+    @Option(names = "--typists", description = "other terminals typing during the loaded runs (default ${DEFAULT-VALUE})", defaultValue = "100")
+    int typists;
+
+    @Option(names = "--rate", description = "keys per second each typist types (default ${DEFAULT-VALUE})", defaultValue = "10")
+    int rate;
+
+    interface RoundTrip {
+        void run(long i) throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Report report = new Report("latency", spec);
+        List<Percentiles> tcp = new ArrayList<>(), ws = new ArrayList<>(), alone = new ArrayList<>(), loaded = new ArrayList<>();
+        try (EchoFloors.TcpEcho echo = new EchoFloors.TcpEcho(); Socket s = new Socket(InetAddress.getLoopbackAddress(), echo.port())) {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) ECHO_LIMIT.toMillis());
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            for (int r = 0; r < runs; r++) {
+                tcp.add(loop("tcp echo", i -> {
+                    out.write(EchoCheck.key(i));
+                    out.flush();
+                    int b = in.read();
+                    if (b != EchoCheck.key(i)) {
+                        throw new IllegalStateException("tcp echo gave " + b + " for " + EchoCheck.key(i));
+                    }
+                }));
+            }
+        }
+        try (EchoFloors.WebSocketEcho echo = new EchoFloors.WebSocketEcho()) {
+            EchoCheck check = new EchoCheck(false);
+            TtyClient c = TtyClient.open(URI.create("ws://127.0.0.1:" + echo.port() + "/ws"), check);
+            for (int r = 0; r < runs; r++) {
+                ws.add(loop("WebSocket echo", keystroke(c, check)));
+            }
+            c.close();
+        }
+
+        List<String> options = List.of("--keep-alive", "0", "--max-terminals", String.valueOf(typists + 20),
+                "--max-terminals-per-user", String.valueOf(typists + 20));
+        ServerProcess.Cleanup cleanup;
+        long typed = 0, echoed = 0;
+        try (ServerProcess server = ServerProcess.start(spec, options, EchoCheck.COMMAND)) {
+            report.server(server);
+            EchoCheck warm = new EchoCheck(true);
+            TtyClient first = TtyClient.open(server.ws(), warm);
+            warm.awaitReady(Duration.ofSeconds(30));
+            first.close();
+            int fdsBefore = Proc.fds(server.pid());
+
+            EchoCheck check = new EchoCheck(true);
+            TtyClient c = TtyClient.open(server.ws(), check);
+            check.awaitReady(Duration.ofSeconds(30));
+            for (int r = 0; r < runs; r++) {
+                alone.add(loop("CloudTerm alone", keystroke(c, check)));
+            }
+
+            if (typists > 0) {
+                List<EchoCheck> checks = new ArrayList<>();
+                List<TtyClient> others = new ArrayList<>();
+                for (int i = 0; i < typists; i++) {
+                    EchoCheck e = new EchoCheck(true);
+                    others.add(TtyClient.open(server.ws(), e));
+                    checks.add(e);
+                }
+                for (EchoCheck e : checks) {
+                    e.awaitReady(Duration.ofSeconds(30));
+                }
+                long[] sent = new long[typists];
+                ScheduledExecutorService keyboard = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                        .daemon().name("typists").unstarted(r));
+                long period = 1_000_000 / rate;
+                for (int i = 0; i < typists; i++) {
+                    int t = i;
+                    keyboard.scheduleAtFixedRate(() -> others.get(t).input(new byte[] {EchoCheck.key(sent[t]++)}),
+                            period * i / typists, period, TimeUnit.MICROSECONDS);
+                }
+                Thread.sleep(1000);
+                for (int r = 0; r < runs; r++) {
+                    loaded.add(loop("CloudTerm with " + typists + " typists", keystroke(c, check)));
+                }
+                keyboard.shutdown();
+                if (!keyboard.awaitTermination(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the typists did not stop");
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                for (int i = 0; i < typists; i++) {
+                    checks.get(i).awaitEchoes(sent[i], deadline);
+                    typed += sent[i];
+                    echoed += checks.get(i).received();
+                }
+                report.check("every typist's key echoed exactly once, in order (" + echoed + " of " + typed + ")", typed == echoed);
+                for (TtyClient o : others) {
+                    o.closeAsync();
+                }
+                for (TtyClient o : others) {
+                    o.closed().orTimeout(30, TimeUnit.SECONDS).join();
+                }
+            }
+            c.close();
+            cleanup = server.finish(fdsBefore);
+        }
+
+        Percentiles a = Percentiles.median(alone);
+        Table t = report.table(String.format("keystroke round trip, µs: median over %d runs of %d keys (after %d warm-up each)",
+                runs, keys, warmup), "", "p50", "p90", "p99", "p99.9", "max", "p50 runs min-max", "p99 runs min-max");
+        row(t, "CloudTerm: INPUT, pty, cat, OUTPUT", alone);
+        if (typists > 0) {
+            row(t, "  with " + typists + " terminals typing " + rate + " keys/s", loaded);
+        }
+        row(t, "floor: minimal WebSocket echo (this JVM)", ws);
+        row(t, "floor: plain TCP echo on loopback", tcp);
+        report.json().add("keys", keys).add("warmup", warmup).add("runs", runs).add("typists", typists).add("typist_keys_per_s", rate)
+                .add("alone_us", all(alone)).add("alone_median_us", a.json())
+                .add("ws_echo_floor_us", all(ws)).add("ws_echo_floor_median_us", Percentiles.median(ws).json())
+                .add("tcp_echo_floor_us", all(tcp)).add("tcp_echo_floor_median_us", Percentiles.median(tcp).json())
+                .add("typist_keys_typed", typed).add("typist_keys_echoed", echoed);
+        report.target("p50 alone, µs", a.p50(), true, 200, "");
+        report.target("p99 alone, µs", a.p99(), true, 1000, "");
+        if (typists > 0) {
+            Percentiles l = Percentiles.median(loaded);
+            report.json().add("with_typists_us", all(loaded)).add("with_typists_median_us", l.json());
+            report.target("p99 with " + typists + " typists, µs", l.p99(), true, 2000, "");
+        }
+        report.note("One key in flight at a time; each timed from handing INPUT to the JDK WebSocket client to the"
+                + " arrival of its echo. The typists run in this driver's JVM, on the same CPUs as the server.");
+        report.cleanup(cleanup);
+        return report.finish(System.out, spec.json);
+    }
+
+    private RoundTrip keystroke(TtyClient c, EchoCheck check) {
+        return i -> {
+            long k = check.received();
+            long t0 = System.nanoTime();
+            c.input(new byte[] {EchoCheck.key(k)});
+            check.awaitEchoes(k + 1, t0 + ECHO_LIMIT.toNanos());
+        };
+    }
+
+    private Percentiles loop(String what, RoundTrip rt) throws Exception {
+        long[] ns = new long[keys];
+        for (int i = 0; i < warmup + keys; i++) {
+            long t0 = System.nanoTime();
+            rt.run(i);
+            long t = System.nanoTime() - t0;
+            if (i >= warmup) {
+                ns[i - warmup] = t;
+            }
+        }
+        Percentiles p = Percentiles.ofNanos(ns);
+        System.out.printf("%s: p50 %.0f µs, p99 %.0f µs, max %.0f µs%n", what, p.p50(), p.p99(), p.max());
+        return p;
+    }
+
+    private static void row(Table t, String label, List<Percentiles> runs) {
+        Percentiles m = Percentiles.median(runs);
+        double[] v = m.values();
+        t.row(label, Report.fmt(v[0]), Report.fmt(v[1]), Report.fmt(v[2]), Report.fmt(v[3]), Report.fmt(v[4]),
+                range(runs.stream().mapToDouble(Percentiles::p50).toArray()), range(runs.stream().mapToDouble(Percentiles::p99).toArray()));
+    }
+
+    private static String range(double[] v) {
+        double min = Double.MAX_VALUE, max = 0;
+        for (double x : v) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        return Report.fmt(min) + "-" + Report.fmt(max);
+    }
+
+    private static JsonArrayBuilder all(List<Percentiles> runs) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        runs.forEach(p -> a.add(p.json()));
+        return a;
+    }
+}

@@ -1,0 +1,87 @@
+package io.cloudterm.bench.load;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Server memory readings side by side: RSS, heap, threads, fds, children, and the KB each added
+ * unit (terminal, connection) cost over a base reading; with {@code --nmt}, the same per unit by
+ * Native Memory Tracking category, which says where the memory went.
+ */
+final class Memory {
+
+    private final Report report;
+    private final ServerProcess server;
+    private final boolean nmt;
+    private final List<ServerProcess.Reading> readings = new ArrayList<>();
+    private final List<Map<String, Long>> categories = new ArrayList<>();
+
+    Memory(Report report, ServerProcess server, boolean nmt) {
+        this.report = report;
+        this.server = server;
+        this.nmt = nmt;
+    }
+
+    /** Takes a reading (after a full GC, unless --no-gc); prints it at once. */
+    ServerProcess.Reading read(String label) {
+        ServerProcess.Reading r = server.read(label);
+        readings.add(r);
+        categories.add(nmt ? Proc.nativeMemory(server.pid()) : Map.of());
+        System.out.printf("%s: RSS %.1f MB, heap used %.1f MB, %d threads, %d fds, %d children%n", label, r.rssKb() / 1024.0,
+                r.heapKb() / 1024.0, r.threads(), r.fds(), r.children());
+        return r;
+    }
+
+    /** KB per unit between two readings. */
+    static double perUnitKb(ServerProcess.Reading base, ServerProcess.Reading r, long units) {
+        return (r.rssKb() - base.rssKb()) / (double) units;
+    }
+
+    /**
+     * The table: each reading, and for those with a unit count, KB per unit over {@code base}.
+     * {@code units[i]} is the number of units reading i has over the base (0: none).
+     */
+    void table(String title, String unit, ServerProcess.Reading base, long[] units) {
+        Table t = report.table(title, "", "RSS MB", "heap MB", "KB/" + unit, "threads", "fds", "children");
+        var json = Json.createArrayBuilder();
+        for (int i = 0; i < readings.size(); i++) {
+            ServerProcess.Reading r = readings.get(i);
+            String per = units[i] > 0 ? Report.fmt(perUnitKb(base, r, units[i])) : "";
+            t.row(r.label(), Report.fmt(r.rssKb() / 1024.0), r.heapKb() < 0 ? "-" : Report.fmt(r.heapKb() / 1024.0), per,
+                    r.threads(), r.fds(), r.children());
+            JsonObjectBuilder o = Json.createObjectBuilder().add("label", r.label()).add("rss_kb", r.rssKb())
+                    .add("heap_used_kb", r.heapKb()).add("threads", r.threads()).add("fds", r.fds()).add("children", r.children());
+            if (units[i] > 0) {
+                o.add("units", units[i]).add("kb_per_" + unit, Report.round(perUnitKb(base, r, units[i]), 2));
+            }
+            if (nmt) {
+                var c = Json.createObjectBuilder();
+                categories.get(i).forEach(c::add);
+                o.add("nmt_committed_kb", c);
+            }
+            json.add(o);
+        }
+        report.json().add("readings", json);
+    }
+
+    /** With --nmt: committed KB per unit, by category, from reading {@code from} to reading {@code to}. */
+    void nmtTable(String title, int from, int to, long units) {
+        if (!nmt) {
+            return;
+        }
+        Table t = report.table(title, "NMT category", "KB per unit");
+        Map<String, Long> a = categories.get(from), b = categories.get(to);
+        b.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - a.getOrDefault(e.getKey(), 0L)) / (double) units))
+                .filter(e -> Math.abs(e.getValue()) >= 0.05)
+                .sorted((x, y) -> Double.compare(Math.abs(y.getValue()), Math.abs(x.getValue())))
+                .forEach(e -> t.row(e.getKey(), Report.fmt(e.getValue())));
+    }
+
+    List<ServerProcess.Reading> readings() {
+        return readings;
+    }
+}

@@ -1,0 +1,184 @@
+package io.cloudterm.bench.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What {@code /proc} (and {@code jcmd}) say about a process: memory, threads, fds, CPU, children. */
+final class Proc {
+
+    /** {@code CLK_TCK}: the unit of utime and stime in {@code /proc/PID/stat} on Linux. */
+    static final int TICKS_PER_SECOND = 100;
+    private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
+    private static final Pattern NMT_LINE = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+
+    private Proc() {
+    }
+
+    /** One reading of a process. */
+    record Usage(long rssKb, int threads, int fds, long cpuTicks) {
+    }
+
+    /** A process, as {@code /proc/PID/stat} names it. */
+    record Child(long pid, long parent, String name, boolean zombie) {
+    }
+
+    static Usage usage(long pid) {
+        long rss = 0;
+        int threads = 0;
+        for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (line.startsWith("Threads:")) {
+                threads = Integer.parseInt(line.replaceAll("\\D", ""));
+            }
+        }
+        return new Usage(rss, threads, fds(pid), cpuTicks(pid));
+    }
+
+    static int fds(long pid) {
+        try (var list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return (int) list.count();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the fds of " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** utime + stime of the process's own threads (its children's time is not in these fields). */
+    static long cpuTicks(long pid) {
+        String[] f = statFields(read(Path.of("/proc/" + pid + "/stat")));
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** Every process under {@code root}, any depth, zombies included. */
+    static List<Child> descendants(long root) {
+        Map<Long, List<Child>> byParent = new HashMap<>();
+        try (var list = Files.list(Path.of("/proc"))) {
+            for (Path dir : (Iterable<Path>) list::iterator) {
+                String base = dir.getFileName().toString();
+                if (base.isEmpty() || !base.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = readOrThrow(dir.resolve("stat"));
+                    String[] f = statFields(stat);
+                    Child c = new Child(Long.parseLong(base), Long.parseLong(f[1]),
+                            stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), f[0].equals("Z"));
+                    byParent.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(c);
+                } catch (IOException | RuntimeException gone) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Child> found = new ArrayList<>();
+        Deque<Child> todo = new ArrayDeque<>(byParent.getOrDefault(root, List.of()));
+        while (!todo.isEmpty()) {
+            Child c = todo.pop();
+            found.add(c);
+            todo.addAll(byParent.getOrDefault(c.pid(), List.of()));
+        }
+        return found;
+    }
+
+    /** Alive and not a zombie. */
+    static boolean running(long pid) {
+        try {
+            return !statFields(readOrThrow(Path.of("/proc/" + pid + "/stat")))[0].equals("Z");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /** Asks a JVM for a full GC, so that a reading does not depend on when G1 last collected. */
+    static void gc(long pid) {
+        jcmd(pid, "GC.run");
+    }
+
+    /** The heap in use of a JVM, KB, from {@code GC.heap_info}. */
+    static long heapUsedKb(long pid) {
+        Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * Committed KB by Native Memory Tracking category ({@code Java Heap}, {@code Thread},
+     * {@code Other}...), for a JVM started with {@code -XX:NativeMemoryTracking=summary}.
+     */
+    static Map<String, Long> nativeMemory(long pid) {
+        Map<String, Long> committed = new LinkedHashMap<>();
+        for (String line : jcmd(pid, "VM.native_memory", "summary").split("\n")) {
+            Matcher m = NMT_LINE.matcher(line.trim());
+            if (m.find()) {
+                committed.put(m.group(1).trim(), Long.parseLong(m.group(2)));
+            }
+        }
+        return committed;
+    }
+
+    static String ptyMax() {
+        return read(Path.of("/proc/sys/kernel/pty/max")).trim();
+    }
+
+    static String ptysInUse() {
+        return read(Path.of("/proc/sys/kernel/pty/nr")).trim();
+    }
+
+    static String loadAverage() {
+        String[] f = read(Path.of("/proc/loadavg")).trim().split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
+    }
+
+    private static String jcmd(long pid, String... command) {
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        args.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", args) + " failed: " + new String(out, StandardCharsets.UTF_8));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run jcmd: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The fields after {@code (name)}: state is [0], ppid [1], utime [11], stime [12]. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static String read(Path path) {
+        try {
+            return readOrThrow(path);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A /proc file whole (Files.readString trusts the size of 0 that /proc reports, and may stop short). */
+    private static String readOrThrow(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}

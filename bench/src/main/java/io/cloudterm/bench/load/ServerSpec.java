@@ -1,0 +1,74 @@
+package io.cloudterm.bench.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How to start the server under test, and where the report goes: the options every scenario takes. */
+final class ServerSpec {
+
+    /** What the jar's manifest grants; given by hand when the server runs from a class path. */
+    private static final List<String> ACCESS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+    private static final String MAIN_CLASS = "io.cloudterm.cli.CloudTerm";
+
+    @Option(names = "--jar", description = "the server's jar (default: ${DEFAULT-VALUE})", defaultValue = "target/cloudterm.jar")
+    Path jar;
+
+    @Option(names = "--server-classpath", description = "run the server from this class path instead of --jar (the tests do: there is no jar yet)")
+    String classpath;
+
+    @Option(names = "--java", description = "the java that runs the server (default: the one running this driver)")
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    @Option(names = "--native", description = "pty implementation of the server: on (FFM) or off (pure Java, script(1)); default ${DEFAULT-VALUE}",
+            defaultValue = "on")
+    String nativeMode;
+
+    @Option(names = "--server-opt", description = "an extra JVM option for the server (repeatable), e.g. --server-opt=-Xmx512m")
+    List<String> jvmOptions = new ArrayList<>();
+
+    @Option(names = "--nmt", description = "start the server with Native Memory Tracking and report where its memory went, by category")
+    boolean nmt;
+
+    @Option(names = "--no-gc", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "ask the server for a full GC (jcmd GC.run) before each memory reading (default: yes)")
+    boolean gc;
+
+    @Option(names = "--json", description = "also write the results to this file as JSON")
+    Path json;
+
+    /** The whole command line: JVM, its options, the server's options, {@code --}, the command. */
+    List<String> command(List<String> serverOptions, List<String> terminalCommand) {
+        if (!nativeMode.equals("on") && !nativeMode.equals("off")) {
+            throw new IllegalArgumentException("--native must be on or off, not " + nativeMode);
+        }
+        List<String> c = new ArrayList<>(List.of(java.toString()));
+        c.addAll(jvmOptions);
+        if (nmt) {
+            c.add("-XX:NativeMemoryTracking=summary");
+        }
+        if (classpath != null) {
+            c.addAll(ACCESS);
+            c.addAll(List.of("-cp", classpath, MAIN_CLASS));
+        } else {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("no server jar at " + jar + ": build it (./mvnw -q -DskipTests package"
+                        + " -Dbuild.dir=DIR) and pass --jar DIR/cloudterm.jar");
+            }
+            c.addAll(List.of("-jar", jar.toString()));
+        }
+        c.addAll(List.of("--port", "0", "--no-auth", "--native", nativeMode));
+        c.addAll(serverOptions);
+        c.add("--");
+        c.addAll(terminalCommand);
+        return c;
+    }
+
+    String mode() {
+        return nativeMode.equals("on") ? "native" : "pure-Java";
+    }
+}

@@ -1,0 +1,158 @@
+package io.cloudterm.bench.load;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * N terminals ({@code cat}) opened at once: the time to open them all, and the server's memory
+ * with each attached to its client, then detached (clients gone, terminals kept alive), then
+ * ended; every child reaped, fds back.
+ */
+@Command(name = "sessions", mixinStandardHelpOptions = true,
+        description = "Open N terminals: time to open all, server RSS per terminal (attached and detached), threads, fds, reaping.")
+final class Sessions implements Callable<Integer> {
+
+    private static final int WARM_UP = 10;
+    private static final java.util.concurrent.ExecutorService FILLERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    @Mixin
+    ServerSpec spec;
+
+    @Option(names = "--terminals", description = "terminals to open (default ${DEFAULT-VALUE}; at most what the pty limit allows)",
+            defaultValue = "1000")
+    int n;
+
+    @Option(names = "--parallel", description = "opens in flight at once (default ${DEFAULT-VALUE})", defaultValue = "32")
+    int parallel;
+
+    @Option(names = "--fill", description = "also fill each terminal's scrollback with this many KB of output, then detach"
+            + " and read again (default ${DEFAULT-VALUE}: no)", defaultValue = "0")
+    int fillKb;
+
+    /** One line typed when filling: the pty echoes it and cat prints it, 2 x 80 bytes of output. */
+    private static final String LINE = "y".repeat(78);
+    private static final int CHUNK_LINES = 40;
+
+    @Override
+    public Integer call() throws Exception {
+        int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
+        if (n + WARM_UP > room) {
+            throw new IllegalArgumentException(n + " terminals need as many ptys, and only " + room + " of "
+                    + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
+        }
+        Report report = new Report("sessions", spec);
+        List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * WARM_UP),
+                "--max-terminals-per-user", String.valueOf(n + 2 * WARM_UP));
+        Duration limit = Duration.ofSeconds(60 + n / 10);
+        ServerProcess.Cleanup cleanup;
+        Memory memory;
+        double openSeconds;
+        int children;
+        try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
+            report.server(server);
+            memory = new Memory(report, server, spec.nmt);
+            List<Clients.Open> warm = Clients.open(WARM_UP, WARM_UP, i -> server.ws(), limit);
+            Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
+            report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
+            Thread.sleep(500);
+            ServerProcess.Reading before = memory.read("before (after " + WARM_UP + " opened and ended)");
+
+            long t0 = System.nanoTime();
+            List<Clients.Open> clients = Clients.open(n, parallel, i -> server.ws(), limit);
+            openSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("opened %d terminals in %.2f s (%d in flight)%n", n, openSeconds, parallel);
+            // Each must be a live cat: the pty echoes k and CR LF, cat prints them back.
+            Clients.typeAll(clients, "k\r");
+            report.check("every terminal echoed its key through cat", Clients.awaitOutput(clients, "k\r\nk\r\n", limit) == 0);
+            children = server.children().size();
+            memory.read(n + " terminals, each with its client");
+
+            Clients.close(clients, parallel, limit);
+            Thread.sleep(1000);
+            memory.read(n + " terminals detached (clients gone)");
+
+            if (fillKb > 0) {
+                List<Clients.Open> filling = Clients.open(n, parallel, i -> server.ws(clients.get(i).handle()), limit);
+                long lines = Math.max(1, fillKb * 1000L / 160);
+                long expected = 6 + lines * 160; // the replayed k, then each line twice with CR LF
+                Clients.all(n, parallel, i -> CompletableFuture.supplyAsync(() -> {
+                    Clients.Open c = filling.get(i);
+                    try {
+                        // A chunk at a time, each under the pty's 4 KiB echo buffer: a larger paste
+                        // can lose echoes in the kernel's line discipline when output lags.
+                        for (long done = 0; done < lines; done += CHUNK_LINES) {
+                            long now = Math.min(CHUNK_LINES, lines - done);
+                            c.client().type((LINE + "\r").repeat((int) now));
+                            c.output().await(6 + (done + now) * 160, Duration.ofSeconds(30));
+                        }
+                        return c.output().await(expected, limit);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, FILLERS), limit, "fill");
+                report.check("every terminal printed all its lines",
+                        filling.stream().allMatch(c -> c.output().bytes() == expected));
+                Clients.close(filling, parallel, limit);
+                Thread.sleep(1000);
+                memory.read(n + " terminals detached, " + fillKb + " KB of output each");
+            }
+
+            List<Clients.Open> again = Clients.open(n, parallel, i -> server.ws(clients.get(i).handle()), limit);
+            report.check("every terminal reattached", again.stream().allMatch(Clients.Open::reattached));
+            if (fillKb > 0) {
+                // The replay is the newest output the scrollback kept: it must end at a line's end (the
+                // pty's echo of one line and cat's copy of the one before may interleave, so no more).
+                String tail = "y\r\n";
+                long deadline = System.nanoTime() + limit.toNanos();
+                int wrong = 0;
+                for (Clients.Open c : again) {
+                    while (!c.output().text().endsWith(tail) && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    if (!c.output().text().endsWith(tail) && wrong++ < 3) {
+                        String got = c.output().text();
+                        System.out.println("reattach to " + c.handle() + ": " + c.output().bytes() + " bytes replayed, ending "
+                                + StreamCheck.printable(got.substring(Math.max(0, got.length() - 100))));
+                    }
+                }
+                report.check("every reattach replayed the newest output (" + wrong + " did not)", wrong == 0);
+                report.json().add("replayed_bytes_average", again.stream().mapToLong(c -> c.output().bytes()).sum() / n);
+            } else {
+                report.check("every reattach replayed the terminal's output",
+                        Clients.awaitOutput(again, "k\r\nk\r\n", limit) == 0);
+            }
+            Clients.typeAll(again, "\u0004");
+            report.check("every terminal ended with exit 0", Clients.awaitClosed(again, 1000, "exit 0", limit) == 0);
+            cleanup = server.finish(before.fds());
+        }
+        List<ServerProcess.Reading> r = memory.readings();
+        memory.table(String.format("%,d terminals of cat, server process only (RSS after a full GC)", n), "terminal", r.get(0),
+                fillKb > 0 ? new long[] {0, n, n, n} : new long[] {0, n, n});
+        memory.nmtTable("where each attached terminal's memory went (NMT committed, KB per terminal)", 0, 1, n);
+        memory.nmtTable("where each detached terminal's memory went (NMT committed, KB per terminal)", 0, 2, n);
+        double attached = Memory.perUnitKb(r.get(0), r.get(1), n), detached = Memory.perUnitKb(r.get(0), r.get(2), n);
+        report.table("opening", "", "terminals", "seconds", "ms each", "in flight", "processes under the server")
+                .row("open all (connect, JSON_DATA, TERMINAL_INFO)", n, Report.fmt(openSeconds), Report.fmt(openSeconds * 1000 / n),
+                        parallel, children);
+        report.json().add("terminals", n).add("parallel", parallel).add("open_seconds", Report.round(openSeconds, 3))
+                .add("kb_per_attached_terminal", Report.round(attached, 2)).add("kb_per_detached_terminal", Report.round(detached, 2))
+                .add("processes_under_server", children);
+        report.target("seconds to open 1,000 terminals (scaled from " + n + ")", openSeconds * 1000 / n, true, 3, "");
+        report.target("server RSS KB per live terminal (with its client)", attached, true, 10, "");
+        report.target("server RSS KB per detached terminal", detached, true, 10, "");
+        if (fillKb > 0) {
+            report.json().add("fill_kb", fillKb).add("kb_per_detached_terminal_with_scrollback", Report.round(Memory.perUnitKb(r.get(0), r.get(3), n), 2));
+            report.note("Scrollback: 1 MiB per terminal at most, and all terminals share one budget (256 MiB by default);"
+                    + " the full-scrollback figure is bounded by that budget, not by N times the output.");
+        }
+        report.note("pty max " + Proc.ptyMax() + " on this machine: one pty per terminal."
+                + (spec.mode().equals("pure-Java") ? " Pure-Java mode: each terminal is script(1) + cat, outside the server's RSS." : ""));
+        report.cleanup(cleanup);
+        return report.finish(System.out, spec.json);
+    }
+}

@@ -1,0 +1,150 @@
+package io.cloudterm.bench.load;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Throughput and fan-out: S terminals, each printing the same number of {@code x} at once,
+ * against S plain pty loops at once (the ceiling), runs interleaved so both see the same machine.
+ * The clock starts when every terminal has said READY and the byte counts are sent, and stops at
+ * the last {@code x}; every byte is checked ({@link StreamCheck}). Server CPU is utime + stime of
+ * the server JVM over the run (the shells, head and tr are other processes, not counted).
+ */
+final class Streams {
+
+    private static final Duration READY_LIMIT = Duration.ofSeconds(30);
+
+    private Streams() {
+    }
+
+    /** One timed run through the server. */
+    record Run(long bytes, double seconds, long payload, long messages, long cpuTicks) {
+        double mbPerSecond() {
+            return bytes / seconds / 1e6;
+        }
+
+        double cpuSecondsPerGb() {
+            return cpuTicks / (double) Proc.TICKS_PER_SECOND / (bytes / 1e9);
+        }
+    }
+
+    /** The whole scenario; returns the exit status. */
+    static int measure(String scenario, ServerSpec spec, int terminals, long bytesEach, int runs, double ratioTarget)
+            throws Exception {
+        Report report = new Report(scenario, spec);
+        long limit = Math.max(60, bytesEach * terminals / 1_000_000);
+        PtyCeiling.run(terminals, Math.max(1, bytesEach / 5), limit); // warm the page cache and binaries
+        List<String> options = List.of("--keep-alive", "0", "--max-terminals", String.valueOf(terminals + 10),
+                "--max-terminals-per-user", String.valueOf(terminals + 10));
+        List<Run> server = new ArrayList<>();
+        List<PtyCeiling.Run> ceiling = new ArrayList<>();
+        ServerProcess.Cleanup cleanup;
+        try (ServerProcess s = ServerProcess.start(spec, options, StreamCheck.COMMAND)) {
+            report.server(s);
+            System.out.println("server pid " + s.pid() + ": " + String.join(" ", s.command()));
+            run(s, terminals, Math.max(1, bytesEach / 5)); // warm-up: JIT, buffers
+            int fdsBefore = Proc.fds(s.pid());
+            for (int i = 0; i < runs; i++) {
+                PtyCeiling.Run c = PtyCeiling.run(terminals, bytesEach, limit);
+                ceiling.add(c);
+                Run r = run(s, terminals, bytesEach);
+                server.add(r);
+                System.out.printf("run %d: server %.1f MB/s (%d messages, %.2f CPU s/GB), ceiling %.1f MB/s%n", i + 1,
+                        r.mbPerSecond(), r.messages(), r.cpuSecondsPerGb(), c.mbPerSecond());
+            }
+            cleanup = s.finish(fdsBefore);
+        }
+        Run best = server.stream().min(Comparator.comparingDouble(Run::seconds)).orElseThrow();
+        PtyCeiling.Run top = ceiling.stream().min(Comparator.comparingDouble(PtyCeiling.Run::seconds)).orElseThrow();
+        double ratio = best.mbPerSecond() / top.mbPerSecond();
+        double bytesPerMessage = (double) best.payload() / best.messages();
+
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        for (int i = 0; i < runs; i++) {
+            Run r = server.get(i);
+            all.add(Json.createObjectBuilder().add("server_MBps", Report.round(r.mbPerSecond(), 1))
+                    .add("server_cpu_s_per_GB", Report.round(r.cpuSecondsPerGb(), 2))
+                    .add("bytes_per_message", Math.round((double) r.payload() / r.messages()))
+                    .add("ceiling_MBps", Report.round(ceiling.get(i).mbPerSecond(), 1)));
+        }
+        report.json().add("terminals", terminals).add("bytes_per_terminal", bytesEach).add("runs", all)
+                .add("server_MBps", Report.round(best.mbPerSecond(), 1))
+                .add("ceiling_MBps", Report.round(top.mbPerSecond(), 1))
+                .add("ratio", Report.round(ratio, 3))
+                .add("server_cpu_s_per_GB", Report.round(best.cpuSecondsPerGb(), 2))
+                .add("bytes_per_message", Math.round(bytesPerMessage))
+                .add("ceiling_bytes_per_read", Math.round((double) top.bytes() / top.reads()))
+                .add("bytes_exact", true);
+        String what = terminals == 1 ? "one terminal" : terminals + " terminals at once";
+        Table t = report.table(String.format("%s printing %,d bytes%s (best of %d; every byte checked)", what, bytesEach,
+                terminals == 1 ? "" : " each", runs), "", "MB/s", "bytes/message", "server CPU s/GB", "runs, MB/s");
+        t.row("CloudTerm -> JDK WebSocket client", Report.fmt(best.mbPerSecond()), Report.fmt(bytesPerMessage),
+                Report.fmt(best.cpuSecondsPerGb()), join(server.stream().mapToDouble(Run::mbPerSecond).toArray()));
+        t.row("ceiling: " + (terminals == 1 ? "a python3 loop" : terminals + " python3 loops") + " on a pty master",
+                Report.fmt(top.mbPerSecond()), Report.fmt((double) top.bytes() / top.reads()) + "/read", "-",
+                join(ceiling.stream().mapToDouble(PtyCeiling.Run::mbPerSecond).toArray()));
+        t.row("ratio", Report.fmt(ratio), "", "", "");
+        report.target(terminals == 1 ? "throughput / raw-pty ceiling" : "fan-out over " + terminals + " / ceiling",
+                ratio, false, ratioTarget, "");
+        report.target("server CPU-seconds per GB", best.cpuSecondsPerGb(), true, 10, "");
+        report.note("Server CPU: the server JVM's own utime+stime from /proc over the run (CLK_TCK 100); the client "
+                + "(this driver) shares the machine's " + Runtime.getRuntime().availableProcessors() + " CPUs.");
+        report.cleanup(cleanup);
+        return report.finish(System.out, spec.json);
+    }
+
+    /** One run: S terminals ready, the counts sent at once, every byte checked, every terminal ended. */
+    static Run run(ServerProcess server, int terminals, long bytesEach) throws Exception {
+        List<StreamCheck> checks = new ArrayList<>();
+        List<TtyClient> clients = new ArrayList<>();
+        for (int i = 0; i < terminals; i++) {
+            StreamCheck check = new StreamCheck(bytesEach);
+            TtyClient c = TtyClient.open(server.ws(), check);
+            c.closed().thenAccept(check::closed);
+            checks.add(check);
+            clients.add(c);
+        }
+        for (StreamCheck check : checks) {
+            check.awaitReady(READY_LIMIT);
+        }
+        server.children(); // remembered: each must be gone once the server has stopped
+        long cpu0 = Proc.cpuTicks(server.pid());
+        long t0 = System.nanoTime();
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (TtyClient c : clients) {
+            sent.add(c.input(bytesEach + "\r"));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        Duration limit = Duration.ofSeconds(Math.max(60, bytesEach * terminals / 1_000_000));
+        long last = 0;
+        for (StreamCheck check : checks) {
+            check.awaitEnd(limit);
+            last = Math.max(last, check.lastX());
+        }
+        long cpu1 = Proc.cpuTicks(server.pid());
+        long payload = 0, messages = 0;
+        for (int i = 0; i < terminals; i++) {
+            TtyClient.Closed closed = clients.get(i).closed().orTimeout(20, TimeUnit.SECONDS).join();
+            if (closed.code() != 1000 || !closed.reason().equals("exit 0")) {
+                throw new IllegalStateException("the terminal ended with " + closed + ", not 1000 'exit 0'");
+            }
+            payload += checks.get(i).payload();
+            messages += clients.get(i).messages();
+        }
+        return new Run(bytesEach * terminals, (last - t0) / 1e9, payload, messages, cpu1 - cpu0);
+    }
+
+    private static String join(double[] values) {
+        List<String> s = new ArrayList<>();
+        for (double v : values) {
+            s.add(Report.fmt(v));
+        }
+        return String.join(" ", s);
+    }
+}

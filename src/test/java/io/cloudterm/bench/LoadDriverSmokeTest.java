@@ -1,0 +1,97 @@
+package io.cloudterm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.bench.load.LoadDriver;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every load-driver scenario once, at tiny sizes, against a real server process started from the
+ * compiled classes (the jar does not exist yet in the test phase). Only completion and exactness
+ * are checked (every byte, every echo, every child reaped, fds back), never a speed.
+ */
+class LoadDriverSmokeTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void throughputDeliversEveryByte(String mode) throws IOException {
+        JsonObject r = run(mode, "throughput", "--mb", "1", "--runs", "1");
+        assertTrue(r.getBoolean("bytes_exact"));
+        assertTrue(r.getJsonNumber("server_MBps").doubleValue() > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void fanOutDeliversEveryByteToEachTerminal(String mode) throws IOException {
+        JsonObject r = run(mode, "fanout", "--terminals", "2", "--mb", "1", "--runs", "1");
+        assertEquals(2, r.getInt("terminals"));
+        assertTrue(r.getBoolean("bytes_exact"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void latencyEchoesEveryKeyOfEveryTypist(String mode) throws IOException {
+        JsonObject r = run(mode, "latency", "--keys", "200", "--warmup", "20", "--runs", "1", "--typists", "2");
+        assertEquals(r.getJsonNumber("typist_keys_typed").longValue(), r.getJsonNumber("typist_keys_echoed").longValue());
+        assertTrue(r.getJsonNumber("typist_keys_typed").longValue() > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void sessionsOpenReattachAndEndEveryTerminal(String mode) throws IOException {
+        JsonObject r = run(mode, "sessions", "--terminals", "20");
+        assertEquals(20, r.getInt("processes_under_server") / (mode.equals("on") ? 1 : 2));
+    }
+
+    @Test
+    void connectionsAllGetTheirTerminalsOutput() throws IOException {
+        JsonObject r = run("on", "connections", "--connections", "50", "--per-terminal", "25", "--hold", "0");
+        assertEquals(2, r.getInt("terminals"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void cyclesLeaveNoChildNorFd(String mode) throws IOException {
+        JsonObject r = run(mode, "cycles", "--cycles", "50", "--readings", "2");
+        assertEquals(0, r.getInt("fds_growth"));
+    }
+
+    /** Runs one scenario in this JVM; it must pass its own checks. */
+    private JsonObject run(String mode, String scenario, String... options) throws IOException {
+        Path json = dir.resolve(scenario + ".json");
+        List<String> args = new ArrayList<>(List.of(scenario, "--native", mode, "--server-classpath", serverClasspath(),
+                "--json", json.toString()));
+        args.addAll(List.of(options));
+        int status = LoadDriver.run(args.toArray(String[]::new));
+        assertTrue(Files.exists(json), scenario + " wrote no JSON (exit " + status + ")");
+        JsonObject result;
+        try (Reader in = Files.newBufferedReader(json)) {
+            result = Json.createReader(in).readObject();
+        }
+        assertEquals(0, status, scenario + ": " + result.get("failed_checks"));
+        assertTrue(result.getBoolean("ok"));
+        return result;
+    }
+
+    /** The server's classes and their libraries: this JVM's own class path, as surefire gives it. */
+    private static String serverClasspath() {
+        String classes = System.getProperty("cloudterm.classes", "target/classes");
+        return classes + File.pathSeparator + System.getProperty("java.class.path");
+    }
+}
