@@ -27,23 +27,28 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Flow control between a terminal's reader and one client, as {@link Terminal} drives
- * {@link Attachment}: {@code deliver4KiB} is the reader's side for one 4 KiB pty read (take a
- * pooled buffer and fill it, then under the terminal's lock wait until {@code wantsOutput()},
- * {@code enqueue} a shared {@link OutputChunk}), while the attachment's own sender thread takes
- * batches up to 64 KiB, encodes them with {@code ServerMessages.output} and hands them to a client
- * that only counts bytes; the default 256 KiB high-water mark applies. {@code pauseResume} is a
- * client's PAUSE then RESUME (each takes the lock; RESUME wakes the sender and the reader).
+ * {@link Attachment}: {@code deliver4KiB} and {@code deliver64B} are the reader's side of one pty
+ * read of that size (take a pooled buffer and fill it; under the terminal's lock wait until
+ * {@code wantsOutput()}, then either send it itself, outside the lock, if the lone client is
+ * {@code idleFor} it, or {@code enqueue} a shared {@link OutputChunk}), while the attachment's own
+ * sender thread takes batches up to 64 KiB, encodes them with {@code ServerMessages.output} and
+ * hands them to a client that only counts bytes; the default 256 KiB high-water mark applies. A
+ * 64-byte read (an echo) nearly always goes the direct way, a stream of 4 KiB reads mostly through
+ * the sender. {@code pauseResume} is a client's PAUSE then RESUME (each takes the lock; RESUME
+ * wakes the sender and the reader).
  *
  * <p>The terminal is real but its pty is a {@link QuietPtySystem} one: its own reader thread waits
- * forever for output that never comes, and this benchmark's thread plays the reader. That is the
- * nearest a benchmark gets to the live path without a real pty and socket; {@code deliver} and
- * {@code awaitOutputWanted} are private, so their few lines are repeated here.
+ * for output that never comes, and this benchmark's thread plays the reader. That is the nearest a
+ * benchmark gets to the live path without a real pty and socket; {@code Terminal.deliver} and
+ * {@code awaitOutputWanted} are private, so their few lines for one client are repeated here (keep
+ * them in step).
  *
- * <p>References, in the same run: {@code ref_blockingQueue4KiB} (the same 4 KiB buffers, the same
- * 64 KiB batches copied into one array and the buffers returned to the pool, through an
- * {@link ArrayBlockingQueue} of 64 buffers (256 KiB) to a consumer thread: a plain bounded handoff
- * without the state machine) and {@code ref_lockSignalTwice} (two lock, signal, unlock of a lock
- * nobody else uses: what PAUSE/RESUME cost without a thread to wake).
+ * <p>References, in the same run: {@code ref_blockingQueue4KiB} and {@code ref_blockingQueue64B}
+ * (the same pooled buffers, the same batches of up to 16 copied into one array and the buffers
+ * returned to the pool, through an {@link ArrayBlockingQueue} of 64 buffers to a consumer virtual
+ * thread: a plain bounded handoff without the state machine or the direct path) and
+ * {@code ref_lockSignalTwice} (two lock, signal, unlock of a lock nobody else uses: what
+ * PAUSE/RESUME cost without a thread to wake).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,7 +56,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AttachmentBench {
 
     private static final int CHUNK = 4096;
-    private static final int BATCH_BYTES = 64 * 1024;
+    private static final int ECHO = 64;
+    /** Buffers per message in the reference: 64 KiB of 4 KiB reads, as the sender's limit. */
+    private static final int BATCH = 16;
 
     private final byte[] payload = new byte[CHUNK];
     private final BufferPool pool = new BufferPool(16 * 1024, 4096);
@@ -81,7 +88,7 @@ public class AttachmentBench {
             }
         }, true, List.of(), new TerminalSize(80, 24));
 
-        handoff = new ArrayBlockingQueue<>(256 * 1024 / CHUNK);
+        handoff = new ArrayBlockingQueue<>(64);
         consumer = Thread.ofVirtual().name("bench-consumer").start(this::consume); // virtual, as the sender
     }
 
@@ -95,25 +102,12 @@ public class AttachmentBench {
 
     @Benchmark
     public int deliver4KiB() {
-        ByteBuffer buffer = read();
-        terminal.lock.lock();
-        try {
-            while (!attachment.wantsOutput()) {
-                // Timed: outputWanted has other waiters in a real terminal, and a signal may go to them.
-                terminal.outputWanted.awaitNanos(1_000_000);
-            }
-            OutputChunk chunk = new OutputChunk(buffer, pool, 2); // the attachment's and the reader's
-            if (!attachment.enqueue(chunk)) {
-                chunk.release();
-            }
-            chunk.release();
-            return chunk.size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            terminal.lock.unlock();
-        }
+        return deliver(read(CHUNK));
+    }
+
+    @Benchmark
+    public int deliver64B() {
+        return deliver(read(ECHO));
     }
 
     @Benchmark
@@ -125,7 +119,14 @@ public class AttachmentBench {
 
     @Benchmark
     public int ref_blockingQueue4KiB() throws InterruptedException {
-        ByteBuffer buffer = read();
+        ByteBuffer buffer = read(CHUNK);
+        handoff.put(buffer);
+        return buffer.remaining();
+    }
+
+    @Benchmark
+    public int ref_blockingQueue64B() throws InterruptedException {
+        ByteBuffer buffer = read(ECHO);
         handoff.put(buffer);
         return buffer.remaining();
     }
@@ -143,20 +144,50 @@ public class AttachmentBench {
         return plainLock;
     }
 
-    /** A pty read of 4 KiB into a pooled buffer, flipped for delivery. */
-    private ByteBuffer read() {
+    /** A pty read of {@code size} bytes into a pooled buffer, flipped for delivery. */
+    private ByteBuffer read(int size) {
         ByteBuffer buffer = pool.acquire();
-        buffer.put(payload);
+        buffer.put(payload, 0, size);
         return buffer.flip();
     }
 
-    /** The reference's consumer: batches of up to 64 KiB, joined into one array, as the sender does. */
+    /** {@code Terminal.awaitOutputWanted} and {@code Terminal.deliver} for one attachment, no scrollback. */
+    private int deliver(ByteBuffer buffer) {
+        OutputChunk chunk;
+        boolean direct = false;
+        terminal.lock.lock();
+        try {
+            while (!attachment.wantsOutput()) {
+                // Timed: outputWanted has other waiters in a real terminal, and a signal may go to them.
+                terminal.outputWanted.awaitNanos(1_000_000);
+            }
+            chunk = new OutputChunk(buffer, pool, 2); // the attachment's and the reader's
+            if (attachment.idleFor(chunk)) {
+                attachment.beginDirectSend();
+                direct = true;
+            } else if (!attachment.enqueue(chunk)) {
+                chunk.release();
+            }
+            chunk.release();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            terminal.lock.unlock();
+        }
+        if (direct) {
+            attachment.sendDirect(chunk);
+        }
+        return chunk.size();
+    }
+
+    /** The reference's consumer: batches of up to 16 buffers, joined into one array, as the sender does. */
     private void consume() {
         List<ByteBuffer> batch = new ArrayList<>();
         try {
             while (true) {
                 batch.add(handoff.take());
-                handoff.drainTo(batch, BATCH_BYTES / CHUNK - 1);
+                handoff.drainTo(batch, BATCH - 1);
                 int total = 0;
                 for (ByteBuffer b : batch) {
                     total += b.remaining();

@@ -7,8 +7,8 @@ import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.Signal;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Ptys without processes, for benchmarks of what sits above the pty (terminal lookups, flow
@@ -32,8 +32,7 @@ public final class QuietPtySystem implements PtySystem {
     }
 
     private static final class QuietPty implements Pty {
-        private final CountDownLatch exited = new CountDownLatch(1);
-        private final AtomicReference<ExitStatus> status = new AtomicReference<>();
+        private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
         @Override
         public long pid() {
@@ -42,12 +41,12 @@ public final class QuietPtySystem implements PtySystem {
 
         @Override
         public void awaitOutput() {
-            awaitExit();
+            exit.join();
         }
 
         @Override
         public int read(ByteBuffer dst) {
-            awaitExit();
+            exit.join();
             return -1; // nothing was printed, and the child has gone
         }
 
@@ -62,40 +61,28 @@ public final class QuietPtySystem implements PtySystem {
 
         @Override
         public void signalGroup(Signal signal) {
-            if (status.compareAndSet(null, ExitStatus.killedBy(signal.linuxNumber()))) {
-                exited.countDown();
-            }
+            exit.complete(ExitStatus.killedBy(signal.linuxNumber()));
         }
 
         @Override
         public Optional<ExitStatus> exitStatus() {
-            return Optional.ofNullable(status.get());
+            return Optional.ofNullable(exit.getNow(null));
         }
 
         @Override
-        public ExitStatus waitFor() throws InterruptedException {
-            exited.await();
-            return status.get();
+        public ExitStatus waitFor() {
+            return exit.join();
+        }
+
+        /** Completes on the first signal, with no thread waiting for it. */
+        @Override
+        public CompletionStage<ExitStatus> onExit() {
+            return exit.copy();
         }
 
         @Override
         public void close() {
             signalGroup(Signal.KILL);
-        }
-
-        private void awaitExit() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    exited.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
