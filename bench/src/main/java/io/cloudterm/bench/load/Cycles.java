@@ -66,6 +66,7 @@ final class Cycles implements Callable<Integer> {
         ServerProcess.Reading first = r.get(0), last = r.get(r.size() - 1);
         memory.table(String.format("%,d open/close cycles, %d at a time, server process only", cycles, parallel), "cycle", first,
                 done.stream().mapToLong(Long::longValue).toArray());
+        memory.nmtTable("where the growth went (NMT committed, KB per 1,000 cycles)", 0, r.size() - 1, cycles / 1000.0);
         long growthKb = last.rssKb() - first.rssKb();
         report.table("cycles", "", "cycles", "seconds", "per second", "RSS growth KB", "fds", "threads")
                 .row("open, echo a key, close", cycles, Report.fmt(seconds), Report.fmt(cycles / seconds), growthKb,

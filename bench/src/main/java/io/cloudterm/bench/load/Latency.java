@@ -90,7 +90,7 @@ final class Latency implements Callable<Integer> {
             TtyClient first = TtyClient.open(server.ws(), warm);
             warm.awaitReady(Duration.ofSeconds(30));
             first.close();
-            int fdsBefore = Proc.fds(server.pid());
+            int fdsBefore = server.fds();
 
             EchoCheck check = new EchoCheck(true);
             TtyClient c = TtyClient.open(server.ws(), check);

@@ -68,7 +68,7 @@ final class Memory {
     }
 
     /** With --nmt: committed KB per unit, by category, from reading {@code from} to reading {@code to}. */
-    void nmtTable(String title, int from, int to, long units) {
+    void nmtTable(String title, int from, int to, double units) {
         if (!nmt) {
             return;
         }

@@ -31,8 +31,11 @@ final class Proc {
     record Usage(long rssKb, int threads, int fds, long cpuTicks) {
     }
 
-    /** A process, as {@code /proc/PID/stat} names it. */
-    record Child(long pid, long parent, String name, boolean zombie) {
+    /**
+     * A process, as {@code /proc/PID/stat} names it. {@code start} (clock ticks after boot) tells it
+     * from a later process that got the same pid once it was gone.
+     */
+    record Child(long pid, long parent, String name, boolean zombie, long start) {
     }
 
     static Usage usage(long pid) {
@@ -56,6 +59,24 @@ final class Proc {
         }
     }
 
+    /** The process's open files by kind ({@code socket}, {@code pipe}, {@code anon_inode:[eventpoll]}, a path...). */
+    static Map<String, Integer> fdKinds(long pid) {
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        try (var list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : (Iterable<Path>) list::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+\\]$", "").replaceAll("^/dev/pts/\\d+$", "/dev/pts/N");
+                    kinds.merge(target, 1, Integer::sum);
+                } catch (IOException closed) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the fds of " + pid + ": " + e.getMessage(), e);
+        }
+        return kinds;
+    }
+
     /** utime + stime of the process's own threads (its children's time is not in these fields). */
     static long cpuTicks(long pid) {
         String[] f = statFields(read(Path.of("/proc/" + pid + "/stat")));
@@ -75,7 +96,7 @@ final class Proc {
                     String stat = readOrThrow(dir.resolve("stat"));
                     String[] f = statFields(stat);
                     Child c = new Child(Long.parseLong(base), Long.parseLong(f[1]),
-                            stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), f[0].equals("Z"));
+                            stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), f[0].equals("Z"), Long.parseLong(f[19]));
                     byParent.computeIfAbsent(c.parent(), k -> new ArrayList<>()).add(c);
                 } catch (IOException | RuntimeException gone) {
                     // exited meanwhile
@@ -94,11 +115,12 @@ final class Proc {
         return found;
     }
 
-    /** Alive and not a zombie. */
-    static boolean running(long pid) {
+    /** This very process (same pid and start time, not a reused pid) is alive and not a zombie. */
+    static boolean running(Child c) {
         try {
-            return !statFields(readOrThrow(Path.of("/proc/" + pid + "/stat")))[0].equals("Z");
-        } catch (IOException gone) {
+            String[] f = statFields(readOrThrow(Path.of("/proc/" + c.pid() + "/stat")));
+            return !f[0].equals("Z") && Long.parseLong(f[19]) == c.start();
+        } catch (IOException | RuntimeException gone) {
             return false;
         }
     }
@@ -162,7 +184,7 @@ final class Proc {
         }
     }
 
-    /** The fields after {@code (name)}: state is [0], ppid [1], utime [11], stime [12]. */
+    /** The fields after {@code (name)}: state is [0], ppid [1], utime [11], stime [12], starttime [19]. */
     private static String[] statFields(String stat) {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }

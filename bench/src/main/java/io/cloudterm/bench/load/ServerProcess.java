@@ -7,8 +7,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,11 @@ final class ServerProcess implements AutoCloseable {
     private final URI ws;
     private final Deque<String> lastLines;
     /** Every process seen under the server, checked again once the server has stopped. */
-    private final Set<Long> seen = new TreeSet<>();
+    private final Set<Proc.Child> seen = new HashSet<>();
     private final boolean gc;
     private final Thread killOnExit;
+    /** The server's fds by kind at the last reading, to say which are left over if the count is not back. */
+    private volatile Map<String, Integer> fdKinds = Map.of();
 
     private ServerProcess(Process process, List<String> command, int port, boolean gc, Deque<String> lastLines) {
         this.process = process;
@@ -89,8 +92,10 @@ final class ServerProcess implements AutoCloseable {
         return command;
     }
 
-    Proc.Usage usage() {
-        return Proc.usage(pid());
+    /** The server's open fds now (their kinds remembered, for the check at the end). */
+    int fds() {
+        fdKinds = Proc.fdKinds(pid());
+        return Proc.fds(pid());
     }
 
     /** Reads RSS, heap, threads, fds and children, after a full GC unless --no-gc. */
@@ -99,6 +104,7 @@ final class ServerProcess implements AutoCloseable {
             Proc.gc(pid());
         }
         long heap = gc ? Proc.heapUsedKb(pid()) : -1;
+        fds();
         Proc.Usage u = Proc.usage(pid());
         int children = children().size();
         return new Reading(label, u.rssKb(), heap, u.threads(), u.fds(), children);
@@ -108,7 +114,8 @@ final class ServerProcess implements AutoCloseable {
     List<Proc.Child> children() {
         List<Proc.Child> now = Proc.descendants(pid());
         synchronized (seen) {
-            now.forEach(c -> seen.add(c.pid()));
+            // Identity is pid and start time: the state and parent change, so they are left out.
+            now.forEach(c -> seen.add(new Proc.Child(c.pid(), 0, c.name(), false, c.start())));
         }
         return now;
     }
@@ -130,11 +137,15 @@ final class ServerProcess implements AutoCloseable {
             Thread.sleep(100);
             fds = Proc.fds(pid());
         }
+        if (fds > fdsBefore) {
+            System.out.println("server fds NOT BACK: " + fdsBefore + " -> " + fds + "; by kind, at the baseline reading "
+                    + fdKinds + ", now " + Proc.fdKinds(pid()));
+        }
         if (!left.isEmpty()) {
             System.out.println("NOT REAPED 30 s after the last client left: " + left.subList(0, Math.min(5, left.size())));
         }
         int status = stop();
-        List<Long> running = new ArrayList<>();
+        List<Proc.Child> running = new ArrayList<>();
         long runDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         do {
             running.clear();
@@ -147,7 +158,10 @@ final class ServerProcess implements AutoCloseable {
         } while (!running.isEmpty() && System.nanoTime() < runDeadline);
         if (!running.isEmpty()) {
             System.out.println("LEFT RUNNING after the server stopped, killed now: " + running);
-            running.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            // Only processes verified to be the server's own (pid and start time): a pid seen earlier
+            // may belong to someone else by now.
+            running.stream().filter(Proc::running)
+                    .forEach(c -> ProcessHandle.of(c.pid()).ifPresent(ProcessHandle::destroyForcibly));
         }
         int started;
         synchronized (seen) {

@@ -49,7 +49,7 @@ final class Streams {
             report.server(s);
             System.out.println("server pid " + s.pid() + ": " + String.join(" ", s.command()));
             run(s, terminals, Math.max(1, bytesEach / 5)); // warm-up: JIT, buffers
-            int fdsBefore = Proc.fds(s.pid());
+            int fdsBefore = s.fds();
             for (int i = 0; i < runs; i++) {
                 PtyCeiling.Run c = PtyCeiling.run(terminals, bytesEach, limit);
                 ceiling.add(c);
