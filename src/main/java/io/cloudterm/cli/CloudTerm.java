@@ -76,6 +76,7 @@ public final class CloudTerm {
             return FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cloudterm-shutdown"));
+        HeapFootprint.applyToThisJvm();
         out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
                 + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
         if (server.accessToken().isPresent()) {

@@ -34,6 +34,25 @@ public interface Pty extends AutoCloseable {
     default void awaitOutput() throws IOException {
     }
 
+    /**
+     * Reads what output there is now, without waiting: the number of bytes read, 0 if there is
+     * none yet (then {@link #onOutput} says when), or -1 at the end. Implementations that cannot
+     * tell wait here as {@link #read} does, and never return 0.
+     */
+    default int readNow(ByteBuffer dst) throws IOException {
+        return read(dst);
+    }
+
+    /**
+     * Runs {@code action} once, when output may be read or the pty has ended or was closed (the
+     * next {@link #readNow} tells which), so that an idle terminal's reader holds no thread. The
+     * action may run on an implementation's own thread, or at once on this one: it must be short
+     * and must not block. Only called after {@link #readNow} returned 0.
+     */
+    default void onOutput(Runnable action) throws IOException {
+        action.run();
+    }
+
     /** Writes every remaining byte of {@code src} to the child's terminal input. */
     void write(ByteBuffer src) throws IOException;
 

@@ -41,12 +41,13 @@ public final class ScrollbackBudget {
 
     public static final long DEFAULT_CAP_BYTES = 256L << 20;
     /**
-     * 4 KiB, the OS page: a terminal that printed a prompt and sits idle holds one, not 16 KiB
-     * (issue 5's memory per terminal); bulk output moves pages 4 at a time per 16 KiB read.
+     * 2 KiB: a terminal that printed a prompt and sits idle holds one page, and that is most of
+     * its memory (issue 5: 10 KB per terminal); bulk output links 8 pages per 16 KiB read, which
+     * costs microseconds (ScrollbackRingBench).
      */
-    public static final int DEFAULT_PAGE_SIZE = 4 << 10;
-    /** Eight 4 KiB pages: a full 200x60 screen with colour escapes, the least a reattach needs. */
-    public static final int DEFAULT_MINIMUM_PAGES = 8;
+    public static final int DEFAULT_PAGE_SIZE = 2 << 10;
+    /** 32 KiB: a full 200x60 screen with colour escapes, the least a reattach needs. */
+    public static final int DEFAULT_MINIMUM_PAGES = 16;
 
     private final long capBytes;
     private final int pageSize;

@@ -48,6 +48,7 @@ public final class Terminal {
     private final Condition readerDone = lock.newCondition();
 
     private final long id = IDS.incrementAndGet();
+    private final String readerName = "terminal-" + id + "-reader";
     private final java.time.Instant startedAt = java.time.Instant.now();
     private final Pty pty;
     private final String title;
@@ -97,7 +98,7 @@ public final class Terminal {
             throws IOException {
         Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback, recorder);
         terminal.currentSize = new TerminalSize(spec.columns(), spec.rows());
-        Thread.ofVirtual().name("terminal-" + terminal.id + "-reader").start(terminal::readLoop);
+        terminal.startReader();
         // No thread waits for the exit: the pty reports it, and only then is one started to end the terminal.
         terminal.pty.onExit().whenComplete((status, failure) -> Thread.ofVirtual()
                 .name("terminal-" + terminal.id + "-exit")
@@ -390,21 +391,37 @@ public final class Terminal {
 
     // ---- the reader ----
 
-    private void readLoop() {
+    /**
+     * Starts a reader thread. It reads while there is output and someone wants it, and when the
+     * pty has nothing more it asks the pty to start another once there is, and ends: a quiet
+     * terminal holds no thread and no buffer (issue 5: memory per idle terminal). Only one runs
+     * at a time: a new one is started only by the previous one's {@link Pty#onOutput} request.
+     */
+    private void startReader() {
+        Thread.ofVirtual().name(readerName).start(this::readWhileOutput);
+    }
+
+    private void readWhileOutput() {
+        boolean finished = true;
         try {
             while (awaitOutputWanted()) {
-                try {
-                    pty.awaitOutput(); // no buffer is held while the child is quiet
-                } catch (IOException e) {
-                    LOG.log(Level.FINE, "terminal " + id + ": waiting for output failed; the read will tell", e);
-                }
                 ByteBuffer buffer = buffers.acquire();
                 int n;
                 try {
-                    n = pty.read(buffer);
+                    n = pty.readNow(buffer);
                 } catch (IOException e) {
                     LOG.log(Level.FINE, "terminal " + id + ": read failed", e);
                     n = -1;
+                }
+                if (n == 0) {
+                    buffers.release(buffer);
+                    try {
+                        pty.onOutput(this::startReader);
+                        finished = false;
+                    } catch (IOException e) {
+                        LOG.log(Level.FINE, "terminal " + id + ": cannot wait for output", e);
+                    }
+                    return;
                 }
                 if (n < 0) {
                     buffers.release(buffer);
@@ -414,13 +431,15 @@ public final class Terminal {
                 deliver(buffer);
             }
         } finally {
-            lock.lock();
-            try {
-                readerFinished = true;
-                readerInRead = false;
-                readerDone.signalAll();
-            } finally {
-                lock.unlock();
+            if (finished) {
+                lock.lock();
+                try {
+                    readerFinished = true;
+                    readerInRead = false;
+                    readerDone.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }

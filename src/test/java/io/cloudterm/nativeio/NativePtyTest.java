@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -192,6 +193,79 @@ class NativePtyTest {
             out.pty.write(heap);
             assertEquals(size, heap.position(), "every byte was written");
             out.awaitText("done");
+        }
+    }
+
+    // ---- reading without a waiting thread ----
+
+    /** Reads with readNow until {@code marker} was seen, waiting through onOutput in between. */
+    private static String readUntil(Pty pty, String marker) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!seen.toString().contains(marker)) {
+            buffer.clear();
+            int n = pty.readNow(buffer);
+            if (n < 0) {
+                fail("end of output before " + marker + "; got " + seen);
+            }
+            if (n == 0) {
+                CountDownLatch ready = new CountDownLatch(1);
+                pty.onOutput(ready::countDown);
+                assertTrue(ready.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS), "no output");
+                continue;
+            }
+            byte[] bytes = new byte[n];
+            buffer.flip().get(bytes);
+            seen.append(new String(bytes, StandardCharsets.US_ASCII));
+        }
+        return seen.toString();
+    }
+
+    @Test
+    void readNowSaysThereIsNothingYetAndOnOutputRunsWhenOutputComes() throws Exception {
+        Pty pty = spawn("sh", "-c", "echo ready; read line; echo got-$line");
+        try {
+            readUntil(pty, "ready");
+            assertEquals(0, pty.readNow(ByteBuffer.allocateDirect(64)), "the shell waits for a line: nothing to read");
+            CountDownLatch ready = new CountDownLatch(1);
+            pty.onOutput(ready::countDown);
+            assertTrue(!ready.await(300, TimeUnit.MILLISECONDS), "no output yet, no call");
+            pty.write(ByteBuffer.wrap("x\n".getBytes(StandardCharsets.US_ASCII)));
+            assertTrue(ready.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS), "the echo and the answer came");
+            assertTrue(readUntil(pty, "got-x").contains("got-x"));
+        } finally {
+            pty.signalGroup(Signal.KILL);
+            pty.close();
+        }
+    }
+
+    @Test
+    void onOutputAlsoRunsWhenThePtyIsClosedAndReadNowThenSaysEnd() throws Exception {
+        Pty pty = spawn("sh", "-c", "echo ready; exec sleep 100");
+        try {
+            readUntil(pty, "ready");
+            CountDownLatch called = new CountDownLatch(1);
+            pty.onOutput(called::countDown);
+            pty.signalGroup(Signal.KILL);
+            status(pty);
+            pty.close(); // the child is gone but its pty stays open until closed: the wait ends at close
+            assertTrue(called.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS), "close ran the action");
+            assertEquals(-1, pty.readNow(ByteBuffer.allocateDirect(64)));
+            CountDownLatch late = new CountDownLatch(1);
+            pty.onOutput(late::countDown);
+            assertEquals(0, late.getCount(), "after close, the action runs at once");
+        } finally {
+            pty.signalGroup(Signal.KILL);
+            pty.close();
+        }
+    }
+
+    @Test
+    void onExitCompletesWithTheStatusWithoutAWaitingThread() throws Exception {
+        try (Output out = Output.start(spawn("sh", "-c", "exit 5"))) {
+            assertEquals(ExitStatus.exited(5), out.pty.onExit().toCompletableFuture().get(PATIENCE.toMillis(),
+                    TimeUnit.MILLISECONDS));
         }
     }
 

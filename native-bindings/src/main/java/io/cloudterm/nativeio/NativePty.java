@@ -116,6 +116,25 @@ final class NativePty implements Pty {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        return read(dst, true);
+    }
+
+    @Override
+    public int readNow(ByteBuffer dst) throws IOException {
+        return read(dst, false);
+    }
+
+    @Override
+    public void onOutput(Runnable action) throws IOException {
+        if (closed.get()) {
+            action.run();
+        } else {
+            masterKey.onReadableOrGone(action); // runs at once if close() cancelled it already
+        }
+    }
+
+    /** Reads what is there; with nothing there, waits (parked on the poller) or returns 0. */
+    private int read(ByteBuffer dst, boolean wait) throws IOException {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("cannot read into a read-only buffer");
         }
@@ -150,6 +169,9 @@ final class NativePty implements Pty {
                 }
                 int errno = Libc.errno(callState);
                 if (errno == EAGAIN) {
+                    if (!wait) {
+                        return 0;
+                    }
                     masterKey.awaitReadable();
                 } else if (errno == EIO) {
                     return -1; // the last slave fd closed: the child and its descendants are gone

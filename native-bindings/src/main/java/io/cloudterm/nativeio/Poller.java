@@ -218,11 +218,27 @@ public final class Poller implements AutoCloseable {
     private static final class Waiter {
         final Thread thread;
         final Runnable action;
+        /** The action also runs when the fd leaves the poller (cancel, or the poller stopping). */
+        final boolean alsoWhenGone;
         volatile boolean woken;
 
         Waiter(Thread thread, Runnable action) {
+            this(thread, action, false);
+        }
+
+        Waiter(Thread thread, Runnable action, boolean alsoWhenGone) {
             this.thread = thread;
             this.action = action;
+            this.alsoWhenGone = alsoWhenGone;
+        }
+
+        /** For cancel and stop: a parked thread wakes to find out; an action runs only if it asked to. */
+        void wakeBecauseGone() {
+            if (thread != null) {
+                LockSupport.unpark(thread);
+            } else if (alsoWhenGone) {
+                wake();
+            }
         }
 
         void wake() {
@@ -275,6 +291,18 @@ public final class Poller implements AutoCloseable {
         }
 
         /**
+         * Like {@link #onReadable}, but the action also runs (once) if the fd leaves the poller
+         * first: cancelled before or after this call, or the poller stopping. For a reader that
+         * holds no thread while it waits, and must still learn that the fd is gone.
+         */
+        public void onReadableOrGone(Runnable action) throws IOException {
+            Waiter waiter = new Waiter(null, action, true);
+            if (!arm(waiter, EPOLLIN)) {
+                waiter.wake();
+            }
+        }
+
+        /**
          * Removes the fd from epoll and wakes the threads waiting for it (they return from their
          * await); pending actions are dropped. Call it before closing the fd.
          */
@@ -301,8 +329,8 @@ public final class Poller implements AutoCloseable {
                 lock.unlock();
             }
             for (Waiter waiter : toWake) {
-                if (waiter != null && waiter.thread != null) {
-                    LockSupport.unpark(waiter.thread);
+                if (waiter != null) {
+                    waiter.wakeBecauseGone();
                 }
             }
         }
@@ -323,11 +351,12 @@ public final class Poller implements AutoCloseable {
             }
         }
 
-        private void arm(Waiter waiter, int event) throws IOException {
+        /** False if the registration was cancelled: the owner closes the fd; its next call finds that out. */
+        private boolean arm(Waiter waiter, int event) throws IOException {
             lock.lock();
             try {
                 if (cancelled) {
-                    return; // the owner closes the fd; its next call finds that out
+                    return false;
                 }
                 if (stopped) {
                     throw new IOException("the pty poller has stopped");
@@ -355,6 +384,7 @@ public final class Poller implements AutoCloseable {
                     throw new IOException("the pty poller has stopped");
                 }
                 inEpoll = true;
+                return true;
             } finally {
                 lock.unlock();
             }
@@ -423,15 +453,19 @@ public final class Poller implements AutoCloseable {
         }
 
         private void wakeThreadsForStop() {
+            Waiter[] toWake;
             lock.lock();
             try {
-                for (Waiter waiter : new Waiter[] {reader, writer}) {
-                    if (waiter != null && waiter.thread != null) {
-                        LockSupport.unpark(waiter.thread);
-                    }
-                }
+                toWake = new Waiter[] {reader, writer};
+                reader = null; // each waiter is woken once: a later cancel() finds none
+                writer = null;
             } finally {
                 lock.unlock();
+            }
+            for (Waiter waiter : toWake) {
+                if (waiter != null) {
+                    waiter.wakeBecauseGone();
+                }
             }
         }
     }
