@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
 
 /**
  * One client attached to a terminal: its queue of output, its PAUSE/RESUME state, and the virtual
- * thread that sends the queue to it, in order, one message at a time. A small read that finds a
+ * thread that sends the queue to it, in order, one message at a time, which runs only while there
+ * is something to send. A small read that finds a
  * lone client idle (nothing queued or in flight) is sent by the terminal's reader itself: an echo
  * then reaches the client without waking another thread.
  *
@@ -32,7 +32,6 @@ public final class Attachment {
     private final Terminal terminal;
     private final TerminalClient client;
     private final boolean writable;
-    private final Condition wakeSender;
 
     // Guarded by terminal.lock.
     private final ArrayDeque<OutputChunk> queue = new ArrayDeque<>();
@@ -40,6 +39,8 @@ public final class Attachment {
     private boolean paused;
     /** A message is being sent, by the sender thread or by the reader: no other may start. */
     private boolean sending;
+    /** A sender thread runs; it ends when nothing is left to send. */
+    private boolean senderRunning;
     private boolean detached;
     private ExitStatus finishedWith;
     private TerminalSize size;
@@ -48,7 +49,6 @@ public final class Attachment {
         this.terminal = terminal;
         this.client = client;
         this.writable = writable;
-        this.wakeSender = terminal.lock.newCondition();
     }
 
     public Terminal terminal() {
@@ -103,7 +103,7 @@ public final class Attachment {
         try {
             if (paused) {
                 paused = false;
-                wakeSender.signal();
+                wakeSenderLocked();
                 terminal.outputWanted.signal();
             }
         } finally {
@@ -150,7 +150,7 @@ public final class Attachment {
         terminal.lock.lock();
         try {
             sending = false;
-            wakeSender.signal();
+            wakeSenderLocked();
         } finally {
             terminal.lock.unlock();
         }
@@ -165,13 +165,13 @@ public final class Attachment {
         }
         queue.addLast(chunk);
         queuedBytes += chunk.size();
-        wakeSender.signal();
+        wakeSenderLocked();
         return true;
     }
 
     void finish(ExitStatus status) {
         finishedWith = status;
-        wakeSender.signal();
+        wakeSenderLocked();
     }
 
     /** Marks this attachment gone and releases what it still had queued; true if it was attached. */
@@ -185,23 +185,36 @@ public final class Attachment {
         }
         queue.clear();
         queuedBytes = 0;
-        wakeSender.signal();
         return true;
     }
 
     // ---- the sender thread ----
 
-    void runSender() {
+    /**
+     * Starts a sender thread if there is something to send and nobody is sending; under the
+     * terminal's lock. The thread ends when the queue is empty, so an idle client holds none.
+     */
+    private void wakeSenderLocked() {
+        if (!senderRunning && !sending && hasWorkLocked()) {
+            senderRunning = true;
+            Thread.ofVirtual().name(terminal.senderName()).start(this::sendWhileQueued);
+        }
+    }
+
+    private boolean hasWorkLocked() {
+        return !detached && (!paused && !queue.isEmpty() || finishedWith != null && queue.isEmpty());
+    }
+
+    private void sendWhileQueued() {
         List<OutputChunk> batch = new ArrayList<>();
         List<ByteBuffer> payloads = new ArrayList<>();
         while (true) {
             ExitStatus finished = null;
             terminal.lock.lock();
             try {
-                while (!detached && (sending || (paused || queue.isEmpty()) && !(finishedWith != null && queue.isEmpty()))) {
-                    wakeSender.awaitUninterruptibly();
-                }
-                if (detached) {
+                if (sending || !hasWorkLocked()) {
+                    // Whoever queues more, resumes, finishes, or ends a direct send starts another.
+                    senderRunning = false;
                     return;
                 }
                 if (queue.isEmpty()) {
@@ -220,21 +233,25 @@ public final class Attachment {
                 terminal.detach(this);
                 return;
             }
+            boolean failed = false;
             try {
                 client.send(ServerMessages.output(payloads));
             } catch (IOException | RuntimeException e) {
-                terminal.detach(this);
-                return;
+                failed = true;
             } finally {
                 batch.forEach(OutputChunk::release);
                 batch.clear();
                 payloads.clear();
-                terminal.lock.lock();
-                try {
-                    sending = false;
-                } finally {
-                    terminal.lock.unlock();
-                }
+            }
+            terminal.lock.lock();
+            try {
+                sending = false;
+            } finally {
+                terminal.lock.unlock();
+            }
+            if (failed) {
+                terminal.detach(this);
+                return;
             }
         }
     }

@@ -49,6 +49,7 @@ public final class Terminal {
 
     private final long id = IDS.incrementAndGet();
     private final String readerName = "terminal-" + id + "-reader";
+    private final String senderName = "terminal-" + id + "-sender";
     private final java.time.Instant startedAt = java.time.Instant.now();
     private final Pty pty;
     private final String title;
@@ -137,6 +138,10 @@ public final class Terminal {
         }
     }
 
+    String senderName() {
+        return senderName;
+    }
+
     TerminalSettings settings() {
         return settings;
     }
@@ -186,7 +191,6 @@ public final class Terminal {
         } finally {
             lock.unlock();
         }
-        Thread.ofVirtual().name("terminal-" + id + "-sender").start(attachment::runSender);
         applySize();
         return attachment;
     }
