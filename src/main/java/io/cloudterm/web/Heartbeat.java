@@ -2,21 +2,35 @@ package io.cloudterm.web;
 
 import io.cloudterm.protocol.CloseCodes;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Pings every open terminal WebSocket and gives up on those that stay silent. A peer that vanished
- * (a laptop lid, a dropped Wi-Fi) produces no callback in Helidon, so without this its terminal
- * would never be hung up. The pongs also keep Helidon's idle-connection timer from closing a
- * terminal that simply has nothing to say.
+ * Watches every open terminal WebSocket from one timer thread: pings each and gives up on those
+ * that stay silent, and notices connections whose thread has ended.
+ *
+ * <p>A peer that vanished (a laptop lid, a dropped Wi-Fi) produces no callback in Helidon, so
+ * without the pings its terminal would never be hung up; they also keep Helidon's idle-connection
+ * timer from closing a terminal that simply has nothing to say. And when the peer drops the TCP
+ * connection without a close frame, Helidon 4.2 calls no listener method either (its read loop
+ * just ends): the end of the connection's thread is the one signal that always comes. It is
+ * checked here a few times a second, rather than by a thread per connection waiting in
+ * {@code join()}, which cost a parked thread for every idle client (issue 5).
  */
 final class Heartbeat implements AutoCloseable {
 
-    private final Set<WsClient> clients = ConcurrentHashMap.newKeySet();
+    /** How often ended connections are looked for: the delay before a dropped client is let go. */
+    static final Duration SWEEP_INTERVAL = Duration.ofMillis(250);
+
+    /** Kept until the connection's thread ends (or the endpoint forgets it), whatever the pings say. */
+    private record Watch(Thread connection, Runnable onEnd, AtomicBoolean abandoned) {
+    }
+
+    private final Map<WsClient, Watch> clients = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final long silentLimitNanos;
 
@@ -24,10 +38,12 @@ final class Heartbeat implements AutoCloseable {
         this.silentLimitNanos = interval.toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("cloudterm-heartbeat").daemon().factory());
         timer.scheduleAtFixedRate(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void watch(WsClient client) {
-        clients.add(client);
+    /** Pings {@code client}, and runs {@code onEnd} (on a virtual thread) once its connection's thread has ended. */
+    void watch(WsClient client, Thread connection, Runnable onEnd) {
+        clients.put(client, new Watch(connection, onEnd, new AtomicBoolean()));
     }
 
     void forget(WsClient client) {
@@ -35,14 +51,26 @@ final class Heartbeat implements AutoCloseable {
     }
 
     private void beat() {
-        for (WsClient client : clients) {
+        for (Map.Entry<WsClient, Watch> entry : clients.entrySet()) {
+            WsClient client = entry.getKey();
             if (client.closed()) {
-                clients.remove(client);
-            } else if (client.silentNanos() > silentLimitNanos) {
-                clients.remove(client);
-                Thread.ofVirtual().start(() -> client.abandon(CloseCodes.TIMEOUT, "no answer to pings"));
+                continue; // closing: the sweep sees its thread end
+            }
+            if (client.silentNanos() > silentLimitNanos) {
+                if (entry.getValue().abandoned().compareAndSet(false, true)) {
+                    Thread.ofVirtual().start(() -> client.abandon(CloseCodes.TIMEOUT, "no answer to pings"));
+                }
             } else {
                 Thread.ofVirtual().start(client::ping);
+            }
+        }
+    }
+
+    private void sweep() {
+        for (Map.Entry<WsClient, Watch> entry : clients.entrySet()) {
+            Watch watch = entry.getValue();
+            if (!watch.connection().isAlive() && clients.remove(entry.getKey(), watch)) {
+                Thread.ofVirtual().start(watch.onEnd());
             }
         }
     }

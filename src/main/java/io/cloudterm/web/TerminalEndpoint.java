@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -115,9 +116,13 @@ final class TerminalEndpoint implements WsListener {
         }
         who.sessionId().ifPresent(id -> forgetSession = server.gate().authenticator().onSessionEnd(id,
                 () -> fail(CloseCodes.SESSION_ENDED, "logged out, or the session expired")));
-        server.heartbeat().watch(client);
-        Thread connection = Thread.currentThread();
-        Thread.ofVirtual().name("ws-watch").start(() -> watch(connection));
+        // This thread runs the connection; its end is the one sure sign that the client is gone.
+        server.heartbeat().watch(client, Thread.currentThread(), this::cleanUp);
+        CompletableFuture.delayedExecutor(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!handshakeDone && !finished) {
+                fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
+            }
+        });
     }
 
     @Override
@@ -264,24 +269,6 @@ final class TerminalEndpoint implements WsListener {
             lastSessionTouch = now;
             server.gate().authenticator().sessions().find(sessionId.get());
         }
-    }
-
-    /**
-     * Enforces the handshake timeout, then waits for the connection's thread to end. Helidon 4.2
-     * calls no listener method when the peer drops the TCP connection without a close frame (its
-     * read loop just ends), so the end of the thread that runs the connection is the one signal
-     * that always comes: only then is the terminal hung up for sure.
-     */
-    private void watch(Thread connection) {
-        try {
-            if (!connection.join(HANDSHAKE_TIMEOUT) && !handshakeDone && !finished) {
-                fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
-            }
-            connection.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        cleanUp();
     }
 
     /** Closes with a code and reason; the terminal (if any) is hung up. */
