@@ -54,7 +54,7 @@ final class Connections implements Callable<Integer> {
         long driverHeapKb;
         try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
             report.server(server);
-            memory = new Memory(report, server, spec.nmt);
+            memory = new Memory(report, server, spec);
             // Warm-up: a terminal with a few reattached clients, ended.
             List<Clients.Open> warm = new ArrayList<>(Clients.open(1, 1, i -> server.ws(), limit));
             warm.addAll(Clients.open(5, 5, i -> server.ws(warm.get(0).handle()), limit));
@@ -96,6 +96,7 @@ final class Connections implements Callable<Integer> {
         memory.table(String.format("%,d idle connections on %d terminals of cat, server process only (RSS after a full GC)",
                 n, terminals), "connection", r.get(1), new long[] {0, 0, extra});
         memory.nmtTable("where each idle connection's memory went (NMT committed, KB per connection)", 1, 2, extra);
+        memory.histogramTable("live heap per idle connection, by class (bytes per connection)", 1, 2, extra);
         double driverFdsPer = (driverFds - driverFdsBefore) / (double) n;
         report.table("opening and the client side", "", "connections", "seconds", "per second", "driver fds/connection", "driver heap MB")
                 .row("reattach (connect, JSON_DATA, TERMINAL_INFO)", extra, Report.fmt(openSeconds), Report.fmt(extra / openSeconds),

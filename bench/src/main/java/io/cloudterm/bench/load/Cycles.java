@@ -44,7 +44,7 @@ final class Cycles implements Callable<Integer> {
         List<Long> done = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
             report.server(server);
-            memory = new Memory(report, server, spec.nmt);
+            memory = new Memory(report, server, spec);
             run(server, warmUp);
             awaitNoChildren(server);
             ServerProcess.Reading before = memory.read("before (after " + warmUp + " warm-up cycles)");

@@ -110,6 +110,7 @@ final class Latency implements Callable<Integer> {
                 for (EchoCheck e : checks) {
                     e.awaitReady(Duration.ofSeconds(30));
                 }
+                server.children(); // remembered: each must be gone once the server has stopped
                 long[] sent = new long[typists];
                 ScheduledExecutorService keyboard = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                         .daemon().name("typists").unstarted(r));

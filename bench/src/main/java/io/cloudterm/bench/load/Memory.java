@@ -18,11 +18,14 @@ final class Memory {
     private final boolean nmt;
     private final List<ServerProcess.Reading> readings = new ArrayList<>();
     private final List<Map<String, Long>> categories = new ArrayList<>();
+    private final List<Map<String, Long>> classes = new ArrayList<>();
+    private final boolean histogram;
 
-    Memory(Report report, ServerProcess server, boolean nmt) {
+    Memory(Report report, ServerProcess server, ServerSpec spec) {
         this.report = report;
         this.server = server;
-        this.nmt = nmt;
+        this.nmt = spec.nmt;
+        this.histogram = spec.histogram;
     }
 
     /** Takes a reading (after a full GC, unless --no-gc); prints it at once. */
@@ -30,6 +33,7 @@ final class Memory {
         ServerProcess.Reading r = server.read(label);
         readings.add(r);
         categories.add(nmt ? Proc.nativeMemory(server.pid()) : Map.of());
+        classes.add(histogram ? Proc.histogram(server.pid()) : Map.of());
         System.out.printf("%s: RSS %.1f MB, heap used %.1f MB, %d threads, %d fds, %d children%n", label, r.rssKb() / 1024.0,
                 r.heapKb() / 1024.0, r.threads(), r.fds(), r.children());
         return r;
@@ -69,15 +73,25 @@ final class Memory {
 
     /** With --nmt: committed KB per unit, by category, from reading {@code from} to reading {@code to}. */
     void nmtTable(String title, int from, int to, double units) {
-        if (!nmt) {
-            return;
+        if (nmt) {
+            diff(report.table(title, "NMT category", "KB per unit"), categories.get(from), categories.get(to), units, 0.05);
         }
-        Table t = report.table(title, "NMT category", "KB per unit");
-        Map<String, Long> a = categories.get(from), b = categories.get(to);
+    }
+
+    /** With --histogram: live heap bytes per unit, by class, from reading {@code from} to {@code to}; the top 20. */
+    void histogramTable(String title, int from, int to, double units) {
+        if (histogram) {
+            diff(report.table(title, "class", "bytes per unit"), classes.get(from), classes.get(to), units, 8);
+        }
+    }
+
+    /** The rows of {@code (b - a) / units} at least {@code least} either way, largest first, 20 at most. */
+    private static void diff(Table t, Map<String, Long> a, Map<String, Long> b, double units, double least) {
         b.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), (e.getValue() - a.getOrDefault(e.getKey(), 0L)) / (double) units))
-                .filter(e -> Math.abs(e.getValue()) >= 0.05)
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - a.getOrDefault(e.getKey(), 0L)) / units))
+                .filter(e -> Math.abs(e.getValue()) >= least)
                 .sorted((x, y) -> Double.compare(Math.abs(y.getValue()), Math.abs(x.getValue())))
+                .limit(20)
                 .forEach(e -> t.row(e.getKey(), Report.fmt(e.getValue())));
     }
 

@@ -151,6 +151,21 @@ final class Proc {
         return committed;
     }
 
+    /**
+     * Bytes of live objects by class, from {@code GC.class_histogram} (which runs a full GC first):
+     * lines {@code num: #instances #bytes class}.
+     */
+    static Map<String, Long> histogram(long pid) {
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                bytes.put(f[3], Long.parseLong(f[2]));
+            }
+        }
+        return bytes;
+    }
+
     static String ptyMax() {
         return read(Path.of("/proc/sys/kernel/pty/max")).trim();
     }

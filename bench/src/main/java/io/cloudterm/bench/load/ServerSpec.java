@@ -34,6 +34,10 @@ final class ServerSpec {
     @Option(names = "--nmt", description = "start the server with Native Memory Tracking and report where its memory went, by category")
     boolean nmt;
 
+    @Option(names = "--histogram", description = "also report the live heap each terminal/connection adds, by class"
+            + " (jcmd GC.class_histogram at each memory reading)")
+    boolean histogram;
+
     @Option(names = "--no-gc", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "ask the server for a full GC (jcmd GC.run) before each memory reading (default: yes)")
     boolean gc;

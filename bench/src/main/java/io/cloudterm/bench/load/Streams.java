@@ -24,13 +24,17 @@ final class Streams {
     }
 
     /** One timed run through the server. */
-    record Run(long bytes, double seconds, long payload, long messages, long cpuTicks) {
+    record Run(long bytes, double seconds, long payload, long messages, long cpuTicks, long driverTicks) {
         double mbPerSecond() {
             return bytes / seconds / 1e6;
         }
 
         double cpuSecondsPerGb() {
             return cpuTicks / (double) Proc.TICKS_PER_SECOND / (bytes / 1e9);
+        }
+
+        double driverCpuSecondsPerGb() {
+            return driverTicks / (double) Proc.TICKS_PER_SECOND / (bytes / 1e9);
         }
     }
 
@@ -78,23 +82,24 @@ final class Streams {
                 .add("ceiling_MBps", Report.round(top.mbPerSecond(), 1))
                 .add("ratio", Report.round(ratio, 3))
                 .add("server_cpu_s_per_GB", Report.round(best.cpuSecondsPerGb(), 2))
+                .add("driver_cpu_s_per_GB", Report.round(best.driverCpuSecondsPerGb(), 2))
                 .add("bytes_per_message", Math.round(bytesPerMessage))
                 .add("ceiling_bytes_per_read", Math.round((double) top.bytes() / top.reads()))
                 .add("bytes_exact", true);
         String what = terminals == 1 ? "one terminal" : terminals + " terminals at once";
         Table t = report.table(String.format("%s printing %,d bytes%s (best of %d; every byte checked)", what, bytesEach,
-                terminals == 1 ? "" : " each", runs), "", "MB/s", "bytes/message", "server CPU s/GB", "runs, MB/s");
+                terminals == 1 ? "" : " each", runs), "", "MB/s", "bytes/message", "server CPU s/GB", "driver CPU s/GB", "runs, MB/s");
         t.row("CloudTerm -> JDK WebSocket client", Report.fmt(best.mbPerSecond()), Report.fmt(bytesPerMessage),
-                Report.fmt(best.cpuSecondsPerGb()), join(server.stream().mapToDouble(Run::mbPerSecond).toArray()));
+                Report.fmt(best.cpuSecondsPerGb()), Report.fmt(best.driverCpuSecondsPerGb()), join(server.stream().mapToDouble(Run::mbPerSecond).toArray()));
         t.row("ceiling: " + (terminals == 1 ? "a python3 loop" : terminals + " python3 loops") + " on a pty master",
-                Report.fmt(top.mbPerSecond()), Report.fmt((double) top.bytes() / top.reads()) + "/read", "-",
+                Report.fmt(top.mbPerSecond()), Report.fmt((double) top.bytes() / top.reads()) + "/read", "-", "-",
                 join(ceiling.stream().mapToDouble(PtyCeiling.Run::mbPerSecond).toArray()));
-        t.row("ratio", Report.fmt(ratio), "", "", "");
+        t.row("ratio", Report.fmt(ratio), "", "", "", "");
         report.target(terminals == 1 ? "throughput / raw-pty ceiling" : "fan-out over " + terminals + " / ceiling",
                 ratio, false, ratioTarget, "");
         report.target("server CPU-seconds per GB", best.cpuSecondsPerGb(), true, 10, "");
-        report.note("Server CPU: the server JVM's own utime+stime from /proc over the run (CLK_TCK 100); the client "
-                + "(this driver) shares the machine's " + Runtime.getRuntime().availableProcessors() + " CPUs.");
+        report.note("CPU: the server JVM's own utime+stime from /proc over the run (CLK_TCK 100), and this driver's (its"
+                + " WebSocket client); both share the machine's " + Runtime.getRuntime().availableProcessors() + " CPUs.");
         report.cleanup(cleanup);
         return report.finish(System.out, spec.json);
     }
@@ -114,7 +119,8 @@ final class Streams {
             check.awaitReady(READY_LIMIT);
         }
         server.children(); // remembered: each must be gone once the server has stopped
-        long cpu0 = Proc.cpuTicks(server.pid());
+        long driver = ProcessHandle.current().pid();
+        long cpu0 = Proc.cpuTicks(server.pid()), driver0 = Proc.cpuTicks(driver);
         long t0 = System.nanoTime();
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (TtyClient c : clients) {
@@ -127,7 +133,7 @@ final class Streams {
             check.awaitEnd(limit);
             last = Math.max(last, check.lastX());
         }
-        long cpu1 = Proc.cpuTicks(server.pid());
+        long cpu1 = Proc.cpuTicks(server.pid()), driver1 = Proc.cpuTicks(driver);
         long payload = 0, messages = 0;
         for (int i = 0; i < terminals; i++) {
             TtyClient.Closed closed = clients.get(i).closed().orTimeout(20, TimeUnit.SECONDS).join();
@@ -137,7 +143,7 @@ final class Streams {
             payload += checks.get(i).payload();
             messages += clients.get(i).messages();
         }
-        return new Run(bytesEach * terminals, (last - t0) / 1e9, payload, messages, cpu1 - cpu0);
+        return new Run(bytesEach * terminals, (last - t0) / 1e9, payload, messages, cpu1 - cpu0, driver1 - driver0);
     }
 
     private static String join(double[] values) {
