@@ -61,7 +61,8 @@ final class Connections implements Callable<Integer> {
             Clients.typeAll(warm.subList(0, 1), "\u0004");
             report.check("warm-up terminal ended with exit 0 for all its clients", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
             Thread.sleep(500);
-            ServerProcess.Reading before = memory.read("before");
+            memory.read("before");
+            server.baseline();
             driverFdsBefore = Proc.fds(ProcessHandle.current().pid());
 
             List<Clients.Open> owners = Clients.open(terminals, parallel, i -> server.ws(), limit);
@@ -88,7 +89,7 @@ final class Connections implements Callable<Integer> {
             Clients.typeAll(owners, "\u0004");
             report.check("every connection closed with 1000 'exit 0' when its terminal ended",
                     Clients.awaitClosed(all, 1000, "exit 0", limit) == 0);
-            cleanup = server.finish(before.fds());
+            cleanup = server.finish();
         }
         List<ServerProcess.Reading> r = memory.readings();
         int extra = n - terminals;

@@ -47,7 +47,8 @@ final class Cycles implements Callable<Integer> {
             memory = new Memory(report, server, spec);
             run(server, warmUp);
             awaitNoChildren(server);
-            ServerProcess.Reading before = memory.read("before (after " + warmUp + " warm-up cycles)");
+            memory.read("before (after " + warmUp + " warm-up cycles)");
+            server.baseline();
             done.add(0L);
             long t0 = System.nanoTime();
             int total = 0;
@@ -60,7 +61,7 @@ final class Cycles implements Callable<Integer> {
                 done.add((long) total);
             }
             seconds = (System.nanoTime() - t0) / 1e9;
-            cleanup = server.finish(before.fds());
+            cleanup = server.finish();
         }
         List<ServerProcess.Reading> r = memory.readings();
         ServerProcess.Reading first = r.get(0), last = r.get(r.size() - 1);

@@ -90,7 +90,8 @@ final class Latency implements Callable<Integer> {
             TtyClient first = TtyClient.open(server.ws(), warm);
             warm.awaitReady(Duration.ofSeconds(30));
             first.close();
-            int fdsBefore = server.fds();
+            server.settle();
+            server.baseline();
 
             EchoCheck check = new EchoCheck(true);
             TtyClient c = TtyClient.open(server.ws(), check);
@@ -143,7 +144,7 @@ final class Latency implements Callable<Integer> {
                 }
             }
             c.close();
-            cleanup = server.finish(fdsBefore);
+            cleanup = server.finish();
         }
 
         Percentiles a = Percentiles.median(alone);

@@ -60,7 +60,8 @@ final class Sessions implements Callable<Integer> {
             Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
             report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
             Thread.sleep(500);
-            ServerProcess.Reading before = memory.read("before (after " + WARM_UP + " opened and ended)");
+            memory.read("before (after " + WARM_UP + " opened and ended)");
+            server.baseline();
 
             long t0 = System.nanoTime();
             List<Clients.Open> clients = Clients.open(n, parallel, i -> server.ws(), limit);
@@ -128,7 +129,7 @@ final class Sessions implements Callable<Integer> {
             }
             Clients.typeAll(again, "\u0004");
             report.check("every terminal ended with exit 0", Clients.awaitClosed(again, 1000, "exit 0", limit) == 0);
-            cleanup = server.finish(before.fds());
+            cleanup = server.finish();
         }
         List<ServerProcess.Reading> r = memory.readings();
         memory.table(String.format("%,d terminals of cat, server process only (RSS after a full GC)", n), "terminal", r.get(0),

@@ -53,7 +53,8 @@ final class Streams {
             report.server(s);
             System.out.println("server pid " + s.pid() + ": " + String.join(" ", s.command()));
             run(s, terminals, Math.max(1, bytesEach / 5)); // warm-up: JIT, buffers
-            int fdsBefore = s.fds();
+            s.settle();
+            s.baseline();
             for (int i = 0; i < runs; i++) {
                 PtyCeiling.Run c = PtyCeiling.run(terminals, bytesEach, limit);
                 ceiling.add(c);
@@ -62,7 +63,7 @@ final class Streams {
                 System.out.printf("run %d: server %.1f MB/s (%d messages, %.2f CPU s/GB), ceiling %.1f MB/s%n", i + 1,
                         r.mbPerSecond(), r.messages(), r.cpuSecondsPerGb(), c.mbPerSecond());
             }
-            cleanup = s.finish(fdsBefore);
+            cleanup = s.finish();
         }
         Run best = server.stream().min(Comparator.comparingDouble(Run::seconds)).orElseThrow();
         PtyCeiling.Run top = ceiling.stream().min(Comparator.comparingDouble(PtyCeiling.Run::seconds)).orElseThrow();
