@@ -69,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
         ServerOutput.drain(p.getInputStream(), "stdout", port, lines);
         ServerOutput.drain(p.getErrorStream(), "stderr", port, lines);
         try {
-            return new ServerProcess(p, command, port.get(60, TimeUnit.SECONDS), spec.gc, lines);
+            return new ServerProcess(p, command, port.get(60, TimeUnit.SECONDS), !spec.noGc, lines);
         } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             throw new IllegalStateException("the server did not start: " + String.join(" ", command) + "\n" + lines, e);

@@ -38,9 +38,8 @@ final class ServerSpec {
             + " (jcmd GC.class_histogram at each memory reading)")
     boolean histogram;
 
-    @Option(names = "--no-gc", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "ask the server for a full GC (jcmd GC.run) before each memory reading (default: yes)")
-    boolean gc;
+    @Option(names = "--no-gc", description = "do not ask the server for a full GC (jcmd GC.run) before each memory reading")
+    boolean noGc;
 
     @Option(names = "--json", description = "also write the results to this file as JSON")
     Path json;
