@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * One client attached to a terminal: its queue of output, its PAUSE/RESUME state, and the virtual
  * thread that sends the queue to it, in order, one message at a time, which runs only while there
- * is something to send. A small read that finds a
- * lone client idle (nothing queued or in flight) is sent by the terminal's reader itself: an echo
- * then reaches the client without waking another thread.
+ * is something to send. The first small read after a quiet spell that finds a lone client idle
+ * (nothing queued or in flight) is sent by the terminal's reader itself: an echo then reaches the
+ * client without waking another thread.
  *
  * <p>All state here is guarded by the terminal's lock: the terminal's reader, this sender and the
  * client's message handler meet only there, so PAUSE/RESUME in any interleaving can neither lose,

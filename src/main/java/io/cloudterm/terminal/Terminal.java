@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +73,7 @@ public final class Terminal {
     private boolean everAttached;
     /** Serializes size changes, so that they reach the pty in the order they were decided. */
     private final ReentrantLock resizeLock = new ReentrantLock();
+    private final AtomicBoolean redrawing = new AtomicBoolean();
     private volatile TerminalSize currentSize;
     /** Bumped whenever a client attaches: a keep-alive timer started before then is void. */
     private long attachGeneration;
@@ -210,6 +212,12 @@ public final class Terminal {
      * history): two size changes, each a SIGWINCH, ending at the terminal's size.
      */
     public void redraw() {
+        if (!redrawing.compareAndSet(false, true)) {
+            // One under way serves this client too: its output reaches it whole, up to the attach
+            // in the history, after it live. (A reattach storm would otherwise queue a redraw each,
+            // which in pure-Java mode is two stty runs.)
+            return;
+        }
         resizeLock.lock();
         try {
             TerminalSize size = currentSize;
@@ -221,6 +229,7 @@ public final class Terminal {
             resizePty(size);
         } finally {
             resizeLock.unlock();
+            redrawing.set(false);
         }
     }
 
@@ -407,6 +416,9 @@ public final class Terminal {
 
     private void readWhileOutput() {
         boolean finished = true;
+        // Only the first read after the pty was quiet may be sent by this thread: that is an echo
+        // or a prompt. A stream keeps this loop reading while the sender sends, in larger messages.
+        boolean firstRead = true;
         try {
             while (awaitOutputWanted()) {
                 ByteBuffer buffer = buffers.acquire();
@@ -432,7 +444,8 @@ public final class Terminal {
                     return;
                 }
                 buffer.flip();
-                deliver(buffer);
+                deliver(buffer, firstRead);
+                firstRead = false;
             }
         } finally {
             if (finished) {
@@ -466,7 +479,7 @@ public final class Terminal {
         }
     }
 
-    private void deliver(ByteBuffer buffer) {
+    private void deliver(ByteBuffer buffer, boolean mayDirect) {
         List<Attachment> behind = null;
         Attachment direct = null;
         OutputChunk chunk;
@@ -480,7 +493,7 @@ public final class Terminal {
                 recorder.output(buffer);
             }
             chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
-            if (attachments.size() == 1 && attachments.getFirst().idleFor(chunk)) {
+            if (mayDirect && attachments.size() == 1 && attachments.getFirst().idleFor(chunk)) {
                 // Only with one client: a send that blocks then holds back no one else.
                 direct = attachments.getFirst();
                 direct.beginDirectSend();

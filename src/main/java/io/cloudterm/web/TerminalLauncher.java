@@ -2,18 +2,17 @@ package io.cloudterm.web;
 
 import io.cloudterm.auth.Principal;
 import io.cloudterm.auth.Secrets;
-import io.cloudterm.terminal.Scrollback;
-import io.cloudterm.terminal.ScrollbackBudget;
-import java.util.Optional;
 import io.cloudterm.io.BufferPool;
+import io.cloudterm.protocol.JsonFactories;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.recording.AsciicastRecorder;
+import io.cloudterm.terminal.Scrollback;
+import io.cloudterm.terminal.ScrollbackBudget;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.terminal.TerminalSettings;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -25,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,7 +66,10 @@ final class TerminalLauncher {
     /** A recording file and the user whose terminal it records. */
     record Recorded(String handle, Principal owner, java.nio.file.Path file, java.time.Instant started) {
     }
-    private final java.util.concurrent.locks.ReentrantLock starting = new java.util.concurrent.locks.ReentrantLock();
+    /** Guards the counts below: a terminal is counted from before its spawn until it ends. */
+    private final java.util.concurrent.locks.ReentrantLock counting = new java.util.concurrent.locks.ReentrantLock();
+    private int counted;
+    private final Map<String, Integer> countedPerUser = new HashMap<>();
 
     TerminalLauncher(ServerConfig config, PtySystem ptys, BufferPool buffers) {
         this.config = config;
@@ -94,16 +97,10 @@ final class TerminalLauncher {
         environment.put("TERM", config.terminalType());
         environment.put("CLOUDTERM_USER", user.name());
         PtySpec spec = new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows());
-        starting.lock(); // the limits are checked and the new terminal counted as one step
+        ServerConfig.TerminalLimits limits = config.terminals();
+        reserve(user, limits); // spawns run in parallel; only the counting is one step
+        boolean started = false;
         try {
-            ServerConfig.TerminalLimits limits = config.terminals();
-            if (live.size() >= limits.max()) {
-                throw new LimitReached("the server has its maximum of " + limits.max() + " terminals; end one first");
-            }
-            long mine = live.values().stream().filter(l -> l.owner().name().equals(user.name())).count();
-            if (mine >= limits.maxPerUser()) {
-                throw new LimitReached("you have " + mine + " terminals, the most allowed; end one first");
-            }
             Scrollback scrollback = settings.keepAlive().isZero() || limits.scrollbackBytes() == 0 ? null
                     : new Scrollback(scrollbackBudget, limits.scrollbackBytes());
             String handle = Secrets.random128();
@@ -126,10 +123,44 @@ final class TerminalLauncher {
                 recordings.put(handle, new Recorded(handle, user, recorder.file(), terminal.startedAt()));
             }
             live.put(handle, entry);
-            terminal.ended().thenRun(() -> live.remove(handle));
+            terminal.ended().thenRun(() -> {
+                live.remove(handle);
+                unreserve(user);
+            });
+            started = true;
             return entry;
         } finally {
-            starting.unlock();
+            if (!started) {
+                unreserve(user);
+            }
+        }
+    }
+
+    /** Counts a terminal about to start for {@code user}, or refuses it past the limits. */
+    private void reserve(Principal user, ServerConfig.TerminalLimits limits) throws LimitReached {
+        counting.lock();
+        try {
+            if (counted >= limits.max()) {
+                throw new LimitReached("the server has its maximum of " + limits.max() + " terminals; end one first");
+            }
+            int mine = countedPerUser.getOrDefault(user.name(), 0);
+            if (mine >= limits.maxPerUser()) {
+                throw new LimitReached("you have " + mine + " terminals, the most allowed; end one first");
+            }
+            counted++;
+            countedPerUser.put(user.name(), mine + 1);
+        } finally {
+            counting.unlock();
+        }
+    }
+
+    private void unreserve(Principal user) {
+        counting.lock();
+        try {
+            counted--;
+            countedPerUser.computeIfPresent(user.name(), (name, n) -> n == 1 ? null : n - 1);
+        } finally {
+            counting.unlock();
         }
     }
 
@@ -203,7 +234,7 @@ final class TerminalLauncher {
     /** What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal. */
     List<byte[]> greeting(String handle, boolean reattached) {
         return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(
-                Json.createObjectBuilder().add("terminal", handle).add("reattached", reattached).build()));
+                JsonFactories.BUILDERS.createObjectBuilder().add("terminal", handle).add("reattached", reattached).build()));
     }
 
     Set<Terminal> live() {
@@ -215,9 +246,9 @@ final class TerminalLauncher {
      * stays typed, anything else is a string, as ttyd does.
      */
     static JsonObject preferencesJson(Map<String, String> options) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JsonFactories.BUILDERS.createObjectBuilder();
         options.forEach((key, value) -> {
-            try (JsonReader reader = Json.createReader(new StringReader(value))) {
+            try (JsonReader reader = JsonFactories.READERS.createReader(new StringReader(value))) {
                 json.add(key, reader.readValue());
             } catch (JsonException | IllegalStateException e) {
                 json.add(key, value);
