@@ -1,6 +1,5 @@
 package io.cloudterm.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -74,7 +73,7 @@ public final class ClientMessages {
         } catch (CharacterCodingException e) {
             throw new ProtocolException(CloseCodes.BAD_JSON, "JSON is not valid UTF-8");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JsonFactories.READERS.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new ProtocolException(CloseCodes.BAD_JSON, "expected a JSON object");

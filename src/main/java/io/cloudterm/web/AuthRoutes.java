@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.auth.Authenticator.LoginOutcome;
+import io.cloudterm.protocol.JsonFactories;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
@@ -13,7 +14,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import java.net.URI;
 
 /**
@@ -59,7 +59,7 @@ final class AuthRoutes implements HttpService {
         }
         String token = authenticator().terminalToken(decision.who().principal());
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        response.send(Json.createObjectBuilder().add("token", token).build().toString());
+        response.send(JsonFactories.BUILDERS.createObjectBuilder().add("token", token).build().toString());
     }
 
     private void loginForm(ServerRequest request, ServerResponse response) {

@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.protocol.JsonFactories;
 import io.cloudterm.terminal.Terminal;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -9,7 +10,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
@@ -48,11 +48,11 @@ final class TerminalsApi implements HttpService {
         if (caller.isEmpty()) {
             return;
         }
-        JsonArrayBuilder terminals = Json.createArrayBuilder();
+        JsonArrayBuilder terminals = JsonFactories.BUILDERS.createArrayBuilder();
         String command = launcher.commandLine();
         for (TerminalLauncher.Live live : launcher.ownedBy(caller.get().principal())) {
             Terminal terminal = live.terminal();
-            JsonObjectBuilder entry = Json.createObjectBuilder()
+            JsonObjectBuilder entry = JsonFactories.BUILDERS.createObjectBuilder()
                     .add("terminal", live.handle())
                     .add("title", terminal.title())
                     .add("command", command)
@@ -69,7 +69,7 @@ final class TerminalsApi implements HttpService {
             terminals.add(entry);
         }
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        response.send(Json.createObjectBuilder().add("terminals", terminals).build().toString());
+        response.send(JsonFactories.BUILDERS.createObjectBuilder().add("terminals", terminals).build().toString());
     }
 
     /**
@@ -107,7 +107,7 @@ final class TerminalsApi implements HttpService {
         Audit.terminalStarted(terminal, user, caller.get().address(), size);
         terminal.awaitFirstClient();
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        response.status(Status.CREATED_201).send(Json.createObjectBuilder().add("terminal", live.handle())
+        response.status(Status.CREATED_201).send(JsonFactories.BUILDERS.createObjectBuilder().add("terminal", live.handle())
                 .add("link", "./?t=" + live.handle()).build().toString());
     }
 
@@ -147,10 +147,10 @@ final class TerminalsApi implements HttpService {
     private void shares(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         owned(request, response, false).ifPresent(live -> {
-            JsonArrayBuilder list = Json.createArrayBuilder();
-            live.shares().list().forEach(s -> list.add(Json.createObjectBuilder().add("id", s.id()).add("control", s.control())));
+            JsonArrayBuilder list = JsonFactories.BUILDERS.createArrayBuilder();
+            live.shares().list().forEach(s -> list.add(JsonFactories.BUILDERS.createObjectBuilder().add("id", s.id()).add("control", s.control())));
             response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-            response.send(Json.createObjectBuilder().add("shares", list).build().toString());
+            response.send(JsonFactories.BUILDERS.createObjectBuilder().add("shares", list).build().toString());
         });
     }
 
@@ -172,7 +172,7 @@ final class TerminalsApi implements HttpService {
         }
         var created = owned.get().shares().create(access.equals("control"));
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        response.status(Status.CREATED_201).send(Json.createObjectBuilder()
+        response.status(Status.CREATED_201).send(JsonFactories.BUILDERS.createObjectBuilder()
                 .add("id", created.getKey().id())
                 .add("control", created.getKey().control())
                 .add("token", created.getValue())
@@ -198,7 +198,7 @@ final class TerminalsApi implements HttpService {
         if (caller.isEmpty()) {
             return;
         }
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonFactories.BUILDERS.createArrayBuilder();
         for (TerminalLauncher.Recorded r : launcher.recordingsOf(caller.get().principal())) {
             long size;
             try {
@@ -206,11 +206,11 @@ final class TerminalsApi implements HttpService {
             } catch (java.io.IOException e) {
                 continue; // deleted by the operator: nothing to offer
             }
-            list.add(Json.createObjectBuilder().add("terminal", r.handle()).add("file", r.file().getFileName().toString())
+            list.add(JsonFactories.BUILDERS.createObjectBuilder().add("terminal", r.handle()).add("file", r.file().getFileName().toString())
                     .add("started", r.started().toString()).add("bytes", size));
         }
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        response.send(Json.createObjectBuilder().add("recordings", list).build().toString());
+        response.send(JsonFactories.BUILDERS.createObjectBuilder().add("recordings", list).build().toString());
     }
 
     /** The asciicast file itself, to its owner only, as a download. */
