@@ -26,15 +26,6 @@ public interface Pty extends AutoCloseable {
     int read(ByteBuffer dst) throws IOException;
 
     /**
-     * Waits until output can be read (or the pty has reached its end), without taking any memory
-     * for it: a reader calls this before taking a buffer, so that thousands of idle terminals hold
-     * no read buffers. Implementations that cannot wait this way return at once, and
-     * {@link #read} does the waiting.
-     */
-    default void awaitOutput() throws IOException {
-    }
-
-    /**
      * Reads what output there is now, without waiting: the number of bytes read, 0 if there is
      * none yet (then {@link #onOutput} says when), or -1 at the end. Implementations that cannot
      * tell wait here as {@link #read} does, and never return 0.

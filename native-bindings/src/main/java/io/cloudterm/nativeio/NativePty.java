@@ -106,14 +106,6 @@ final class NativePty implements Pty {
         return pid;
     }
 
-    /** Parks on the poller until the master is readable (or hung up, or closed). */
-    @Override
-    public void awaitOutput() throws IOException {
-        if (!closed.get()) {
-            masterKey.awaitReadable();
-        }
-    }
-
     @Override
     public int read(ByteBuffer dst) throws IOException {
         return read(dst, true);

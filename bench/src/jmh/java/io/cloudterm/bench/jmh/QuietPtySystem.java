@@ -40,11 +40,6 @@ public final class QuietPtySystem implements PtySystem {
         }
 
         @Override
-        public void awaitOutput() {
-            exit.join();
-        }
-
-        @Override
         public int read(ByteBuffer dst) {
             exit.join();
             return -1; // nothing was printed, and the child has gone
