@@ -125,9 +125,14 @@ final class Proc {
         }
     }
 
-    /** Asks a JVM for a full GC, so that a reading does not depend on when G1 last collected. */
+    /**
+     * Asks a JVM for a full GC, so that a reading does not depend on when G1 last collected, and to
+     * hand freed C heap back to the OS (glibc keeps it otherwise; a server run with
+     * {@code -XX:TrimNativeHeapInterval} does the same by itself), so that RSS counts memory held.
+     */
     static void gc(long pid) {
         jcmd(pid, "GC.run");
+        jcmd(pid, "System.trim_native_heap");
     }
 
     /** The heap in use of a JVM, KB, from {@code GC.heap_info}. */
