@@ -392,8 +392,10 @@ public final class Terminal {
         }
         pty.signalGroup(settings.hangupSignal());
         if (settings.hangupSignal() != Signal.KILL) {
-            CompletableFuture.delayedExecutor(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (!exit.isDone()) {
+            // A timer on a copy of the exit: the exit cancels it, so it does not hold this terminal
+            // for the whole grace period after the child is gone.
+            exit.copy().orTimeout(settings.killGrace().toMillis(), TimeUnit.MILLISECONDS).whenComplete((status, timeout) -> {
+                if (timeout != null && !exit.isDone()) {
                     LOG.info("terminal " + id + ": pid " + pty.pid() + " ignored SIG" + settings.hangupSignal()
                             + " for " + settings.killGrace().toMillis() + " ms; sending SIGKILL");
                     pty.signalGroup(Signal.KILL);

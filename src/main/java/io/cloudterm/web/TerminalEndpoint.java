@@ -60,6 +60,8 @@ final class TerminalEndpoint implements WsListener {
     private volatile boolean finished;
     private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
     private final java.util.concurrent.atomic.AtomicBoolean cleanedUp = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Completes when JSON_DATA came or the connection is over; until then a timer runs. */
+    private final CompletableFuture<Void> greeted = new CompletableFuture<>();
 
     TerminalEndpoint(ServerContext server) {
         this.server = server;
@@ -118,9 +120,11 @@ final class TerminalEndpoint implements WsListener {
                 () -> fail(CloseCodes.SESSION_ENDED, "logged out, or the session expired")));
         // This thread runs the connection; its end is the one sure sign that the client is gone.
         server.heartbeat().watch(client, Thread.currentThread(), this::cleanUp);
-        CompletableFuture.delayedExecutor(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!handshakeDone && !finished) {
-                fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
+        // Completed at the handshake or the end, which cancels the timer: a timer left to run out
+        // would hold this endpoint, and the closed connection with it, for its whole 10 s.
+        greeted.orTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, timeout) -> {
+            if (timeout != null && !handshakeDone && !finished) {
+                Thread.ofVirtual().start(() -> fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s"));
             }
         });
     }
@@ -203,6 +207,7 @@ final class TerminalEndpoint implements WsListener {
 
     private void startTerminal(ClientMessage.Handshake handshake) {
         handshakeDone = true;
+        greeted.complete(null);
         Principal principal = who.principal();
         if (!server.gate().authenticator().terminalTokenValid(handshake.authToken(), principal)) {
             fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
@@ -282,6 +287,7 @@ final class TerminalEndpoint implements WsListener {
             return;
         }
         finished = true;
+        greeted.complete(null);
         forgetSession.run();
         forgetShare.run();
         Attachment current = attachment;

@@ -132,6 +132,11 @@ final class Proc {
      */
     static void gc(long pid) {
         jcmd(pid, "GC.run");
+        try {
+            Thread.sleep(2000); // G1 gives the freed regions back in the background, after the GC
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         jcmd(pid, "System.trim_native_heap");
     }
 
