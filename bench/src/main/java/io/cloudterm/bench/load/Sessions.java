@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
         description = "Open N terminals: time to open all, server RSS per terminal (attached and detached), threads, fds, reaping.")
 final class Sessions implements Callable<Integer> {
 
-    private static final int WARM_UP = 10;
     private static final java.util.concurrent.ExecutorService FILLERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     @Mixin
@@ -30,6 +29,10 @@ final class Sessions implements Callable<Integer> {
     @Option(names = "--parallel", description = "opens in flight at once (default ${DEFAULT-VALUE})", defaultValue = "32")
     int parallel;
 
+    @Option(names = "--warmup", description = "terminals opened and ended before the timed opens, so that the JIT has"
+            + " compiled the path (default ${DEFAULT-VALUE}: a cold server)", defaultValue = "10")
+    int warmUp;
+
     @Option(names = "--fill", description = "also fill each terminal's scrollback with this many KB of output, then detach"
             + " and read again (default ${DEFAULT-VALUE}: no)", defaultValue = "0")
     int fillKb;
@@ -41,13 +44,13 @@ final class Sessions implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
-        if (n + WARM_UP > room) {
+        if (n + warmUp > room) {
             throw new IllegalArgumentException(n + " terminals need as many ptys, and only " + room + " of "
                     + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
         }
         Report report = new Report("sessions", spec);
-        List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * WARM_UP),
-                "--max-terminals-per-user", String.valueOf(n + 2 * WARM_UP));
+        List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * warmUp),
+                "--max-terminals-per-user", String.valueOf(n + 2 * warmUp));
         Duration limit = Duration.ofSeconds(60 + n / 10);
         ServerProcess.Cleanup cleanup;
         Memory memory;
@@ -56,11 +59,11 @@ final class Sessions implements Callable<Integer> {
         try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
             report.server(server);
             memory = new Memory(report, server, spec);
-            List<Clients.Open> warm = Clients.open(WARM_UP, WARM_UP, i -> server.ws(), limit);
+            List<Clients.Open> warm = Clients.open(warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
             Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
             report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
             Thread.sleep(500);
-            memory.read("before (after " + WARM_UP + " opened and ended)");
+            memory.read("before (after " + warmUp + " opened and ended)");
             server.baseline();
 
             long t0 = System.nanoTime();
