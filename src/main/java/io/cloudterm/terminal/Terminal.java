@@ -42,6 +42,7 @@ public final class Terminal {
     /** After the child exits, output still arriving this late is not its own: stop reading. */
     private static final long DRAIN_IDLE_MILLIS = 300;
     private static final long DRAIN_MAX_MILLIS = 3000;
+    private static final long REDRAW_AGAIN_MILLIS = 100;
 
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when an attachment may take more output, or the terminal is ending. */
@@ -209,7 +210,10 @@ public final class Terminal {
 
     /**
      * Makes full-screen programs draw themselves again (for a client that just got the raw
-     * history): two size changes, each a SIGWINCH, ending at the terminal's size.
+     * history): two size changes, each a SIGWINCH, ending at the terminal's size; and the same
+     * pair once more {@link #REDRAW_AGAIN_MILLIS} later, because a program can lose the second of
+     * two signals that close together (less then stayed a row short, seen once in a browser test).
+     * Each pair leaves the size changed for microseconds only.
      */
     public void redraw() {
         if (!redrawing.compareAndSet(false, true)) {
@@ -218,18 +222,30 @@ public final class Terminal {
             // which in pure-Java mode is two stty runs.)
             return;
         }
+        wiggleSize();
+        // On a virtual thread: in pure-Java mode a resize runs stty and waits for it.
+        CompletableFuture.delayedExecutor(REDRAW_AGAIN_MILLIS, TimeUnit.MILLISECONDS, task -> Thread.ofVirtual().start(task))
+                .execute(() -> {
+                    try {
+                        wiggleSize();
+                    } finally {
+                        redrawing.set(false);
+                    }
+                });
+    }
+
+    /** One row less (or more, at the minimum), then back to the terminal's size: two SIGWINCHes. */
+    private void wiggleSize() {
         resizeLock.lock();
         try {
             TerminalSize size = currentSize;
-            if (size == null) {
-                return;
+            if (size != null) {
+                int rows = size.rows() > TerminalSize.MIN ? size.rows() - 1 : size.rows() + 1;
+                resizePty(new TerminalSize(size.columns(), rows));
+                resizePty(size);
             }
-            int rows = size.rows() > TerminalSize.MIN ? size.rows() - 1 : size.rows() + 1;
-            resizePty(new TerminalSize(size.columns(), rows));
-            resizePty(size);
         } finally {
             resizeLock.unlock();
-            redrawing.set(false);
         }
     }
 
