@@ -28,10 +28,11 @@ import java.util.logging.Logger;
  * time, still reading its child's output into the scrollback, and a client that attaches gets that
  * history first; past the keep-alive it is hung up (with a zero keep-alive at once, as ttyd does).
  *
- * <p>Threads: one reader (virtual) pulls the pty into pooled buffers and queues them on every
- * attachment; one sender per attachment pushes its queue out; when the child exits, one thread
- * ends the terminal; input goes to the child from the client's thread, or from a writer thread while the child
- * is not taking it. Flow control lives in one place, this object's lock:
+ * <p>Threads, each only while it has work: a reader (virtual) pulls the pty into pooled buffers
+ * and queues them on every attachment, while the pty has output; a sender per attachment pushes
+ * its queue out, while it has one; when the child exits, one thread ends the terminal; input goes
+ * to the child from the client's thread, or from a writer thread while the child is not taking
+ * it. A quiet terminal holds no thread. Flow control lives in one place, this object's lock:
  * the reader reads only while some attachment wants output (not paused, below the high-water mark
  * in bytes), so when every client is paused the child blocks on a full pty, as a shell expects.
  */
