@@ -24,8 +24,9 @@ import java.util.List;
 public final class Attachment {
 
     /**
-     * The largest read the reader sends itself. Typing, prompts and small redraws fit; a bulk
-     * stream keeps the sender thread busy, and the reader reading, in parallel.
+     * The largest read the reader sends itself (only ever the first read after the pty was quiet:
+     * an echo, a prompt, a small redraw). A stream goes through the sender thread, so the reader
+     * keeps reading while it sends, and reads are batched into larger messages.
      */
     static final int DIRECT_SEND_MAX_BYTES = 4096;
 
