@@ -1,6 +1,8 @@
 package io.cloudterm.pty;
 
+import io.cloudterm.io.RawSockets;
 import java.io.IOException;
+import java.util.Optional;
 
 /** Starts children on ptys. There is one per server: native (FFM) or pure Java. */
 public interface PtySystem extends AutoCloseable {
@@ -10,6 +12,15 @@ public interface PtySystem extends AutoCloseable {
 
     /** A short name for logs and the health endpoint, e.g. "native (epoll, posix_spawn)". */
     String description();
+
+    /**
+     * Sockets driven on the same poller as the ptys, where this system has one (the native one):
+     * the web layer serves terminal WebSockets on them once Helidon has upgraded the connection.
+     * Empty in pure-Java mode. Closing this system closes its sockets' poller too.
+     */
+    default Optional<RawSockets> rawSockets() {
+        return Optional.empty();
+    }
 
     /** Stops any helper thread the system runs (e.g. the poller). Open ptys must be closed first. */
     @Override

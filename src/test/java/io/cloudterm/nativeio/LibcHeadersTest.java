@@ -46,6 +46,8 @@ class LibcHeadersTest {
         STRUCTS.put("sigset_t", sigset_t.layout());
         STRUCTS.put("posix_spawnattr_t", posix_spawnattr_t.layout());
         STRUCTS.put("posix_spawn_file_actions_t", posix_spawn_file_actions_t.layout());
+        STRUCTS.put("struct iovec", iovec.layout());
+        STRUCTS.put("struct linger", linger.layout());
     }
 
     /** Wait statuses to decode both ways: exits, deaths by signal (one with a core), a stop. */
@@ -154,6 +156,7 @@ class LibcHeadersTest {
                 #define _GNU_SOURCE
                 #include <errno.h>
                 #include <fcntl.h>
+                #include <limits.h>
                 #include <signal.h>
                 #include <spawn.h>
                 #include <stddef.h>
@@ -162,8 +165,10 @@ class LibcHeadersTest {
                 #include <sys/epoll.h>
                 #include <sys/eventfd.h>
                 #include <sys/ioctl.h>
+                #include <sys/socket.h>
                 #include <sys/syscall.h>
                 #include <sys/types.h>
+                #include <sys/uio.h>
                 #include <sys/wait.h>
                 #include <unistd.h>
 

@@ -41,6 +41,7 @@ public final class Libc {
     public static final ValueLayout.OfInt mode_t = C_INT;
     public static final ValueLayout.OfLong size_t = C_LONG;
     public static final ValueLayout.OfLong ssize_t = C_LONG;
+    public static final ValueLayout.OfInt socklen_t = C_INT;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
@@ -316,7 +317,10 @@ public final class Libc {
         }
     }
 
-    /** {@code int fcntl(int fd, int cmd, ...)}, with the one {@code int} argument F_SETFL takes (F_GETFL ignores it). */
+    /**
+     * {@code int fcntl(int fd, int cmd, ...)}, with the one {@code int} argument F_SETFL and
+     * F_DUPFD_CLOEXEC take (F_GETFL ignores it).
+     */
     public static int fcntl(MemorySegment callState, int fd, int cmd, int arg) {
         try {
             return (int) fcntl.invokeExact(callState, fd, cmd, arg);
@@ -385,6 +389,40 @@ public final class Libc {
     public static int eventfd(MemorySegment callState, int initval, int flags) {
         try {
             return (int) eventfd.invokeExact(callState, initval, flags);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    // <sys/socket.h>, <sys/uio.h>: sockets
+
+    private static final MethodHandle writev = errnoCall("writev", FunctionDescriptor.of(ssize_t, C_INT, C_POINTER, C_INT));
+    private static final MethodHandle setsockopt = errnoCall("setsockopt",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, socklen_t));
+    private static final MethodHandle shutdown = errnoCall("shutdown", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+
+    /** {@code ssize_t writev(int fd, const struct iovec *iov, int iovcnt)} */
+    public static long writev(MemorySegment callState, int fd, MemorySegment iov, int iovcnt) {
+        try {
+            return (long) writev.invokeExact(callState, fd, iov, iovcnt);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@code int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)} */
+    public static int setsockopt(MemorySegment callState, int sockfd, int level, int optname, MemorySegment optval, int optlen) {
+        try {
+            return (int) setsockopt.invokeExact(callState, sockfd, level, optname, optval, optlen);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@code int shutdown(int sockfd, int how)} */
+    public static int shutdown(MemorySegment callState, int sockfd, int how) {
+        try {
+            return (int) shutdown.invokeExact(callState, sockfd, how);
         } catch (Throwable e) {
             throw rethrow(e);
         }

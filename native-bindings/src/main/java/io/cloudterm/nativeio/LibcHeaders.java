@@ -20,9 +20,18 @@ public final class LibcHeaders {
     public static final int O_CLOEXEC = 02000000;
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
+    public static final int F_DUPFD_CLOEXEC = 1030;
 
     // <sys/ioctl.h> (asm-generic/ioctls.h)
     public static final long TIOCSWINSZ = 0x5414;
+
+    // <sys/socket.h>
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_LINGER = 13;
+    public static final int SHUT_WR = 1;
+
+    // <limits.h> (with _GNU_SOURCE): the most iovecs one writev takes
+    public static final int IOV_MAX = 1024;
 
     // <sys/epoll.h>
     public static final int EPOLL_CLOEXEC = 02000000;
@@ -65,6 +74,7 @@ public final class LibcHeaders {
     public static final int ECHILD = 10;
     public static final int EAGAIN = 11;
     public static final int ENOSYS = 38;
+    public static final int ENOTCONN = 107;
 
     // <sys/syscall.h> (the same number on every architecture: it is newer than the unified table)
     public static final long SYS_pidfd_open = 434;

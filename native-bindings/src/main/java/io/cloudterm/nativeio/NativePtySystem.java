@@ -1,24 +1,28 @@
 package io.cloudterm.nativeio;
 
+import io.cloudterm.io.RawSockets;
 import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The native pty system: children spawned with posix_spawn on ptys from posix_openpt, and one
- * {@link Poller} thread for all of their fds and pidfds.
+ * {@link Poller} thread for all of their fds and pidfds, and for the sockets it adopts.
  */
 public final class NativePtySystem implements PtySystem {
 
     private final Poller poller;
+    private final NativeRawSockets sockets;
     /** Children not reaped yet, so that close() can let go of their pidfds. */
     private final Set<NativePty> unreaped = ConcurrentHashMap.newKeySet();
 
     private NativePtySystem(Poller poller) {
         this.poller = poller;
+        this.sockets = new NativeRawSockets(poller);
     }
 
     /** Starts the poller thread. */
@@ -39,6 +43,12 @@ public final class NativePtySystem implements PtySystem {
         return pty;
     }
 
+    /** Sockets on the ptys' poller: one thread waits for every terminal's pty and WebSocket. */
+    @Override
+    public Optional<RawSockets> rawSockets() {
+        return Optional.of(sockets);
+    }
+
     @Override
     public String description() {
         return "native (posix_spawn, epoll)";
@@ -46,7 +56,9 @@ public final class NativePtySystem implements PtySystem {
 
     /**
      * Stops the poller. Open ptys must be closed first; a child still running then is no longer
-     * watched and stays a zombie after it exits, until this JVM exits.
+     * watched and stays a zombie after it exits, until this JVM exits. Adopted sockets still open
+     * can still be read and written, but nothing waits for them any more: their waits fail and
+     * their read actions run at once.
      */
     @Override
     public void close() {
