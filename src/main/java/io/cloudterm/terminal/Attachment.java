@@ -1,7 +1,6 @@
 package io.cloudterm.terminal;
 
 import io.cloudterm.protocol.CloseCodes;
-import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.ExitStatus;
 import java.io.IOException;
@@ -142,7 +141,7 @@ public final class Attachment {
     void sendDirect(OutputChunk chunk) {
         boolean failed = false;
         try {
-            client.send(ServerMessages.output(List.of(chunk.bytes())));
+            client.sendOutput(List.of(chunk.bytes()));
         } catch (IOException | RuntimeException e) {
             failed = true;
         } finally {
@@ -236,7 +235,7 @@ public final class Attachment {
             }
             boolean failed = false;
             try {
-                client.send(ServerMessages.output(payloads));
+                client.sendOutput(payloads);
             } catch (IOException | RuntimeException e) {
                 failed = true;
             } finally {

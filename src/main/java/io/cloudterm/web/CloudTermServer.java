@@ -6,8 +6,12 @@ import io.cloudterm.io.BufferPool;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.websocket.DirectUpgrader;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -34,6 +38,9 @@ public final class CloudTermServer implements AutoCloseable {
     private static final int READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_BUFFERS = 4096;
     private static final Duration SESSION_SWEEP = Duration.ofSeconds(10);
+    /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
+    private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
+    private static final int MAX_POOLED_WS_BUFFERS = 64;
 
     private final ServerConfig config;
     private final PtySystem ptys;
@@ -43,6 +50,7 @@ public final class CloudTermServer implements AutoCloseable {
     private final Authenticator authenticator;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<WebServer> web = new AtomicReference<>();
+    private final AtomicReference<DirectUpgrader> directWebSockets = new AtomicReference<>();
 
     private CloudTermServer(ServerConfig config, PtySystem ptys, String accessToken, Heartbeat heartbeat,
                             TerminalLauncher launcher, Authenticator authenticator) {
@@ -86,6 +94,7 @@ public final class CloudTermServer implements AutoCloseable {
                     .maxPayloadSize(64 * 1024)
                     .routing(routing -> server.routes(routing, context))
                     .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
+            server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
             server.web.set(builder.build().start());
             if (server.web.get().port() < 0) {
@@ -112,6 +121,32 @@ public final class CloudTermServer implements AutoCloseable {
                     + " gets a shell as this user");
         }
         return server;
+    }
+
+    /**
+     * In native mode, terminal WebSockets on plain TCP leave Helidon once upgraded: a selector put
+     * before Helidon's own answers their upgrade and moves each socket to the native poller, where
+     * an idle connection holds no thread and output goes from the pooled buffers to the kernel
+     * (issue 5: Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
+     * per message). TLS, pure-Java mode and other paths stay with Helidon.
+     */
+    private void takeOverWebSockets(WebServerConfig.Builder builder, ServerContext context) {
+        String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
+                : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
+                : DirectUpgrader.whyNot();
+        if (whyNot != null) {
+            LOG.info("WebSockets: served by Helidon, because " + whyNot);
+            return;
+        }
+        DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
+                ptys.rawSockets().orElseThrow(), new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS),
+                TerminalEndpoint.MAX_MESSAGE_BYTES);
+        builder.addConnectionSelector(Http1ConnectionSelector.builder()
+                .config(Http1Config.create())
+                .addUpgrader(upgrader)
+                .build());
+        directWebSockets.set(upgrader);
+        LOG.info("WebSockets: taken over from Helidon after the upgrade, served on the native poller");
     }
 
     /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
@@ -238,6 +273,12 @@ public final class CloudTermServer implements AutoCloseable {
         return Optional.ofNullable(accessToken);
     }
 
+    /** WebSockets now served on sockets taken over from Helidon (0 where Helidon serves them all). */
+    public int takenOverWebSockets() {
+        DirectUpgrader direct = directWebSockets.get();
+        return direct == null ? 0 : direct.openCount();
+    }
+
     public String ptyDescription() {
         return ptys.description();
     }
@@ -267,6 +308,10 @@ public final class CloudTermServer implements AutoCloseable {
             LOG.warning("some terminals did not end in time: " + e);
         }
         server.stop();
+        DirectUpgrader direct = directWebSockets.get();
+        if (direct != null) {
+            direct.closeAll();
+        }
         heartbeat.close();
         ptys.close();
         authenticator.close();

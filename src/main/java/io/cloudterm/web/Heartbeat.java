@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Watches every open terminal WebSocket from one timer thread: pings each and gives up on those
- * that stay silent, and notices connections whose thread has ended.
+ * that stay silent, and notices connections that have ended.
  *
  * <p>A peer that vanished (a laptop lid, a dropped Wi-Fi) produces no callback in Helidon, so
  * without the pings its terminal would never be hung up; they also keep Helidon's idle-connection
  * timer from closing a terminal that simply has nothing to say. And when the peer drops the TCP
  * connection without a close frame, Helidon 4.2 calls no listener method either (its read loop
- * just ends): the end of the connection's thread is the one signal that always comes. It is
+ * just ends): the end of the connection's thread is the one signal that always comes (a socket
+ * taken over from Helidon says itself that it closed, see {@link WsClient#connected}). It is
  * checked here a few times a second, rather than by a thread per connection waiting in
  * {@code join()}, which cost a parked thread for every idle client (issue 5).
  */
@@ -26,8 +27,8 @@ final class Heartbeat implements AutoCloseable {
     /** How often ended connections are looked for: the delay before a dropped client is let go. */
     static final Duration SWEEP_INTERVAL = Duration.ofMillis(250);
 
-    /** Kept until the connection's thread ends (or the endpoint forgets it), whatever the pings say. */
-    private record Watch(Thread connection, Runnable onEnd, AtomicBoolean abandoned) {
+    /** Kept until the connection ends (or the endpoint forgets it), whatever the pings say. */
+    private record Watch(Runnable onEnd, AtomicBoolean abandoned) {
     }
 
     private final Map<WsClient, Watch> clients = new ConcurrentHashMap<>();
@@ -41,9 +42,9 @@ final class Heartbeat implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Pings {@code client}, and runs {@code onEnd} (on a virtual thread) once its connection's thread has ended. */
-    void watch(WsClient client, Thread connection, Runnable onEnd) {
-        clients.put(client, new Watch(connection, onEnd, new AtomicBoolean()));
+    /** Pings {@code client}, and runs {@code onEnd} (on a virtual thread) once its connection has ended. */
+    void watch(WsClient client, Runnable onEnd) {
+        clients.put(client, new Watch(onEnd, new AtomicBoolean()));
     }
 
     void forget(WsClient client) {
@@ -69,7 +70,7 @@ final class Heartbeat implements AutoCloseable {
     private void sweep() {
         for (Map.Entry<WsClient, Watch> entry : clients.entrySet()) {
             Watch watch = entry.getValue();
-            if (!watch.connection().isAlive() && clients.remove(entry.getKey(), watch)) {
+            if (!entry.getKey().connected() && clients.remove(entry.getKey(), watch)) {
                 Thread.ofVirtual().start(watch.onEnd());
             }
         }

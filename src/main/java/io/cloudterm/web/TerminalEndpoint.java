@@ -118,8 +118,8 @@ final class TerminalEndpoint implements WsListener {
         }
         who.sessionId().ifPresent(id -> forgetSession = server.gate().authenticator().onSessionEnd(id,
                 () -> fail(CloseCodes.SESSION_ENDED, "logged out, or the session expired")));
-        // This thread runs the connection; its end is the one sure sign that the client is gone.
-        server.heartbeat().watch(client, Thread.currentThread(), this::cleanUp);
+        // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.
+        server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out
         // would hold this endpoint, and the closed connection with it, for its whole 10 s.
         greeted.orTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, timeout) -> {

@@ -1,11 +1,15 @@
 package io.cloudterm.web;
 
+import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.terminal.TerminalClient;
+import io.cloudterm.websocket.DirectWebSocket;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -21,13 +25,19 @@ final class WsClient implements TerminalClient {
 
     private static final Logger LOG = Logger.getLogger(WsClient.class.getName());
 
+    private static final byte[] OUTPUT_COMMAND = {ServerMessages.OUTPUT};
+
     private final WsSession session;
+    /** Helidon's thread that runs the connection; null on a taken-over socket, which has none. */
+    private final Thread connectionThread;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicLong lastHeardNanos = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
+    /** Made on the connection's own thread (Helidon's listener callbacks run there). */
     WsClient(WsSession session) {
         this.session = session;
+        this.connectionThread = session instanceof DirectWebSocket ? null : Thread.currentThread();
     }
 
     @Override
@@ -44,6 +54,36 @@ final class WsClient implements TerminalClient {
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /** On a taken-over socket, the pooled buffers go to the kernel as they are; otherwise joined. */
+    @Override
+    public void sendOutput(List<ByteBuffer> payloads) throws IOException {
+        if (!(session instanceof DirectWebSocket direct)) {
+            TerminalClient.super.sendOutput(payloads);
+            return;
+        }
+        sendLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            direct.sendBinary(OUTPUT_COMMAND, payloads);
+        } catch (IOException e) {
+            closed = true;
+            throw e;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Whether the connection is still there, for the heartbeat's sweep: Helidon 4.2 calls no
+     * listener method when a peer drops the TCP connection, so there the end of the connection's
+     * thread is the sign; a taken-over socket says so itself.
+     */
+    boolean connected() {
+        return session instanceof DirectWebSocket direct ? direct.open() : connectionThread.isAlive();
     }
 
     @Override
@@ -130,6 +170,8 @@ final class WsClient implements TerminalClient {
         closed = true;
         if (session instanceof ServerConnection connection) {
             connection.close(true);
+        } else if (session instanceof DirectWebSocket direct) {
+            direct.terminate();
         }
     }
 

@@ -1,0 +1,343 @@
+package io.cloudterm.websocket;
+
+import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.RawSocket;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.socket.SocketContext;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One WebSocket on a socket taken over from Helidon: the {@link WsSession} its listener sends
+ * through, and the reader that feeds the listener.
+ *
+ * <p>No thread waits for a quiet client: when bytes come, the poller starts a virtual thread that
+ * decodes all there is, calls the listener in order, and arms the poller again before it ends, so
+ * one reader runs at a time. Text messages reach the listener as their UTF-8 bytes through
+ * {@link WsListener#onMessage(WsSession, BufferData, boolean)}: the listener served here (the
+ * terminal protocol) reads text and binary alike, and bytes keep a character split across frames
+ * intact. Writes are serialized by one lock and may block (on the poller, not a carrier) while
+ * the client is slow: that is the back-pressure.
+ *
+ * <p>Closing (RFC 6455, 7.1): after our close frame the client has {@link #CLOSE_GRACE} to answer
+ * with its own (or hang up) before the socket is closed anyway. The listener hears the end once:
+ * {@code onClose} for a close frame or a hang-up, {@code onError} for a broken connection or a
+ * protocol violation.
+ */
+public final class DirectWebSocket implements WsSession {
+
+    private static final Logger LOG = Logger.getLogger(DirectWebSocket.class.getName());
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    private static final ThreadFactory READERS = Thread.ofVirtual().name("cloudterm-ws-reader").factory();
+    private static final int NO_STATUS = 1005;
+    private static final int ABNORMAL = 1006;
+
+    private final RawSocket socket;
+    private final WsListener listener;
+    private final SocketContext context;
+    private final String subProtocol;
+    private final BufferPool readBuffers;
+    private final FrameDecoder decoder;
+    private final Consumer<DirectWebSocket> onClosed;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean endReported = new AtomicBoolean();
+    private final AtomicBoolean socketClosed = new AtomicBoolean();
+
+    // Guarded by writeLock.
+    private boolean closeSent;
+    private boolean inFragmentedMessage;
+    /** Set by the reader; read under writeLock by close(). */
+    private volatile boolean closeReceived;
+
+    DirectWebSocket(RawSocket socket, WsListener listener, SocketContext context, String subProtocol,
+                    BufferPool readBuffers, long maxFrameBytes, Consumer<DirectWebSocket> onClosed) {
+        this.socket = socket;
+        this.listener = listener;
+        this.context = context;
+        this.subProtocol = subProtocol;
+        this.readBuffers = readBuffers;
+        this.decoder = new FrameDecoder(maxFrameBytes);
+        this.onClosed = onClosed;
+    }
+
+    /** Tells the listener the connection is open, decodes what Helidon had read ahead, and starts reading. */
+    void open(ByteBuffer readAhead) {
+        listener.onOpen(this);
+        if (readAhead.hasRemaining()) {
+            decoder.feed(readAhead, frames);
+        }
+        awaitInput();
+    }
+
+    // ---- reading ----
+
+    private void awaitInput() {
+        socket.onReadable(() -> READERS.newThread(this::readWhileAvailable).start());
+    }
+
+    private void readWhileAvailable() {
+        ByteBuffer buffer = readBuffers.acquire();
+        try {
+            while (true) {
+                buffer.clear();
+                int read;
+                try {
+                    read = socket.read(buffer);
+                } catch (IOException e) {
+                    ended(e);
+                    return;
+                }
+                if (read == 0) {
+                    awaitInput();
+                    return;
+                }
+                if (read < 0) {
+                    ended(null);
+                    return;
+                }
+                buffer.flip();
+                decoder.feed(buffer, frames);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a WebSocket listener failed; closing the connection", e);
+            ended(e);
+        } finally {
+            readBuffers.release(buffer);
+        }
+    }
+
+    private final FrameDecoder.Frames frames = new FrameDecoder.Frames() {
+        @Override
+        public void data(ByteBuffer piece, boolean last) {
+            byte[] bytes = new byte[piece.remaining()];
+            piece.get(bytes);
+            listener.onMessage(DirectWebSocket.this, BufferData.create(bytes), last);
+        }
+
+        @Override
+        public void control(int opcode, byte[] payload) {
+            switch (opcode) {
+                case FrameDecoder.PING -> listener.onPing(DirectWebSocket.this, BufferData.create(payload));
+                case FrameDecoder.PONG -> listener.onPong(DirectWebSocket.this, BufferData.create(payload));
+                default -> closeFrame(payload);
+            }
+        }
+
+        @Override
+        public void violation(int code, String reason) {
+            close(code, reason);
+            closeSocket();
+            ended(new IOException("WebSocket protocol violation: " + reason));
+        }
+    };
+
+    private void closeFrame(byte[] payload) {
+        closeReceived = true;
+        int code = NO_STATUS;
+        String reason = "";
+        if (payload.length == 1) {
+            frames.violation(FrameDecoder.PROTOCOL_ERROR, "a close frame's code must have two bytes");
+            return;
+        }
+        if (payload.length >= 2) {
+            code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            reason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
+        if (endReported.compareAndSet(false, true)) {
+            listener.onClose(this, code, reason);
+        }
+        // The listener normally answers; if it did not, answer for it, then hang up.
+        close(code == NO_STATUS ? 1000 : code, "");
+        closeSocket();
+    }
+
+    /** The stream ended (null) or failed: the listener hears it once, and the socket is closed. */
+    private void ended(Exception failure) {
+        closeSocket();
+        if (endReported.compareAndSet(false, true)) {
+            if (failure == null) {
+                listener.onClose(this, ABNORMAL, "the connection closed without a close frame");
+            } else {
+                listener.onError(this, failure);
+            }
+        }
+    }
+
+    // ---- writing ----
+
+    /**
+     * Sends one binary message: {@code prefix}, then {@code parts}, gathered into the socket
+     * without copying the parts (a pooled direct buffer goes straight to the kernel) and without
+     * moving their positions. Blocks while the client is slow.
+     */
+    public void sendBinary(byte[] prefix, List<ByteBuffer> parts) throws IOException {
+        writeLock.lock();
+        try {
+            requireOpen();
+            writeFrame(FrameDecoder.BINARY, true, prefix, parts);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public WsSession send(String text, boolean last) {
+        return sendData(FrameDecoder.TEXT, text.getBytes(StandardCharsets.UTF_8), last);
+    }
+
+    @Override
+    public WsSession send(BufferData bufferData, boolean last) {
+        byte[] bytes = new byte[bufferData.available()];
+        bufferData.read(bytes);
+        return sendData(FrameDecoder.BINARY, bytes, last);
+    }
+
+    private WsSession sendData(int opcode, byte[] payload, boolean last) {
+        writeLock.lock();
+        try {
+            requireOpen();
+            writeFrame(inFragmentedMessage ? FrameDecoder.CONTINUATION : opcode, last, payload, List.of());
+            inFragmentedMessage = !last;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writeLock.unlock();
+        }
+        return this;
+    }
+
+    @Override
+    public WsSession ping(BufferData bufferData) {
+        return control(FrameDecoder.PING, bufferData);
+    }
+
+    @Override
+    public WsSession pong(BufferData bufferData) {
+        return control(FrameDecoder.PONG, bufferData);
+    }
+
+    private WsSession control(int opcode, BufferData bufferData) {
+        byte[] payload = new byte[Math.min(bufferData.available(), 125)];
+        bufferData.read(payload);
+        writeLock.lock();
+        try {
+            requireOpen();
+            writeFrame(opcode, true, payload, List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writeLock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * Sends the close frame (once). The socket closes when the client's close frame comes, it
+     * hangs up, or {@link #CLOSE_GRACE} has passed.
+     */
+    @Override
+    public WsSession close(int code, String reason) {
+        writeLock.lock();
+        try {
+            if (closeSent || socketClosed.get()) {
+                return this;
+            }
+            closeSent = true;
+            byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[2 + Math.min(text.length, 123)];
+            payload[0] = (byte) (code >>> 8);
+            payload[1] = (byte) code;
+            System.arraycopy(text, 0, payload, 2, payload.length - 2);
+            writeFrame(FrameDecoder.CLOSE, true, payload, List.of());
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "close frame not sent", e);
+            closeSocket();
+            return this;
+        } finally {
+            writeLock.unlock();
+        }
+        if (closeReceived) {
+            closeSocket();
+        } else {
+            CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::closeSocket);
+        }
+        return this;
+    }
+
+    /** Closes the socket now, without a close frame; the listener hears of it through the reader. */
+    @Override
+    public WsSession terminate() {
+        closeSocket();
+        return this;
+    }
+
+    @Override
+    public Optional<String> subProtocol() {
+        return Optional.ofNullable(subProtocol);
+    }
+
+    @Override
+    public SocketContext socketContext() {
+        return context;
+    }
+
+    /** Whether the socket is still open. */
+    public boolean open() {
+        return !socketClosed.get();
+    }
+
+    void closeSocket() {
+        if (socketClosed.compareAndSet(false, true)) {
+            socket.close();
+            onClosed.accept(this);
+        }
+    }
+
+    private void requireOpen() throws IOException {
+        if (closeSent || socketClosed.get()) {
+            throw new EOFException("the WebSocket is closed");
+        }
+    }
+
+    /** Writes one frame (header, prefix, parts) with as few system calls as the socket allows; under writeLock. */
+    private void writeFrame(int opcode, boolean fin, byte[] prefix, List<ByteBuffer> parts) throws IOException {
+        long length = prefix.length;
+        for (ByteBuffer part : parts) {
+            length += part.remaining();
+        }
+        byte[] head = new byte[FrameEncoder.MAX_HEADER_BYTES + prefix.length];
+        int headLength = FrameEncoder.header(head, opcode, fin, length);
+        System.arraycopy(prefix, 0, head, headLength, prefix.length);
+        ByteBuffer[] buffers = new ByteBuffer[1 + parts.size()];
+        buffers[0] = ByteBuffer.wrap(head, 0, headLength + prefix.length);
+        for (int i = 0; i < parts.size(); i++) {
+            buffers[i + 1] = parts.get(i).duplicate();
+        }
+        int first = 0;
+        while (first < buffers.length) {
+            long written = socket.write(buffers, first, buffers.length - first);
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+            if (written == 0 && first < buffers.length) {
+                socket.awaitWritable();
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.cloudterm.websocket;
+
+import io.cloudterm.io.RawSocket;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.websocket.WsConnection;
+import io.helidon.websocket.WsListener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The connection Helidon runs after our 101: on Helidon's connection thread, it moves the socket
+ * to a {@link DirectWebSocket} and returns, and Helidon's thread ends, with its read buffer and
+ * its stack. Helidon then closes its own fd of the socket, which (by {@code RawSockets.adopt})
+ * neither shuts the connection down nor resets it.
+ *
+ * <p>Should the takeover fail (the fd is gone, the poller stopped), Helidon's own WebSocket
+ * connection serves the client instead, on this thread, exactly as without us.
+ */
+final class Takeover implements ServerConnection {
+
+    private static final Logger LOG = Logger.getLogger(Takeover.class.getName());
+
+    private final DirectUpgrader upgrader;
+    private final ConnectionContext ctx;
+    private final HttpPrologue prologue;
+    private final Headers upgradeHeaders;
+    private final String key;
+    private final WsListener listener;
+    private final String subProtocol;
+
+    Takeover(DirectUpgrader upgrader, ConnectionContext ctx, HttpPrologue prologue, Headers upgradeHeaders, String key,
+             WsListener listener, String subProtocol) {
+        this.upgrader = upgrader;
+        this.ctx = ctx;
+        this.prologue = prologue;
+        this.upgradeHeaders = upgradeHeaders;
+        this.key = key;
+        this.listener = listener;
+        this.subProtocol = subProtocol;
+    }
+
+    @Override
+    public void handle(Limit limit) throws InterruptedException {
+        RawSocket socket;
+        try {
+            int fd = SocketFds.of(ctx.serverSocket());
+            if (fd < 0) {
+                throw new IOException("the socket has no fd now");
+            }
+            socket = upgrader.sockets().adopt(fd);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "WebSocket not taken over; Helidon serves it", e);
+            WsConnection.create(ctx, prologue, upgradeHeaders, key, listener).handle(limit);
+            return;
+        }
+        FixedSocketContext context = new FixedSocketContext(FixedPeer.of(ctx.remotePeer()), FixedPeer.of(ctx.localPeer()),
+                ctx.socketId(), ctx.childSocketId());
+        ByteBuffer readAhead = readAhead(ctx.dataReader());
+        upgrader.connection(socket, listener, context, subProtocol).open(readAhead);
+    }
+
+    /** Bytes Helidon read past the upgrade request (a client that did not wait for the 101). */
+    private static ByteBuffer readAhead(DataReader reader) {
+        int available = reader.available();
+        return ByteBuffer.wrap(available > 0 ? reader.readBytes(available) : new byte[0]);
+    }
+
+    @Override
+    public Duration idleTime() {
+        return Duration.ZERO;
+    }
+
+    @Override
+    public void close(boolean interrupt) {
+        // Helidon stopping during the takeover: the upgrader's closeAll ends taken-over connections.
+    }
+}
