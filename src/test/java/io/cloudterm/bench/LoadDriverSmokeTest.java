@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -36,11 +37,13 @@ class LoadDriverSmokeTest {
         assertTrue(r.getJsonNumber("server_MBps").doubleValue() > 0);
     }
 
+    /** Through either client: the JDK's WebSocket client (the default) and the raw-socket one. */
     @ParameterizedTest
-    @ValueSource(strings = {"on", "off"})
-    void fanOutDeliversEveryByteToEachTerminal(String mode) throws IOException {
-        JsonObject r = run(mode, "fanout", "--terminals", "2", "--mb", "1", "--runs", "1");
+    @CsvSource({"on, jdk", "off, jdk", "on, raw", "off, raw"})
+    void fanOutDeliversEveryByteToEachTerminal(String mode, String client) throws IOException {
+        JsonObject r = run(mode, "fanout", "--terminals", "2", "--mb", "1", "--runs", "1", "--client", client);
         assertEquals(2, r.getInt("terminals"));
+        assertEquals(client, r.getString("client"));
         assertTrue(r.getBoolean("bytes_exact"));
     }
 

@@ -110,9 +110,10 @@ final class Connections implements Callable<Integer> {
                 .add("driver_fds_per_connection", Report.round(driverFdsPer, 3)).add("driver_heap_kb", driverHeapKb)
                 .add("extrapolated_rss_gb_at_100k", Report.round(at100k, 2));
         report.target("server RSS KB per idle connection", perConnection, true, 10, "");
-        report.note(String.format("What a connection includes: its TCP socket (one fd), Helidon's connection and WebSocket"
-                + " state with a virtual thread blocked reading it, CloudTerm's listener, its attachment to the terminal and a"
-                + " watcher virtual thread; the terminal's own cost is in the base reading."));
+        report.note(String.format("What a connection includes: its TCP socket (one fd), its WebSocket state (in native mode"
+                + " on a socket taken over from Helidon, parked on the epoll thread with no thread of its own; otherwise"
+                + " Helidon's connection with a virtual thread blocked reading it), CloudTerm's listener and its attachment to"
+                + " the terminal; the terminal's own cost is in the base reading."));
         report.note(String.format("100K connections, extrapolated: %.1f GB of server RSS (%.0f MB now + 100,000 x %.1f KB), 100K+"
                 + " fds in the server (here one process may hold %d: raise the limit), and on the client side 100K sockets from"
                 + " more source addresses than one (a source address has about 28K ephemeral ports) or several client machines;"

@@ -1,6 +1,7 @@
 package io.cloudterm.bench.load;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
@@ -41,6 +42,14 @@ final class Sessions implements Callable<Integer> {
     private static final String LINE = "y".repeat(78);
     private static final int CHUNK_LINES = 40;
 
+    /** Each must be a live cat: the pty echoes k and CR LF, cat prints them back. */
+    private static void echoThroughCat(Report report, String which, List<Clients.Open> clients, Duration limit)
+            throws InterruptedException {
+        Clients.typeAll(clients, "k\r");
+        report.check("every terminal of the " + which + " echoed its key through cat",
+                Clients.awaitOutput(clients, "k\r\nk\r\n", limit) == 0);
+    }
+
     @Override
     public Integer call() throws Exception {
         int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
@@ -49,6 +58,7 @@ final class Sessions implements Callable<Integer> {
                     + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
         }
         Report report = new Report("sessions", spec);
+        int half = n / 2;
         List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * warmUp),
                 "--max-terminals-per-user", String.valueOf(n + 2 * warmUp));
         Duration limit = Duration.ofSeconds(60 + n / 10);
@@ -66,13 +76,20 @@ final class Sessions implements Callable<Integer> {
             memory.read("before (after " + warmUp + " opened and ended)");
             server.baseline();
 
+            // Opened in two halves with a reading between: the second half's cost is the marginal
+            // one, free of what the first terminals pay once (the JIT's code, pools grown to the
+            // burst, the heap's growth during it).
             long t0 = System.nanoTime();
-            List<Clients.Open> clients = Clients.open(n, parallel, i -> server.ws(), limit);
+            List<Clients.Open> clients = new ArrayList<>(Clients.open(half, parallel, i -> server.ws(), limit));
             openSeconds = (System.nanoTime() - t0) / 1e9;
+            echoThroughCat(report, "first half", clients, limit);
+            memory.read(half + " terminals, each with its client");
+            long t1 = System.nanoTime();
+            List<Clients.Open> second = Clients.open(n - half, parallel, i -> server.ws(), limit);
+            openSeconds += (System.nanoTime() - t1) / 1e9;
             System.out.printf("opened %d terminals in %.2f s (%d in flight)%n", n, openSeconds, parallel);
-            // Each must be a live cat: the pty echoes k and CR LF, cat prints them back.
-            Clients.typeAll(clients, "k\r");
-            report.check("every terminal echoed its key through cat", Clients.awaitOutput(clients, "k\r\nk\r\n", limit) == 0);
+            echoThroughCat(report, "second half", second, limit);
+            clients.addAll(second);
             children = server.children().size();
             memory.read(n + " terminals, each with its client");
 
@@ -136,27 +153,38 @@ final class Sessions implements Callable<Integer> {
         }
         List<ServerProcess.Reading> r = memory.readings();
         memory.table(String.format("%,d terminals of cat, server process only (RSS after a full GC)", n), "terminal", r.get(0),
-                fillKb > 0 ? new long[] {0, n, n, n} : new long[] {0, n, n});
-        memory.nmtTable("where each attached terminal's memory went (NMT committed, KB per terminal)", 0, 1, n);
-        memory.nmtTable("where each detached terminal's memory went (NMT committed, KB per terminal)", 0, 2, n);
-        memory.histogramTable("live heap per attached terminal, by class (bytes per terminal)", 0, 1, n);
-        memory.histogramTable("live heap per detached terminal, by class (bytes per terminal)", 0, 2, n);
-        double attached = Memory.perUnitKb(r.get(0), r.get(1), n), detached = Memory.perUnitKb(r.get(0), r.get(2), n);
+                fillKb > 0 ? new long[] {0, half, n, n, n} : new long[] {0, half, n, n});
+        memory.nmtTable("where each attached terminal's memory went (NMT committed, KB per terminal)", 0, 2, n);
+        memory.nmtTable("where each attached terminal of the second half went (NMT committed, KB per terminal)", 1, 2, n - half);
+        memory.nmtTable("where each detached terminal's memory went (NMT committed, KB per terminal)", 0, 3, n);
+        memory.histogramTable("live heap per attached terminal, by class (bytes per terminal)", 0, 2, n);
+        memory.histogramTable("live heap per detached terminal, by class (bytes per terminal)", 0, 3, n);
+        double attached = Memory.perUnitKb(r.get(0), r.get(2), n), detached = Memory.perUnitKb(r.get(0), r.get(3), n);
+        double marginal = Memory.perUnitKb(r.get(1), r.get(2), n - half);
+        // A terminal's client costs what the clients' leaving gave back; the rest is the terminal's own.
+        double marginalDetached = marginal - (r.get(2).rssKb() - r.get(3).rssKb()) / (double) n;
         report.table("opening", "", "terminals", "seconds", "ms each", "in flight", "processes under the server")
                 .row("open all (connect, JSON_DATA, TERMINAL_INFO)", n, Report.fmt(openSeconds), Report.fmt(openSeconds * 1000 / n),
                         parallel, children);
         report.json().add("terminals", n).add("parallel", parallel).add("open_seconds", Report.round(openSeconds, 3))
                 .add("kb_per_attached_terminal", Report.round(attached, 2)).add("kb_per_detached_terminal", Report.round(detached, 2))
+                .add("kb_per_attached_terminal_marginal", Report.round(marginal, 2))
+                .add("kb_per_detached_terminal_marginal", Report.round(marginalDetached, 2))
                 .add("processes_under_server", children);
         report.target(n == 1000 ? "seconds to open 1,000 terminals" : "seconds to open 1,000 terminals (scaled from " + n + ")",
                 openSeconds * 1000 / n, true, 3, "");
-        report.target("server RSS KB per live terminal (with its client)", attached, true, 10, "");
-        report.target("server RSS KB per detached terminal", detached, true, 10, "");
+        report.target("server RSS KB per live terminal (with its client), from empty", attached, true, 10, "");
+        report.target("server RSS KB per live terminal (with its client), marginal", marginal, true, 10, "");
+        report.target("server RSS KB per detached terminal, from empty", detached, true, 10, "");
+        report.target("server RSS KB per detached terminal, marginal", marginalDetached, true, 10, "");
         if (fillKb > 0) {
-            report.json().add("fill_kb", fillKb).add("kb_per_detached_terminal_with_scrollback", Report.round(Memory.perUnitKb(r.get(0), r.get(3), n), 2));
+            report.json().add("fill_kb", fillKb).add("kb_per_detached_terminal_with_scrollback", Report.round(Memory.perUnitKb(r.get(0), r.get(4), n), 2));
             report.note("Scrollback: 1 MiB per terminal at most, and all terminals share one budget (256 MiB by default);"
                     + " the full-scrollback figure is bounded by that budget, not by N times the output.");
         }
+        report.note("Marginal: the second half's RSS over the reading after the first half, per terminal; a detached"
+                + " terminal's marginal is that less what its client gave back when it left. \"From empty\" also carries"
+                + " what the first terminals pay once: compiled code, pools grown to the opening burst, the heap grown during it.");
         report.note("pty max " + Proc.ptyMax() + " on this machine: one pty per terminal."
                 + (spec.mode().equals("pure-Java") ? " Pure-Java mode: each terminal is script(1) + cat, outside the server's RSS." : ""));
         report.cleanup(cleanup);

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * (a large message in its fragments, never copied), TERMINAL_INFO is kept. One socket, so one fd,
  * per client; all clients share one {@link HttpClient} (one selector thread).
  */
-final class TtyClient implements WebSocket.Listener {
+final class TtyClient implements WebSocket.Listener, StreamClient {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final byte OUTPUT = '0';
@@ -77,7 +77,8 @@ final class TtyClient implements WebSocket.Listener {
         return send(m);
     }
 
-    CompletableFuture<?> input(String text) {
+    @Override
+    public CompletableFuture<?> input(String text) {
         return input(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -104,12 +105,14 @@ final class TtyClient implements WebSocket.Listener {
         return info.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).join().getString("terminal");
     }
 
-    CompletableFuture<Closed> closed() {
+    @Override
+    public CompletableFuture<Closed> closed() {
         return closed;
     }
 
     /** OUTPUT messages received so far. */
-    synchronized long messages() {
+    @Override
+    public synchronized long messages() {
         return messages;
     }
 
