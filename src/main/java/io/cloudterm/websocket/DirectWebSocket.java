@@ -36,7 +36,9 @@ import java.util.logging.Logger;
  * the client is slow: that is the back-pressure.
  *
  * <p>Closing (RFC 6455, 7.1): after our close frame the client has {@link #CLOSE_GRACE} to answer
- * with its own (or hang up) before the socket is closed anyway. The listener hears the end once:
+ * with its own (or hang up) before the socket is closed anyway; once the frames have crossed, we
+ * send a FIN and drain what the client still sends before closing ({@link #finish}). The
+ * listener hears the end once:
  * {@code onClose} for a close frame or a hang-up, {@code onError} for a broken connection or a
  * protocol violation.
  */
@@ -58,6 +60,8 @@ public final class DirectWebSocket implements WsSession {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean endReported = new AtomicBoolean();
     private final AtomicBoolean socketClosed = new AtomicBoolean();
+    /** The close handshake is over and our side shut down: what still comes is read and dropped. */
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     // Guarded by writeLock.
     private boolean closeSent;
@@ -112,7 +116,9 @@ public final class DirectWebSocket implements WsSession {
                     return;
                 }
                 buffer.flip();
-                decoder.feed(buffer, frames);
+                if (!draining.get()) {
+                    decoder.feed(buffer, frames);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "a WebSocket listener failed; closing the connection", e);
@@ -142,8 +148,10 @@ public final class DirectWebSocket implements WsSession {
         @Override
         public void violation(int code, String reason) {
             close(code, reason);
-            closeSocket();
-            ended(new IOException("WebSocket protocol violation: " + reason));
+            if (endReported.compareAndSet(false, true)) {
+                listener.onError(DirectWebSocket.this, new IOException("WebSocket protocol violation: " + reason));
+            }
+            finish();
         }
     };
 
@@ -164,7 +172,7 @@ public final class DirectWebSocket implements WsSession {
         }
         // The listener normally answers; if it did not, answer for it, then hang up.
         close(code == NO_STATUS ? 1000 : code, "");
-        closeSocket();
+        finish();
     }
 
     /** The stream ended (null) or failed: the listener hears it once, and the socket is closed. */
@@ -273,7 +281,7 @@ public final class DirectWebSocket implements WsSession {
             writeLock.unlock();
         }
         if (closeReceived) {
-            closeSocket();
+            finish();
         } else {
             CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::closeSocket);
         }
@@ -300,6 +308,21 @@ public final class DirectWebSocket implements WsSession {
     /** Whether the socket is still open. */
     public boolean open() {
         return !socketClosed.get();
+    }
+
+    /**
+     * Ends the connection once the close frames have crossed (or the client broke the rules): a
+     * FIN after what we sent, then what the client still sends (a late pong, a keystroke) is read
+     * and dropped until it closes too, or {@link #CLOSE_GRACE} passes. Closing at once would leave
+     * those bytes unread, and the kernel then resets the connection, which can destroy output the
+     * client has received but not yet read.
+     */
+    private void finish() {
+        if (socketClosed.get() || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        socket.shutdownOutput();
+        CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::closeSocket);
     }
 
     void closeSocket() {

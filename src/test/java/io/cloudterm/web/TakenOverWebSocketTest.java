@@ -190,6 +190,22 @@ class TakenOverWebSocketTest {
     }
 
     @Test
+    void bytesAfterTheCloseHandshakeAreDrainedNotAnsweredWithAReset() throws Exception {
+        try (Connection client = new Connection(JSON_DATA)) {
+            client.responseHead();
+            client.shellPid();
+            client.send(ClientFrames.frame(0x88, new byte[] {0x03, (byte) 0xE8}, true));
+            assertEquals(1000, client.awaitFrame(0x8).closeCode());
+            // A late pong (the JDK client sends one for a ping that crossed its close): a server that
+            // closed at once would answer it with a reset instead of the end of the stream.
+            client.send(ClientFrames.frame(0x8A, "late"));
+            Thread.sleep(200);
+            client.send(ClientFrames.frame(0x8A, "later"));
+            assertThrows(EOFException.class, () -> ClientFrames.read(client.in), "an orderly end, not a reset");
+        }
+    }
+
+    @Test
     void anUnmaskedFrameClosesWith1002AndHangsUpTheTerminal() throws Exception {
         try (Connection client = new Connection(JSON_DATA)) {
             client.responseHead();
