@@ -34,9 +34,12 @@ final class Heartbeat implements AutoCloseable {
     private final Map<WsClient, Watch> clients = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final long silentLimitNanos;
+    /** A client heard from more recently than this is alive: it is not pinged. */
+    private final long pingAfterNanos;
 
     Heartbeat(Duration interval) {
         this.silentLimitNanos = interval.toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
+        this.pingAfterNanos = interval.toNanos() / 2;
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("cloudterm-heartbeat").daemon().factory());
         timer.scheduleAtFixedRate(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -61,7 +64,9 @@ final class Heartbeat implements AutoCloseable {
                 if (entry.getValue().abandoned().compareAndSet(false, true)) {
                     Thread.ofVirtual().start(() -> client.abandon(CloseCodes.TIMEOUT, "no answer to pings"));
                 }
-            } else {
+            } else if (client.silentNanos() >= pingAfterNanos) {
+                // Only quiet clients: one that just spoke is alive, and a ping that crosses its
+                // close frame makes some clients (the JDK's) fail their close with an error.
                 Thread.ofVirtual().start(client::ping);
             }
         }

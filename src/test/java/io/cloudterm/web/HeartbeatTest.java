@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -27,6 +28,20 @@ class HeartbeatTest {
             Thread.sleep(4500);
             client.input("echo st''ill here\r");
             client.awaitOutput("still here\r\n", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void onlyQuietPeersArePinged() throws Exception {
+        try (TestServer server = TestServer.start("--no-auth", "--ping-interval", "1", "--", "sh");
+             TtyClient typing = server.open(80, 24);
+             TtyClient quiet = server.open(80, 24)) {
+            for (int i = 0; i < 20; i++) { // 3 s of a keystroke every 150 ms
+                typing.input(" ");
+                Thread.sleep(150);
+            }
+            assertEquals(0, typing.pings(), "a client that keeps talking is alive: no ping");
+            assertTrue(quiet.pings() >= 2, "the quiet client was pinged " + quiet.pings() + " times");
         }
     }
 

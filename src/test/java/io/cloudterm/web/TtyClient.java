@@ -33,6 +33,7 @@ final class TtyClient implements AutoCloseable {
     private final List<byte[]> messages = new ArrayList<>();
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final boolean autoRequest;
     private long outputBytesSeen;
@@ -227,6 +228,11 @@ final class TtyClient implements AutoCloseable {
         }
     }
 
+    /** Pings the server has sent this client so far. */
+    int pings() {
+        return pings.get();
+    }
+
     private final class Listener implements WebSocket.Listener {
 
         @Override
@@ -250,6 +256,15 @@ final class TtyClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             received(data.toString().getBytes(StandardCharsets.UTF_8), last);
+            if (autoRequest) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.incrementAndGet(); // the JDK client answers with a pong itself
             if (autoRequest) {
                 webSocket.request(1);
             }
