@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -47,6 +49,8 @@ public final class DirectWebSocket implements WsSession {
     private static final Logger LOG = Logger.getLogger(DirectWebSocket.class.getName());
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     private static final ThreadFactory READERS = Thread.ofVirtual().name("cloudterm-ws-reader").factory();
+    /** One timer thread for every connection's close grace; cancelled timers leave its queue at once. */
+    private static final ScheduledThreadPoolExecutor CLOSE_TIMER = closeTimer();
     private static final int NO_STATUS = 1005;
     private static final int ABNORMAL = 1006;
 
@@ -62,6 +66,8 @@ public final class DirectWebSocket implements WsSession {
     private final AtomicBoolean socketClosed = new AtomicBoolean();
     /** The close handshake is over and our side shut down: what still comes is read and dropped. */
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** The close after {@link #CLOSE_GRACE}, while one is pending. */
+    private final AtomicReference<ScheduledFuture<?>> closeTimer = new AtomicReference<>();
 
     // Guarded by writeLock.
     private boolean closeSent;
@@ -78,6 +84,13 @@ public final class DirectWebSocket implements WsSession {
         this.readBuffers = readBuffers;
         this.decoder = new FrameDecoder(maxFrameBytes);
         this.onClosed = onClosed;
+    }
+
+    private static ScheduledThreadPoolExecutor closeTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("cloudterm-ws-close-timer").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** Tells the listener the connection is open, decodes what Helidon had read ahead, and starts reading. */
@@ -283,7 +296,7 @@ public final class DirectWebSocket implements WsSession {
         if (closeReceived) {
             finish();
         } else {
-            CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::closeSocket);
+            closeLater();
         }
         return this;
     }
@@ -322,11 +335,30 @@ public final class DirectWebSocket implements WsSession {
             return;
         }
         socket.shutdownOutput();
-        CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::closeSocket);
+        closeLater();
+    }
+
+    /**
+     * Closes the socket after {@link #CLOSE_GRACE} unless it closes first; the timer is cancelled
+     * then, so it does not keep a closed connection (and its terminal's listener) reachable.
+     */
+    private void closeLater() {
+        ScheduledFuture<?> timer = CLOSE_TIMER.schedule(this::closeSocket, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> earlier = closeTimer.getAndSet(timer);
+        if (earlier != null) {
+            earlier.cancel(false);
+        }
+        if (socketClosed.get()) {
+            timer.cancel(false);
+        }
     }
 
     void closeSocket() {
         if (socketClosed.compareAndSet(false, true)) {
+            ScheduledFuture<?> timer = closeTimer.getAndSet(null);
+            if (timer != null) {
+                timer.cancel(false);
+            }
             socket.close();
             onClosed.accept(this);
         }
