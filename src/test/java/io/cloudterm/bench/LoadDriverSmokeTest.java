@@ -62,6 +62,14 @@ class LoadDriverSmokeTest {
         assertEquals(20, r.getInt("processes_under_server") / (mode.equals("on") ? 1 : 2));
     }
 
+    /** The raw-socket client through every phase: open, fill, detach, reattach by handle, end. */
+    @Test
+    void sessionsThroughTheRawClient() throws IOException {
+        JsonObject r = run("on", "sessions", "--terminals", "4", "--warmup", "2", "--fill", "2", "--no-gc", "--client", "raw");
+        assertEquals("raw", r.getString("client"));
+        assertEquals(4, r.getInt("processes_under_server"));
+    }
+
     @Test
     void connectionsAllGetTheirTerminalsOutput() throws IOException {
         JsonObject r = run("on", "connections", "--connections", "50", "--per-terminal", "25", "--hold", "0");

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * Many clients at once, opened and closed asynchronously with a bound on how many are in flight
- * (no thread per connection), each with its OUTPUT kept in a {@link Transcript}.
+ * Many clients at once, opened and closed asynchronously with a bound on how many are in flight,
+ * each with its OUTPUT kept in a {@link Transcript}. Either client ({@link StreamClient.Kind}):
+ * the JDK's (no thread per connection: one selector thread for all) or the raw one (a virtual
+ * thread per connection, reading into a small buffer).
  */
 final class Clients {
 
@@ -21,19 +23,30 @@ final class Clients {
     }
 
     /** A client whose terminal has said who it is (TERMINAL_INFO). */
-    record Open(TtyClient client, Transcript output, String handle, boolean reattached) {
+    record Open(StreamClient client, Transcript output, String handle, boolean reattached) {
     }
 
-    /** Connects and waits for TERMINAL_INFO. */
+    /** Connects with the JDK client and waits for TERMINAL_INFO. */
     static CompletableFuture<Open> connect(URI uri) {
+        return connect(StreamClient.Kind.jdk, uri);
+    }
+
+    /** Connects with the given client and waits for TERMINAL_INFO. */
+    static CompletableFuture<Open> connect(StreamClient.Kind kind, URI uri) {
         Transcript output = new Transcript();
-        return TtyClient.connect(uri, output).thenCompose(c -> c.info().thenApply(
+        return kind.connect(uri, output).thenCompose(c -> c.info().thenApply(
                 info -> new Open(c, output, info.getString("terminal"), info.getBoolean("reattached", false))));
     }
 
-    /** Opens {@code n} clients, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
+    /** Opens {@code n} JDK clients, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
     static List<Open> open(int n, int inFlight, IntFunction<URI> uri, Duration limit) throws InterruptedException {
-        return all(n, inFlight, i -> connect(uri.apply(i)), limit, "open");
+        return open(StreamClient.Kind.jdk, n, inFlight, uri, limit);
+    }
+
+    /** Opens {@code n} clients of the given kind, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
+    static List<Open> open(StreamClient.Kind kind, int n, int inFlight, IntFunction<URI> uri, Duration limit)
+            throws InterruptedException {
+        return all(n, inFlight, i -> connect(kind, uri.apply(i)), limit, "open");
     }
 
     /** Sends a close from each client and waits for the server's answers; returns them. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -28,20 +29,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The same terminal protocol as {@link TtyClient} (subprotocol {@code tty}, JSON_DATA, INPUT,
  * OUTPUT, TERMINAL_INFO), spoken over a plain blocking {@link SocketChannel} with as little work
- * per byte as a WebSocket client can do: one platform reader thread per client reads into one
- * large direct buffer and hands OUTPUT payloads to the {@link TtyClient.Output} as slices of that
- * buffer, fragment by fragment, never copied. RFC 6455 as a client: the upgrade and its
- * {@code Sec-WebSocket-Accept} checked, every frame sent masked (a fresh mask each), server frames
+ * per byte as a WebSocket client can do: one reader per client, a virtual thread (a blocking
+ * read parks it, so thousands of clients cost no platform thread or stack each), reads into one
+ * direct buffer and hands OUTPUT payloads to the {@link TtyClient.Output} as slices of that
+ * buffer, fragment by fragment, never copied. The buffer is large ({@link #STREAM_BUFFER}) for a
+ * few clients streaming much output, small ({@link #SMALL_BUFFER}) for thousands with little each.
+ * RFC 6455 as a client: the upgrade and its {@code Sec-WebSocket-Accept} checked, every frame sent masked (a fresh mask each), server frames
  * unmasked with 7/16/64-bit lengths, fragmented messages, ping answered with pong, close answered
  * with close. Writes (INPUT, pong, close) are small and synchronized, on the caller's thread.
- * Loopback, {@code ws://} only.
+ * The connect and the upgrade are bounded ({@link #HANDSHAKE_LIMIT} each) and fail with an
+ * {@link IOException} naming the address and the step. Loopback, {@code ws://} only.
  */
 final class RawTtyClient implements StreamClient {
 
     private static final byte OUTPUT = '0';
     private static final byte TERMINAL_INFO = '3';
     private static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
-    private static final int READ_BUFFER = 256 * 1024;
+    /** Read buffer sizes: for a few clients streaming much output, and for many with little. */
+    static final int STREAM_BUFFER = 256 * 1024, SMALL_BUFFER = 8 * 1024;
+    /** The upgrade response's head is read into this many bytes at most; what follows it must fit the read buffer. */
+    private static final int HEAD_LIMIT = 8 * 1024;
     private static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(30);
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final SecureRandom KEYS = new SecureRandom();
@@ -51,9 +58,9 @@ final class RawTtyClient implements StreamClient {
     private final TtyClient.Output output;
     private final CompletableFuture<JsonObject> info = new CompletableFuture<>();
     private final CompletableFuture<TtyClient.Closed> closed = new CompletableFuture<>();
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+    private final ByteBuffer buffer;
     /** What the {@link TtyClient.Output} is given: a view of {@link #buffer}, moved to each slice. */
-    private final ByteBuffer view = buffer.duplicate();
+    private final ByteBuffer view;
     private final ByteArrayOutputStream other = new ByteArrayOutputStream();
 
     // Reader thread only.
@@ -69,29 +76,42 @@ final class RawTtyClient implements StreamClient {
     private boolean closeSent;
     private volatile boolean closing;
 
-    private RawTtyClient(SocketChannel channel, TtyClient.Output output) {
+    private RawTtyClient(SocketChannel channel, TtyClient.Output output, int bufferSize) {
         this.channel = channel;
         this.output = output;
+        this.buffer = ByteBuffer.allocateDirect(Math.max(HEAD_LIMIT, bufferSize));
+        this.view = buffer.duplicate();
     }
 
-    /** Connects, upgrades, sends JSON_DATA (80x24, empty AuthToken) and starts the reader thread. */
-    static RawTtyClient open(URI uri, TtyClient.Output output) throws IOException {
+    /**
+     * Connects, upgrades, sends JSON_DATA (80x24, empty AuthToken) and starts the reader (a
+     * virtual thread) with a read buffer of {@code bufferSize} bytes (at least 8 KiB). Blocks for
+     * at most {@link #HANDSHAKE_LIMIT} to connect and as long again for the upgrade's answer.
+     */
+    static RawTtyClient open(URI uri, TtyClient.Output output, int bufferSize) throws IOException {
         if (!"ws".equals(uri.getScheme())) {
             throw new IllegalArgumentException("the raw client speaks ws:// only, not " + uri);
         }
         SocketChannel channel = SocketChannel.open();
-        RawTtyClient c = new RawTtyClient(channel, output);
+        RawTtyClient c = new RawTtyClient(channel, output, bufferSize);
+        String step = "connect";
         try {
-            channel.socket().connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) HANDSHAKE_LIMIT.toMillis());
+            try {
+                channel.socket().connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) HANDSHAKE_LIMIT.toMillis());
+            } catch (SocketTimeoutException e) {
+                throw new IOException("not connected within " + HANDSHAKE_LIMIT.toSeconds() + " s", e);
+            }
             channel.socket().setTcpNoDelay(true);
+            step = "WebSocket upgrade";
             c.upgrade(uri);
+            step = "JSON_DATA";
             String json = Json.createObjectBuilder().add("AuthToken", "").add("columns", 80).add("rows", 24).build().toString();
             c.send(BINARY, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             channel.close();
-            throw e;
+            throw new IOException("raw client, " + uri + ": " + step + " failed: " + e.getMessage(), e);
         }
-        Thread.ofPlatform().daemon().name("raw-tty-" + IDS.incrementAndGet()).start(c::read);
+        Thread.ofVirtual().name("raw-tty-" + IDS.incrementAndGet()).start(c::read);
         return c;
     }
 
@@ -115,14 +135,20 @@ final class RawTtyClient implements StreamClient {
         // The head is read through the socket adaptor, which honours SO_TIMEOUT (the channel does not).
         channel.socket().setSoTimeout((int) HANDSHAKE_LIMIT.toMillis());
         InputStream in = channel.socket().getInputStream();
-        byte[] b = new byte[8192];
+        byte[] b = new byte[HEAD_LIMIT];
         int n = 0, end = -1;
         while (end < 0) {
             if (n == b.length) {
                 throw new IOException("upgrade response head longer than " + b.length + " bytes: "
                         + StreamCheck.printable(new String(b, 0, 200, StandardCharsets.ISO_8859_1)));
             }
-            int r = in.read(b, n, b.length - n);
+            int r;
+            try {
+                r = in.read(b, n, b.length - n);
+            } catch (SocketTimeoutException e) {
+                throw new IOException("no upgrade response within " + HANDSHAKE_LIMIT.toSeconds() + " s, after "
+                        + n + " bytes of it", e);
+            }
             if (r < 0) {
                 throw new IOException("connection closed during the upgrade, after "
                         + StreamCheck.printable(new String(b, 0, n, StandardCharsets.ISO_8859_1)));
@@ -195,21 +221,24 @@ final class RawTtyClient implements StreamClient {
         return messages;
     }
 
-    /** TERMINAL_INFO, once it has come. */
-    CompletableFuture<JsonObject> info() {
+    @Override
+    public CompletableFuture<JsonObject> info() {
         return info;
     }
 
-    /** Sends a close (1000) and waits (bounded) for the server's answer; the socket is closed either way. */
-    TtyClient.Closed close() {
+    /** Sends a close (1000); completes with the server's answer, or -1 after 20 s; the socket is closed either way. */
+    @Override
+    public CompletableFuture<TtyClient.Closed> closeAsync() {
         try {
             sendClose(1000, "bye");
-            return closed.get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return new TtyClient.Closed(-1, "no close answered: " + e);
-        } finally {
-            shut();
+        } catch (IOException e) {
+            if (!closed.isDone()) {
+                shut();
+                return CompletableFuture.completedFuture(new TtyClient.Closed(-1, "close not sent: " + e));
+            }
         }
+        return closed.copy().completeOnTimeout(new TtyClient.Closed(-1, "no close answered within 20 s"), 20, TimeUnit.SECONDS)
+                .whenComplete((how, e) -> shut());
     }
 
     /** One masked frame, FIN set, written whole. */

@@ -38,6 +38,11 @@ final class Sessions implements Callable<Integer> {
             + " and read again (default ${DEFAULT-VALUE}: no)", defaultValue = "0")
     int fillKb;
 
+    @Option(names = "--client", description = "the driver's WebSocket client: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
+            + " raw: a lean one on a blocking socket (a virtual thread each), less of the driver's CPU on the server's cores",
+            defaultValue = "jdk")
+    StreamClient.Kind client;
+
     /** One line typed when filling: the pty echoes it and cat prints it, 2 x 80 bytes of output. */
     private static final String LINE = "y".repeat(78);
     private static final int CHUNK_LINES = 40;
@@ -65,11 +70,12 @@ final class Sessions implements Callable<Integer> {
         ServerProcess.Cleanup cleanup;
         Memory memory;
         double openSeconds;
+        long serverTicks, driverTicks;
         int children;
         try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
             report.server(server);
             memory = new Memory(report, server, spec);
-            List<Clients.Open> warm = Clients.open(warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
+            List<Clients.Open> warm = Clients.open(client, warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
             Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
             report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
             Thread.sleep(500);
@@ -79,15 +85,22 @@ final class Sessions implements Callable<Integer> {
             // Opened in two halves with a reading between: the second half's cost is the marginal
             // one, free of what the first terminals pay once (the JIT's code, pools grown to the
             // burst, the heap's growth during it).
+            long driver = ProcessHandle.current().pid();
+            long server0 = Proc.cpuTicks(server.pid()), driver0 = Proc.cpuTicks(driver);
             long t0 = System.nanoTime();
-            List<Clients.Open> clients = new ArrayList<>(Clients.open(half, parallel, i -> server.ws(), limit));
+            List<Clients.Open> clients = new ArrayList<>(Clients.open(client, half, parallel, i -> server.ws(), limit));
             openSeconds = (System.nanoTime() - t0) / 1e9;
+            serverTicks = Proc.cpuTicks(server.pid()) - server0;
+            driverTicks = Proc.cpuTicks(driver) - driver0;
             echoThroughCat(report, "first half", clients, limit);
             memory.read(half + " terminals, each with its client");
+            long server1 = Proc.cpuTicks(server.pid()), driver1 = Proc.cpuTicks(driver);
             long t1 = System.nanoTime();
-            List<Clients.Open> second = Clients.open(n - half, parallel, i -> server.ws(), limit);
+            List<Clients.Open> second = Clients.open(client, n - half, parallel, i -> server.ws(), limit);
             openSeconds += (System.nanoTime() - t1) / 1e9;
-            System.out.printf("opened %d terminals in %.2f s (%d in flight)%n", n, openSeconds, parallel);
+            serverTicks += Proc.cpuTicks(server.pid()) - server1;
+            driverTicks += Proc.cpuTicks(driver) - driver1;
+            System.out.printf("opened %d terminals in %.2f s (%d in flight, %s)%n", n, openSeconds, parallel, client.label);
             echoThroughCat(report, "second half", second, limit);
             clients.addAll(second);
             children = server.children().size();
@@ -98,7 +111,7 @@ final class Sessions implements Callable<Integer> {
             memory.read(n + " terminals detached (clients gone)");
 
             if (fillKb > 0) {
-                List<Clients.Open> filling = Clients.open(n, parallel, i -> server.ws(clients.get(i).handle()), limit);
+                List<Clients.Open> filling = Clients.open(client, n, parallel, i -> server.ws(clients.get(i).handle()), limit);
                 long lines = Math.max(1, fillKb * 1000L / 160);
                 long expected = 6 + lines * 160; // the replayed k, then each line twice with CR LF
                 Clients.all(n, parallel, i -> CompletableFuture.supplyAsync(() -> {
@@ -123,7 +136,7 @@ final class Sessions implements Callable<Integer> {
                 memory.read(n + " terminals detached, " + fillKb + " KB of output each");
             }
 
-            List<Clients.Open> again = Clients.open(n, parallel, i -> server.ws(clients.get(i).handle()), limit);
+            List<Clients.Open> again = Clients.open(client, n, parallel, i -> server.ws(clients.get(i).handle()), limit);
             report.check("every terminal reattached", again.stream().allMatch(Clients.Open::reattached));
             if (fillKb > 0) {
                 // The replay is the newest output the scrollback kept: it must end at a line's end (the
@@ -163,10 +176,13 @@ final class Sessions implements Callable<Integer> {
         double marginal = Memory.perUnitKb(r.get(1), r.get(2), n - half);
         // A terminal's client costs what the clients' leaving gave back; the rest is the terminal's own.
         double marginalDetached = marginal - (r.get(2).rssKb() - r.get(3).rssKb()) / (double) n;
-        report.table("opening", "", "terminals", "seconds", "ms each", "in flight", "processes under the server")
+        double serverCpu = serverTicks / (double) Proc.TICKS_PER_SECOND, driverCpu = driverTicks / (double) Proc.TICKS_PER_SECOND;
+        report.table("opening through the " + client.label, "", "terminals", "seconds", "ms each", "in flight", "server CPU s",
+                "driver CPU s", "processes under the server")
                 .row("open all (connect, JSON_DATA, TERMINAL_INFO)", n, Report.fmt(openSeconds), Report.fmt(openSeconds * 1000 / n),
-                        parallel, children);
-        report.json().add("terminals", n).add("parallel", parallel).add("open_seconds", Report.round(openSeconds, 3))
+                        parallel, Report.fmt(serverCpu), Report.fmt(driverCpu), children);
+        report.json().add("client", client.name()).add("terminals", n).add("parallel", parallel).add("open_seconds", Report.round(openSeconds, 3))
+                .add("open_server_cpu_seconds", Report.round(serverCpu, 2)).add("open_driver_cpu_seconds", Report.round(driverCpu, 2))
                 .add("kb_per_attached_terminal", Report.round(attached, 2)).add("kb_per_detached_terminal", Report.round(detached, 2))
                 .add("kb_per_attached_terminal_marginal", Report.round(marginal, 2))
                 .add("kb_per_detached_terminal_marginal", Report.round(marginalDetached, 2))
@@ -185,6 +201,9 @@ final class Sessions implements Callable<Integer> {
         report.note("Marginal: the second half's RSS over the reading after the first half, per terminal; a detached"
                 + " terminal's marginal is that less what its client gave back when it left. \"From empty\" also carries"
                 + " what the first terminals pay once: compiled code, pools grown to the opening burst, the heap grown during it.");
+        report.note("CPU while opening: the server JVM's own utime+stime from /proc (CLK_TCK 100), and this driver's (mostly"
+                + " its WebSocket client, the " + client.label + "); both share the machine's "
+                + Runtime.getRuntime().availableProcessors() + " CPUs.");
         report.note("pty max " + Proc.ptyMax() + " on this machine: one pty per terminal."
                 + (spec.mode().equals("pure-Java") ? " Pure-Java mode: each terminal is script(1) + cat, outside the server's RSS." : ""));
         report.cleanup(cleanup);

@@ -25,7 +25,6 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final byte OUTPUT = '0';
     private static final byte TERMINAL_INFO = '3';
-    private static final Duration SEND_LIMIT = Duration.ofSeconds(30);
 
     /** Receives OUTPUT payloads, in order, one call per fragment; {@code last} ends a message. */
     interface Output {
@@ -82,11 +81,6 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
         return input(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends INPUT and waits until it is written (bounded). */
-    void type(String text) {
-        input(text).orTimeout(SEND_LIMIT.toSeconds(), TimeUnit.SECONDS).join();
-    }
-
     /** Sends one message as is, after any still being sent. */
     synchronized CompletableFuture<?> send(byte[] message) {
         WebSocket ws = socket;
@@ -96,7 +90,8 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
     }
 
     /** TERMINAL_INFO, once it has come. */
-    CompletableFuture<JsonObject> info() {
+    @Override
+    public CompletableFuture<JsonObject> info() {
         return info;
     }
 
@@ -117,18 +112,14 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
     }
 
     /** Sends a close (1000) after any pending sends; completes when the server has answered it. */
-    synchronized CompletableFuture<Closed> closeAsync() {
+    @Override
+    public synchronized CompletableFuture<Closed> closeAsync() {
         WebSocket ws = socket;
         lastSend.handle((r, e) -> ws.isOutputClosed() ? null : ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
-        return closed.orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> {
+        return closed.copy().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> {
             ws.abort();
             return new Closed(-1, "no close answered within 20 s");
         });
-    }
-
-    /** Closes and waits (bounded) for the server's answer. */
-    Closed close() {
-        return closeAsync().join();
     }
 
     @Override
