@@ -208,13 +208,7 @@ public final class DirectWebSocket implements WsSession {
      * moving their positions. Blocks while the client is slow.
      */
     public void sendBinary(byte[] prefix, List<ByteBuffer> parts) throws IOException {
-        writeLock.lock();
-        try {
-            requireOpen();
-            writeFrame(FrameDecoder.BINARY, true, prefix, parts);
-        } finally {
-            writeLock.unlock();
-        }
+        sendFrame(FrameDecoder.BINARY, true, prefix, parts);
     }
 
     @Override
@@ -229,18 +223,32 @@ public final class DirectWebSocket implements WsSession {
         return sendData(FrameDecoder.BINARY, bytes, last);
     }
 
+    /** For the WsSession methods, which throw unchecked (as Helidon's do). */
     private WsSession sendData(int opcode, byte[] payload, boolean last) {
+        try {
+            sendFrame(opcode, last, payload, List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /**
+     * Sends one frame while the connection is open; a data frame that follows an unfinished
+     * message goes out as its continuation.
+     */
+    private void sendFrame(int opcode, boolean fin, byte[] prefix, List<ByteBuffer> parts) throws IOException {
+        boolean data = opcode == FrameDecoder.TEXT || opcode == FrameDecoder.BINARY;
         writeLock.lock();
         try {
             requireOpen();
-            writeFrame(inFragmentedMessage ? FrameDecoder.CONTINUATION : opcode, last, payload, List.of());
-            inFragmentedMessage = !last;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            writeFrame(data && inFragmentedMessage ? FrameDecoder.CONTINUATION : opcode, fin, prefix, parts);
+            if (data) {
+                inFragmentedMessage = !fin;
+            }
         } finally {
             writeLock.unlock();
         }
-        return this;
     }
 
     @Override
@@ -256,16 +264,7 @@ public final class DirectWebSocket implements WsSession {
     private WsSession control(int opcode, BufferData bufferData) {
         byte[] payload = new byte[Math.min(bufferData.available(), 125)];
         bufferData.read(payload);
-        writeLock.lock();
-        try {
-            requireOpen();
-            writeFrame(opcode, true, payload, List.of());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writeLock.unlock();
-        }
-        return this;
+        return sendData(opcode, payload, true);
     }
 
     /**
