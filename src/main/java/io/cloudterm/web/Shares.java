@@ -1,10 +1,11 @@
 package io.cloudterm.web;
 
 import io.cloudterm.auth.Secrets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The share links of one terminal: random capability tokens that let other users (who still log
@@ -19,14 +20,21 @@ final class Shares {
     private record Grant(Share share, String tokenHash) {
     }
 
-    private final Map<String, Grant> byId = new ConcurrentHashMap<>();
-    private final Map<String, List<Runnable>> onRevoke = new ConcurrentHashMap<>();
+    // Most terminals are never shared: the maps are made with the first share, under this lock.
+    private Map<String, Grant> byId;
+    private Map<String, List<Runnable>> onRevoke;
 
     /** Makes a share; returns it and its token (the only time the token exists in clear). */
     Map.Entry<Share, String> create(boolean control) {
         String token = Secrets.random256();
         Share share = new Share(Secrets.random128(), control);
-        byId.put(share.id(), new Grant(share, Secrets.sha256(token)));
+        Grant grant = new Grant(share, Secrets.sha256(token));
+        synchronized (this) {
+            if (byId == null) {
+                byId = new HashMap<>();
+            }
+            byId.put(share.id(), grant);
+        }
         return Map.entry(share, token);
     }
 
@@ -36,13 +44,17 @@ final class Shares {
             return Optional.empty();
         }
         String hash = Secrets.sha256(token);
-        return byId.values().stream().filter(g -> Secrets.equal(g.tokenHash(), hash)).map(Grant::share).findFirst();
+        return grants().stream().filter(g -> Secrets.equal(g.tokenHash(), hash)).map(Grant::share).findFirst();
     }
 
     /** Revokes a share: its token stops working and every client that came through it is let go. */
     boolean revoke(String id) {
-        boolean existed = byId.remove(id) != null;
-        List<Runnable> actions = onRevoke.remove(id);
+        boolean existed;
+        List<Runnable> actions;
+        synchronized (this) {
+            existed = byId != null && byId.remove(id) != null;
+            actions = onRevoke == null ? null : onRevoke.remove(id);
+        }
         if (actions != null) {
             actions.forEach(Runnable::run);
         }
@@ -51,23 +63,36 @@ final class Shares {
 
     /** Runs {@code action} if share {@code id} is revoked; returns an undo. */
     Runnable onRevoke(String id, Runnable action) {
-        onRevoke.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(action);
-        if (!byId.containsKey(id)) {
-            revoke(id); // revoked in the meantime
+        boolean revokedMeanwhile;
+        synchronized (this) {
+            if (onRevoke == null) {
+                onRevoke = new HashMap<>();
+            }
+            onRevoke.computeIfAbsent(id, k -> new ArrayList<>()).add(action);
+            revokedMeanwhile = byId == null || !byId.containsKey(id);
+        }
+        if (revokedMeanwhile) {
+            revoke(id);
         }
         return () -> {
-            List<Runnable> actions = onRevoke.get(id);
-            if (actions != null) {
-                actions.remove(action);
+            synchronized (this) {
+                List<Runnable> actions = onRevoke.get(id);
+                if (actions != null) {
+                    actions.remove(action);
+                }
             }
         };
     }
 
-    boolean exists(String id) {
-        return byId.containsKey(id);
+    synchronized boolean exists(String id) {
+        return byId != null && byId.containsKey(id);
     }
 
     List<Share> list() {
-        return byId.values().stream().map(Grant::share).toList();
+        return grants().stream().map(Grant::share).toList();
+    }
+
+    private synchronized List<Grant> grants() {
+        return byId == null ? List.of() : List.copyOf(byId.values());
     }
 }

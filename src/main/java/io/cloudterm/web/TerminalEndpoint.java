@@ -58,7 +58,8 @@ final class TerminalEndpoint implements WsListener {
     private volatile boolean handshakeDone;
     private volatile Attachment attachment;
     private volatile boolean finished;
-    private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+    /** A fragmented message being put together; made for the first fragment (most messages are whole). */
+    private ByteArrayOutputStream fragments;
     private final java.util.concurrent.atomic.AtomicBoolean cleanedUp = new java.util.concurrent.atomic.AtomicBoolean();
     /** Completes when JSON_DATA came or the connection is over; until then a timer runs. */
     private final CompletableFuture<Void> greeted = new CompletableFuture<>();
@@ -136,20 +137,24 @@ final class TerminalEndpoint implements WsListener {
             return;
         }
         int size = buffer.available();
-        if (fragments.size() + size > MAX_MESSAGE_BYTES) {
+        int pending = fragments == null ? 0 : fragments.size();
+        if (pending + size > MAX_MESSAGE_BYTES) {
             fail(CloseCodes.TOO_BIG, "message larger than " + MAX_MESSAGE_BYTES + " bytes");
             return;
         }
         byte[] bytes = new byte[size];
         buffer.read(bytes);
-        if (last && fragments.size() == 0) {
+        if (last && pending == 0) {
             handle(bytes);
             return;
+        }
+        if (fragments == null) {
+            fragments = new ByteArrayOutputStream();
         }
         fragments.writeBytes(bytes);
         if (last) {
             byte[] whole = fragments.toByteArray();
-            fragments.reset();
+            fragments = null;
             handle(whole);
         }
     }

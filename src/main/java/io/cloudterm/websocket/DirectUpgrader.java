@@ -42,6 +42,8 @@ public final class DirectUpgrader implements Http1Upgrader {
     private final long maxFrameBytes;
     private final Http1Upgrader helidon = WsUpgrader.create(WsConfig.create());
     private final Set<DirectWebSocket> open = ConcurrentHashMap.newKeySet();
+    /** The listening address every connection shares, kept once rather than per connection. */
+    private volatile FixedPeer local;
 
     /**
      * Serves WebSockets on {@code path} with a listener from {@code listeners} each, reading into
@@ -101,6 +103,16 @@ public final class DirectUpgrader implements Http1Upgrader {
     /** How many taken-over connections are open. */
     public int openCount() {
         return open.size();
+    }
+
+    /** The local peer, the same object for every connection on the same address. */
+    FixedPeer local(FixedPeer peer) {
+        FixedPeer known = local;
+        if (peer.equals(known)) {
+            return known;
+        }
+        local = peer;
+        return peer;
     }
 
     /** A connection on {@code socket}, counted as open until its socket closes. */

@@ -61,8 +61,8 @@ final class Takeover implements ServerConnection {
             WsConnection.create(ctx, prologue, upgradeHeaders, key, listener).handle(limit);
             return;
         }
-        FixedSocketContext context = new FixedSocketContext(FixedPeer.of(ctx.remotePeer()), FixedPeer.of(ctx.localPeer()),
-                ctx.socketId(), ctx.childSocketId());
+        FixedSocketContext context = new FixedSocketContext(FixedPeer.of(ctx.remotePeer()),
+                upgrader.local(FixedPeer.of(ctx.localPeer())), ctx.socketId(), ctx.childSocketId());
         ByteBuffer readAhead = readAhead(ctx.dataReader());
         upgrader.connection(socket, listener, context, subProtocol).open(readAhead);
     }
