@@ -135,9 +135,7 @@ final class NativePty implements Pty {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = Libc.allocateCallState(arena);
-            // A direct buffer is read into where it is; a heap one through native memory (FFM
-            // passes heap memory only to "critical" downcalls, which hold the GC off meanwhile).
-            MemorySegment target = dst.isDirect() ? MemorySegment.ofBuffer(dst) : arena.allocate(Math.min(dst.remaining(), MAX_COPY));
+            MemorySegment target = ReadTarget.of(dst, arena, MAX_COPY);
             while (true) {
                 long n;
                 masterLock.readLock().lock();
@@ -150,11 +148,7 @@ final class NativePty implements Pty {
                     masterLock.readLock().unlock();
                 }
                 if (n > 0) {
-                    if (!dst.isDirect()) {
-                        MemorySegment.copy(target, 0, MemorySegment.ofBuffer(dst), 0, n);
-                    }
-                    dst.position(dst.position() + (int) n);
-                    return (int) n;
+                    return ReadTarget.landed(dst, target, n);
                 }
                 if (n == 0) {
                     return -1;

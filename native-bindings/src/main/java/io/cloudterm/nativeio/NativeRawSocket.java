@@ -57,19 +57,13 @@ final class NativeRawSocket implements RawSocket {
                 return 0;
             }
             MemorySegment callState = Libc.allocateCallState(arena);
-            // A direct buffer is read into where it is; a heap one through native memory (FFM
-            // passes heap memory only to "critical" downcalls, which hold the GC off meanwhile).
-            MemorySegment target = dst.isDirect() ? MemorySegment.ofBuffer(dst) : arena.allocate(Math.min(dst.remaining(), MAX_READ_COPY));
+            MemorySegment target = ReadTarget.of(dst, arena, MAX_READ_COPY);
             long n;
             do {
                 n = Libc.read(callState, fd, target, target.byteSize());
             } while (n < 0 && Libc.errno(callState) == EINTR);
             if (n > 0) {
-                if (!dst.isDirect()) {
-                    MemorySegment.copy(target, 0, MemorySegment.ofBuffer(dst), 0, n);
-                }
-                dst.position(dst.position() + (int) n);
-                return (int) n;
+                return ReadTarget.landed(dst, target, n);
             }
             if (n == 0) {
                 return -1;
