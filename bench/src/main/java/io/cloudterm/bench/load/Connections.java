@@ -35,12 +35,12 @@ final class Connections implements Callable<Integer> {
     @Option(names = "--hold", description = "seconds to hold them idle before the reading (default ${DEFAULT-VALUE})", defaultValue = "10")
     int hold;
 
-    @Option(names = "--client", description = "the driver's WebSocket client: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
-            + " raw: a lean one on a blocking socket (a virtual thread and an 8 KiB direct buffer each)", defaultValue = "jdk")
-    StreamClient.Kind client;
+    @Mixin
+    ClientOption clientOption;
 
     @Override
     public Integer call() throws Exception {
+        StreamClient.Kind client = clientOption.kind;
         long fdLimit = openFilesLimit();
         if (n + 500 > fdLimit) {
             throw new IllegalArgumentException(n + " connections need as many fds in this driver and in the server, and one"

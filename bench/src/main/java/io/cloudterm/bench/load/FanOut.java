@@ -22,12 +22,12 @@ final class FanOut implements Callable<Integer> {
     @Option(names = "--runs", description = "timed runs of each; the fastest is reported (default ${DEFAULT-VALUE})", defaultValue = "3")
     int runs;
 
-    @Option(names = "--client", description = "the driver's WebSocket client: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
-            + " raw: a lean one on a blocking socket, less of the driver's CPU on the server's cores", defaultValue = "jdk")
-    StreamClient.Kind client;
+    @Mixin
+    ClientOption clientOption;
 
     @Override
     public Integer call() throws Exception {
+        StreamClient.Kind client = clientOption.kind;
         return Streams.measure("fanout", spec, terminals, (long) (mb * 1e6), runs, 0.80, client);
     }
 }

@@ -38,10 +38,8 @@ final class Sessions implements Callable<Integer> {
             + " and read again (default ${DEFAULT-VALUE}: no)", defaultValue = "0")
     int fillKb;
 
-    @Option(names = "--client", description = "the driver's WebSocket client: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
-            + " raw: a lean one on a blocking socket (a virtual thread each), less of the driver's CPU on the server's cores",
-            defaultValue = "jdk")
-    StreamClient.Kind client;
+    @Mixin
+    ClientOption clientOption;
 
     /** One line typed when filling: the pty echoes it and cat prints it, 2 x 80 bytes of output. */
     private static final String LINE = "y".repeat(78);
@@ -57,6 +55,7 @@ final class Sessions implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StreamClient.Kind client = clientOption.kind;
         int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
         if (n + warmUp > room) {
             throw new IllegalArgumentException(n + " terminals need as many ptys, and only " + room + " of "

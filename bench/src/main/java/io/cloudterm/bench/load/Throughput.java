@@ -19,12 +19,12 @@ final class Throughput implements Callable<Integer> {
     @Option(names = "--runs", description = "timed runs of each; the fastest is reported (default ${DEFAULT-VALUE})", defaultValue = "3")
     int runs;
 
-    @Option(names = "--client", description = "the driver's WebSocket client: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
-            + " raw: a lean one on a blocking socket, less of the driver's CPU on the server's cores", defaultValue = "jdk")
-    StreamClient.Kind client;
+    @Mixin
+    ClientOption clientOption;
 
     @Override
     public Integer call() throws Exception {
+        StreamClient.Kind client = clientOption.kind;
         return Streams.measure("throughput", spec, 1, (long) (mb * 1e6), runs, 0.85, client);
     }
 }
