@@ -97,7 +97,7 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
 
     /** The terminal's handle from TERMINAL_INFO, waiting for it (bounded). */
     String handle(Duration limit) {
-        return info.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).join().getString("terminal");
+        return info.copy().orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).join().getString("terminal");
     }
 
     @Override
