@@ -71,14 +71,19 @@ final class Cycles implements Callable<Integer> {
                 done.stream().mapToLong(Long::longValue).toArray());
         memory.nmtTable("where the growth went (NMT committed, KB per 1,000 cycles)", 0, r.size() - 1, cycles / 1000.0);
         long growthKb = last.rssKb() - first.rssKb();
+        // The JDK makes a poller (an epoll fd and an eventfd) per carrier thread the first time a
+        // virtual thread blocks there, so a short warm-up can leave one to be made during the
+        // cycles: fds of those kinds are left out, as in the leak check after the stop.
+        int fdsGrowth = cleanup.fdsLeaked();
         report.table("cycles", "", "cycles", "seconds", "per second", "RSS growth KB", "fds", "threads")
                 .row("open, echo a key, close", cycles, Report.fmt(seconds), Report.fmt(cycles / seconds), growthKb,
-                        first.fds() + " -> " + last.fds(), first.threads() + " -> " + last.threads());
+                        first.fds() + " -> " + last.fds() + " (" + fdsGrowth + " pollers aside)", first.threads() + " -> " + last.threads());
         report.json().add("cycles", cycles).add("parallel", parallel).add("seconds", Report.round(seconds, 2))
                 .add("rss_growth_kb", growthKb).add("heap_growth_kb", last.heapKb() - first.heapKb())
-                .add("fds_growth", last.fds() - first.fds()).add("threads_growth", last.threads() - first.threads());
+                .add("fds_growth", fdsGrowth).add("fds_growth_with_pollers", last.fds() - first.fds())
+                .add("threads_growth", last.threads() - first.threads());
         report.target("RSS growth over the cycles, KB", growthKb, true, 2048, "");
-        report.target("fds growth", last.fds() - first.fds(), true, 0, "");
+        report.target("fds growth (pollers aside)", fdsGrowth, true, 0, "");
         report.target("threads growth", last.threads() - first.threads(), true, 0, "");
         report.check("no children left after the cycles", last.children() == 0);
         report.note("RSS growth target: within 2 MB (one G1 region's worth of noise), i.e. no growth per cycle.");
