@@ -7,6 +7,7 @@
 #include <errno.h>          /* EAGAIN, EINTR, EIO, ECHILD, ESRCH, ENOSYS, ENOTCONN */
 #include <fcntl.h>          /* fcntl, O_RDWR, O_NOCTTY, O_NONBLOCK, O_CLOEXEC, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC */
 #include <limits.h>         /* IOV_MAX */
+#include <malloc.h>         /* malloc_trim (glibc) */
 #include <signal.h>         /* kill, sigemptyset, sigset_t, SIGHUP..SIGTERM, _NSIG */
 #include <spawn.h>          /* posix_spawnp, posix_spawnattr_*, posix_spawn_file_actions_*, POSIX_SPAWN_* */
 #include <stdlib.h>         /* posix_openpt, grantpt, unlockpt, ptsname_r */

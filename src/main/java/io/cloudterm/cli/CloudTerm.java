@@ -77,6 +77,7 @@ public final class CloudTerm {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cloudterm-shutdown"));
         HeapFootprint.applyToThisJvm();
+        NativeHeapTrimmer.start(server.nativeHeap());
         out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
                 + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
         if (server.accessToken().isPresent()) {

@@ -1,5 +1,6 @@
 package io.cloudterm.pty;
 
+import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
 import java.io.IOException;
 import java.util.Optional;
@@ -19,6 +20,11 @@ public interface PtySystem extends AutoCloseable {
      * Empty in pure-Java mode. Closing this system closes its sockets' poller too.
      */
     default Optional<RawSockets> rawSockets() {
+        return Optional.empty();
+    }
+
+    /** The C heap under this JVM, to trim: offered by the native layer, empty in pure-Java mode. */
+    default Optional<NativeHeap> nativeHeap() {
         return Optional.empty();
     }
 

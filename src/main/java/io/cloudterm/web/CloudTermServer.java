@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.NativeHeap;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
@@ -281,6 +282,11 @@ public final class CloudTermServer implements AutoCloseable {
 
     public String ptyDescription() {
         return ptys.description();
+    }
+
+    /** The C heap under this JVM, for the stand-alone server to trim: empty in pure-Java mode. */
+    public Optional<NativeHeap> nativeHeap() {
+        return ptys.nativeHeap();
     }
 
     /** Terminals currently alive (their children not yet reaped). */

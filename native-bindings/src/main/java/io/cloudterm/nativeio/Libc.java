@@ -428,6 +428,22 @@ public final class Libc {
         }
     }
 
+    // <malloc.h>
+
+    private static final MethodHandle malloc_trim = call("malloc_trim", FunctionDescriptor.of(C_INT, size_t));
+
+    /**
+     * {@code int malloc_trim(size_t pad)}: glibc hands the whole free pages of every malloc arena
+     * back to the kernel; 1 if it released any, else 0.
+     */
+    public static int malloc_trim(long pad) {
+        try {
+            return (int) malloc_trim.invokeExact(pad);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
     // <string.h>
 
     private static final MethodHandle strerror = call("strerror", FunctionDescriptor.of(C_POINTER, C_INT));

@@ -1,5 +1,6 @@
 package io.cloudterm.nativeio;
 
+import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
 import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
@@ -47,6 +48,12 @@ public final class NativePtySystem implements PtySystem {
     @Override
     public Optional<RawSockets> rawSockets() {
         return Optional.of(sockets);
+    }
+
+    /** glibc's malloc, trimmed with {@code malloc_trim}. */
+    @Override
+    public Optional<NativeHeap> nativeHeap() {
+        return Optional.of(() -> Libc.malloc_trim(0) == 1);
     }
 
     @Override
