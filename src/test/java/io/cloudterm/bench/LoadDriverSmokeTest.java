@@ -87,7 +87,7 @@ class LoadDriverSmokeTest {
     private JsonObject run(String mode, String scenario, String... options) throws IOException {
         Path json = dir.resolve(scenario + ".json");
         List<String> args = new ArrayList<>(List.of(scenario, "--native", mode, "--server-classpath", serverClasspath(),
-                "--json", json.toString()));
+                "--json", json.toString(), "--no-settle"));
         args.addAll(List.of(options));
         int status = LoadDriver.run(args.toArray(String[]::new));
         assertTrue(Files.exists(json), scenario + " wrote no JSON (exit " + status + ")");

@@ -27,8 +27,12 @@ final class Proc {
     private Proc() {
     }
 
-    /** One reading of a process. */
-    record Usage(long rssKb, int threads, int fds, long cpuTicks) {
+    /**
+     * One reading of a process. {@code rssFileKb} is the part of the RSS that maps files (the JVM's
+     * and libc's code, the jar, the CDS archive): clean pages, shared with other processes of the
+     * same files and dropped by the kernel under pressure, unlike the anonymous rest.
+     */
+    record Usage(long rssKb, long rssFileKb, int threads, int fds, long cpuTicks) {
     }
 
     /**
@@ -39,16 +43,18 @@ final class Proc {
     }
 
     static Usage usage(long pid) {
-        long rss = 0;
+        long rss = 0, file = 0;
         int threads = 0;
         for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
             if (line.startsWith("VmRSS:")) {
                 rss = Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (line.startsWith("RssFile:")) {
+                file = Long.parseLong(line.replaceAll("\\D", ""));
             } else if (line.startsWith("Threads:")) {
                 threads = Integer.parseInt(line.replaceAll("\\D", ""));
             }
         }
-        return new Usage(rss, threads, fds(pid), cpuTicks(pid));
+        return new Usage(rss, file, threads, fds(pid), cpuTicks(pid));
     }
 
     static int fds(long pid) {
@@ -126,14 +132,37 @@ final class Proc {
     }
 
     /**
-     * Asks a JVM for a full GC, so that a reading does not depend on when G1 last collected, and to
-     * hand freed C heap back to the OS (glibc keeps it otherwise; a server run with
-     * {@code -XX:TrimNativeHeapInterval} does the same by itself), so that RSS counts memory held.
+     * Waits until a process uses at most one clock tick (10 ms) of CPU in a quarter of a second,
+     * 4% of a CPU, or until {@code limit}; returns whether it went quiet.
      */
-    static void gc(long pid) {
+    static boolean awaitQuiet(long pid, java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            long before = cpuTicks(pid);
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                long now = cpuTicks(pid);
+                if (now - before <= 1) {
+                    return true;
+                }
+                before = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /**
+     * Asks a JVM for a full GC, so that a reading does not depend on when G1 last collected; then,
+     * {@code after} it (G1 gives the freed regions back in the background), hands freed C heap
+     * back to the OS (glibc keeps it otherwise; the stand-alone server trims its own every
+     * 30 s), so that RSS counts memory held.
+     */
+    static void gc(long pid, java.time.Duration after) {
         jcmd(pid, "GC.run");
         try {
-            Thread.sleep(2000); // G1 gives the freed regions back in the background, after the GC
+            Thread.sleep(after.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,6 +3,7 @@ package io.cloudterm.bench.load;
 import io.cloudterm.bench.ServerOutput;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,16 +29,18 @@ final class ServerProcess implements AutoCloseable {
     /** Every process seen under the server, checked again once the server has stopped. */
     private final Set<Proc.Child> seen = new HashSet<>();
     private final boolean gc;
+    private final boolean settle;
     private final Thread killOnExit;
     /** The server's fds by kind at the baseline, to say which are left over if the count is not back. */
     private volatile Map<String, Integer> fdKinds = Map.of();
 
-    private ServerProcess(Process process, List<String> command, int port, boolean gc, Deque<String> lastLines) {
+    private ServerProcess(Process process, List<String> command, int port, boolean gc, boolean settle, Deque<String> lastLines) {
         this.process = process;
         this.lastLines = lastLines;
         this.command = command;
         this.ws = URI.create("ws://127.0.0.1:" + port + "/ws");
         this.gc = gc;
+        this.settle = settle;
         this.killOnExit = new Thread(() -> {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -46,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** A memory reading: the server's RSS after a full GC (when asked), its heap in use, threads, fds. */
-    record Reading(String label, long rssKb, long heapKb, int threads, int fds, int children) {
+    record Reading(String label, long rssKb, long rssFileKb, long heapKb, int threads, int fds, int children) {
     }
 
     /**
@@ -59,6 +62,9 @@ final class ServerProcess implements AutoCloseable {
                    int exitStatus) {
     }
 
+    /** The period of HotSpot's task that frees the pooled arena chunks ({@code ChunkPoolCleaner}). */
+    private static final Duration ARENA_CLEANER = Duration.ofSeconds(5);
+
     private static final java.util.Set<String> POLLERS = java.util.Set.of("anon_inode:[eventpoll]", "anon_inode:[eventfd]");
 
     static ServerProcess start(ServerSpec spec, List<String> serverOptions, List<String> terminalCommand) throws IOException {
@@ -69,7 +75,7 @@ final class ServerProcess implements AutoCloseable {
         ServerOutput.drain(p.getInputStream(), "stdout", port, lines);
         ServerOutput.drain(p.getErrorStream(), "stderr", port, lines);
         try {
-            return new ServerProcess(p, command, port.get(60, TimeUnit.SECONDS), !spec.noGc, lines);
+            return new ServerProcess(p, command, port.get(60, TimeUnit.SECONDS), !spec.noGc, !spec.noSettle, lines);
         } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             throw new IllegalStateException("the server did not start: " + String.join(" ", command) + "\n" + lines, e);
@@ -103,15 +109,25 @@ final class ServerProcess implements AutoCloseable {
         return fdKinds.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** Reads RSS, heap, threads, fds and children, after a full GC unless --no-gc. */
+    /**
+     * Reads RSS, heap, threads, fds and children, after a full GC unless --no-gc. Unless
+     * --no-settle, a reading first waits (30 s at most) for the server to go quiet, and after the
+     * GC for longer than {@link #ARENA_CLEANER} as well: right after a burst the JIT is still
+     * compiling it, and its compilers' arenas (NMT's "Arena Chunk", up to 20 MB here) go back to a
+     * pool that HotSpot frees only every 5 s. That memory is the JIT's, for a moment; no terminal
+     * or connection holds it, and a reading that caught it moved by up to 4.7 KB per terminal.
+     */
     Reading read(String label) {
         if (gc) {
-            Proc.gc(pid());
+            if (settle) {
+                Proc.awaitQuiet(pid(), Duration.ofSeconds(30));
+            }
+            Proc.gc(pid(), settle ? ARENA_CLEANER.plusMillis(500) : Duration.ofSeconds(2));
         }
         long heap = gc ? Proc.heapUsedKb(pid()) : -1;
         Proc.Usage u = Proc.usage(pid());
         int children = children().size();
-        return new Reading(label, u.rssKb(), heap, u.threads(), u.fds(), children);
+        return new Reading(label, u.rssKb(), u.rssFileKb(), heap, u.threads(), u.fds(), children);
     }
 
     /** The processes under the server now (and remembered, for the check after it stops). */

@@ -41,6 +41,10 @@ final class ServerSpec {
     @Option(names = "--no-gc", description = "do not ask the server for a full GC (jcmd GC.run) before each memory reading")
     boolean noGc;
 
+    @Option(names = "--no-settle", description = "take each memory reading at once, not after the server has gone quiet"
+            + " and the JVM has freed its compilers' memory (the smoke tests do, to stay short)")
+    boolean noSettle;
+
     @Option(names = "--json", description = "also write the results to this file as JSON")
     Path json;
 
