@@ -1,6 +1,6 @@
 package io.cloudterm.terminal;
 
-import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.ReadBuffers;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OutputChunk {
 
     private final ByteBuffer bytes;
-    private final BufferPool pool;
+    private final ReadBuffers pool;
     private final AtomicInteger references;
 
-    OutputChunk(ByteBuffer bytes, BufferPool pool, int references) {
+    OutputChunk(ByteBuffer bytes, ReadBuffers pool, int references) {
         this.bytes = bytes;
         this.pool = pool;
         this.references = new AtomicInteger(references);

@@ -1,6 +1,6 @@
 package io.cloudterm.terminal;
 
-import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.ExitStatus;
@@ -56,7 +56,7 @@ public final class Terminal {
     private final java.time.Instant startedAt = java.time.Instant.now();
     private final Pty pty;
     private final String title;
-    private final BufferPool buffers;
+    private final ReadBuffers buffers;
     private final TerminalSettings settings;
     private final InputWriter input;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -81,7 +81,7 @@ public final class Terminal {
     private long attachGeneration;
     private long detachedAtMillis = -1;
 
-    private Terminal(Pty pty, String title, BufferPool buffers, TerminalSettings settings, Scrollback scrollback,
+    private Terminal(Pty pty, String title, ReadBuffers buffers, TerminalSettings settings, Scrollback scrollback,
                      AsciicastRecorder recorder) {
         this.pty = pty;
         this.scrollback = scrollback;
@@ -98,7 +98,7 @@ public final class Terminal {
      * @param scrollback where recent output is kept for clients that attach later, or null
      * @param recorder   records output, sizes (and input if it was told to), or null; closed at the end
      */
-    public static Terminal start(PtySystem ptys, PtySpec spec, String title, BufferPool buffers,
+    public static Terminal start(PtySystem ptys, PtySpec spec, String title, ReadBuffers buffers,
                                  TerminalSettings settings, Scrollback scrollback, AsciicastRecorder recorder)
             throws IOException {
         Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback, recorder);
@@ -462,8 +462,7 @@ public final class Terminal {
                     buffers.release(buffer);
                     return;
                 }
-                buffer.flip();
-                deliver(buffer, firstRead);
+                deliver(buffers.keep(buffer.flip()), firstRead);
                 firstRead = false;
             }
         } finally {

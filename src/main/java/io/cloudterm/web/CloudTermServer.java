@@ -4,6 +4,7 @@ import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
@@ -38,6 +39,8 @@ public final class CloudTermServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CloudTermServer.class.getName());
     private static final int READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_BUFFERS = 4096;
+    /** Where a short pty read (an echo, a prompt) is kept while it is sent: see ReadBuffers. */
+    private static final int SHORT_READ_BUFFER_SIZE = 1024;
     private static final Duration SESSION_SWEEP = Duration.ofSeconds(10);
     /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
     private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
@@ -80,7 +83,8 @@ public final class CloudTermServer implements AutoCloseable {
         Gate gate = new Gate(authenticator, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
         Heartbeat heartbeat = new Heartbeat(config.pingInterval());
-        TerminalLauncher launcher = new TerminalLauncher(config, ptys, new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS));
+        TerminalLauncher launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
+                new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));

@@ -2,7 +2,7 @@ package io.cloudterm.web;
 
 import io.cloudterm.auth.Principal;
 import io.cloudterm.auth.Secrets;
-import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.JsonFactories;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
@@ -54,7 +54,7 @@ final class TerminalLauncher {
 
     private final ServerConfig config;
     private final PtySystem ptys;
-    private final BufferPool buffers;
+    private final ReadBuffers buffers;
     private final TerminalSettings settings;
     private final ScrollbackBudget scrollbackBudget = new ScrollbackBudget();
     private final String title;
@@ -71,7 +71,7 @@ final class TerminalLauncher {
     private int counted;
     private final Map<String, Integer> countedPerUser = new HashMap<>();
 
-    TerminalLauncher(ServerConfig config, PtySystem ptys, BufferPool buffers) {
+    TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers) {
         this.config = config;
         this.ptys = ptys;
         this.buffers = buffers;

@@ -2,6 +2,7 @@ package io.cloudterm.terminal;
 
 import io.cloudterm.bench.jmh.QuietPtySystem;
 import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.PtySpec;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ public class AttachmentBench {
     private static final int BATCH = 16;
 
     private final byte[] payload = new byte[CHUNK];
-    private final BufferPool pool = new BufferPool(16 * 1024, 4096);
+    private final ReadBuffers pool = new ReadBuffers(new BufferPool(16 * 1024, 4096), new BufferPool(1024, 4096));
     private final AtomicLong sent = new AtomicLong();
     private Terminal terminal;
     private Attachment attachment;
@@ -144,11 +145,11 @@ public class AttachmentBench {
         return plainLock;
     }
 
-    /** A pty read of {@code size} bytes into a pooled buffer, flipped for delivery. */
+    /** A pty read of {@code size} bytes into a pooled buffer, flipped and kept as {@code Terminal} keeps it. */
     private ByteBuffer read(int size) {
         ByteBuffer buffer = pool.acquire();
         buffer.put(payload, 0, size);
-        return buffer.flip();
+        return pool.keep(buffer.flip());
     }
 
     /** {@code Terminal.awaitOutputWanted} and {@code Terminal.deliver} for one attachment, no scrollback. */

@@ -4,6 +4,7 @@ import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.bench.jmh.QuietPtySystem;
 import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Signal;
@@ -69,7 +70,7 @@ public class TerminalLookupBench {
                 Optional.empty(), ServerConfig.SessionLimits.DEFAULT, ServerConfig.LoginLimits.DEFAULT, "'none'",
                 new ServerConfig.TerminalLimits(Duration.ofMinutes(10), 0, TERMINALS, PER_OWNER),
                 ServerConfig.Recording.NONE);
-        launcher = new TerminalLauncher(config, new QuietPtySystem(), new BufferPool(16 * 1024, 64));
+        launcher = new TerminalLauncher(config, new QuietPtySystem(), new ReadBuffers(new BufferPool(16 * 1024, 64), new BufferPool(1024, 64)));
         List<Integer> order = new ArrayList<>();
         List<TerminalLauncher.Live> started = new ArrayList<>();
         for (int i = 0; i < TERMINALS; i++) {
