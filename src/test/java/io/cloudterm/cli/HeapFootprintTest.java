@@ -1,13 +1,9 @@
 package io.cloudterm.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The stand-alone server's request to the JVM to keep its heap small, in a JVM of its own. */
@@ -24,18 +20,7 @@ class HeapFootprintTest {
     }
 
     private static String runChild(String... jvmOptions) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HeapFootprintTest.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        Process jvm = builder.start();
-        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "the JVM did not end");
-        assertEquals(0, jvm.exitValue(), output);
-        return output;
+        return ChildJvm.run(HeapFootprintTest.class, jvmOptions);
     }
 
     @Test
