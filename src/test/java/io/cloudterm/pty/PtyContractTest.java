@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -150,8 +153,19 @@ class PtyContractTest {
     @MethodSource("modes")
     void ctrlCInterruptsTheForegroundProgram(NativeMode mode) throws Exception {
         try (Transcript sleep = start(mode, List.of("sleep", "100"))) {
-            Thread.sleep(100); // a ^C that reaches the tty before it has a foreground group signals nobody
-            sleep.type("\u0003");
+            // A ^C that reaches the tty before the program is its foreground group signals nobody,
+            // and under load (script(1) starting its own child) no fixed pause is enough: as a user
+            // would, it is typed again until the program has gone.
+            CompletableFuture<ExitStatus> exit = sleep.pty.onExit().toCompletableFuture();
+            long deadline = System.nanoTime() + Transcript.PATIENCE.toNanos();
+            while (!exit.isDone() && System.nanoTime() < deadline) {
+                sleep.type("\u0003");
+                try {
+                    exit.get(250, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException notYet) {
+                    // typed too early: again
+                }
+            }
             ExitStatus expected = mode == NativeMode.OFF ? ExitStatus.exited(130) : ExitStatus.killedBy(2);
             assertEquals(expected, sleep.status());
         }
