@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -135,7 +136,7 @@ final class Proc {
      * Waits until a process uses at most one clock tick (10 ms) of CPU in a quarter of a second,
      * 4% of a CPU, or until {@code limit}; returns whether it went quiet.
      */
-    static boolean awaitQuiet(long pid, java.time.Duration limit) {
+    static boolean awaitQuiet(long pid, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         try {
             long before = cpuTicks(pid);
@@ -159,7 +160,7 @@ final class Proc {
      * back to the OS (glibc keeps it otherwise; the stand-alone server trims its own every
      * 30 s), so that RSS counts memory held.
      */
-    static void gc(long pid, java.time.Duration after) {
+    static void gc(long pid, Duration after) {
         jcmd(pid, "GC.run");
         try {
             Thread.sleep(after.toMillis());
