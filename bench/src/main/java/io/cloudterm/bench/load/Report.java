@@ -37,6 +37,9 @@ final class Report {
         json.add("scenario", scenario);
         json.add("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
         json.add("mode", spec.mode());
+        json.add("server_jvm_options_file", spec.jvmOptionsFile().map(Path::toString).orElse("none"));
+        spec.jvmOptionsFile().ifPresent(file -> notes.add("The server started as the start command starts it, with @" + file
+                + " (the AOT cache that package trained, on JDK 25+); --no-aot-cache leaves it out."));
         json.add("machine", Json.createObjectBuilder()
                 .add("cpus", Runtime.getRuntime().availableProcessors())
                 .add("memory_kb", memTotalKb())

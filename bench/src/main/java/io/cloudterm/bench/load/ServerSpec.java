@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** How to start the server under test, and where the report goes: the options every scenario takes. */
@@ -14,6 +15,8 @@ final class ServerSpec {
             "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
     private static final String MAIN_CLASS = "io.cloudterm.cli.CloudTerm";
+    /** Written by {@code package} beside the jar (io.cloudterm.aot.AotCacheBuilder). */
+    static final String JVM_OPTIONS = "cloudterm.jvmopts";
 
     @Option(names = "--jar", description = "the server's jar (default: ${DEFAULT-VALUE})", defaultValue = "target/cloudterm.jar")
     Path jar;
@@ -45,6 +48,10 @@ final class ServerSpec {
             + " and the JVM has freed its compilers' memory (the smoke tests do, to stay short)")
     boolean noSettle;
 
+    @Option(names = "--no-aot-cache", description = "start the server without the JVM options file that `package` writes"
+            + " beside the jar (" + JVM_OPTIONS + ": the AOT cache on JDK 25+), which the README's start command uses")
+    boolean noAotCache;
+
     @Option(names = "--json", description = "also write the results to this file as JSON")
     Path json;
 
@@ -66,6 +73,7 @@ final class ServerSpec {
                 throw new IllegalArgumentException("no server jar at " + jar + ": build it (./mvnw -q -DskipTests package"
                         + " -Dbuild.dir=DIR) and pass --jar DIR/cloudterm.jar");
             }
+            jvmOptionsFile().ifPresent(file -> c.add("@" + file));
             c.addAll(List.of("-jar", jar.toString()));
         }
         c.addAll(List.of("--port", "0", "--no-auth", "--native", nativeMode));
@@ -73,6 +81,12 @@ final class ServerSpec {
         c.add("--");
         c.addAll(terminalCommand);
         return c;
+    }
+
+    /** The start command's JVM options file, when the server runs from a jar that has one and --no-aot-cache is not given. */
+    Optional<Path> jvmOptionsFile() {
+        Path file = jar.toAbsolutePath().resolveSibling(JVM_OPTIONS);
+        return classpath == null && !noAotCache && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
     String mode() {

@@ -1,0 +1,196 @@
+package io.cloudterm.aot;
+
+import io.cloudterm.protocol.ClientMessages;
+import io.cloudterm.protocol.JsonFactories;
+import io.cloudterm.protocol.ServerMessages;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a browser does with a fresh server, many times over: loads the page and everything it
+ * links, logs in with the access token, asks for the terminal token, then opens terminals (of
+ * {@code cat}), types, resizes, pauses and resumes, and ends each with EOF. Every step must get
+ * the answer a browser expects, so a training run that went wrong says so instead of training
+ * the cache on error paths.
+ */
+final class TrainingClient {
+
+    private static final Duration EACH = Duration.ofSeconds(30);
+    /** The page's links to its own files (all relative, see index.html). */
+    private static final Pattern LINK = Pattern.compile("(?:href|src)=\"([A-Za-z0-9_./-]+)\"");
+    private static final String TYPED = "cloudterm\r";
+    /** The pty echoes the line and cat prints it back, each with CR LF. */
+    private static final String ECHOED = "cloudterm\r\ncloudterm\r\n";
+
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .connectTimeout(EACH).build();
+    private final URI base;
+    private final String origin;
+
+    TrainingClient(URI base) {
+        this.base = base;
+        this.origin = base.getScheme() + "://" + base.getAuthority();
+    }
+
+    /** Loads the page and its files, logs in, and returns the token JSON_DATA carries. */
+    String logIn(String accessToken) throws IOException, InterruptedException {
+        for (String page : List.of("", "terminals.html")) {
+            for (String file : linksOf(get(page, "text/html"))) {
+                get(file, "*/*");
+            }
+        }
+        HttpRequest login = request("login").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(accessToken, StandardCharsets.UTF_8))).build();
+        expectOk("login", http.send(login, HttpResponse.BodyHandlers.ofString()));
+        String token = get("token", "application/json");
+        return JsonFactories.READERS.createReader(new StringReader(token)).readObject().getString("token");
+    }
+
+    private static Set<String> linksOf(String html) {
+        Set<String> links = new LinkedHashSet<>();
+        Matcher m = LINK.matcher(html);
+        while (m.find()) {
+            links.add(m.group(1));
+        }
+        return links;
+    }
+
+    private String get(String path, String accept) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(path).header("Accept", accept).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        expectOk(path.isEmpty() ? "the page" : path, response);
+        return response.body();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(EACH).header("Origin", origin);
+    }
+
+    private static void expectOk(String what, HttpResponse<?> response) throws IOException {
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(what + ": the server answered " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Opens {@code count} terminals, {@code inFlight} at a time, each used and ended; fails on the first that went wrong. */
+    void useTerminals(String token, int count, int inFlight) throws IOException, InterruptedException {
+        Semaphore slots = new Semaphore(inFlight);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                slots.acquire();
+                done.add(threads.submit(() -> {
+                    try {
+                        useTerminal(token);
+                        return null;
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("a training terminal failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    private void useTerminal(String token) throws Exception {
+        Session session = new Session();
+        URI ws = URI.create("ws" + base.toString().substring("http".length())).resolve("ws");
+        WebSocket socket = http.newWebSocketBuilder().subprotocols("tty").header("Origin", origin).connectTimeout(EACH)
+                .buildAsync(ws, session).get(EACH.toSeconds(), TimeUnit.SECONDS);
+        String hello = JsonFactories.BUILDERS.createObjectBuilder().add("AuthToken", token).add("columns", 80).add("rows", 24)
+                .build().toString();
+        send(socket, hello.getBytes(StandardCharsets.UTF_8));
+        send(socket, message(ClientMessages.INPUT, TYPED));
+        session.echoed.get(EACH.toSeconds(), TimeUnit.SECONDS);
+        send(socket, message(ClientMessages.RESIZE_TERMINAL, "{\"columns\":100,\"rows\":30}"));
+        send(socket, message(ClientMessages.PAUSE, ""));
+        send(socket, message(ClientMessages.RESUME, ""));
+        send(socket, message(ClientMessages.INPUT, "\u0004")); // EOF: cat ends, and the server closes
+        String closed = session.closed.get(EACH.toSeconds(), TimeUnit.SECONDS);
+        if (!closed.equals("1000 exit 0")) {
+            throw new IOException("the terminal closed with " + closed + ", not 1000 exit 0");
+        }
+    }
+
+    private static byte[] message(byte command, String payload) {
+        byte[] text = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[1 + text.length];
+        message[0] = command;
+        System.arraycopy(text, 0, message, 1, text.length);
+        return message;
+    }
+
+    private static void send(WebSocket socket, byte[] message) throws Exception {
+        socket.sendBinary(ByteBuffer.wrap(message), true).get(EACH.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** One terminal's side of the conversation: its output until the echo, and how it closed. */
+    private static final class Session implements WebSocket.Listener {
+
+        final CompletableFuture<Void> echoed = new CompletableFuture<>();
+        final CompletableFuture<String> closed = new CompletableFuture<>();
+        private final StringBuilder output = new StringBuilder();
+        private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            message.writeBytes(bytes);
+            if (last) {
+                byte[] whole = message.toByteArray();
+                message.reset();
+                if (whole.length > 0 && whole[0] == ServerMessages.OUTPUT) {
+                    output.append(new String(whole, 1, whole.length - 1, StandardCharsets.UTF_8));
+                    if (output.indexOf(ECHOED) >= 0) {
+                        echoed.complete(null);
+                    }
+                }
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            echoed.completeExceptionally(new IOException("closed with " + code + " " + reason + " before the echo"));
+            closed.complete(code + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            echoed.completeExceptionally(error);
+            closed.completeExceptionally(error);
+        }
+    }
+}
