@@ -34,9 +34,18 @@ final class Memory {
         readings.add(r);
         categories.add(nmt ? Proc.nativeMemory(server.pid()) : Map.of());
         classes.add(histogram ? Proc.histogram(server.pid()) : Map.of());
-        System.out.printf("%s: RSS %.1f MB (%.1f of it file-backed), heap used %.1f MB, %d threads, %d fds, %d children%n",
-                label, r.rssKb() / 1024.0, r.rssFileKb() / 1024.0, r.heapKb() / 1024.0, r.threads(), r.fds(), r.children());
+        System.out.printf("%s: RSS %.1f MB (%.1f of it file-backed, %s), heap used %.1f MB, %d threads, %d fds, %d children%n",
+                label, r.rssKb() / 1024.0, r.rssFileKb() / 1024.0, heapShare(r), r.heapKb() / 1024.0, r.threads(), r.fds(), r.children());
         return r;
+    }
+
+    private static String heapShare(ServerProcess.Reading r) {
+        return r.javaHeap() == null ? "Java heap not located"
+                : String.format("%.1f in the Java heap of %.1f committed", r.javaHeap().residentKb() / 1024.0, r.javaHeap().committedKb() / 1024.0);
+    }
+
+    private static String mb(long kb) {
+        return kb < 0 ? "-" : Report.fmt(kb / 1024.0);
     }
 
     /** KB per unit between two readings. */
@@ -49,16 +58,20 @@ final class Memory {
      * {@code units[i]} is the number of units reading i has over the base (0: none).
      */
     void table(String title, String unit, ServerProcess.Reading base, long[] units) {
-        Table t = report.table(title, "", "RSS MB", "file-backed MB", "heap MB", "KB/" + unit, "threads", "fds",
-                "children");
+        Table t = report.table(title, "", "RSS MB", "file-backed MB", "Java heap: resident MB", "committed MB", "used MB",
+                "KB/" + unit, "threads", "fds", "children");
         var json = Json.createArrayBuilder();
         for (int i = 0; i < readings.size(); i++) {
             ServerProcess.Reading r = readings.get(i);
             String per = units[i] > 0 ? Report.fmt(perUnitKb(base, r, units[i])) : "";
-            t.row(r.label(), Report.fmt(r.rssKb() / 1024.0), Report.fmt(r.rssFileKb() / 1024.0), r.heapKb() < 0 ? "-" : Report.fmt(r.heapKb() / 1024.0), per,
-                    r.threads(), r.fds(), r.children());
+            Proc.JavaHeap heap = r.javaHeap();
+            t.row(r.label(), mb(r.rssKb()), mb(r.rssFileKb()), mb(heap == null ? -1 : heap.residentKb()),
+                    mb(heap == null ? -1 : heap.committedKb()), mb(r.heapKb()), per, r.threads(), r.fds(), r.children());
             JsonObjectBuilder o = Json.createObjectBuilder().add("label", r.label()).add("rss_kb", r.rssKb()).add("rss_file_kb", r.rssFileKb())
                     .add("heap_used_kb", r.heapKb()).add("threads", r.threads()).add("fds", r.fds()).add("children", r.children());
+            if (heap != null) {
+                o.add("heap_resident_kb", heap.residentKb()).add("heap_committed_kb", heap.committedKb());
+            }
             if (units[i] > 0) {
                 o.add("units", units[i]).add("kb_per_" + unit, Report.round(perUnitKb(base, r, units[i]), 2));
             }

@@ -23,6 +23,9 @@ final class Proc {
     /** {@code CLK_TCK}: the unit of utime and stime in {@code /proc/PID/stat} on Linux. */
     static final int TICKS_PER_SECOND = 100;
     private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
+    /** G1's line: {@code total reserved R K, committed C K, used U K [0xSTART, 0xEND)}. */
+    private static final Pattern HEAP_RANGE = Pattern.compile("committed (\\d+)K, used \\d+K \\[0x(\\p{XDigit}+), 0x(\\p{XDigit}+)\\)");
+    private static final Pattern MAPPING = Pattern.compile("^(\\p{XDigit}+)-(\\p{XDigit}+) ");
     private static final Pattern NMT_LINE = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
     private Proc() {
@@ -174,6 +177,36 @@ final class Proc {
     static long heapUsedKb(long pid) {
         Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The Java heap's committed KB and how much of it is resident (in RAM), or null if the GC does not say where it is. */
+    record JavaHeap(long committedKb, long residentKb) {
+    }
+
+    /**
+     * The Java heap's share of the RSS: the resident KB of the mappings inside the heap's address
+     * range ({@code GC.heap_info}), from {@code /proc/PID/smaps}. The heap is committed in
+     * regions and a page is resident only once written, so this can grow while the committed heap
+     * stays the same size: G1 allocating in regions it had not used yet.
+     */
+    static JavaHeap javaHeap(long pid) {
+        Matcher range = HEAP_RANGE.matcher(jcmd(pid, "GC.heap_info"));
+        if (!range.find()) {
+            return null;
+        }
+        long start = Long.parseUnsignedLong(range.group(2), 16), end = Long.parseUnsignedLong(range.group(3), 16);
+        long resident = 0;
+        boolean inside = false;
+        for (String line : read(Path.of("/proc/" + pid + "/smaps")).split("\n")) {
+            Matcher m = MAPPING.matcher(line);
+            if (m.find()) {
+                long from = Long.parseUnsignedLong(m.group(1), 16), to = Long.parseUnsignedLong(m.group(2), 16);
+                inside = from >= start && to <= end;
+            } else if (inside && line.startsWith("Rss:")) {
+                resident += Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return new JavaHeap(Long.parseLong(range.group(1)), resident);
     }
 
     /**

@@ -49,7 +49,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** A memory reading: the server's RSS after a full GC (when asked), its heap in use, threads, fds. */
-    record Reading(String label, long rssKb, long rssFileKb, long heapKb, int threads, int fds, int children) {
+    record Reading(String label, long rssKb, long rssFileKb, long heapKb, Proc.JavaHeap javaHeap, int threads, int fds, int children) {
+
+        /** The RSS outside the Java heap's address range (-1 when that range is not known). */
+        long rssOutsideHeapKb() {
+            return javaHeap == null ? -1 : rssKb - javaHeap.residentKb();
+        }
     }
 
     /**
@@ -126,8 +131,9 @@ final class ServerProcess implements AutoCloseable {
         }
         long heap = gc ? Proc.heapUsedKb(pid()) : -1;
         Proc.Usage u = Proc.usage(pid());
+        Proc.JavaHeap javaHeap = Proc.javaHeap(pid());
         int children = children().size();
-        return new Reading(label, u.rssKb(), u.rssFileKb(), heap, u.threads(), u.fds(), children);
+        return new Reading(label, u.rssKb(), u.rssFileKb(), heap, javaHeap, u.threads(), u.fds(), children);
     }
 
     /** The processes under the server now (and remembered, for the check after it stops). */
