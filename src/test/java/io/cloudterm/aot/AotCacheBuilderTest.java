@@ -31,10 +31,10 @@ import picocli.CommandLine;
  */
 class AotCacheBuilderTest {
 
-    /** What the product jar's manifest grants, given by hand to a class-path launch. */
-    private static final List<String> ACCESS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+    /** What the product jar's manifest grants, given by hand to a class-path launch: as surefire gave it to this JVM. */
+    private static final List<String> ACCESS = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+            .stream().filter(a -> a.startsWith("--enable-native-access") || a.startsWith("--add-opens")
+                    || a.startsWith("--add-exports")).toList();
 
     @TempDir
     static Path dir;
