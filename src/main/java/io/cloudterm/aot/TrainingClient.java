@@ -129,24 +129,21 @@ final class TrainingClient {
         String hello = JsonFactories.BUILDERS.createObjectBuilder().add("AuthToken", token).add("columns", 80).add("rows", 24)
                 .build().toString();
         send(socket, hello.getBytes(StandardCharsets.UTF_8));
-        send(socket, message(ClientMessages.INPUT, TYPED));
+        send(socket, ClientMessages.INPUT, TYPED);
         session.echoed.get(EACH.toSeconds(), TimeUnit.SECONDS);
-        send(socket, message(ClientMessages.RESIZE_TERMINAL, "{\"columns\":100,\"rows\":30}"));
-        send(socket, message(ClientMessages.PAUSE, ""));
-        send(socket, message(ClientMessages.RESUME, ""));
-        send(socket, message(ClientMessages.INPUT, "\u0004")); // EOF: cat ends, and the server closes
+        send(socket, ClientMessages.RESIZE_TERMINAL, "{\"columns\":100,\"rows\":30}");
+        send(socket, ClientMessages.PAUSE, "");
+        send(socket, ClientMessages.RESUME, "");
+        send(socket, ClientMessages.INPUT, "\u0004"); // EOF: cat ends, and the server closes
         String closed = session.closed.get(EACH.toSeconds(), TimeUnit.SECONDS);
         if (!closed.equals("1000 exit 0")) {
             throw new IOException("the terminal closed with " + closed + ", not 1000 exit 0");
         }
     }
 
-    private static byte[] message(byte command, String payload) {
-        byte[] text = payload.getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[1 + text.length];
-        message[0] = command;
-        System.arraycopy(text, 0, message, 1, text.length);
-        return message;
+    /** A message the client side sends (the layout is the same both ways). */
+    private static void send(WebSocket socket, byte command, String text) throws Exception {
+        send(socket, ServerMessages.withCommand(command, text));
     }
 
     private static void send(WebSocket socket, byte[] message) throws Exception {

@@ -53,7 +53,8 @@ public final class ServerMessages {
         return withCommand(TERMINAL_INFO, info.toString());
     }
 
-    private static byte[] withCommand(byte command, String text) {
+    /** A message of the protocol, in either direction: its command byte, then the text in UTF-8. */
+    public static byte[] withCommand(byte command, String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         byte[] message = new byte[1 + utf8.length];
         message[0] = command;
