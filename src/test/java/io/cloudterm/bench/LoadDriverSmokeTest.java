@@ -58,15 +58,17 @@ class LoadDriverSmokeTest {
     @ParameterizedTest
     @ValueSource(strings = {"on", "off"})
     void sessionsOpenReattachAndEndEveryTerminal(String mode) throws IOException {
-        JsonObject r = run(mode, "sessions", "--terminals", "20");
+        JsonObject r = run(mode, "sessions", "--terminals", "20", "--driver-warmup", "0");
         assertEquals(20, r.getInt("processes_under_server") / (mode.equals("on") ? 1 : 2));
     }
 
-    /** The raw-socket client through every phase: open, fill, detach, reattach by handle, end. */
+    /** The raw-socket client through every phase: the driver's warm-up, open, fill, detach, reattach by handle, end. */
     @Test
     void sessionsThroughTheRawClient() throws IOException {
-        JsonObject r = run("on", "sessions", "--terminals", "4", "--warmup", "2", "--fill", "2", "--no-gc", "--client", "raw");
+        JsonObject r = run("on", "sessions", "--terminals", "4", "--warmup", "2", "--fill", "2", "--no-gc", "--client", "raw",
+                "--driver-warmup", "3");
         assertEquals("raw", r.getString("client"));
+        assertEquals(3, r.getInt("driver_warmup"));
         assertEquals(4, r.getInt("processes_under_server"));
     }
 

@@ -34,6 +34,11 @@ final class Sessions implements Callable<Integer> {
             + " compiled the path (default ${DEFAULT-VALUE}: a cold server)", defaultValue = "10")
     int warmUp;
 
+    @Option(names = "--driver-warmup", description = "terminals the driver first opens and ends against a throwaway server,"
+            + " so that its own WebSocket client is compiled before the server under test starts (default ${DEFAULT-VALUE};"
+            + " 0: a cold driver)", defaultValue = "1000")
+    int driverWarmUp;
+
     @Option(names = "--fill", description = "also fill each terminal's scrollback with this many KB of output, then detach"
             + " and read again (default ${DEFAULT-VALUE}: no)", defaultValue = "0")
     int fillKb;
@@ -57,11 +62,18 @@ final class Sessions implements Callable<Integer> {
     public Integer call() throws Exception {
         StreamClient.Kind client = clientOption.kind;
         int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
-        if (n + warmUp > room) {
-            throw new IllegalArgumentException(n + " terminals need as many ptys, and only " + room + " of "
-                    + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
+        if (driverWarmUp < 0) {
+            throw new IllegalArgumentException("--driver-warmup must be 0 or more, not " + driverWarmUp);
+        }
+        // The driver's throwaway server has stopped before the server under test starts.
+        if (Math.max(n + warmUp, driverWarmUp) > room) {
+            throw new IllegalArgumentException(Math.max(n + warmUp, driverWarmUp) + " terminals need as many ptys, and only " + room
+                    + " of " + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
         }
         Report report = new Report("sessions", spec);
+        if (driverWarmUp > 0) {
+            DriverWarmUp.run(report, spec, client, driverWarmUp, parallel, Duration.ofSeconds(60 + driverWarmUp / 10));
+        }
         int half = n / 2;
         List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * warmUp),
                 "--max-terminals-per-user", String.valueOf(n + 2 * warmUp));
@@ -180,7 +192,8 @@ final class Sessions implements Callable<Integer> {
                 "driver CPU s", "processes under the server")
                 .row("open all (connect, JSON_DATA, TERMINAL_INFO)", n, Report.fmt(openSeconds), Report.fmt(openSeconds * 1000 / n),
                         parallel, Report.fmt(serverCpu), Report.fmt(driverCpu), children);
-        report.json().add("client", client.name()).add("terminals", n).add("parallel", parallel).add("open_seconds", Report.round(openSeconds, 3))
+        report.json().add("client", client.name()).add("driver_warmup", driverWarmUp).add("terminals", n).add("parallel", parallel)
+                .add("open_seconds", Report.round(openSeconds, 3))
                 .add("open_server_cpu_seconds", Report.round(serverCpu, 2)).add("open_driver_cpu_seconds", Report.round(driverCpu, 2))
                 .add("kb_per_attached_terminal", Report.round(attached, 2)).add("kb_per_detached_terminal", Report.round(detached, 2))
                 .add("kb_per_attached_terminal_marginal", Report.round(marginal, 2))
@@ -202,7 +215,9 @@ final class Sessions implements Callable<Integer> {
                 + " what the first terminals pay once: compiled code, pools grown to the opening burst, the heap grown during it.");
         report.note("CPU while opening: the server JVM's own utime+stime from /proc (CLK_TCK 100), and this driver's (mostly"
                 + " its WebSocket client, the " + client.label + "); both share the machine's "
-                + Runtime.getRuntime().availableProcessors() + " CPUs.");
+                + Runtime.getRuntime().availableProcessors() + " CPUs. "
+                + (driverWarmUp > 0 ? "The driver was warmed first against a throwaway server (" + driverWarmUp
+                        + " terminals); the server under test was not." : "The driver was as cold as the server (--driver-warmup 0)."));
         report.note("pty max " + Proc.ptyMax() + " on this machine: one pty per terminal."
                 + (spec.mode().equals("pure-Java") ? " Pure-Java mode: each terminal is script(1) + cat, outside the server's RSS." : ""));
         report.cleanup(cleanup);
