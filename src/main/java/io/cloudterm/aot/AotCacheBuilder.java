@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Builds the AOT cache for a server launch and writes the JVM options file that the start
@@ -48,6 +50,9 @@ public final class AotCacheBuilder implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "LAUNCH", description = "java's arguments that start the server, e.g. -jar cloudterm.jar")
     List<String> launch;
 
+    @Spec
+    CommandSpec command;
+
     private final PrintStream out;
 
     AotCacheBuilder(PrintStream out) {
@@ -66,7 +71,7 @@ public final class AotCacheBuilder implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (terminals < 1 || inFlight < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--terminals and --in-flight must be at least 1");
+            throw new CommandLine.ParameterException(command.commandLine(), "--terminals and --in-flight must be at least 1");
         }
         if (!supports(Runtime.version())) {
             writeOptions(List.of("# No AOT cache: Java " + Runtime.version().feature() + " has none that the server can use (JDK "

@@ -137,6 +137,21 @@ class AotCacheBuilderTest {
     }
 
     @Test
+    void aCommandLineThatCannotWorkExitsWith2AndWritesNothing() {
+        Path cache = dir.resolve("refused.aot"), options = dir.resolve("refused.jvmopts");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine zeroTerminals = new CommandLine(new AotCacheBuilder(System.out))
+                .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, zeroTerminals.execute("--cache", cache.toString(), "--options", options.toString(), "--terminals", "0",
+                "--", "-jar", jar.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--terminals and --in-flight must be at least 1"), err.toString());
+        assertEquals(2, new CommandLine(new AotCacheBuilder(System.out)).setErr(new java.io.PrintWriter(new ByteArrayOutputStream()))
+                .execute("--options", options.toString(), "--", "-jar", jar.toString()), "--cache is required");
+        assertFalse(Files.exists(options));
+        assertFalse(Files.exists(cache));
+    }
+
+    @Test
     void aTrainingThatFailsLeavesOptionsWithoutACacheAndTheBuildGoesOn() throws Exception {
         assumeTrue(AotCacheBuilder.supports(Runtime.version()), "this JDK has no AOT cache");
         Path cache = dir.resolve("failed.aot"), options = dir.resolve("failed.jvmopts");
