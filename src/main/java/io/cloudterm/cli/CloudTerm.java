@@ -77,15 +77,14 @@ public final class CloudTerm {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cloudterm-shutdown"));
         HeapFootprint.applyToThisJvm();
-        NativeHeapTrimmer.start(server.nativeHeap());
-        out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
-                + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
-        if (server.accessToken().isPresent()) {
-            out.println("Open this address to log in; it holds the access token, keep it private:");
-            out.println("    " + server.loginUrl());
-        }
-        out.flush();
-        try {
+        try (NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(server.nativeHeap())) {
+            out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
+                    + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
+            if (server.accessToken().isPresent()) {
+                out.println("Open this address to log in; it holds the access token, keep it private:");
+                out.println("    " + server.loginUrl());
+            }
+            out.flush();
             server.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,27 +13,50 @@ import java.util.logging.Logger;
  * Without it, what the JIT's arenas took while a burst of terminals opened (up to 20 MB here,
  * freed by HotSpot within 5 s) stays in the process's RSS, kept by glibc for later mallocs.
  * Only the stand-alone server does this: a host application embedding CloudTerm owns its JVM.
+ * It stops with the server ({@link #close}): {@code CloudTerm.run} also runs inside tests' JVMs,
+ * where a trimmer left behind once trimmed in the middle of another test's measurement.
  */
-final class NativeHeapTrimmer {
+final class NativeHeapTrimmer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(NativeHeapTrimmer.class.getName());
 
     /** Often enough that a burst's leftovers go soon after it; each trim takes well under 1 ms. */
     static final Duration INTERVAL = Duration.ofSeconds(30);
 
-    private NativeHeapTrimmer() {
+    /** The trimming thread, or null when none was needed. */
+    private final Thread thread;
+
+    private NativeHeapTrimmer(Thread thread) {
+        this.thread = thread;
     }
 
     /**
      * Starts trimming {@code heap} on a virtual thread, unless there is none (pure-Java mode) or
-     * the JVM already trims it; returns whether it started.
+     * the JVM already trims it.
      */
-    static boolean start(Optional<NativeHeap> heap) {
+    static NativeHeapTrimmer start(Optional<NativeHeap> heap) {
         if (!needed(heap, ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class))) {
-            return false;
+            return new NativeHeapTrimmer(null);
         }
-        Thread.ofVirtual().name("cloudterm-native-heap-trim").start(() -> trimEvery(heap.orElseThrow()));
-        return true;
+        return new NativeHeapTrimmer(Thread.ofVirtual().name("cloudterm-native-heap-trim").start(() -> trimEvery(heap.orElseThrow())));
+    }
+
+    /** Whether a trimming thread is running. */
+    boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
+    /** Stops trimming and waits (briefly) for the thread to end. */
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** There is a native heap, and the JVM was not told to trim it itself (the operator's choice wins). */

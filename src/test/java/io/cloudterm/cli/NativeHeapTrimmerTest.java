@@ -35,6 +35,14 @@ class NativeHeapTrimmerTest {
     }
 
     @Test
+    void theTrimmerStopsWithTheServer() {
+        NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(SOME_HEAP);
+        assertTrue(trimmer.running(), "a JVM at its defaults (this one) gets a trimming thread");
+        trimmer.close();
+        assertFalse(trimmer.running(), "closed, the thread has ended");
+    }
+
+    @Test
     void pureJavaModeHasNothingToTrim() {
         assertFalse(NativeHeapTrimmer.needed(Optional.empty(), ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)));
     }
