@@ -254,7 +254,8 @@ class BrowserTest {
     // ---- the page -------------------------------------------------------------------------------
 
     private void awaitOpen() {
-        await("state 'open'", () -> "open".equals(page("return cloudterm.state")));
+        // The page may still be loading (after a form's redirect, before app.js has run): wait for it too.
+        await("state 'open'", () -> "open".equals(page("return typeof cloudterm === 'undefined' ? 'loading' : cloudterm.state")));
         assertEquals("open", driver.findElement(By.tagName("body")).getDomAttribute("data-state"));
     }
 
