@@ -13,8 +13,8 @@ import java.util.logging.Logger;
  * Without it, what the JIT's arenas took while a burst of terminals opened (up to 20 MB here,
  * freed by HotSpot within 5 s) stays in the process's RSS, kept by glibc for later mallocs.
  * Only the stand-alone server does this: a host application embedding CloudTerm owns its JVM.
- * It stops with the server ({@link #close}): {@code CloudTerm.run} also runs inside tests' JVMs,
- * where a trimmer left behind once trimmed in the middle of another test's measurement.
+ * It stops with the server ({@link #close}): {@code CloudTerm.run} may run in a JVM that outlives
+ * the server (a test's, a tool's), whose C heap is not ours to trim once the server is gone.
  */
 final class NativeHeapTrimmer implements AutoCloseable {
 
