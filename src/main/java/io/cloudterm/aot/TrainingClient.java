@@ -15,7 +15,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,9 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,29 +93,30 @@ final class TrainingClient {
         }
     }
 
-    /** Opens {@code count} terminals, {@code inFlight} at a time, each used and ended; fails on the first that went wrong. */
+    /**
+     * Opens {@code count} terminals, {@code inFlight} at a time, each used and ended; fails on the
+     * first that went wrong, and opens no more after it (a stuck server would otherwise cost every
+     * remaining terminal its time limit, in the build).
+     */
     void useTerminals(String token, int count, int inFlight) throws IOException, InterruptedException {
         Semaphore slots = new Semaphore(inFlight);
-        List<Future<?>> done = new ArrayList<>();
+        AtomicReference<Exception> failed = new AtomicReference<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < count && failed.get() == null; i++) {
                 slots.acquire();
-                done.add(threads.submit(() -> {
+                threads.submit(() -> {
                     try {
                         useTerminal(token);
-                        return null;
+                    } catch (Exception e) {
+                        failed.compareAndSet(null, e);
                     } finally {
                         slots.release();
                     }
-                }));
+                });
             }
         }
-        for (Future<?> f : done) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IOException("a training terminal failed: " + e.getCause().getMessage(), e.getCause());
-            }
+        if (failed.get() != null) {
+            throw new IOException("a training terminal failed: " + failed.get().getMessage(), failed.get());
         }
     }
 
