@@ -69,6 +69,8 @@ class LoadDriverSmokeTest {
                 "--driver-warmup", "3");
         assertEquals("raw", r.getString("client"));
         assertEquals(3, r.getInt("driver_warmup"));
+        int rounds = r.getInt("driver_warmup_rounds");
+        assertTrue(rounds >= 1 && rounds <= 6, rounds + " rounds");
         assertEquals(4, r.getInt("processes_under_server"));
     }
 

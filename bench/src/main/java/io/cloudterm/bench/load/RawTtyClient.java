@@ -1,11 +1,9 @@
 package io.cloudterm.bench.load;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -105,8 +103,7 @@ final class RawTtyClient implements StreamClient {
             step = "WebSocket upgrade";
             c.upgrade(uri);
             step = "JSON_DATA";
-            String json = Json.createObjectBuilder().add("AuthToken", "").add("columns", 80).add("rows", 24).build().toString();
-            c.send(BINARY, json.getBytes(StandardCharsets.UTF_8));
+            c.send(BINARY, TtyMessages.jsonData());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("raw client, " + uri + ": " + step + " failed: " + e.getMessage(), e);
@@ -409,7 +406,7 @@ final class RawTtyClient implements StreamClient {
                 other.write(buffer.get(i));
             }
             if (last && command == TERMINAL_INFO) {
-                info.complete(Json.createReader(new StringReader(other.toString(StandardCharsets.UTF_8))).readObject());
+                info.complete(TtyMessages.terminalInfo(other.toString(StandardCharsets.UTF_8)));
             }
         }
         if (last) {

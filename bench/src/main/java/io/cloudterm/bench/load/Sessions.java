@@ -35,8 +35,8 @@ final class Sessions implements Callable<Integer> {
     int warmUp;
 
     @Option(names = "--driver-warmup", description = "terminals the driver first opens and ends against a throwaway server,"
-            + " so that its own WebSocket client is compiled before the server under test starts (default ${DEFAULT-VALUE};"
-            + " 0: a cold driver)", defaultValue = "1000")
+            + " in rounds until its own JIT is quiet, so that its WebSocket client is compiled before the server under test"
+            + " starts (default ${DEFAULT-VALUE} a round; 0: a cold driver)", defaultValue = "1000")
     int driverWarmUp;
 
     @Option(names = "--fill", description = "also fill each terminal's scrollback with this many KB of output, then detach"
@@ -71,8 +71,9 @@ final class Sessions implements Callable<Integer> {
                     + " of " + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
         }
         Report report = new Report("sessions", spec);
+        int driverRounds = 0;
         if (driverWarmUp > 0) {
-            DriverWarmUp.run(report, spec, client, driverWarmUp, parallel, Duration.ofSeconds(60 + driverWarmUp / 10));
+            driverRounds = DriverWarmUp.run(report, spec, client, driverWarmUp, parallel, Duration.ofSeconds(60 + driverWarmUp / 10));
         }
         int half = n / 2;
         List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * warmUp),
@@ -192,7 +193,8 @@ final class Sessions implements Callable<Integer> {
                 "driver CPU s", "processes under the server")
                 .row("open all (connect, JSON_DATA, TERMINAL_INFO)", n, Report.fmt(openSeconds), Report.fmt(openSeconds * 1000 / n),
                         parallel, Report.fmt(serverCpu), Report.fmt(driverCpu), children);
-        report.json().add("client", client.name()).add("driver_warmup", driverWarmUp).add("terminals", n).add("parallel", parallel)
+        report.json().add("client", client.name()).add("driver_warmup", driverWarmUp)
+                .add("driver_warmup_rounds", driverRounds).add("terminals", n).add("parallel", parallel)
                 .add("open_seconds", Report.round(openSeconds, 3))
                 .add("open_server_cpu_seconds", Report.round(serverCpu, 2)).add("open_driver_cpu_seconds", Report.round(driverCpu, 2))
                 .add("kb_per_attached_terminal", Report.round(attached, 2)).add("kb_per_detached_terminal", Report.round(detached, 2))
@@ -216,8 +218,9 @@ final class Sessions implements Callable<Integer> {
         report.note("CPU while opening: the server JVM's own utime+stime from /proc (CLK_TCK 100), and this driver's (mostly"
                 + " its WebSocket client, the " + client.label + "); both share the machine's "
                 + Runtime.getRuntime().availableProcessors() + " CPUs. "
-                + (driverWarmUp > 0 ? "The driver was warmed first against a throwaway server (" + driverWarmUp
-                        + " terminals); the server under test was not." : "The driver was as cold as the server (--driver-warmup 0)."));
+                + (driverWarmUp > 0 ? "The driver was warmed first against a throwaway server (" + driverRounds + " rounds of "
+                        + driverWarmUp + " terminals, until its JIT was quiet or for at most " + DriverWarmUp.MOST_ROUNDS
+                        + " rounds); the server under test was not." : "The driver was as cold as the server (--driver-warmup 0)."));
         report.note("pty max " + Proc.ptyMax() + " on this machine: one pty per terminal."
                 + (spec.mode().equals("pure-Java") ? " Pure-Java mode: each terminal is script(1) + cat, outside the server's RSS." : ""));
         report.cleanup(cleanup);

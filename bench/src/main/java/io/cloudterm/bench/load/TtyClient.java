@@ -1,9 +1,7 @@
 package io.cloudterm.bench.load;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -53,12 +51,11 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
     /** Connects and sends JSON_DATA (80x24, empty AuthToken: the server runs with --no-auth). */
     static CompletableFuture<TtyClient> connect(URI uri, Output output) {
         TtyClient c = new TtyClient(output);
-        String handshake = Json.createObjectBuilder().add("AuthToken", "").add("columns", 80).add("rows", 24).build().toString();
         return HTTP.newWebSocketBuilder().subprotocols("tty").connectTimeout(Duration.ofSeconds(20))
                 .buildAsync(uri, c)
                 .thenCompose(ws -> {
                     c.socket = ws;
-                    return c.send(handshake.getBytes(StandardCharsets.UTF_8));
+                    return c.send(TtyMessages.jsonData());
                 })
                 .thenApply(ignored -> c);
     }
@@ -173,7 +170,7 @@ final class TtyClient implements WebSocket.Listener, StreamClient {
             data.get(b);
             other.writeBytes(b);
             if (last && command == TERMINAL_INFO) {
-                info.complete(Json.createReader(new StringReader(other.toString(StandardCharsets.UTF_8))).readObject());
+                info.complete(TtyMessages.terminalInfo(other.toString(StandardCharsets.UTF_8)));
             }
         }
         if (last) {
