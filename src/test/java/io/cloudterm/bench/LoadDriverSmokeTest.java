@@ -85,6 +85,8 @@ class LoadDriverSmokeTest {
     void cyclesLeaveNoChildNorFd(String mode) throws IOException {
         JsonObject r = run(mode, "cycles", "--cycles", "50", "--readings", "2");
         assertEquals(0, r.getInt("fds_growth"));
+        int warmUp = r.getInt("warmup_cycles");
+        assertTrue(warmUp >= 4 * 20 && warmUp <= 6 * 20, warmUp + " warm-up cycles, in rounds of 20");
     }
 
     /** Runs one scenario in this JVM; it must pass its own checks. */

@@ -22,6 +22,8 @@ final class Proc {
 
     /** {@code CLK_TCK}: the unit of utime and stime in {@code /proc/PID/stat} on Linux. */
     static final int TICKS_PER_SECOND = 100;
+    private static final Pattern COMPILE_TIME = Pattern.compile("(?m)^sun\\.ci\\.(?:standard|osr)Time=(\\d+)$");
+    private static final Pattern HRT_FREQUENCY = Pattern.compile("(?m)^sun\\.os\\.hrt\\.frequency=(\\d+)$");
     private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
     /** G1's line: {@code total reserved R K, committed C K, used U K [0xSTART, 0xEND)}. */
     private static final Pattern HEAP_RANGE = Pattern.compile("committed (\\d+)K, used \\d+K \\[0x(\\p{XDigit}+), 0x(\\p{XDigit}+)\\)");
@@ -162,8 +164,15 @@ final class Proc {
      * {@code after} it (G1 gives the freed regions back in the background), hands freed C heap
      * back to the OS (glibc keeps it otherwise; the stand-alone server trims its own every
      * 30 s), so that RSS counts memory held.
+     *
+     * <p>Twice: a full GC compacts with as many workers as the heap's size asks for, and each
+     * worker leaves its own part-filled region, which G1 then keeps committed (and resident). After
+     * a burst had grown the heap to 200 MB, one GC.run left 4.7 MB of live data in 3 regions and
+     * 20 MB committed, where a small heap's GC left 2 regions and 12 MB: 8 MB of RSS that said
+     * nothing about what the server holds. The second GC starts from the small heap.
      */
     static void gc(long pid, Duration after) {
+        jcmd(pid, "GC.run");
         jcmd(pid, "GC.run");
         try {
             Thread.sleep(after.toMillis());
@@ -171,6 +180,23 @@ final class Proc {
             Thread.currentThread().interrupt();
         }
         jcmd(pid, "System.trim_native_heap");
+    }
+
+    /**
+     * Seconds a JVM's JIT has spent compiling so far ({@code sun.ci.standardTime} and
+     * {@code sun.ci.osrTime} over the high-resolution timer's frequency, from
+     * {@code PerfCounter.print}), or -1 if it does not say.
+     */
+    static double compileSeconds(long pid) {
+        String counters = jcmd(pid, "PerfCounter.print");
+        Matcher time = COMPILE_TIME.matcher(counters), frequency = HRT_FREQUENCY.matcher(counters);
+        long ticks = 0;
+        int found = 0;
+        while (time.find()) {
+            ticks += Long.parseLong(time.group(1));
+            found++;
+        }
+        return found == 2 && frequency.find() ? ticks / (double) Long.parseLong(frequency.group(1)) : -1;
     }
 
     /** The heap in use of a JVM, KB, from {@code GC.heap_info}. */
