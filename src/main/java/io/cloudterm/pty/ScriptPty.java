@@ -109,8 +109,9 @@ final class ScriptPty implements Pty {
                 .redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(spec.environment());
-        // util-linux script runs the wrapper with $SHELL -c; the wrapper is sh, and env -i gives the
-        // child the spec's own SHELL (or none) back.
+        // The environment goes to script as an environment, never in its argv (see ScriptCommand).
+        // util-linux script runs the wrapper with $SHELL -c; the wrapper is sh, and its env(1) gives
+        // the child the spec's own SHELL (or none) back.
         builder.environment().put("SHELL", tools.sh());
         Process script = builder.start();
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(script::destroyForcibly,
