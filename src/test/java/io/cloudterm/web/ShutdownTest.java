@@ -42,9 +42,20 @@ class ShutdownTest {
     @ParameterizedTest(name = "native={0}")
     @ValueSource(strings = {"on", "off"})
     void sigtermClosesEveryClientWithAReasonAuditsEveryEndAndExits(String mode) throws Exception {
+        sigtermWith(mode, "echo ready; exec cat", "exit 129|signal 1");
+    }
+
+    /** Children that ignore the hang-up get SIGKILL after the kill grace, and the server still goes in time. */
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void childrenIgnoringTheHangUpDoNotHoldTheServer(String mode) throws Exception {
+        sigtermWith(mode, "trap '' HUP; echo ready; exec sleep 1000", "signal 9");
+    }
+
+    private void sigtermWith(String mode, String script, String endStatus) throws Exception {
         Path log = dir.resolve("server.log");
         Process server = startServer(log, "--port", "0", "--no-auth", "--native", mode, "--kill-after", "1",
-                "--max-terminals", "100", "--max-terminals-per-user", "100", "--", "sh", "-c", "echo ready; exec cat");
+                "--max-terminals", "100", "--max-terminals-per-user", "100", "--", "sh", "-c", script);
         List<TtyClient> clients = new ArrayList<>();
         try {
             URI ws = URI.create(awaitUrl(server, log).toString().replaceFirst("^http", "ws") + "ws");
@@ -70,6 +81,7 @@ class ShutdownTest {
             Set<String> started = ids(STARTED, output);
             assertEquals(CLIENTS, started.size(), output);
             assertEquals(started, ids(ENDED, output), "every terminal's end is audited:\n" + output);
+            assertTrue(Pattern.compile("ended user=.* status=\"(" + endStatus + ")\"").matcher(output).find(), output);
         } finally {
             clients.forEach(TtyClient::abort);
             server.destroyForcibly();
