@@ -9,6 +9,7 @@
   const SET_WINDOW_TITLE = 0x31; // '1' UTF-8 title
   const SET_PREFERENCES = 0x32;  // '2' JSON object of xterm.js options
   const TERMINAL_INFO = 0x33;    // '3' CloudTerm's own: {"terminal": handle to reattach with, ...}
+  const REPLAY_END = 0x34;       // '4' CloudTerm's own: the replayed history ends here, live output follows
   const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000]; // then every 15 s
   const MAX_RETRIES = 40;
   const UNREACHABLE = 'Cannot reach the server';
@@ -91,6 +92,7 @@
     get closeCode() { return lastClose.code; },
     get closeReason() { return lastClose.reason; },
     get paused() { return session ? session.paused : false; },
+    get replaying() { return session ? session.replaying : false; },
   });
 
   // ---- access token in the URL -------------------------------------------------------------
@@ -270,14 +272,15 @@
     term.unicode.activeVersion = '11';
     term.open(ui.terminal);
 
-    const s = { term, fit, ws: null, pending: 0, paused: false, title: PAGE_TITLE, copyTimer: 0 };
+    // replaying: xterm.js has not yet parsed all of the history the server replays on attaching.
+    const s = { term, fit, ws: null, pending: 0, paused: false, replaying: true, title: PAGE_TITLE, copyTimer: 0 };
     session = s;
     matchPageToTheme(term);
     fitNow();
 
-    term.onData((data) => send(s, INPUT, encoder.encode(data)));
+    term.onData((data) => input(s, encoder.encode(data)));
     // onBinary carries bytes as a string of chars 0..255 (e.g. non-UTF-8 mouse reports).
-    term.onBinary((data) => send(s, INPUT, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
+    term.onBinary((data) => input(s, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
     term.onResize(({ cols, rows }) => send(s, RESIZE_TERMINAL, encoder.encode(JSON.stringify({ columns: cols, rows }))));
     term.onTitleChange((title) => {
       document.title = title ? `${title} | ${s.title}` : s.title;
@@ -332,6 +335,18 @@
     s.ws.send(message);
   }
 
+  /**
+   * What xterm.js sends to the program: keys, pastes, and its own answers to queries it parsed.
+   * While it parses the replayed history, those answers are to queries of programs that asked
+   * long ago (a cursor position report, device attributes, colours): sent on, they would reach
+   * today's shell as typed junk, or move a running vim's cursor. xterm.js cannot tell its answers
+   * from keys, so until the history is parsed nothing goes out; that is milliseconds after the
+   * page opens, too soon for anyone to have typed.
+   */
+  function input(s, bytes) {
+    if (!s.replaying) send(s, INPUT, bytes);
+  }
+
   function receive(s, data) {
     // The protocol's frames are binary; text frames with the same layout are read too.
     const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
@@ -350,6 +365,14 @@
         break;
       case TERMINAL_INFO:
         rememberTerminal(decoder.decode(payload));
+        break;
+      case REPLAY_END:
+        // xterm.js parses asynchronously, in order: this callback runs once everything written
+        // before it (the history) is parsed, and before anything written after it (live output),
+        // whose queries are answered again.
+        s.term.write('', () => {
+          s.replaying = false;
+        });
         break;
       default:
         break; // unknown commands are ignored, as ttyd's client does
