@@ -340,8 +340,9 @@
    * While it parses the replayed history, those answers are to queries of programs that asked
    * long ago (a cursor position report, device attributes, colours): sent on, they would reach
    * today's shell as typed junk, or move a running vim's cursor. xterm.js cannot tell its answers
-   * from keys, so until the history is parsed nothing goes out; that is milliseconds after the
-   * page opens, too soon for anyone to have typed.
+   * from keys, so until the history is parsed nothing goes out. That is usually milliseconds
+   * after the page opens, before anyone types; keys pressed while a long history is still being
+   * parsed are dropped, not sent late (holding them back would hold back the answers too).
    */
   function input(s, bytes) {
     if (!s.replaying) send(s, INPUT, bytes);
