@@ -272,8 +272,12 @@
     term.unicode.activeVersion = '11';
     term.open(ui.terminal);
 
-    // replaying: xterm.js has not yet parsed all of the history the server replays on attaching.
-    const s = { term, fit, ws: null, pending: 0, paused: false, replaying: true, title: PAGE_TITLE, copyTimer: 0 };
+    // replaying: xterm.js was given history the server replayed on attaching and has not yet
+    // parsed all of it; replayEnded: REPLAY_END has come, so all further OUTPUT is live.
+    const s = {
+      term, fit, ws: null, pending: 0, paused: false, replaying: false, replayEnded: false,
+      title: PAGE_TITLE, copyTimer: 0,
+    };
     session = s;
     matchPageToTheme(term);
     fitNow();
@@ -340,9 +344,10 @@
    * While it parses the replayed history, those answers are to queries of programs that asked
    * long ago (a cursor position report, device attributes, colours): sent on, they would reach
    * today's shell as typed junk, or move a running vim's cursor. xterm.js cannot tell its answers
-   * from keys, so until the history is parsed nothing goes out. That is usually milliseconds
-   * after the page opens, before anyone types; keys pressed while a long history is still being
-   * parsed are dropped, not sent late (holding them back would hold back the answers too).
+   * from keys, so while it parses history nothing goes out. That is usually milliseconds after
+   * the page opens, before anyone types; keys pressed while a long history is still being parsed
+   * are dropped, not sent late (holding them back would hold back the answers too). Before the
+   * first byte of history, and on a new terminal (no history at all), everything is a key.
    */
   function input(s, bytes) {
     if (!s.replaying) send(s, INPUT, bytes);
@@ -355,6 +360,7 @@
     const payload = bytes.subarray(1);
     switch (bytes[0]) {
       case OUTPUT:
+        if (!s.replayEnded) s.replaying = true; // history: xterm.js's answers to it are stale
         write(s, payload);
         break;
       case SET_WINDOW_TITLE:
@@ -368,6 +374,8 @@
         rememberTerminal(decoder.decode(payload));
         break;
       case REPLAY_END:
+        s.replayEnded = true;
+        if (!s.replaying) break; // no history came: nothing to wait for
         // xterm.js parses asynchronously, in order: this callback runs once everything written
         // before it (the history) is parsed, and before anything written after it (live output),
         // whose queries are answered again.
