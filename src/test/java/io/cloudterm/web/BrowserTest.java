@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -18,7 +22,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -27,6 +35,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.interactions.Actions;
 
 /** The terminal page in a real headless Chromium against a real server and a real shell. */
@@ -167,10 +176,10 @@ class BrowserTest {
      * in the replayed history, and none of its answers may reach the program. A question asked
      * after the reload is answered, once.
      */
-    @org.junit.jupiter.api.Tag("security")
-    @org.junit.jupiter.params.ParameterizedTest(name = "native={0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"on", "off"})
-    void replayedQueriesAreNotAnsweredIntoTheProgram(String mode, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    @Tag("security")
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void replayedQueriesAreNotAnsweredIntoTheProgram(String mode, @TempDir Path dir) throws Exception {
         Path log = dir.resolve("input.hex");
         Path asker = dir.resolve("asker.sh");
         Files.writeString(asker, """
@@ -201,7 +210,7 @@ class BrowserTest {
         assertScreenShowsInput(log);
 
         String firstTab = driver.getWindowHandle();
-        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        driver.switchTo().newWindow(WindowType.TAB);
         driver.get(terminalUrl); // a second writable client of the same terminal
         awaitReplayed(2);
         type("Z");
@@ -232,10 +241,10 @@ class BrowserTest {
     /** What reached the asker's input, each byte as one char (ISO-8859-1). */
     private static String input(Path log) {
         try {
-            return new String(java.util.HexFormat.of().parseHex(Files.readString(log).strip()),
-                    java.nio.charset.StandardCharsets.ISO_8859_1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new String(HexFormat.of().parseHex(Files.readString(log).strip()),
+                    StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -256,7 +265,7 @@ class BrowserTest {
      * The asker shows every byte it reads as a line in:&lt;hex&gt;, just after logging it: the screen
      * comes to tell the same story as the log, and no answer shows on it as text.
      */
-    private void assertScreenShowsInput(Path log) throws java.io.IOException {
+    private void assertScreenShowsInput(Path log) throws IOException {
         String read = Files.readString(log).strip();
         try {
             await("the screen to show what the program read", () -> read.equals(shownInput()));
