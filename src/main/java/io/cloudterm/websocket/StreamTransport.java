@@ -4,6 +4,7 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.webserver.ConnectionContext;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 
 /**
@@ -60,11 +61,22 @@ final class StreamTransport implements FrameTransport {
     }
 
     /**
-     * Helidon's sockets cannot half-close (a TLS socket has one close for both directions), so
-     * this closes, as Helidon's own WebSocket does once the close frames have crossed.
+     * Half-closes the JDK socket under Helidon's (over TLS, a close_notify), and the reader goes on
+     * dropping what the client still sends until it closes too: closing at once with its bytes
+     * unread would make the kernel reset the connection, which can destroy our close frame before
+     * the client reads it. Where the JDK socket is out of reach, this closes.
      */
     @Override
     public void shutdownOutput() {
+        Socket socket = SocketFds.javaSocket(ctx.serverSocket());
+        try {
+            if (socket != null) {
+                socket.shutdownOutput();
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Already closed, or a socket that cannot half-close: close it whole.
+        }
         close();
     }
 
