@@ -19,7 +19,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
-import io.helidon.webserver.websocket.WsRouting;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -97,8 +96,7 @@ public final class CloudTermServer implements AutoCloseable {
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
-                    .routing(routing -> server.routes(routing, context))
-                    .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
+                    .routing(routing -> server.routes(routing, context));
             server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
             server.web.set(builder.build().start());

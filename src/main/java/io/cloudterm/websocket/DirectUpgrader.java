@@ -10,7 +10,6 @@ import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsUpgradeException;
@@ -29,8 +28,9 @@ import java.util.function.Supplier;
  * plain TCP, native mode), otherwise over Helidon's own stream ({@link StreamConnection}: TLS,
  * pure-Java mode). Helidon's WebSocket would answer some bad frames with an HTTP 500 written into
  * the WebSocket stream, or 1011 with its exception's text; with one decoder, the same bad input
- * gets the same close code whatever the transport. Upgrades of other paths, and malformed
- * requests, are Helidon's own {@link WsUpgrader}'s, which also answers the errors.
+ * gets the same close code whatever the transport. No other WebSocket is served: an upgrade
+ * request for another path, or a malformed one, is refused here and then routed as plain HTTP,
+ * whose handlers answer it (400 for this path), so Helidon's WebSocket never sees a client.
  *
  * <p>Installed as the upgrader of an HTTP/1 connection selector the server puts before Helidon's.
  */
@@ -43,7 +43,6 @@ public final class DirectUpgrader implements Http1Upgrader {
     private final Optional<RawSockets> sockets;
     private final BufferPool readBuffers;
     private final long maxFrameBytes;
-    private final Http1Upgrader helidon = WsUpgrader.create(WsConfig.create());
     private final Set<DirectWebSocket> open = ConcurrentHashMap.newKeySet();
     private final Set<DirectWebSocket> takenOver = ConcurrentHashMap.newKeySet();
     /** The listening address every connection shares, kept once rather than per connection. */
@@ -78,7 +77,7 @@ public final class DirectUpgrader implements Http1Upgrader {
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
         String key = headers.first(WsUpgrader.WS_KEY).orElse(null);
         if (!prologue.uriPath().path().equals(path) || !wellFormed(key, headers)) {
-            return helidon.upgrade(ctx, prologue, headers);
+            return null; // Helidon then routes the request as plain HTTP, which answers it
         }
         WsListener listener = listeners.get();
         Optional<Headers> answer;
@@ -156,7 +155,7 @@ public final class DirectUpgrader implements Http1Upgrader {
         return readBuffers;
     }
 
-    /** What Helidon's upgrader checks before answering 101; anything else is left to it, for its error. */
+    /** What RFC 6455 (4.2.1) asks of an opening handshake beyond the Upgrade header Helidon matched us by. */
     private static boolean wellFormed(String key, WritableHeaders<?> headers) {
         if (key == null || !headers.first(WsUpgrader.WS_VERSION).orElse("13").equals("13")) {
             return false;

@@ -178,6 +178,21 @@ class WebSocketProtocolAttackTest {
         assertEquals(List.of(), traces, "stack traces in the server's log");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Setup.class)
+    void aMalformedUpgradeIsAnsweredInHttpAndNeverBecomesAWebSocket(Setup setup) throws Exception {
+        for (String request : List.of(UPGRADE.replace("dGhlIHNhbXBsZSBub25jZQ==", "c2hvcnQ="),
+                UPGRADE.replace("Version: 13", "Version: 8"), UPGRADE.replace("GET /ws ", "GET /other "))) {
+            try (Socket socket = connect(setup)) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String head = responseHead(socket.getInputStream());
+                assertTrue(head.matches("(?s)HTTP/1\\.1 4\\d\\d .*"), request.lines().findFirst() + " answered " + head);
+            }
+        }
+    }
+
     private static Socket connect(Setup setup) throws IOException {
         int port = SERVERS.get(setup).server().port();
         if (setup == Setup.TLS) {
