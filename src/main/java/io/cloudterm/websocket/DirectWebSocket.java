@@ -172,9 +172,9 @@ public final class DirectWebSocket implements WsSession {
     // ---- writing ----
 
     /**
-     * Sends one binary message: {@code prefix}, then {@code parts}, gathered into the socket
-     * without copying the parts (a pooled direct buffer goes straight to the kernel) and without
-     * moving their positions. Blocks while the client is slow.
+     * Sends one binary message: {@code prefix}, then {@code parts}, without moving their
+     * positions; on a taken-over socket the parts are gathered into the kernel without a copy (a
+     * pooled direct buffer goes straight there). Blocks while the client is slow.
      */
     public void sendBinary(byte[] prefix, List<ByteBuffer> parts) throws IOException {
         sendFrame(FrameDecoder.BINARY, true, prefix, parts);
