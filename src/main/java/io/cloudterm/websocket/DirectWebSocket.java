@@ -92,7 +92,11 @@ public final class DirectWebSocket implements WsSession {
 
     /** Tells the listener the connection is open; the transport then hands in what the client sends. */
     void opened() {
-        listener.onOpen(this);
+        try {
+            listener.onOpen(this);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
     }
 
     /**
@@ -106,11 +110,19 @@ public final class DirectWebSocket implements WsSession {
         try {
             decoder.feed(bytes, frames);
         } catch (RuntimeException e) {
-            // Our own failure, not the client's: say so in the log, and to the client without the details.
-            LOG.log(Level.WARNING, "a WebSocket listener failed; closing the connection", e);
-            close(SERVER_ERROR, "internal server error");
-            ended(e);
+            listenerFailed(e);
         }
+    }
+
+    /**
+     * Our own failure, not the client's: said in the log, and to the client without the details.
+     * Nothing escapes to Helidon, which would answer an exception with an HTTP 500 written into
+     * the WebSocket stream.
+     */
+    private void listenerFailed(RuntimeException e) {
+        LOG.log(Level.WARNING, "a WebSocket listener failed; closing the connection", e);
+        close(SERVER_ERROR, "internal server error");
+        ended(e);
     }
 
     private final FrameDecoder.Frames frames = new FrameDecoder.Frames() {
