@@ -75,7 +75,6 @@ class WebSocketProtocolAttackTest {
 
     @BeforeAll
     static void servers() throws Exception {
-        Logger.getLogger("").addHandler(LOG_WATCH);
         TlsFixtures ca = TlsFixtures.authority(dir, "ca");
         TlsFixtures.Identity identity = ca.server(TlsFixtures.KeyFormat.PKCS8_EC);
         tls = TlsFixtures.clientContext(ca.certificate(), null);
@@ -83,6 +82,8 @@ class WebSocketProtocolAttackTest {
         SERVERS.put(Setup.PURE_JAVA_PLAIN, TestServer.start("--native", "off", "--no-auth", "--", "sh"));
         SERVERS.put(Setup.TLS, TestServer.start("--native", "on", "--no-auth", "--ssl", "--ssl-cert",
                 identity.certificate().toString(), "--ssl-key", identity.key().toString(), "--", "sh"));
+        // After the servers: Helidon reads logging.properties at its start, which resets the root handlers.
+        Logger.getLogger("").addHandler(LOG_WATCH);
     }
 
     @AfterAll
@@ -176,6 +177,7 @@ class WebSocketProtocolAttackTest {
                     .map(r -> r.getLoggerName() + ": " + r.getMessage() + ": " + r.getThrown()).toList();
         }
         assertEquals(List.of(), traces, "stack traces in the server's log");
+        assertTrue(List.of(Logger.getLogger("").getHandlers()).contains(LOG_WATCH), "the log is still watched");
     }
 
     @ParameterizedTest(name = "{0}")
