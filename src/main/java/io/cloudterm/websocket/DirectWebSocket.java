@@ -261,7 +261,11 @@ public final class DirectWebSocket implements WsSession {
             }
             closeSent = true;
             byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-            byte[] payload = new byte[2 + Math.min(text.length, 123)];
+            int length = Math.min(text.length, 123);
+            while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+                length--; // cut before a character, not inside it: the reason must stay UTF-8
+            }
+            byte[] payload = new byte[2 + length];
             payload[0] = (byte) (code >>> 8);
             payload[1] = (byte) code;
             System.arraycopy(text, 0, payload, 2, payload.length - 2);
