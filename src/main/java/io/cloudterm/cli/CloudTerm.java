@@ -78,6 +78,7 @@ public final class CloudTerm {
             err.println("cloudterm: " + e.getMessage());
             return FAILED;
         }
+        ServerLogManager.holdUntilServerStopped();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             ServerLogManager.serverStopped();

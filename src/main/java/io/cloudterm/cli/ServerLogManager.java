@@ -13,22 +13,30 @@ import java.util.logging.LogManager;
  */
 public final class ServerLogManager extends LogManager {
 
-    private volatile boolean serverStopped;
+    /** A server runs whose last lines must outlive the JDK's own reset at shutdown. */
+    private volatile boolean holding;
 
     public ServerLogManager() {
+    }
+
+    /** From now until {@link #serverStopped}, a shutdown leaves the handlers in place. */
+    static void holdUntilServerStopped() {
+        if (LogManager.getLogManager() instanceof ServerLogManager manager) {
+            manager.holding = true;
+        }
     }
 
     /** The server has stopped and logged its last line: handlers may now be closed. */
     static void serverStopped() {
         if (LogManager.getLogManager() instanceof ServerLogManager manager) {
-            manager.serverStopped = true;
+            manager.holding = false;
             manager.reset();
         }
     }
 
     @Override
     public void reset() {
-        if (!serverStopped && shuttingDown()) {
+        if (holding && shuttingDown()) {
             return; // the JDK's shutdown hook: serverStopped() resets once the server is done
         }
         super.reset();
