@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * {@code Origin}, which a same-origin check (Origin against Host) accepts. Checking Host against
  * the names the server really answers to closes that for every request, in every auth mode.
  *
- * <p>The names, each with the listening port (or the scheme's default port when the Host has
- * none):
+ * <p>The names, each with the listening port or with no port at all. (Strictly a Host without a port
+ * means the scheme's default one; hand-written clients leave it out for any port, and it is the
+ * name, not the port, that DNS rebinding changes.) The names:
  * <ul>
  *   <li>the bound address as written: {@code 127.0.0.1}, {@code [::1]}, {@code 192.0.2.7}...;</li>
  *   <li>for a loopback bind, also {@code localhost};</li>
@@ -120,8 +121,9 @@ final class HostPolicy implements Filter {
             return new Refusal(Status.BAD_REQUEST_400, "malformed Host header", 0);
         }
         String name = normalizeName(m.group(1));
-        int requestPort = m.group(2) == null ? defaultPort : Integer.parseInt(m.group(2));
-        if ((requestPort == port.getAsInt() && ownNames.contains(name)) || allowedAnyPort.contains(name)
+        boolean noPort = m.group(2) == null;
+        int requestPort = noPort ? defaultPort : Integer.parseInt(m.group(2));
+        if ((ownNames.contains(name) && (noPort || requestPort == port.getAsInt())) || allowedAnyPort.contains(name)
                 || allowedWithPort.contains(name + ":" + requestPort)) {
             return null;
         }
