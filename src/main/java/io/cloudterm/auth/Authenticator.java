@@ -47,6 +47,9 @@ public final class Authenticator implements AutoCloseable {
     /** What to run when a user's account changes, for connections that hold no session (Basic). */
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<Runnable>> onAccountChange =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** Who else hears of changed accounts (the server, to end their terminals). */
+    private final java.util.List<java.util.function.Consumer<Principal>> accountListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final BasicUsers basicUsers;
     private final Sessions sessions;
     private final TerminalTokens terminalTokens;
@@ -127,7 +130,16 @@ public final class Authenticator implements AutoCloseable {
             if (actions != null) {
                 actions.forEach(Runnable::run);
             }
+            accountListeners.forEach(listener -> listener.accept(principal));
         }
+    }
+
+    /**
+     * Runs {@code listener} for each user removed from the accounts or given a new password, after
+     * their sessions and connections have ended; on the thread that noticed the change.
+     */
+    public void onAccountChanged(java.util.function.Consumer<Principal> listener) {
+        accountListeners.add(listener);
     }
 
     /**

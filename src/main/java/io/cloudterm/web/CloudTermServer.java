@@ -87,6 +87,8 @@ public final class CloudTermServer implements AutoCloseable {
         TerminalLauncher launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
                 new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
+        // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
+        authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));
         ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher);

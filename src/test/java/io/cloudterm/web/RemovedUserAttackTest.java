@@ -38,10 +38,13 @@ class RemovedUserAttackTest {
         return user + ":" + BCrypt.hashpw(password, BCrypt.gensalt(4)) + "\n";
     }
 
-    private TestServer start(String nativeMode) throws Exception {
+    private TestServer start(String nativeMode, String... more) throws Exception {
         users = dir.resolve("users");
         Files.writeString(users, line("alice", "wonderland") + bob);
-        return TestServer.start("--native", nativeMode, "--users", users.toString(), "--", "sh");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--native", nativeMode, "--users", users.toString()));
+        args.addAll(java.util.List.of(more));
+        args.addAll(java.util.List.of("--", "sh"));
+        return TestServer.start(args.toArray(String[]::new));
     }
 
     private static String basic(String userColonPassword) {
@@ -106,6 +109,21 @@ class RemovedUserAttackTest {
             TtyClient.Close close = client.awaitClose(SWEEP_WAIT);
             assertEquals(4004, close.code(), close.toString());
             assertEquals(200, server.get("token", Map.of("Cookie", bobsSession)).statusCode(), "other users keep their sessions");
+        }
+    }
+
+    @ParameterizedTest(name = "--native {0}")
+    @ValueSource(strings = {"on", "off"})
+    void theTerminalsARemovedUserLeftRunningEnd(String nativeMode) throws Exception {
+        try (TestServer server = start(nativeMode, "--keep-alive", "600")) {
+            String cookie = server.login("alice", "wonderland");
+            shell(server, Map.of("Cookie", cookie)).close();
+            assertEquals(1, server.server().terminals().size(), "kept alive for a later client, or a share link");
+
+            Files.writeString(users, bob);
+
+            await().atMost(WAIT).until(() -> server.get("token", Map.of("Cookie", cookie)).statusCode() == 401);
+            await().atMost(WAIT).until(() -> server.server().terminals().isEmpty());
         }
     }
 }
