@@ -125,7 +125,9 @@ public final class Authenticator implements AutoCloseable {
     private void accountsChanged(java.util.Set<String> users) {
         for (String user : users) {
             Principal principal = new Principal(user);
-            sessions.closeStale(principal, credential -> current(principal, credential));
+            // Read here, not in the predicate: that runs under the sessions' lock, and a lookup may reread the file.
+            Object now = accounts.credentialOf(user).orElse(null);
+            sessions.closeStale(principal, credential -> now != null && now.equals(credential));
             java.util.Set<Runnable> actions = onAccountChange.remove(user);
             if (actions != null) {
                 actions.forEach(Runnable::run);

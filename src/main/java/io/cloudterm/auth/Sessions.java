@@ -200,7 +200,8 @@ public final class Sessions {
 
     /**
      * Ends the sessions of this principal whose credential {@code current} does not accept (the
-     * account was removed or its password changed); returns how many there were.
+     * account was removed or its password changed); returns how many there were. {@code current}
+     * runs under the lock: it must only compare.
      */
     public int closeStale(Principal principal, java.util.function.Predicate<Object> current) {
         Ended ended = new Ended();
