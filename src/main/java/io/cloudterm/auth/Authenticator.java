@@ -103,6 +103,11 @@ public final class Authenticator implements AutoCloseable {
         };
     }
 
+    /** Whether this session id is live and still valid for its account; counts as a use of it. */
+    public boolean sessionValid(String sessionCookie) {
+        return fromSession(sessionCookie) instanceof Authentication.Known;
+    }
+
     private Authentication fromSession(String sessionCookie) {
         Optional<Sessions.Found> found = sessions.lookup(sessionCookie);
         if (found.isEmpty()) {

@@ -222,7 +222,7 @@ public final class CloudTermServer implements AutoCloseable {
 
     private static boolean hasSession(Gate gate, ServerRequest request) {
         String id = gate.cookie().read(request.headers());
-        return id != null && gate.authenticator().sessions().find(id).isPresent();
+        return id != null && gate.authenticator().sessionValid(id);
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */

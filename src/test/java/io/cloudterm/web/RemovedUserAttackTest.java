@@ -72,6 +72,7 @@ class RemovedUserAttackTest {
             TtyClient.Close close = client.awaitClose(WAIT);
             assertEquals(4004, close.code(), close.toString());
             assertEquals(401, AuthTest.upgradeStatus(server, Map.of("Cookie", cookie)), "no new shell either");
+            assertEquals(303, server.get("", Map.of("Cookie", cookie)).statusCode(), "the page sends the browser to the form");
         }
     }
 
