@@ -45,7 +45,8 @@ import java.util.function.LongSupplier;
  * bounded; at most {@code maxKeys} addresses, as many user names and as many failed pairs are
  * tracked (see {@link TokenBuckets} for which bucket is forgotten first and why). With the default
  * 50,000 each, a flood of fresh names and addresses holds at most about 19 MB for the buckets
- * (measured: 190 bytes a key), and buckets that are full again are dropped as new attempts come in.
+ * (measured: 190 bytes a key) and 8.4 MB for the failures (170 bytes each), and buckets that are
+ * full again are dropped as new attempts come in.
  *
  * <p>Thread-safe: one {@link ReentrantLock}, held for a few map lookups and updates. Time comes from
  * a nanosecond {@link LongSupplier}, {@code System::nanoTime} outside tests.

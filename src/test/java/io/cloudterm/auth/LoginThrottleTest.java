@@ -240,9 +240,17 @@ class LoginThrottleTest {
         }
         long bytes = SessionsTest.usedHeapAfterGc() - before;
         assertEquals(2 * LoginThrottle.DEFAULT_MAX_KEYS, full.trackedKeys());
-        Reference.reachabilityFence(full);
         System.out.printf("login throttle with %,d keys: %,d bytes retained (%d per key)%n",
                 full.trackedKeys(), bytes, bytes / full.trackedKeys());
         assertTrue(bytes < 40_000_000, bytes + " bytes");
+        for (int i = 0; i < LoginThrottle.DEFAULT_MAX_KEYS + 10; i++) {
+            full.failed(ip(i), "user-name-" + i + "@example.com");
+        }
+        long withFailures = SessionsTest.usedHeapAfterGc() - before;
+        assertEquals(LoginThrottle.DEFAULT_MAX_KEYS, full.rememberedFailures(), "at most maxKeys failures are remembered");
+        Reference.reachabilityFence(full);
+        System.out.printf("and %,d remembered failures: %,d bytes more (%d per failure)%n", full.rememberedFailures(),
+                withFailures - bytes, (withFailures - bytes) / full.rememberedFailures());
+        assertTrue(withFailures < 60_000_000, withFailures + " bytes");
     }
 }
