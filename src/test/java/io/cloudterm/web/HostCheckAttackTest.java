@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * DNS rebinding: a web page whose name the attacker points at 127.0.0.1 sends requests with its
  * own name as Host and Origin. The server must answer only to its own names, in every auth mode,
- * on both WebSocket upgrade paths (taken over in native mode, Helidon's with --native off).
+ * and for WebSockets on both transports (taken over by the native poller with --native on, kept on
+ * Helidon's connection with --native off).
  */
 @Tag("security")
 class HostCheckAttackTest {
