@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>the bound address as written: {@code 127.0.0.1}, {@code [::1]}, {@code 192.0.2.7}...;</li>
  *   <li>for a loopback bind, also {@code localhost};</li>
- *   <li>for a bind by name ({@code -i myhost}), that name and the addresses it resolved to at start;</li>
+ *   <li>for a bind by name ({@code -i myhost}), that name and the address it resolved to at start;</li>
  *   <li>for a wildcard bind (0.0.0.0 or ::), every address of this machine's interfaces at start,
  *       and {@code localhost}. Machine names (and names a reverse proxy forwards) are not guessed:
  *       the operator lists them;</li>
