@@ -79,15 +79,19 @@ public final class CloudTermServer implements AutoCloseable {
                     + config.host());
         }
         Optional<TlsSettings> tls = config.tls().map(f -> TlsSettings.create(f.certificate(), f.privateKey(), f.clientCa()));
+        java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(config.port());
+        HostPolicy hosts = new HostPolicy(config.host(), config.hosts().allowed(), boundPort::get, config.secure());
         AtomicReference<String> token = new AtomicReference<>();
         Authenticator authenticator = Logins.authenticator(config, token::set);
         PtySystem ptys = PtySystems.select(config.nativeMode());
-        Gate gate = new Gate(authenticator, new OriginPolicy(config.allowedOrigins()),
+        Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
         Heartbeat heartbeat = new Heartbeat(config.pingInterval());
         TerminalLauncher launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
                 new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
+        // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
+        authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));
         ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher);
@@ -101,10 +105,11 @@ public final class CloudTermServer implements AutoCloseable {
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
-                    .routing(routing -> server.routes(routing, context));
+                    .routing(routing -> server.routes(routing.addFilter(hosts), context));
             server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
             server.web.set(builder.build().start());
+            boundPort.set(server.web.get().port());
             if (server.web.get().port() < 0) {
                 // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
                 server.web.get().stop();
@@ -155,11 +160,14 @@ public final class CloudTermServer implements AutoCloseable {
                 : "WebSockets: served on Helidon's connections, because " + whyNot);
     }
 
-    /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
+    /**
+     * Ends expired sessions (and so their terminals' connections) even when nobody asks for them,
+     * and those of accounts removed from the users file or given a new password.
+     */
     private void sweepSessions(Authenticator authenticator) {
         Thread.ofVirtual().name("session-sweep").start(() -> {
             while (web.get() != null) {
-                authenticator.sessions().expireDue();
+                authenticator.sweep();
                 try {
                     Thread.sleep(SESSION_SWEEP);
                 } catch (InterruptedException e) {
@@ -219,7 +227,7 @@ public final class CloudTermServer implements AutoCloseable {
 
     private static boolean hasSession(Gate gate, ServerRequest request) {
         String id = gate.cookie().read(request.headers());
-        return id != null && gate.authenticator().sessions().find(id).isPresent();
+        return id != null && gate.authenticator().sessionValid(id);
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */

@@ -80,6 +80,7 @@ class CommandLineTest {
         "--no-auth -i 0.0.0.0          | --no-auth is allowed only on a loopback interface",
         "--no-auth -c a:b              | contradict",
         "--allow-origin evil           | --allow-origin wants scheme://host",
+        "--allow-host http://x.example | --allow-host wants NAME or NAME:PORT",
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
         "--port                        | Missing required parameter for option '--port'",
