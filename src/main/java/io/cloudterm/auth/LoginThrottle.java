@@ -134,6 +134,24 @@ public final class LoginThrottle {
         }
     }
 
+    /**
+     * Whether {@code client} may try a secret now, taking nothing: for a secret that is checked on
+     * every request (HTTP Basic's single credential), where only failures are then counted, with
+     * {@link #attempt} and no user name. Between this and the count, a few requests of the same
+     * address in flight at once may each get one guess beyond the bucket; a guess costs one
+     * SHA-256, so that is a handful at most, and each one is still counted.
+     */
+    public Decision peek(InetAddress client) {
+        String addressKey = addressKey(client);
+        lock.lock();
+        try {
+            long wait = addresses.wait(addressKey, nanoTime.getAsLong());
+            return wait > 0 ? new Decision(false, Duration.ofNanos(wait)) : ALLOWED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The check of an allowed attempt failed: from now on the user bucket applies to this address. */
     public void failed(InetAddress client, String userName) {
         String userKey = userKey(userName);

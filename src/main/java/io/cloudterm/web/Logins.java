@@ -59,6 +59,12 @@ final class Logins {
             }
 
             @Override
+            public long waitFor(String address) {
+                LoginThrottle.Decision decision = throttle.peek(literal(address));
+                return decision.allowed() ? 0 : decision.retryAfterSeconds();
+            }
+
+            @Override
             public void failed(String address, String user) {
                 throttle.failed(literal(address), user);
             }
