@@ -382,8 +382,9 @@ class BrowserTest {
         driver.findElement(By.id("user")).sendKeys("alice");
         driver.findElement(By.id("password")).sendKeys("wonderland" + Keys.ENTER);
         awaitOpen();
-        assertTrue(driver.getCurrentUrl().startsWith(server.server().url() + "?t="),
-                "back where the user was going, now naming its terminal: " + driver.getCurrentUrl());
+        // The terminal's name comes in a message after the WebSocket opens: wait for it, not for luck.
+        await("back where the user was going, now naming its terminal",
+                () -> driver.getCurrentUrl().startsWith(server.server().url() + "?t="));
         type("echo I am $CLOUDTERM_USER" + Keys.ENTER);
         awaitLine("I am alice");
         driver.findElement(By.id("menu-button")).click();
