@@ -199,7 +199,7 @@ public final class Authenticator implements AutoCloseable {
             }
             // Read before the check: a password changed meanwhile leaves the session stale, refused at first use.
             Object credential = accounts == null ? null : accounts.credentialOf(user).orElse(null);
-            return switch (passwords.verify(user, password)) {
+            return switch (passwords.verify(address, user, password)) {
                 case RIGHT -> {
                     limiter.succeeded(address, user);
                     Principal principal = new Principal(user);

@@ -74,7 +74,7 @@ final class BasicUsers {
         Object credential = credentialOf(user);
         char[] password = header.get().password();
         try {
-            return switch (passwords.verify(user, password)) {
+            return switch (passwords.verify(address, user, password)) {
                 case RIGHT -> {
                     limiter.succeeded(address, user);
                     remember(key, user, credential);

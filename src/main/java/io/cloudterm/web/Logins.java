@@ -29,7 +29,7 @@ final class Logins {
             case USERS -> {
                 UsersFile users = UsersFile.open(config.usersFile().orElseThrow());
                 PasswordCheck check = PasswordCheck.create(users);
-                builder.accounts(users).passwords((user, password) -> switch (check.check(user, password)) {
+                builder.accounts(users).passwords((client, user, password) -> switch (check.check(client, user, password)) {
                     case PasswordCheck.Verdict.Accepted accepted -> PasswordVerifier.Verdict.RIGHT;
                     case PasswordCheck.Verdict.Rejected rejected -> PasswordVerifier.Verdict.WRONG;
                     case PasswordCheck.Verdict.Busy busy -> PasswordVerifier.Verdict.BUSY;
