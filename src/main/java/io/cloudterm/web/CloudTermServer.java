@@ -12,8 +12,10 @@ import io.cloudterm.websocket.DirectUpgrader;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.http1.spi.Http1Upgrader;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -55,6 +57,7 @@ public final class CloudTermServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<WebServer> web = new AtomicReference<>();
     private final AtomicReference<DirectUpgrader> directWebSockets = new AtomicReference<>();
+    private final AtomicReference<HttpGuard> httpGuard = new AtomicReference<>();
 
     private CloudTermServer(ServerConfig config, PtySystem ptys, String accessToken, Heartbeat heartbeat,
                             TerminalLauncher launcher, Authenticator authenticator) {
@@ -93,13 +96,12 @@ public final class CloudTermServer implements AutoCloseable {
             var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
-                    .connectionOptions(socket -> socket.tcpNoDelay(true))
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
                     .routing(routing -> server.routes(routing, context))
                     .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
-            server.takeOverWebSockets(builder, context);
+            server.listenerLimits(builder, server.takeOverWebSockets(context));
             tls.ifPresent(t -> builder.tls(t.tls()));
             server.web.set(builder.build().start());
             if (server.web.get().port() < 0) {
@@ -109,11 +111,13 @@ public final class CloudTermServer implements AutoCloseable {
                         + ": the port is in use or the address is not one of this machine's (pass --port or --interface)");
             }
         } catch (IllegalStateException e) {
+            server.closeHttpGuard();
             heartbeat.close();
             ptys.close();
             authenticator.close();
             throw e;
         } catch (RuntimeException e) {
+            server.closeHttpGuard();
             heartbeat.close();
             ptys.close();
             authenticator.close();
@@ -135,23 +139,43 @@ public final class CloudTermServer implements AutoCloseable {
      * (issue 5: Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
      * per message). TLS, pure-Java mode and other paths stay with Helidon.
      */
-    private void takeOverWebSockets(WebServerConfig.Builder builder, ServerContext context) {
+    private Http1Upgrader takeOverWebSockets(ServerContext context) {
         String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
                 : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
         if (whyNot != null) {
             LOG.info("WebSockets: served by Helidon, because " + whyNot);
-            return;
+            return WsUpgrader.create(WsConfig.create());
         }
         DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
                 ptys.rawSockets().orElseThrow(), new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS),
                 TerminalEndpoint.MAX_MESSAGE_BYTES);
-        builder.addConnectionSelector(Http1ConnectionSelector.builder()
-                .config(Http1Config.create())
-                .addUpgrader(upgrader)
-                .build());
         directWebSockets.set(upgrader);
         LOG.info("WebSockets: taken over from Helidon after the upgrade, served on the native poller");
+        return upgrader;
+    }
+
+    /**
+     * What a client may hold of the server: every HTTP/1 connection goes through our guard (request
+     * timeouts, strict body framing, Connection: close, HTTP/1.0 answered), upgrading WebSockets with
+     * {@code webSockets}; and new connections are refused before the process runs out of files.
+     */
+    private void listenerLimits(WebServerConfig.Builder builder, Http1Upgrader webSockets) {
+        HttpGuard guard = new HttpGuard(config.http(), List.of(webSockets));
+        httpGuard.set(guard);
+        builder.addConnectionSelector(guard);
+        SocketOptions options = SocketOptions.builder().tcpNoDelay(true).build();
+        long files = FdHeadroom.fileLimit();
+        if (files < 0) {
+            builder.connectionOptions(options);
+            return;
+        }
+        FdHeadroom headroom = new FdHeadroom(options, files);
+        builder.connectionOptions(headroom);
+        if (FdHeadroom.unwatched() != null) {
+            builder.maxTcpConnections((int) Math.min(Integer.MAX_VALUE, headroom.connectionBound()));
+            LOG.info("open files: at most " + headroom.connectionBound() + " connections, because " + FdHeadroom.unwatched());
+        }
     }
 
     /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
@@ -251,6 +275,13 @@ public final class CloudTermServer implements AutoCloseable {
         return "cannot start the server on " + config.host() + ":" + config.port() + ": " + cause;
     }
 
+    private void closeHttpGuard() {
+        HttpGuard guard = httpGuard.getAndSet(null);
+        if (guard != null) {
+            guard.close();
+        }
+    }
+
     public int port() {
         return web.get().port();
     }
@@ -322,6 +353,7 @@ public final class CloudTermServer implements AutoCloseable {
         if (direct != null) {
             direct.closeAll();
         }
+        closeHttpGuard();
         heartbeat.close();
         ptys.close();
         authenticator.close();

@@ -39,6 +39,7 @@ import java.util.Set;
  * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
  * @param terminals       keep-alive, scrollback and how many terminals may exist
  * @param recording       asciicast recording of every terminal
+ * @param http            how long a client may take to send a request
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -46,7 +47,8 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
-                           String frameAncestors, TerminalLimits terminals, Recording recording) {
+                           String frameAncestors, TerminalLimits terminals, Recording recording,
+                           HttpLimits http) {
 
     /**
      * Terminals that outlive their connection.
@@ -66,6 +68,23 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
      */
     public record Recording(Optional<Path> directory, boolean input) {
         public static final Recording NONE = new Recording(Optional.empty(), false);
+    }
+
+    /**
+     * Time allowed to a client for each request, so that slow or silent clients cannot hold
+     * connections (and file descriptors) at will.
+     *
+     * @param headerTimeout from connecting, or from the end of the previous response, to the last header
+     * @param bodyTimeout   from the last header to the last byte of the body
+     */
+    public record HttpLimits(Duration headerTimeout, Duration bodyTimeout) {
+        public static final HttpLimits DEFAULT = new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+        public HttpLimits {
+            if (headerTimeout.isNegative() || headerTimeout.isZero() || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+                throw new IllegalArgumentException("request timeouts must be positive");
+            }
+        }
     }
 
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
@@ -111,7 +130,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, http);
     }
 
     public boolean secure() {
