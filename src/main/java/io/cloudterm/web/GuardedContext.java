@@ -36,7 +36,11 @@ final class GuardedContext implements ConnectionContext {
         return clock;
     }
 
-    /** The next bytes from the client (null at its end of stream), as Helidon's own reader gets them. */
+    /**
+     * The next bytes from the client, as Helidon's own reader gets them. The client's end of stream
+     * ends the connection quietly wherever it comes: Helidon logs one in the middle of a request's
+     * headers as an internal error with a stack trace, a line of log an attacker gets per connection.
+     */
     private byte[] read() {
         if (!clock.beforeRead()) {
             throw new CloseConnectionException(clock.expired() ? "the client was too slow" : "Connection: close");
@@ -46,7 +50,7 @@ final class GuardedContext implements ConnectionContext {
             source.ensureAvailable();
             return source.readBytes(source.available());
         } catch (DataReader.InsufficientDataAvailableException e) {
-            return null;
+            throw new CloseConnectionException("the client closed the connection", e);
         } catch (RuntimeException e) {
             if (clock.expired()) {
                 // We closed the socket under this read: say so to Helidon as a plain close, not an I/O error.

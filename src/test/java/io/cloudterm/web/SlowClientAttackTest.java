@@ -74,6 +74,20 @@ class SlowClientAttackTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void aClientThatHangsUpHalfWayThroughItsHeadersCostsNoStackTrace(String nativeMode) throws Exception {
+        try (LogRecords log = LogRecords.capture(); TestServer server = start(nativeMode)) {
+            try (RawHttp client = RawHttp.connect(server.server().port())) {
+                client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            }
+            // The server's answer to the next client comes after it has dealt with the one that left.
+            assertEquals(200, server.get("", Map.of()).statusCode());
+            Thread.sleep(500);
+            assertEquals(List.of(), log.traces());
+        }
+    }
+
     @Test
     void aKeptAliveConnectionServesRequestsWithinItsTime() throws Exception {
         try (TestServer server = start("on"); RawHttp client = RawHttp.connect(server.server().port())) {
