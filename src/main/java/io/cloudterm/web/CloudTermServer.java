@@ -164,17 +164,14 @@ public final class CloudTermServer implements AutoCloseable {
         HttpGuard guard = new HttpGuard(config.http(), List.of(webSockets));
         httpGuard.set(guard);
         builder.addConnectionSelector(guard);
-        SocketOptions options = SocketOptions.builder().tcpNoDelay(true).build();
         long files = FdHeadroom.fileLimit();
-        if (files < 0) {
-            builder.connectionOptions(options);
-            return;
-        }
-        FdHeadroom headroom = new FdHeadroom(options, files);
-        builder.connectionOptions(headroom);
-        if (FdHeadroom.unwatched() != null) {
-            builder.maxTcpConnections((int) Math.min(Integer.MAX_VALUE, headroom.connectionBound()));
-            LOG.info("open files: at most " + headroom.connectionBound() + " connections, because " + FdHeadroom.unwatched());
+        Optional<FdHeadroom> headroom = files < 0 ? Optional.empty() : Optional.of(new FdHeadroom(files));
+        builder.connectionOptions(new AcceptedSockets(SocketOptions.builder().tcpNoDelay(true).build(), headroom,
+                guard.deadlines()));
+        if (headroom.isPresent() && FdHeadroom.unwatched() != null) {
+            long bound = headroom.get().connectionBound();
+            builder.maxTcpConnections((int) Math.min(Integer.MAX_VALUE, bound));
+            LOG.info("open files: at most " + bound + " connections, because " + FdHeadroom.unwatched());
         }
     }
 

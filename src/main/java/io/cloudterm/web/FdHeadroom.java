@@ -1,16 +1,11 @@
 package io.cloudterm.web;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.helidon.common.socket.SocketOptions;
 import java.io.FileDescriptor;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.net.Socket;
 import java.net.SocketImpl;
-import java.net.SocketOption;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -24,10 +19,8 @@ import java.util.logging.Logger;
  * number past the line means every number below it is in use. Reading it needs the same
  * {@code --add-opens} as the WebSocket takeover; without them, {@link #unwatched} says why and the
  * server bounds Helidon's connection count instead.
- *
- * <p>As Helidon's per-connection socket options, it also applies the server's own {@code options}.
  */
-final class FdHeadroom implements SocketOptions {
+final class FdHeadroom {
 
     private static final Logger LOG = Logger.getLogger(FdHeadroom.class.getName());
     private static final Field IMPL;
@@ -57,15 +50,13 @@ final class FdHeadroom implements SocketOptions {
         UNWATCHED = why;
     }
 
-    private final SocketOptions options;
     private final long limit;
     private final long line;
     private final long recovery;
     private volatile boolean refusing;
 
     /** Watches below {@code limit} open files (the process's RLIMIT_NOFILE, see {@link #fileLimit}). */
-    FdHeadroom(SocketOptions options, long limit) {
-        this.options = options;
+    FdHeadroom(long limit) {
         this.limit = limit;
         // What stays free for everything but new connections: a pty and a few fds per terminal,
         // taken-over WebSockets, log files. An eighth of the limit, within bounds.
@@ -91,9 +82,8 @@ final class FdHeadroom implements SocketOptions {
         return line - 128;
     }
 
-    @Override
-    public void configureSocket(Socket socket) {
-        options.configureSocket(socket);
+    /** Lets {@code socket} be served, or throws to have Helidon close it at once. */
+    void admit(Socket socket) {
         int fd = fd(socket);
         if (fd < 0) {
             return;
@@ -131,45 +121,5 @@ final class FdHeadroom implements SocketOptions {
         ConnectionRefused() {
             super("too many open files; connection refused", null, false, false);
         }
-    }
-
-    @Override
-    public Map<SocketOption<?>, Object> socketOptions() {
-        return options.socketOptions();
-    }
-
-    @Override
-    public Duration connectTimeout() {
-        return options.connectTimeout();
-    }
-
-    @Override
-    public Duration readTimeout() {
-        return options.readTimeout();
-    }
-
-    @Override
-    public Optional<Integer> socketReceiveBufferSize() {
-        return options.socketReceiveBufferSize();
-    }
-
-    @Override
-    public Optional<Integer> socketSendBufferSize() {
-        return options.socketSendBufferSize();
-    }
-
-    @Override
-    public boolean socketReuseAddress() {
-        return options.socketReuseAddress();
-    }
-
-    @Override
-    public boolean socketKeepAlive() {
-        return options.socketKeepAlive();
-    }
-
-    @Override
-    public boolean tcpNoDelay() {
-        return options.tcpNoDelay();
     }
 }

@@ -73,6 +73,11 @@ final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
         return new Guarded(guarded, helidon.connection(guarded));
     }
 
+    /** The clock of every connection, and of TLS handshakes before they are connections. */
+    RequestDeadlines deadlines() {
+        return deadlines;
+    }
+
     @Override
     public void close() {
         deadlines.close();

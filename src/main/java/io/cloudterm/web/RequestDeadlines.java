@@ -1,12 +1,16 @@
 package io.cloudterm.web;
 
 import io.helidon.common.buffers.BufferData;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Closes connections whose client is late with its request: one thread looks at every open
@@ -20,6 +24,9 @@ final class RequestDeadlines implements AutoCloseable {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final Set<GuardedContext> open = ConcurrentHashMap.newKeySet();
+    /** TLS sockets in their handshake, and when it must be over: it counts against the header timeout. */
+    private final Map<SSLSocket, Long> handshakes = new ConcurrentHashMap<>();
+    private final long handshakeNanos;
     private final BadRequests log;
     private final Duration period;
     private final Thread sweeper;
@@ -27,6 +34,7 @@ final class RequestDeadlines implements AutoCloseable {
 
     RequestDeadlines(ServerConfig.HttpLimits limits, BadRequests log) {
         this.log = log;
+        this.handshakeNanos = limits.headerTimeout().toNanos();
         Duration shortest = limits.headerTimeout().compareTo(limits.bodyTimeout()) < 0 ? limits.headerTimeout() : limits.bodyTimeout();
         // A late client is closed within a quarter of its timeout after it, and never checked more than 20 times a second.
         this.period = clamp(shortest.dividedBy(4), Duration.ofMillis(50), Duration.ofSeconds(1));
@@ -41,6 +49,12 @@ final class RequestDeadlines implements AutoCloseable {
         open.remove(connection);
     }
 
+    /** A TLS socket just accepted: its handshake must end within the header timeout. */
+    void handshaking(SSLSocket socket) {
+        handshakes.put(socket, System.nanoTime() + handshakeNanos);
+        socket.addHandshakeCompletedListener(event -> handshakes.remove(event.getSocket()));
+    }
+
     private void sweep() {
         while (running) {
             try {
@@ -48,6 +62,16 @@ final class RequestDeadlines implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            long now = System.nanoTime();
+            handshakes.forEach((socket, deadline) -> {
+                if (now - deadline >= 0 || socket.isClosed()) {
+                    handshakes.remove(socket);
+                    if (!socket.isClosed()) {
+                        log.refused("TLS handshake not done in time", String.valueOf(socket.getInetAddress()));
+                        closeQuietly(socket);
+                    }
+                }
+            });
             for (GuardedContext connection : open) {
                 RequestClock.Phase late = connection.clock().expireIfOverdue();
                 if (late != null) {
@@ -72,6 +96,15 @@ final class RequestDeadlines implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "could not close a late connection", e);
             }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            // Helidon's handshake fails with it and ends the connection without a word.
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not close a TLS socket", e);
         }
     }
 
