@@ -6,13 +6,12 @@ import java.net.SocketOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLSocket;
 
 /**
  * What happens to each socket Helidon accepts, before Helidon serves it (its per-connection socket
  * options are the one hook there): the server's options, the check that files remain
- * ({@link FdHeadroom}), and for TLS a bound on the handshake, which Helidon runs before any HTTP
- * and would otherwise wait on forever.
+ * ({@link FdHeadroom}), and a bound on the time to the first request (a TLS handshake included),
+ * which Helidon waits for before any HTTP is parsed, and would wait for forever.
  */
 final class AcceptedSockets implements SocketOptions {
 
@@ -30,9 +29,7 @@ final class AcceptedSockets implements SocketOptions {
     public void configureSocket(Socket socket) {
         options.configureSocket(socket);
         headroom.ifPresent(h -> h.admit(socket));
-        if (socket instanceof SSLSocket tls) {
-            deadlines.handshaking(tls);
-        }
+        deadlines.accepted(socket);
     }
 
     @Override

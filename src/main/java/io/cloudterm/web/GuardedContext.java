@@ -46,9 +46,12 @@ final class GuardedContext implements ConnectionContext {
             throw new CloseConnectionException(clock.expired() ? "the client was too slow" : "Connection: close");
         }
         DataReader source = helidon.dataReader();
+        boolean received = false;
         try {
             source.ensureAvailable();
-            return source.readBytes(source.available());
+            byte[] bytes = source.readBytes(source.available());
+            received = bytes.length > 0;
+            return bytes;
         } catch (DataReader.InsufficientDataAvailableException e) {
             throw new CloseConnectionException("the client closed the connection", e);
         } catch (RuntimeException e) {
@@ -58,7 +61,7 @@ final class GuardedContext implements ConnectionContext {
             }
             throw e;
         } finally {
-            clock.afterRead();
+            clock.afterRead(received);
         }
     }
 

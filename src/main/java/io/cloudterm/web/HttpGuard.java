@@ -69,11 +69,12 @@ final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        GuardedContext guarded = new GuardedContext(ctx, new RequestClock(limits, System::nanoTime));
+        long headersDue = deadlines.identified(ctx.remotePeer().address());
+        GuardedContext guarded = new GuardedContext(ctx, new RequestClock(limits, System::nanoTime, headersDue));
         return new Guarded(guarded, helidon.connection(guarded));
     }
 
-    /** The clock of every connection, and of TLS handshakes before they are connections. */
+    /** The clock of every connection, and of accepted sockets before they are connections. */
     RequestDeadlines deadlines() {
         return deadlines;
     }

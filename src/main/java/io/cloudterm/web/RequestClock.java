@@ -38,12 +38,15 @@ final class RequestClock {
     private volatile boolean responded;
     private volatile boolean closeAfterResponse;
     private volatile boolean expired;
+    /** Whether any byte of the current request has come: a connection idle between requests is closed without a word. */
+    private volatile boolean started;
 
-    RequestClock(ServerConfig.HttpLimits limits, LongSupplier nanoTime) {
+    /** A clock whose first request's headers are due at {@code headersDue} (in {@code nanoTime}'s time). */
+    RequestClock(ServerConfig.HttpLimits limits, LongSupplier nanoTime, long headersDue) {
         this.headerNanos = limits.headerTimeout().toNanos();
         this.bodyNanos = limits.bodyTimeout().toNanos();
         this.nanoTime = nanoTime;
-        this.deadline = nanoTime.getAsLong() + headerNanos;
+        this.deadline = headersDue;
     }
 
     /**
@@ -58,14 +61,21 @@ final class RequestClock {
                 return false;
             }
             phase = Phase.HEADERS;
+            started = false;
             deadline = nanoTime.getAsLong() + headerNanos;
         }
         reading = !expired;
         return reading;
     }
 
-    void afterRead() {
+    void afterRead(boolean received) {
         reading = false;
+        started |= received;
+    }
+
+    /** Whether the client has sent part of a request, which deserves an answer if it is late. */
+    boolean midRequest() {
+        return started || phase != Phase.HEADERS;
     }
 
     /**

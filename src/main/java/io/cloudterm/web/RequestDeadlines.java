@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import io.helidon.common.buffers.BufferData;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Closes connections whose client is late with its request: one thread looks at every open
@@ -24,9 +24,13 @@ final class RequestDeadlines implements AutoCloseable {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final Set<GuardedContext> open = ConcurrentHashMap.newKeySet();
-    /** TLS sockets in their handshake, and when it must be over: it counts against the header timeout. */
-    private final Map<SSLSocket, Long> handshakes = new ConcurrentHashMap<>();
-    private final long handshakeNanos;
+    /**
+     * Sockets accepted but not yet handed to us as HTTP connections, by remote address, and when
+     * that must have happened: Helidon first waits for the TLS handshake and the first bytes of a
+     * request, without a bound of its own.
+     */
+    private final Map<SocketAddress, Accepted> accepted = new ConcurrentHashMap<>();
+    private final long headerNanos;
     private final BadRequests log;
     private final Duration period;
     private final Thread sweeper;
@@ -34,7 +38,7 @@ final class RequestDeadlines implements AutoCloseable {
 
     RequestDeadlines(ServerConfig.HttpLimits limits, BadRequests log) {
         this.log = log;
-        this.handshakeNanos = limits.headerTimeout().toNanos();
+        this.headerNanos = limits.headerTimeout().toNanos();
         Duration shortest = limits.headerTimeout().compareTo(limits.bodyTimeout()) < 0 ? limits.headerTimeout() : limits.bodyTimeout();
         // A late client is closed within a quarter of its timeout after it, and never checked more than 20 times a second.
         this.period = clamp(shortest.dividedBy(4), Duration.ofMillis(50), Duration.ofSeconds(1));
@@ -49,10 +53,24 @@ final class RequestDeadlines implements AutoCloseable {
         open.remove(connection);
     }
 
-    /** A TLS socket just accepted: its handshake must end within the header timeout. */
-    void handshaking(SSLSocket socket) {
-        handshakes.put(socket, System.nanoTime() + handshakeNanos);
-        socket.addHandshakeCompletedListener(event -> handshakes.remove(event.getSocket()));
+    /** A socket just accepted: it must start a request (after its TLS handshake) within the header timeout. */
+    void accepted(Socket socket) {
+        SocketAddress peer = socket.getRemoteSocketAddress();
+        if (peer != null) {
+            accepted.put(peer, new Accepted(socket, System.nanoTime() + headerNanos));
+        }
+    }
+
+    /**
+     * The socket from {@code peer} has started an HTTP request: its connection's own clock takes
+     * over. Returns when its request's headers are due (the header timeout counts from the accept).
+     */
+    long identified(SocketAddress peer) {
+        Accepted pending = accepted.remove(peer);
+        return pending == null ? System.nanoTime() + headerNanos : pending.deadline();
+    }
+
+    private record Accepted(Socket socket, long deadline) {
     }
 
     private void sweep() {
@@ -63,23 +81,27 @@ final class RequestDeadlines implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
-            handshakes.forEach((socket, deadline) -> {
-                if (now - deadline >= 0 || socket.isClosed()) {
-                    handshakes.remove(socket);
-                    if (!socket.isClosed()) {
-                        log.refused("TLS handshake not done in time", String.valueOf(socket.getInetAddress()));
-                        closeQuietly(socket);
-                    }
+            accepted.forEach((peer, pending) -> {
+                if (pending.socket().isClosed()) {
+                    accepted.remove(peer, pending);
+                } else if (now - pending.deadline() >= 0 && accepted.remove(peer, pending)) {
+                    log.refused("no request started in time", pending.socket().getInetAddress().getHostAddress());
+                    closeQuietly(pending.socket());
                 }
             });
             for (GuardedContext connection : open) {
                 RequestClock.Phase late = connection.clock().expireIfOverdue();
                 if (late != null) {
                     open.remove(connection);
-                    log.refused(late.what() + " not received in time", connection.remotePeer().host());
-                    // The answer is a few bytes on a socket we have not written to since the last
-                    // response; still, a virtual thread, so that no client can stall the sweep.
-                    Thread.ofVirtual().start(() -> answerAndClose(connection));
+                    if (connection.clock().midRequest()) {
+                        log.refused(late.what() + " not received in time", connection.remotePeer().host());
+                        // The answer is a few bytes on a socket we have not written to since the last
+                        // response; still, a virtual thread, so that no client can stall the sweep.
+                        Thread.ofVirtual().start(() -> answerAndClose(connection));
+                    } else {
+                        // Idle between requests: close without an answer a client could take for its next request's.
+                        Thread.ofVirtual().start(() -> close(connection));
+                    }
                 }
             }
         }
@@ -91,17 +113,21 @@ final class RequestDeadlines implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not answer 408", e);
         } finally {
-            try {
-                connection.serverSocket().close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "could not close a late connection", e);
-            }
+            close(connection);
+        }
+    }
+
+    private static void close(GuardedContext connection) {
+        try {
+            connection.serverSocket().close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not close a late connection", e);
         }
     }
 
     private static void closeQuietly(Socket socket) {
         try {
-            // Helidon's handshake fails with it and ends the connection without a word.
+            // Helidon's handshake or first read fails with it and ends the connection without a word.
             socket.close();
         } catch (IOException e) {
             LOG.log(Level.FINE, "could not close a TLS socket", e);

@@ -42,6 +42,25 @@ class SlowClientAttackTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void aConnectionThatSendsNothingIsClosed(String nativeMode) throws Exception {
+        // Helidon waits for the first bytes before any HTTP/1 code of ours or its own sees the connection.
+        try (TestServer server = start(nativeMode); RawHttp client = RawHttp.connect(server.server().port())) {
+            assertTrue(client.closedWithin(WAIT), "a silent connection is still open after " + WAIT);
+        }
+    }
+
+    @Test
+    void aConnectionIdleAfterItsResponseIsClosedWithoutAnAnswer() throws Exception {
+        try (TestServer server = start("on"); RawHttp client = RawHttp.connect(server.server().port())) {
+            String answer = client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse(WAIT);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            // A 408 here could be read by the client as the answer to the request it is about to send.
+            assertEquals("", client.readUntilClosed(WAIT));
+        }
+    }
+
     @Test
     void headersDrippedByteByByteAreBoundedAsAWhole() throws Exception {
         // Slowloris: each byte comes well within the timeout, the headers never end.
