@@ -133,11 +133,11 @@ public final class CloudTermServer implements AutoCloseable {
     }
 
     /**
-     * In native mode, terminal WebSockets on plain TCP leave Helidon once upgraded: a selector put
-     * before Helidon's own answers their upgrade and moves each socket to the native poller, where
+     * The upgrader of WebSockets. In native mode, terminal WebSockets on plain TCP leave Helidon
+     * once upgraded: our upgrader answers their upgrade and moves each socket to the native poller, where
      * an idle connection holds no thread and output goes from the pooled buffers to the kernel
      * (issue 5: Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
-     * per message). TLS, pure-Java mode and other paths stay with Helidon.
+     * per message). TLS, pure-Java mode and other paths stay with Helidon's upgrader.
      */
     private Http1Upgrader takeOverWebSockets(ServerContext context) {
         String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
