@@ -41,6 +41,14 @@ class CommandLineTest {
         assertEquals(NativeMode.AUTO, config.nativeMode());
         assertEquals("-l", config.command().get(1), "a login shell");
         assertTrue(config.loopbackOnly());
+        assertEquals(ServerConfig.HttpLimits.DEFAULT, config.http());
+    }
+
+    @Test
+    void requestTimeoutsAreSeconds() {
+        ServerConfig config = CloudTerm.configFrom("--header-timeout", "3", "--body-timeout", "40");
+        assertEquals(new ServerConfig.HttpLimits(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(40)),
+                config.http());
     }
 
     @Test
@@ -82,6 +90,8 @@ class CommandLineTest {
         "--allow-origin evil           | --allow-origin wants scheme://host",
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
+        "--header-timeout 0            | --header-timeout and --body-timeout must be at least 1 second",
+        "--body-timeout -3             | --header-timeout and --body-timeout must be at least 1 second",
         "--port                        | Missing required parameter for option '--port'",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
