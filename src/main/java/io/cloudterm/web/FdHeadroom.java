@@ -79,7 +79,7 @@ final class FdHeadroom {
 
     /** How many connections Helidon may hold where fds cannot be read. */
     long connectionBound() {
-        return line - 128;
+        return Math.max(16, line - 128);
     }
 
     /** Lets {@code socket} be served, or throws to have Helidon close it at once. */

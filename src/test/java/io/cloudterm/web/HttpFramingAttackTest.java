@@ -22,7 +22,7 @@ class HttpFramingAttackTest {
     /** Sends {@code request} on a new connection and returns all the server says before it closes. */
     private static String answerTo(String nativeMode, String request) throws Exception {
         try (LogRecords log = LogRecords.capture();
-             TestServer server = TestServer.start("--no-auth", "--native", nativeMode, "--", "sh");
+             TestServer server = TestServer.start("--native", nativeMode, "--", "sh");
              RawHttp client = RawHttp.connect(server.server().port())) {
             String answer = client.send(request).readUntilClosed(WAIT);
             assertEquals(List.of(), log.traces(), "no stack trace for a bad request");
