@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import io.helidon.common.buffers.BufferData;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -80,29 +81,40 @@ final class RequestDeadlines implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
-            accepted.forEach((peer, pending) -> {
-                if (pending.socket().isClosed()) {
-                    accepted.remove(peer, pending);
-                } else if (now - pending.deadline() >= 0 && accepted.remove(peer, pending)) {
-                    log.refused("no request started in time", pending.socket().getInetAddress().getHostAddress());
-                    closeQuietly(pending.socket());
-                }
-            });
-            for (GuardedContext connection : open) {
-                RequestClock.Phase late = connection.clock().expireIfOverdue();
-                if (late != null) {
-                    open.remove(connection);
-                    if (connection.clock().midRequest()) {
-                        log.refused(late.what() + " not received in time", connection.remotePeer().host());
-                        // The answer is a few bytes on a socket we have not written to since the last
-                        // response; still, a virtual thread, so that no client can stall the sweep.
-                        Thread.ofVirtual().start(() -> answerAndClose(connection));
-                    } else {
-                        // Idle between requests: close without an answer a client could take for its next request's.
-                        Thread.ofVirtual().start(() -> close(connection));
-                    }
-                }
+            try {
+                sweepOnce(System.nanoTime());
+            } catch (RuntimeException e) {
+                // A sweep that stopped would leave every later client untimed: note it, go on.
+                LOG.log(Level.WARNING, "request deadline sweep failed; the next one follows", e);
+            }
+        }
+    }
+
+    private void sweepOnce(long now) {
+        accepted.forEach((peer, pending) -> {
+            if (pending.socket().isClosed()) {
+                accepted.remove(peer, pending);
+            } else if (now - pending.deadline() >= 0 && accepted.remove(peer, pending)) {
+                log.refused("no request started in time", peer instanceof InetSocketAddress address
+                        ? address.getAddress().getHostAddress() : peer.toString());
+                // Closing a TLS socket may try to send an alert: not on this thread.
+                Thread.ofVirtual().start(() -> closeQuietly(pending.socket()));
+            }
+        });
+        for (GuardedContext connection : open) {
+            RequestClock.Phase late = connection.clock().expireIfOverdue();
+            if (late == null) {
+                continue;
+            }
+            open.remove(connection);
+            if (connection.clock().midRequest()) {
+                log.refused(late.what() + " not received in time", connection.remotePeer().host());
+                // The answer is a few bytes on a socket we have not written to since the last
+                // response; still, a virtual thread, so that no client can stall the sweep.
+                Thread.ofVirtual().start(() -> answerAndClose(connection));
+            } else {
+                // Idle between requests: close without an answer a client could take for its next request's.
+                Thread.ofVirtual().start(() -> close(connection));
             }
         }
     }
