@@ -19,17 +19,14 @@ import java.util.Set;
 /**
  * Every HTTP/1 connection of the server, served by Helidon's HTTP/1 connection under our rules:
  * each request timed ({@link RequestClock}, {@link RequestDeadlines}), its body framed strictly
- * ({@link RequestFraming}), {@code Connection: close} honoured by closing, and HTTP/1.0 answered
- * (Helidon's own selector drops such a connection without a word; its HTTP/1 parser answers 505).
+ * ({@link RequestFraming}), {@code Connection: close} honoured by closing, and whatever is not
+ * HTTP/1.1 (HTTP/1.0, garbage) answered rather than dropped.
  *
  * <p>Put before Helidon's selectors, it takes every connection that starts like HTTP/1.
  */
 final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
 
-    private static final String HTTP_1_0 = " HTTP/1.0\r";
-
     private final Http1ConnectionSelector helidon;
-    private final int maxPrologueLength;
     private final ServerConfig.HttpLimits limits;
     private final RequestDeadlines deadlines;
 
@@ -42,7 +39,6 @@ final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
         var selector = Http1ConnectionSelector.builder().config(config);
         upgraders.forEach(selector::addUpgrader);
         this.helidon = selector.build();
-        this.maxPrologueLength = config.maxPrologueLength();
         this.limits = limits;
         this.deadlines = new RequestDeadlines(limits, log);
     }
@@ -52,14 +48,14 @@ final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
         return helidon.bytesToIdentifyConnection();
     }
 
+    /**
+     * Every connection whose first line has come: HTTP/1 is this server's one protocol, and
+     * Helidon's HTTP/1 parser answers what is not HTTP/1.1 (400, or 505 for HTTP/1.0), where
+     * Helidon's selector would close the connection without a word.
+     */
     @Override
     public Support supports(BufferData request) {
-        int lf = request.indexOf(Bytes.LF_BYTE);
-        if (lf != -1 && request.available() <= maxPrologueLength && request.readString(lf).endsWith(HTTP_1_0)) {
-            return Support.SUPPORTED;
-        }
-        request.rewind();
-        return helidon.supports(request);
+        return request.indexOf(Bytes.LF_BYTE) != -1 ? Support.SUPPORTED : helidon.supports(request);
     }
 
     @Override

@@ -88,6 +88,20 @@ class HttpFramingAttackTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {
+        "GARBAGE\r\n\r\n",
+        "GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\nX: y\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX: \u0001\r\n\r\n",
+    })
+    void aMalformedRequestIsAnswered400WithoutAStackTrace(String request) throws Exception {
+        // Garbage used to be closed without a byte.
+        assertStatus(400, answerTo("on", request));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"on", "off"})
     void connectionCloseClosesAfterTheResponse(String nativeMode) throws Exception {
         String answer = answerTo(nativeMode, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
