@@ -59,18 +59,18 @@ class FdExhaustionAttackTest {
         StringBuffer output = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> collect(child, output, port));
-        List<RawHttp> attackers = new ArrayList<>();
+        List<RawConnection> attackers = new ArrayList<>();
         try {
             int serverPort = port.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             for (int i = 0; i < ATTACKERS; i++) {
                 try {
-                    attackers.add(RawHttp.connect(serverPort).send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+                    attackers.add(RawConnection.connect(serverPort).send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
                 } catch (IOException e) {
                     break; // refused outright: the listener is gone (or the backlog full), nothing more to hold
                 }
             }
             await(() -> output.toString().contains("refusing new connections"), "the server says it refuses", output);
-            for (RawHttp attacker : attackers) {
+            for (RawConnection attacker : attackers) {
                 attacker.close();
             }
             attackers.clear();
@@ -79,7 +79,7 @@ class FdExhaustionAttackTest {
             assertFalse(output.toString().contains("terminating now"), output.toString());
             assertFalse(output.toString().contains("\tat "), "no stack trace: " + output);
         } finally {
-            for (RawHttp attacker : attackers) {
+            for (RawConnection attacker : attackers) {
                 attacker.close();
             }
             child.getOutputStream().close();

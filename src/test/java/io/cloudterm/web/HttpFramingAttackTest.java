@@ -23,7 +23,7 @@ class HttpFramingAttackTest {
     private static String answerTo(String nativeMode, String request) throws Exception {
         try (LogRecords log = LogRecords.capture();
              TestServer server = TestServer.start("--native", nativeMode, "--", "sh");
-             RawHttp client = RawHttp.connect(server.server().port())) {
+             RawConnection client = RawConnection.connect(server.server().port())) {
             String answer = client.send(request).readUntilClosed(WAIT);
             assertEquals(List.of(), log.traces(), "no stack trace for a bad request");
             return answer;

@@ -33,7 +33,7 @@ class SlowClientAttackTest {
     @ValueSource(strings = {"on", "off"})
     void halfSentHeadersAreAnswered408AndClosed(String nativeMode) throws Exception {
         try (LogRecords log = LogRecords.capture(); TestServer server = start(nativeMode);
-             RawHttp client = RawHttp.connect(server.server().port())) {
+             RawConnection client = RawConnection.connect(server.server().port())) {
             String answer = client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").readUntilClosed(WAIT);
             assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
             assertEquals(List.of(), log.traces());
@@ -46,14 +46,14 @@ class SlowClientAttackTest {
     @ValueSource(strings = {"on", "off"})
     void aConnectionThatSendsNothingIsClosed(String nativeMode) throws Exception {
         // Helidon waits for the first bytes before any HTTP/1 code of ours or its own sees the connection.
-        try (TestServer server = start(nativeMode); RawHttp client = RawHttp.connect(server.server().port())) {
+        try (TestServer server = start(nativeMode); RawConnection client = RawConnection.connect(server.server().port())) {
             assertTrue(client.closedWithin(WAIT), "a silent connection is still open after " + WAIT);
         }
     }
 
     @Test
     void aConnectionIdleAfterItsResponseIsClosedWithoutAnAnswer() throws Exception {
-        try (TestServer server = start("on"); RawHttp client = RawHttp.connect(server.server().port())) {
+        try (TestServer server = start("on"); RawConnection client = RawConnection.connect(server.server().port())) {
             String answer = client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse(WAIT);
             assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
             // A 408 here could be read by the client as the answer to the request it is about to send.
@@ -64,7 +64,7 @@ class SlowClientAttackTest {
     @Test
     void headersDrippedByteByByteAreBoundedAsAWhole() throws Exception {
         // Slowloris: each byte comes well within the timeout, the headers never end.
-        try (TestServer server = start("on"); RawHttp client = RawHttp.connect(server.server().port())) {
+        try (TestServer server = start("on"); RawConnection client = RawConnection.connect(server.server().port())) {
             client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
             long end = System.nanoTime() + WAIT.toNanos();
             boolean closed = false;
@@ -85,7 +85,7 @@ class SlowClientAttackTest {
     @ValueSource(strings = {"on", "off"})
     void aBodyThatStopsHalfWayIsAnswered408AndClosed(String nativeMode) throws Exception {
         try (LogRecords log = LogRecords.capture(); TestServer server = start(nativeMode);
-             RawHttp client = RawHttp.connect(server.server().port())) {
+             RawConnection client = RawConnection.connect(server.server().port())) {
             String answer = client.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntoken=abc").readUntilClosed(WAIT);
             assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
@@ -97,7 +97,7 @@ class SlowClientAttackTest {
     @ValueSource(strings = {"on", "off"})
     void aClientThatHangsUpHalfWayThroughItsHeadersCostsNoStackTrace(String nativeMode) throws Exception {
         try (LogRecords log = LogRecords.capture(); TestServer server = start(nativeMode)) {
-            try (RawHttp client = RawHttp.connect(server.server().port())) {
+            try (RawConnection client = RawConnection.connect(server.server().port())) {
                 client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
             }
             // The server's answer to the next client comes after it has dealt with the one that left.
@@ -109,7 +109,7 @@ class SlowClientAttackTest {
 
     @Test
     void aKeptAliveConnectionServesRequestsWithinItsTime() throws Exception {
-        try (TestServer server = start("on"); RawHttp client = RawHttp.connect(server.server().port())) {
+        try (TestServer server = start("on"); RawConnection client = RawConnection.connect(server.server().port())) {
             for (int i = 0; i < 3; i++) {
                 String answer = client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse(WAIT);
                 assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
@@ -120,16 +120,16 @@ class SlowClientAttackTest {
     @Test
     void twoHundredSlowlorisConnectionsAreAllClosedAndTheServerStillAnswers() throws Exception {
         try (LogRecords log = LogRecords.capture(); TestServer server = start("on")) {
-            List<RawHttp> attackers = new ArrayList<>();
+            List<RawConnection> attackers = new ArrayList<>();
             try {
                 for (int i = 0; i < 200; i++) {
-                    attackers.add(RawHttp.connect(server.server().port()).send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+                    attackers.add(RawConnection.connect(server.server().port()).send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
                 }
-                for (RawHttp attacker : attackers) {
+                for (RawConnection attacker : attackers) {
                     assertTrue(attacker.closedWithin(WAIT), "a half-sent request is still open");
                 }
             } finally {
-                for (RawHttp attacker : attackers) {
+                for (RawConnection attacker : attackers) {
                     attacker.close();
                 }
             }

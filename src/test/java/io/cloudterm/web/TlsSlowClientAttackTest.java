@@ -42,24 +42,24 @@ class TlsSlowClientAttackTest {
                 "--header-timeout", "1", "--body-timeout", "1", "--", "sh");
     }
 
-    private static RawHttp tls(TestServer cloudterm) throws Exception {
+    private static RawConnection tls(TestServer cloudterm) throws Exception {
         SSLContext context = TlsFixtures.clientContext(ca.certificate(), null);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", cloudterm.server().port());
         socket.startHandshake();
-        return RawHttp.over(socket);
+        return RawConnection.over(socket);
     }
 
     @Test
     void aClientThatNeverStartsItsHandshakeIsClosed() throws Exception {
         try (TestServer cloudterm = start(); Socket silent = new Socket()) {
             silent.connect(new InetSocketAddress("127.0.0.1", cloudterm.server().port()), 10_000);
-            assertTrue(RawHttp.over(silent).closedWithin(WAIT), "a TLS connection without a handshake is still open");
+            assertTrue(RawConnection.over(silent).closedWithin(WAIT), "a TLS connection without a handshake is still open");
         }
     }
 
     @Test
     void halfSentHeadersAreAnswered408AndClosed() throws Exception {
-        try (LogRecords log = LogRecords.capture(); TestServer cloudterm = start(); RawHttp client = tls(cloudterm)) {
+        try (LogRecords log = LogRecords.capture(); TestServer cloudterm = start(); RawConnection client = tls(cloudterm)) {
             String answer = client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").readUntilClosed(WAIT);
             assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
             assertEquals(List.of(), log.traces());
@@ -68,7 +68,7 @@ class TlsSlowClientAttackTest {
 
     @Test
     void contentLengthWithTransferEncodingIsRefusedAndClosed() throws Exception {
-        try (TestServer cloudterm = start(); RawHttp client = tls(cloudterm)) {
+        try (TestServer cloudterm = start(); RawConnection client = tls(cloudterm)) {
             String answer = client.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n").readUntilClosed(WAIT);
             assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);

@@ -11,30 +11,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A plain TCP client speaking HTTP/1 byte by byte, for requests no HTTP client library would send
+ * One held TCP connection speaking HTTP/1 byte by byte, for requests no HTTP client library would send
  * (half-sent, dripped, framed two ways). Every read is bounded.
  */
-final class RawHttp implements AutoCloseable {
+final class RawConnection implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
 
-    private RawHttp(Socket socket) throws IOException {
+    private RawConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
     }
 
-    static RawHttp connect(int port) throws IOException {
+    static RawConnection connect(int port) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        return new RawHttp(socket);
+        return new RawConnection(socket);
     }
 
-    static RawHttp over(Socket socket) throws IOException {
-        return new RawHttp(socket);
+    static RawConnection over(Socket socket) throws IOException {
+        return new RawConnection(socket);
     }
 
-    RawHttp send(String text) throws IOException {
+    RawConnection send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         return this;
