@@ -17,7 +17,7 @@ import java.util.List;
 class UsersFileLineFuzzTest {
 
     @FuzzTest
-    @DictionaryEntries({"$2y$", "$2a$", "$2b$", "$2y$11$", "$2y$04$", "$2y$17$", "$2y$99$", ":", "#", "\n", "\r\n",
+    @DictionaryEntries({"$2y$", "$2a$", "$2b$", "$2y$11$", "$2y$04$", "$2y$17$", "$2y$99$", ":", "#",
             "./ABCDEFGHIJKLMNOPQRSTU", "alice:"})
     void everyLineIsAnAccountNothingOrMalformed(byte[] content) {
         List<UsersFileLine> lines = UsersFileLine.split(content);
