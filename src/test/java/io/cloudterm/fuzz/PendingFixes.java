@@ -26,14 +26,6 @@ public final class PendingFixes implements InvocationInterceptor {
 
     public static final String PROPERTY = "cloudterm.fuzz.pendingFixes";
 
-    /** Deeply nested JSON in a client message. */
-    public static final String JSON_NESTING = "json-nesting";
-    /** Huge numbers in a client message's JSON. */
-    public static final String JSON_NUMBERS = "json-numbers";
-    /** Close frames with a code or reason a client may not send. */
-    public static final String FRAME_CLOSE = "frame-close";
-    /** Text messages that are not UTF-8. */
-    public static final String FRAME_UTF8 = "frame-utf8";
     /** Characters in the login form's {@code next} that make no valid redirect. */
     public static final String LOGIN_NEXT = "login-next";
 
