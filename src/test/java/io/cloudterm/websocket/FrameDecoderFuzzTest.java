@@ -26,7 +26,8 @@ import java.util.Set;
  */
 class FrameDecoderFuzzTest {
 
-    private static final Set<Integer> CLOSE_CODES = Set.of(FrameDecoder.PROTOCOL_ERROR, FrameDecoder.INVALID_PAYLOAD, FrameDecoder.TOO_BIG);
+    private static final Set<Integer> CLOSE_CODES =
+            Set.of(FrameDecoder.PROTOCOL_ERROR, FrameDecoder.INVALID_PAYLOAD, FrameDecoder.TOO_BIG);
 
     @FuzzTest
     void anyBytesInAnyPiecesGiveFramesOrOneViolation(FuzzedDataProvider data) {
