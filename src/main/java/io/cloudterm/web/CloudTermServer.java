@@ -5,6 +5,7 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
@@ -44,6 +45,8 @@ public final class CloudTermServer implements AutoCloseable {
     /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
     private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_WS_BUFFERS = 64;
+    /** How long close frames may take at shutdown: a client that stopped reading cannot hold the server. */
+    private static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final PtySystem ptys;
@@ -93,6 +96,8 @@ public final class CloudTermServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    // Helidon's own hook would drop every connection while ours says goodbye: close() stops it.
+                    .shutdownHook(false)
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
@@ -299,20 +304,28 @@ public final class CloudTermServer implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Stops the server: every client gets a close frame (1001, "server shutting down"), every
+     * terminal is hung up (its end audited), and the server is gone within the kill grace and a
+     * few seconds, whatever the children and clients do.
+     */
     @Override
     public void close() {
         WebServer server = web.getAndSet(null);
         if (server == null) {
             return;
         }
-        List<Terminal> terminals = List.copyOf(launcher.live());
-        terminals.forEach(Terminal::hangUp);
+        // Clients first, and told why: it is the server that goes, not their program that exited.
+        heartbeat.closeAll(CloseCodes.GOING_AWAY, "server shutting down", GOODBYE_PATIENCE);
+        List<Terminal> terminals = hangUpAll(List.of());
         CompletableFuture<?>[] ends = terminals.stream().map(Terminal::ended).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(ends).get(config.killGrace().plus(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warning("some terminals did not end in time: " + e);
         }
+        // A terminal whose handshake was under way as the clients were closed.
+        hangUpAll(terminals);
         server.stop();
         DirectUpgrader direct = directWebSockets.get();
         if (direct != null) {
@@ -322,5 +335,25 @@ public final class CloudTermServer implements AutoCloseable {
         ptys.close();
         authenticator.close();
         stopped.countDown();
+    }
+
+    /**
+     * Hangs up every live terminal not in {@code done}, all at once: in pure-Java mode each hang-up
+     * runs kill(1), and one after the other 200 of them took 25 s. Returns the terminals hung up.
+     */
+    private List<Terminal> hangUpAll(List<Terminal> done) {
+        List<Terminal> terminals = launcher.live().stream().filter(terminal -> !done.contains(terminal)).toList();
+        List<Thread> hangUps = terminals.stream()
+                .map(terminal -> Thread.ofVirtual().name("hang-up-" + terminal.id()).start(terminal::hangUp))
+                .toList();
+        for (Thread hangUp : hangUps) {
+            try {
+                hangUp.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return terminals;
     }
 }
