@@ -121,19 +121,21 @@ final class Installation {
     record Run(int status, String out, String err) {
     }
 
-    /** Runs the launcher to its end (at most 60 s). */
+    /** Runs the launcher to its end; one still running after 60 s (a server that started) is stopped and fails the test. */
     Run run(Map<String, String> env, String... args) throws Exception {
         Process process = start(env, args);
         process.getOutputStream().close();
-        var out = process.getInputStream();
-        var err = process.getErrorStream();
-        var errText = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(err));
-        String outText = read(out);
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the launcher did not end in 60 s: " + outText);
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            throw new AssertionError("still running after 60 s, so stopped: " + String.join(" ", args) + "\n"
+                    + out.get(10, TimeUnit.SECONDS) + err.get(10, TimeUnit.SECONDS));
         }
-        return new Run(process.exitValue(), outText, errText.get(10, TimeUnit.SECONDS));
+        return new Run(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
     }
 
     private static String read(java.io.InputStream in) {
