@@ -1,6 +1,7 @@
 package io.cloudterm.terminal;
 
 import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.ExitStatus;
 import java.io.IOException;
@@ -42,6 +43,13 @@ public final class Attachment {
     /** A sender thread runs; it ends when nothing is left to send. */
     private boolean senderRunning;
     private boolean detached;
+    /**
+     * REPLAY_END is still to be sent, after the first {@link #replayChunksLeft} queued chunks (the
+     * history). Counted in chunks, not bytes, so that however the history is cut into chunks, a
+     * batch never joins history and live output into one OUTPUT message.
+     */
+    private boolean replayEndPending;
+    private int replayChunksLeft;
     private ExitStatus finishedWith;
     private TerminalSize size;
 
@@ -125,7 +133,7 @@ public final class Attachment {
 
     /** Whether the reader may send {@code chunk} to this client itself, now, in order. */
     boolean idleFor(OutputChunk chunk) {
-        return !detached && !paused && !sending && queue.isEmpty() && finishedWith == null
+        return !detached && !paused && !sending && queue.isEmpty() && !replayEndPending && finishedWith == null
                 && chunk.size() <= DIRECT_SEND_MAX_BYTES;
     }
 
@@ -169,6 +177,16 @@ public final class Attachment {
         return true;
     }
 
+    /**
+     * Marks the end of the history: everything queued so far. Called once, by the attach, before
+     * this attachment takes live output, so the queue then holds the history only (or nothing).
+     */
+    void endReplay() {
+        replayEndPending = true;
+        replayChunksLeft = queue.size();
+        wakeSenderLocked();
+    }
+
     void finish(ExitStatus status) {
         finishedWith = status;
         wakeSenderLocked();
@@ -202,7 +220,13 @@ public final class Attachment {
     }
 
     private boolean hasWorkLocked() {
-        return !detached && (!paused && !queue.isEmpty() || finishedWith != null && queue.isEmpty());
+        // REPLAY_END goes out even while paused: it carries no output, and PAUSE is about output.
+        return !detached && (replayEndDue() || !paused && !queue.isEmpty()
+                || finishedWith != null && queue.isEmpty() && !replayEndPending);
+    }
+
+    private boolean replayEndDue() {
+        return replayEndPending && replayChunksLeft == 0;
     }
 
     private void sendWhileQueued() {
@@ -210,6 +234,7 @@ public final class Attachment {
         List<ByteBuffer> payloads = new ArrayList<>();
         while (true) {
             ExitStatus finished = null;
+            boolean replayEnd = false;
             terminal.lock.lock();
             try {
                 if (sending || !hasWorkLocked()) {
@@ -217,7 +242,11 @@ public final class Attachment {
                     senderRunning = false;
                     return;
                 }
-                if (queue.isEmpty()) {
+                if (replayEndDue()) {
+                    replayEndPending = false;
+                    replayEnd = true;
+                    sending = true;
+                } else if (queue.isEmpty()) {
                     finished = finishedWith;
                 } else {
                     takeBatch(batch, payloads);
@@ -235,7 +264,11 @@ public final class Attachment {
             }
             boolean failed = false;
             try {
-                client.sendOutput(payloads);
+                if (replayEnd) {
+                    client.send(ServerMessages.replayEnd());
+                } else {
+                    client.sendOutput(payloads);
+                }
             } catch (IOException | RuntimeException e) {
                 failed = true;
             } finally {
@@ -256,17 +289,24 @@ public final class Attachment {
         }
     }
 
-    /** Takes queued chunks up to the message size limit (at least one). */
+    /**
+     * Takes queued chunks up to the message size limit (at least one), and while REPLAY_END is
+     * pending no further than the end of the history.
+     */
     private void takeBatch(List<OutputChunk> batch, List<ByteBuffer> payloads) {
         int limit = terminal.settings().maxMessageBytes();
+        int most = replayEndPending ? replayChunksLeft : Integer.MAX_VALUE;
         int total = 0;
-        while (!queue.isEmpty() && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
+        while (!queue.isEmpty() && batch.size() < most && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
             OutputChunk chunk = queue.pollFirst();
             total += chunk.size();
             batch.add(chunk);
             payloads.add(chunk.bytes());
         }
         queuedBytes -= total;
+        if (replayEndPending) {
+            replayChunksLeft -= batch.size();
+        }
     }
 
     /** Sends a message outside the output stream (title, preferences) before output starts. */

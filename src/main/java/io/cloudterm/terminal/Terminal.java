@@ -187,6 +187,8 @@ public final class Terminal {
                     attachment.enqueue(OutputChunk.replay(history));
                 }
             }
+            // Always, even after no history: the client then knows for sure that what follows is live.
+            attachment.endReplay();
             everAttached = true;
             attachGeneration++;
             detachedAtMillis = -1;

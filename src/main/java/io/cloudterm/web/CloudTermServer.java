@@ -5,6 +5,7 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
@@ -19,7 +20,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
-import io.helidon.webserver.websocket.WsRouting;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +45,8 @@ public final class CloudTermServer implements AutoCloseable {
     /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
     private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_WS_BUFFERS = 64;
+    /** How long close frames may take at shutdown: a client that stopped reading cannot hold the server. */
+    private static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final PtySystem ptys;
@@ -94,11 +96,12 @@ public final class CloudTermServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    // Helidon's own hook would drop every connection while ours says goodbye: close() stops it.
+                    .shutdownHook(false)
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
-                    .routing(routing -> server.routes(routing, context))
-                    .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
+                    .routing(routing -> server.routes(routing, context));
             server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
             try (ListenerFailure failure = ListenerFailure.watch()) {
@@ -129,29 +132,27 @@ public final class CloudTermServer implements AutoCloseable {
     }
 
     /**
-     * In native mode, terminal WebSockets on plain TCP leave Helidon once upgraded: a selector put
-     * before Helidon's own answers their upgrade and moves each socket to the native poller, where
-     * an idle connection holds no thread and output goes from the pooled buffers to the kernel
-     * (issue 5: Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
-     * per message). TLS, pure-Java mode and other paths stay with Helidon.
+     * Terminal WebSockets are upgraded by us in every mode, so one frame decoder of ours judges
+     * every client (Helidon's own answers some bad frames with an HTTP 500 inside the WebSocket
+     * stream). In native mode, those on plain TCP then leave Helidon: the socket moves to the native
+     * poller, where an idle connection holds no thread and output goes from the pooled buffers to
+     * the kernel (Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
+     * per message). With TLS or in pure-Java mode they stay on Helidon's connection and thread.
      */
     private void takeOverWebSockets(WebServerConfig.Builder builder, ServerContext context) {
         String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
                 : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
-        if (whyNot != null) {
-            LOG.info("WebSockets: served by Helidon, because " + whyNot);
-            return;
-        }
         DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
-                ptys.rawSockets().orElseThrow(), new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS),
-                TerminalEndpoint.MAX_MESSAGE_BYTES);
+                whyNot == null ? ptys.rawSockets() : Optional.empty(),
+                new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
         builder.addConnectionSelector(Http1ConnectionSelector.builder()
                 .config(Http1Config.create())
                 .addUpgrader(upgrader)
                 .build());
         directWebSockets.set(upgrader);
-        LOG.info("WebSockets: taken over from Helidon after the upgrade, served on the native poller");
+        LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
+                : "WebSockets: served on Helidon's connections, because " + whyNot);
     }
 
     /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
@@ -307,20 +308,28 @@ public final class CloudTermServer implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Stops the server: every client gets a close frame (1001, "server shutting down"), every
+     * terminal is hung up (its end audited), and the server is gone within the kill grace and a
+     * few seconds, whatever the children and clients do.
+     */
     @Override
     public void close() {
         WebServer server = web.getAndSet(null);
         if (server == null) {
             return;
         }
-        List<Terminal> terminals = List.copyOf(launcher.live());
-        terminals.forEach(Terminal::hangUp);
+        // Clients first, and told why: it is the server that goes, not their program that exited.
+        heartbeat.closeAll(CloseCodes.GOING_AWAY, "server shutting down", GOODBYE_PATIENCE);
+        List<Terminal> terminals = hangUpAll(List.of());
         CompletableFuture<?>[] ends = terminals.stream().map(Terminal::ended).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(ends).get(config.killGrace().plus(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warning("some terminals did not end in time: " + e);
         }
+        // A terminal whose handshake was under way as the clients were closed.
+        hangUpAll(terminals);
         server.stop();
         DirectUpgrader direct = directWebSockets.get();
         if (direct != null) {
@@ -330,5 +339,25 @@ public final class CloudTermServer implements AutoCloseable {
         ptys.close();
         authenticator.close();
         stopped.countDown();
+    }
+
+    /**
+     * Hangs up every live terminal not in {@code done}, all at once: in pure-Java mode each hang-up
+     * runs kill(1), and one after the other 200 of them took 25 s. Returns the terminals hung up.
+     */
+    private List<Terminal> hangUpAll(List<Terminal> done) {
+        List<Terminal> terminals = launcher.live().stream().filter(terminal -> !done.contains(terminal)).toList();
+        List<Thread> hangUps = terminals.stream()
+                .map(terminal -> Thread.ofVirtual().name("hang-up-" + terminal.id()).start(terminal::hangUp))
+                .toList();
+        for (Thread hangUp : hangUps) {
+            try {
+                hangUp.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return terminals;
     }
 }
