@@ -138,12 +138,18 @@ final class Installation {
         return new Run(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
     }
 
-    private static String read(java.io.InputStream in) {
+    /** What {@code in} gave until its end, or until Process.destroy() closed it under the reader. */
+    static String read(java.io.InputStream in) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
         try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                bytes.write(buffer, 0, n);
+            }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            // closed by destroy(): what came before is the answer
         }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     static void executable(Path file) throws IOException {

@@ -38,7 +38,7 @@ class LauncherTest {
         Map<String, String> env = installation.environment();
         env.put("CLOUDTERM_JDK_DIRS", installation.oldJdk.getParent() + " " + installation.jdksWithTheTestJdk());
         Process server = installation.start(env, "--port", "0", "--", "sh");
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(server.getErrorStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> Installation.read(server.getErrorStream()));
         try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             String first = out.readLine();
             assertTrue(first != null && first.startsWith("CloudTerm ") && first.contains(" serving sh at http://127.0.0.1:"),
@@ -113,13 +113,5 @@ class LauncherTest {
         Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
         Installation.executable(java);
         return java;
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
