@@ -108,13 +108,13 @@ public final class CloudTermServer implements AutoCloseable {
                     .routing(routing -> server.routes(routing.addFilter(hosts), context));
             server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
-            server.web.set(builder.build().start());
-            boundPort.set(server.web.get().port());
-            if (server.web.get().port() < 0) {
-                // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
-                server.web.get().stop();
-                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
-                        + ": the port is in use or the address is not one of this machine's (pass --port or --interface)");
+            try (ListenerFailure failure = ListenerFailure.watch()) {
+                server.web.set(builder.build().start());
+                boundPort.set(server.web.get().port());
+                if (server.web.get().port() < 0) {
+                    server.web.get().stop();
+                    throw new IllegalStateException("cannot listen on " + hostAndPort(config) + ": " + failure.reason());
+                }
             }
         } catch (IllegalStateException e) {
             heartbeat.close();
@@ -246,6 +246,10 @@ public final class CloudTermServer implements AutoCloseable {
             return;
         }
         response.status(Status.BAD_REQUEST_400).send("this is a WebSocket endpoint (subprotocol tty)");
+    }
+
+    private static String hostAndPort(ServerConfig config) {
+        return (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
     }
 
     private static String bindFailure(ServerConfig config, RuntimeException e) {

@@ -237,9 +237,8 @@ final class TerminalEndpoint implements WsListener {
         } catch (TerminalLauncher.LimitReached e) {
             fail(CloseCodes.TOO_MANY_TERMINALS, e.getMessage());
             return;
-        } catch (IOException | RuntimeException e) {
-            LOG.warning("cannot start a terminal: " + e.getMessage());
-            fail(CloseCodes.SPAWN_FAILED, "cannot start the command: " + e.getMessage());
+        } catch (TerminalLauncher.CannotStart e) {
+            fail(CloseCodes.SPAWN_FAILED, e.getMessage());
             return;
         }
         Terminal terminal = live.terminal();

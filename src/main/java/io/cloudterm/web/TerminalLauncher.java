@@ -50,6 +50,18 @@ final class TerminalLauncher {
         }
     }
 
+    /**
+     * A terminal that could not start, with words for the client. The reason (a PATH searched, a
+     * directory, an errno) describes the server, not the client's request, so it goes to the
+     * server's log only.
+     */
+    static final class CannotStart extends Exception {
+        CannotStart(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(TerminalLauncher.class.getName());
     private static final java.util.regex.Pattern HANDLE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
 
     private final ServerConfig config;
@@ -88,7 +100,17 @@ final class TerminalLauncher {
      * Starts the command at {@code size} for {@code user}, with {@code extraArgs} (the page's ?arg=
      * values) appended. The child's environment names the user in {@code CLOUDTERM_USER}.
      */
-    Live start(TerminalSize size, List<String> extraArgs, Principal user) throws IOException, LimitReached {
+    Live start(TerminalSize size, List<String> extraArgs, Principal user) throws CannotStart, LimitReached {
+        try {
+            return spawn(size, extraArgs, user);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot start a terminal for " + (user.name().isEmpty() ? "an anonymous user" : user.name())
+                    + ": " + e.getMessage());
+            throw new CannotStart("cannot start the command " + config.command().get(0) + " (the server's log says why)");
+        }
+    }
+
+    private Live spawn(TerminalSize size, List<String> extraArgs, Principal user) throws IOException, LimitReached {
         List<String> command = new ArrayList<>(config.command());
         if (config.urlArgs()) {
             command.addAll(extraArgs);

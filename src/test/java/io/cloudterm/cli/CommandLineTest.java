@@ -84,6 +84,7 @@ class CommandLineTest {
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
         "--port                        | Missing required parameter for option '--port'",
+        "-- no-such-program-cloudterm  | cannot run 'no-such-program-cloudterm': not found on PATH",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
         Run run = run(args.trim().split("\\s+"));
