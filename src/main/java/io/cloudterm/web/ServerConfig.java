@@ -39,6 +39,7 @@ import java.util.Set;
  * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
  * @param terminals       keep-alive, scrollback and how many terminals may exist
  * @param recording       asciicast recording of every terminal
+ * @param clients         how many clients may attach to one terminal, and to other users' terminals
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -46,7 +47,8 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
-                           String frameAncestors, TerminalLimits terminals, Recording recording) {
+                           String frameAncestors, TerminalLimits terminals, Recording recording,
+                           ClientLimits clients) {
 
     /**
      * Terminals that outlive their connection.
@@ -58,6 +60,18 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
      */
     public record TerminalLimits(Duration keepAlive, int scrollbackBytes, int max, int maxPerUser) {
         public static final TerminalLimits DEFAULT = new TerminalLimits(Duration.ofMinutes(10), 1 << 20, 64, 8);
+    }
+
+    /**
+     * Clients attached at once: each holds a connection and may hold output it has not read yet
+     * (up to the "fell behind" limit), so their number is bounded like terminals are.
+     *
+     * @param perTerminal   most clients on one terminal, its owner's included
+     * @param guestsPerUser most clients one user may have on other users' terminals, through share
+     *                      links (on their own terminals, users are bounded by the limits above)
+     */
+    public record ClientLimits(int perTerminal, int guestsPerUser) {
+        public static final ClientLimits DEFAULT = new ClientLimits(32, 64);
     }
 
     /**
@@ -111,7 +125,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, clients);
     }
 
     public boolean secure() {
