@@ -41,6 +41,9 @@ class CommandLineTest {
         assertEquals(NativeMode.AUTO, config.nativeMode());
         assertEquals("-l", config.command().get(1), "a login shell");
         assertTrue(config.loopbackOnly());
+        assertEquals(new ServerConfig.ClientLimits(32, 64), config.clients());
+        assertEquals(new ServerConfig.ClientLimits(5, 7),
+                CloudTerm.configFrom("--max-clients-per-terminal", "5", "--max-guest-clients-per-user", "7").clients());
     }
 
     @Test
@@ -82,6 +85,8 @@ class CommandLineTest {
         "--allow-origin evil           | --allow-origin wants scheme://host",
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
+        "--max-clients-per-terminal 0  | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
+        "--max-guest-clients-per-user 0 | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
         "--port                        | Missing required parameter for option '--port'",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
