@@ -2,6 +2,7 @@ package io.cloudterm.terminal;
 
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.ExitStatus;
 import java.io.IOException;
@@ -56,6 +57,11 @@ public final class Attachment {
     /** A sender thread runs; it ends when nothing is left to send. */
     private boolean senderRunning;
     private boolean detached;
+    /**
+     * REPLAY_END is still to be sent, once the replay is over: after the history, before any live
+     * output (a batch never joins the two into one OUTPUT message).
+     */
+    private boolean replayEndPending;
     private ExitStatus finishedWith;
     private TerminalSize size;
     /** Completed once, when this attachment is detached (or refused). */
@@ -171,7 +177,7 @@ public final class Attachment {
     boolean idleFor(OutputChunk chunk) {
         // Never for a client that does not pace the program: the reader would wait on its socket.
         return role.pacesOutput() && !detached && !paused && !sending && replaying == null && queue.isEmpty()
-                && finishedWith == null && chunk.size() <= DIRECT_SEND_MAX_BYTES;
+                && !replayEndPending && finishedWith == null && chunk.size() <= DIRECT_SEND_MAX_BYTES;
     }
 
     /** Marks a direct send begun; the caller checked {@link #idleFor} under the same lock hold. */
@@ -222,6 +228,15 @@ public final class Attachment {
         wakeSenderLocked();
     }
 
+    /**
+     * Marks the end of the history: the replay queued by {@link #replay}, if any. Called once, by
+     * the attach, before this attachment takes live output.
+     */
+    void endReplay() {
+        replayEndPending = true;
+        wakeSenderLocked();
+    }
+
     boolean enqueue(OutputChunk chunk) {
         if (detached) {
             return false;
@@ -243,7 +258,7 @@ public final class Attachment {
             return false;
         }
         detached = true;
-        endReplay();
+        stopReplaying();
         for (OutputChunk chunk : queue) {
             chunk.release();
         }
@@ -268,7 +283,13 @@ public final class Attachment {
 
     private boolean hasWorkLocked() {
         boolean nothingLeft = replaying == null && queue.isEmpty();
-        return !detached && (!paused && !nothingLeft || finishedWith != null && nothingLeft);
+        // REPLAY_END goes out even while paused: it carries no output, and PAUSE is about output.
+        return !detached && (replayEndDue() || !paused && !nothingLeft
+                || finishedWith != null && nothingLeft && !replayEndPending);
+    }
+
+    private boolean replayEndDue() {
+        return replayEndPending && replaying == null;
     }
 
     private void sendWhileQueued() {
@@ -276,6 +297,7 @@ public final class Attachment {
         List<ByteBuffer> payloads = new ArrayList<>();
         while (true) {
             ExitStatus finished = null;
+            boolean replayEnd = false;
             terminal.lock.lock();
             try {
                 if (sending || !hasWorkLocked()) {
@@ -283,7 +305,11 @@ public final class Attachment {
                     senderRunning = false;
                     return;
                 }
-                if (replaying == null && queue.isEmpty()) {
+                if (replayEndDue()) {
+                    replayEndPending = false;
+                    replayEnd = true;
+                    sending = true;
+                } else if (replaying == null && queue.isEmpty()) {
                     finished = finishedWith;
                 } else {
                     takeBatch(batch, payloads);
@@ -304,7 +330,11 @@ public final class Attachment {
             }
             boolean failed = false;
             try {
-                client.sendOutput(payloads);
+                if (replayEnd) {
+                    client.send(ServerMessages.replayEnd());
+                } else {
+                    client.sendOutput(payloads);
+                }
             } catch (IOException | RuntimeException e) {
                 failed = true;
             } finally {
@@ -327,7 +357,7 @@ public final class Attachment {
 
     /**
      * Takes the next bytes up to the message size limit: the replay's first, read from the
-     * scrollback now, then queued chunks (at least one, if there are any).
+     * scrollback now, then, once REPLAY_END has gone, queued chunks (at least one, if any).
      */
     private void takeBatch(List<OutputChunk> batch, List<ByteBuffer> payloads) {
         int limit = terminal.settings().maxMessageBytes();
@@ -340,7 +370,7 @@ public final class Attachment {
                 payloads.add(history.bytes());
             }
         }
-        while (!queue.isEmpty() && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
+        while (!replayEndPending && !queue.isEmpty() && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
             OutputChunk chunk = queue.pollFirst();
             total += chunk.size();
             batch.add(chunk);
@@ -363,7 +393,7 @@ public final class Attachment {
         queuedBytes -= (next - replayNext) - buffer.position(); // dropped meanwhile; the caller counts the rest
         replayNext = next;
         if (replayNext >= replayEnd || buffer.position() == 0) {
-            endReplay();
+            stopReplaying();
         }
         if (buffer.position() == 0) {
             pool.release(buffer);
@@ -372,7 +402,7 @@ public final class Attachment {
         return new OutputChunk(buffer.flip(), pool, 1);
     }
 
-    private void endReplay() {
+    private void stopReplaying() {
         if (replaying != null) {
             queuedBytes -= replayEnd - replayNext;
             replaying = null;

@@ -205,6 +205,8 @@ public final class Terminal {
                 // Under the lock, so no live output can slip in between the history and what follows.
                 attachment.replay(scrollback);
             }
+            // Always, even after no history: the client then knows for sure that what follows is live.
+            attachment.endReplay();
             everAttached = true;
             attachGeneration++;
             detachedAtMillis = -1;

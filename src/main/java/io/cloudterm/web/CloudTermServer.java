@@ -19,7 +19,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
-import io.helidon.webserver.websocket.WsRouting;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -97,8 +96,7 @@ public final class CloudTermServer implements AutoCloseable {
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
-                    .routing(routing -> server.routes(routing, context))
-                    .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
+                    .routing(routing -> server.routes(routing, context));
             server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
             server.web.set(builder.build().start());
@@ -129,29 +127,27 @@ public final class CloudTermServer implements AutoCloseable {
     }
 
     /**
-     * In native mode, terminal WebSockets on plain TCP leave Helidon once upgraded: a selector put
-     * before Helidon's own answers their upgrade and moves each socket to the native poller, where
-     * an idle connection holds no thread and output goes from the pooled buffers to the kernel
-     * (issue 5: Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
-     * per message). TLS, pure-Java mode and other paths stay with Helidon.
+     * Terminal WebSockets are upgraded by us in every mode, so one frame decoder of ours judges
+     * every client (Helidon's own answers some bad frames with an HTTP 500 inside the WebSocket
+     * stream). In native mode, those on plain TCP then leave Helidon: the socket moves to the native
+     * poller, where an idle connection holds no thread and output goes from the pooled buffers to
+     * the kernel (Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
+     * per message). With TLS or in pure-Java mode they stay on Helidon's connection and thread.
      */
     private void takeOverWebSockets(WebServerConfig.Builder builder, ServerContext context) {
         String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
                 : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
-        if (whyNot != null) {
-            LOG.info("WebSockets: served by Helidon, because " + whyNot);
-            return;
-        }
         DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
-                ptys.rawSockets().orElseThrow(), new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS),
-                TerminalEndpoint.MAX_MESSAGE_BYTES);
+                whyNot == null ? ptys.rawSockets() : Optional.empty(),
+                new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
         builder.addConnectionSelector(Http1ConnectionSelector.builder()
                 .config(Http1Config.create())
                 .addUpgrader(upgrader)
                 .build());
         directWebSockets.set(upgrader);
-        LOG.info("WebSockets: taken over from Helidon after the upgrade, served on the native poller");
+        LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
+                : "WebSockets: served on Helidon's connections, because " + whyNot);
     }
 
     /** Ends expired sessions (and so their terminals) even when nobody asks for them. */

@@ -161,7 +161,8 @@ final class TerminalEndpoint implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        // Text frames carry the same layout; Helidon has already decoded them as UTF-8.
+        // Text frames carry the same layout. Our WebSocket hands text on as bytes (through the
+        // method above); this serves a WsSession that decodes text itself.
         onMessage(session, BufferData.create(text.getBytes(StandardCharsets.UTF_8)), last);
     }
 
