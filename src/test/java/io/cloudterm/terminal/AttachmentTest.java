@@ -39,7 +39,7 @@ class AttachmentTest {
     /** Pooled far past what the tests use, so that every buffer lent out is counted. */
     private final ReadBuffers buffers = new ReadBuffers(new BufferPool(16 * 1024, 100_000), new BufferPool(1024, 100_000));
     private final ScrollbackBudget budget = new ScrollbackBudget();
-    private final Scrollback scrollback = new Scrollback(budget, Scrollback.DEFAULT_CAP_BYTES);
+    private Scrollback scrollback = new Scrollback(budget, Scrollback.DEFAULT_CAP_BYTES);
     private final List<FakeClient> stuck = new ArrayList<>();
     private Terminal terminal;
     private long printed;
@@ -87,6 +87,7 @@ class AttachmentTest {
         System.arraycopy(history, 0, expected, 0, history.length);
         System.arraycopy(more, 0, expected, history.length, more.length);
         assertArrayEquals(expected, owner.output(), "the history, then the rest, each byte once and in order");
+        assertEquals(history.length, owner.replayEndAt(), "REPLAY_END right after the history");
     }
 
     @Test
@@ -136,6 +137,31 @@ class AttachmentTest {
         assertEquals(CloseCodes.TOO_FAR_BEHIND, close.code(), close.toString());
         assertTrue(close.reason().contains("reconnect to catch up"), close.reason());
         await().atMost(WAIT).until(() -> terminal.attachedClients() == 0 && pty.unread() == 0);
+    }
+
+    @Test
+    void historyDroppedBeforeTheReplayReachesItIsSkippedAndLiveOutputFollowsWhole() {
+        scrollback.release();
+        scrollback = new Scrollback(budget, 256 * 1024);
+        startWithHistory(TerminalSettings.defaults());
+        byte[] history = scrollback.snapshot();
+        int message = TerminalSettings.defaults().maxMessageBytes();
+        FakeClient guest = FakeClient.stuckKeeping();
+        stuck.add(guest);
+        Attachment attachment = attach(guest, ClientRole.VIEW);
+        await().atMost(WAIT).until(() -> attachment.pendingBytes() == history.length - message);
+
+        long historyEnd = scrollback.end();
+        byte[] live = print(512 * 1024);
+        await().atMost(WAIT).until(() -> pty.unread() == 0);
+        assertTrue(scrollback.start() >= historyEnd, "the scrollback holds none of the history left to send");
+        guest.unstick();
+        await().atMost(WAIT).until(() -> attachment.pendingBytes() == 0 && guest.received() == message + live.length);
+        byte[] expected = new byte[message + live.length];
+        System.arraycopy(history, 0, expected, 0, message);
+        System.arraycopy(live, 0, expected, message, live.length);
+        assertArrayEquals(expected, guest.output(), "what was sent of the history, then every live byte once");
+        assertEquals(message, guest.replayEndAt(), "REPLAY_END between the two");
     }
 
     @Test

@@ -21,6 +21,7 @@ final class FakeClient implements TerminalClient {
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final java.security.MessageDigest digest = sha256();
     private long received;
+    private long replayEndAt = -1;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final CountDownLatch released = new CountDownLatch(1);
     private final boolean stuck;
@@ -43,6 +44,11 @@ final class FakeClient implements TerminalClient {
         return new FakeClient(true, false);
     }
 
+    /** A stuck client that keeps what it gets, once unstuck. */
+    static FakeClient stuckKeeping() {
+        return new FakeClient(true, true);
+    }
+
     static java.security.MessageDigest sha256() {
         try {
             return java.security.MessageDigest.getInstance("SHA-256");
@@ -57,7 +63,19 @@ final class FakeClient implements TerminalClient {
 
     @Override
     public void send(byte[] message) {
-        // Greeting messages: not output, not kept.
+        // Greeting messages are not kept; REPLAY_END's place in the output is.
+        if (message.length == 1 && message[0] == '4') {
+            synchronized (output) {
+                replayEndAt = received;
+            }
+        }
+    }
+
+    /** How many output bytes had arrived when REPLAY_END did; -1 before it. */
+    long replayEndAt() {
+        synchronized (output) {
+            return replayEndAt;
+        }
     }
 
     @Override
