@@ -142,6 +142,16 @@ public final class Attachment {
         terminal.detach(this);
     }
 
+    /** Whether this client is attached now: false once it has left, or if it was refused. */
+    public boolean attached() {
+        terminal.lock.lock();
+        try {
+            return !detached;
+        } finally {
+            terminal.lock.unlock();
+        }
+    }
+
     /**
      * Runs {@code action} once this client is detached, for whatever reason (it left, fell behind,
      * the terminal ended, or it was refused: then at once). It must be short: it may run under the

@@ -261,7 +261,7 @@ final class TerminalEndpoint implements WsListener {
             cleanUp();
             return;
         }
-        if (reattached) {
+        if (reattached && attachment.attached()) { // not if the terminal refused it (ended, or full)
             Audit.terminalReattached(terminal.id(), who.principal().name(), address);
             if (attachment.writable()) {
                 // The history is raw output: a full-screen program must draw itself anew, at this size.
