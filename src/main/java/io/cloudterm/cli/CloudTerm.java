@@ -17,6 +17,9 @@ public final class CloudTerm {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) { // first: read at the first logger
+            System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
+        }
         if (args.length > 0 && args[0].equals("passwd")) { // the subcommand; to serve a program named passwd: cloudterm -- passwd
             System.exit(PasswdCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
         }
@@ -75,7 +78,11 @@ public final class CloudTerm {
             err.println("cloudterm: " + e.getMessage());
             return FAILED;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cloudterm-shutdown"));
+        ServerLogManager.holdUntilServerStopped();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            ServerLogManager.serverStopped();
+        }, "cloudterm-shutdown"));
         HeapFootprint.applyToThisJvm();
         try (NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(server.nativeHeap())) {
             out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())

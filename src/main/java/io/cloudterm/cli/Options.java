@@ -132,6 +132,9 @@ final class Options {
     @Option(names = "--allow-origin", paramLabel = "ORIGIN", split = ",", description = "also accept WebSockets and logins from this Origin, e.g. https://example.com (* for any)")
     List<String> allowOrigins = new ArrayList<>();
 
+    @Option(names = "--allow-host", paramLabel = "NAME", split = ",", description = "also answer requests whose Host is NAME or NAME:PORT (the name a reverse proxy or DNS gives this server); * accepts any Host, which is unsafe (DNS rebinding)")
+    List<String> allowHosts = new ArrayList<>();
+
     @Option(names = "--native", paramLabel = "MODE", description = "pty implementation: auto, on (FFM, JDK 22+ on Linux) or off (pure Java) (default ${DEFAULT-VALUE})")
     String nativeMode = "auto";
 
@@ -195,6 +198,13 @@ final class Options {
             require(o.equals("*") || o.matches("https?://[^/\\s]+/?"), "--allow-origin wants scheme://host[:port], not '" + origin + "'");
             origins.add(o);
         }
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String allowed : allowHosts) {
+            String h = allowed.trim();
+            require(h.equals("*") || h.matches("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:\\d{1,5})?"),
+                    "--allow-host wants NAME or NAME:PORT (an IPv6 address in brackets), not '" + allowed + "'");
+            hosts.add(h);
+        }
         List<String> commandLine = command.isEmpty() ? LoginShell.command() : command;
         ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
                 terminalType, clientOptions, auth, Optional.ofNullable(credential), origins, maxClients, once,
@@ -206,6 +216,7 @@ final class Options {
                         maxTerminalsPerUser),
                 new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
                         recordInput),
+                new ServerConfig.Hosts(hosts),
                 new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);

@@ -8,6 +8,8 @@ public final class CloseCodes {
 
     /** The child exited; the reason carries its status ({@code exit 0}, {@code signal 9}). */
     public static final int NORMAL = 1000;
+    /** The server is shutting down (RFC 6455's "going away"): the terminal ended with it, not by itself. */
+    public static final int GOING_AWAY = 1001;
     /** A message larger than the server accepts. */
     public static final int TOO_BIG = 1009;
     /** The server is full for now. */

@@ -5,6 +5,7 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
@@ -44,6 +45,8 @@ public final class CloudTermServer implements AutoCloseable {
     /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
     private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_WS_BUFFERS = 64;
+    /** How long close frames may take at shutdown: a client that stopped reading cannot hold the server. */
+    private static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final PtySystem ptys;
@@ -76,15 +79,19 @@ public final class CloudTermServer implements AutoCloseable {
                     + config.host());
         }
         Optional<TlsSettings> tls = config.tls().map(f -> TlsSettings.create(f.certificate(), f.privateKey(), f.clientCa()));
+        java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(config.port());
+        HostPolicy hosts = new HostPolicy(config.host(), config.hosts().allowed(), boundPort::get, config.secure());
         AtomicReference<String> token = new AtomicReference<>();
         Authenticator authenticator = Logins.authenticator(config, token::set);
         PtySystem ptys = PtySystems.select(config.nativeMode());
-        Gate gate = new Gate(authenticator, new OriginPolicy(config.allowedOrigins()),
+        Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
         Heartbeat heartbeat = new Heartbeat(config.pingInterval());
         TerminalLauncher launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
                 new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
+        // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
+        authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));
         ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher);
@@ -93,13 +100,16 @@ public final class CloudTermServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    // Helidon's own hook would drop every connection while ours says goodbye: close() stops it.
+                    .shutdownHook(false)
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
-                    .routing(routing -> server.routes(routing, context));
+                    .routing(routing -> server.routes(routing.addFilter(hosts), context));
             server.takeOverWebSockets(builder, context);
             tls.ifPresent(t -> builder.tls(t.tls()));
             server.web.set(builder.build().start());
+            boundPort.set(server.web.get().port());
             if (server.web.get().port() < 0) {
                 // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
                 server.web.get().stop();
@@ -150,11 +160,14 @@ public final class CloudTermServer implements AutoCloseable {
                 : "WebSockets: served on Helidon's connections, because " + whyNot);
     }
 
-    /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
+    /**
+     * Ends expired sessions (and so their terminals' connections) even when nobody asks for them,
+     * and those of accounts removed from the users file or given a new password.
+     */
     private void sweepSessions(Authenticator authenticator) {
         Thread.ofVirtual().name("session-sweep").start(() -> {
             while (web.get() != null) {
-                authenticator.sessions().expireDue();
+                authenticator.sweep();
                 try {
                     Thread.sleep(SESSION_SWEEP);
                 } catch (InterruptedException e) {
@@ -214,7 +227,7 @@ public final class CloudTermServer implements AutoCloseable {
 
     private static boolean hasSession(Gate gate, ServerRequest request) {
         String id = gate.cookie().read(request.headers());
-        return id != null && gate.authenticator().sessions().find(id).isPresent();
+        return id != null && gate.authenticator().sessionValid(id);
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */
@@ -299,20 +312,28 @@ public final class CloudTermServer implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Stops the server: every client gets a close frame (1001, "server shutting down"), every
+     * terminal is hung up (its end audited), and the server is gone within the kill grace and a
+     * few seconds, whatever the children and clients do.
+     */
     @Override
     public void close() {
         WebServer server = web.getAndSet(null);
         if (server == null) {
             return;
         }
-        List<Terminal> terminals = List.copyOf(launcher.live());
-        terminals.forEach(Terminal::hangUp);
+        // Clients first, and told why: it is the server that goes, not their program that exited.
+        heartbeat.closeAll(CloseCodes.GOING_AWAY, "server shutting down", GOODBYE_PATIENCE);
+        List<Terminal> terminals = hangUpAll(List.of());
         CompletableFuture<?>[] ends = terminals.stream().map(Terminal::ended).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(ends).get(config.killGrace().plus(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warning("some terminals did not end in time: " + e);
         }
+        // A terminal whose handshake was under way as the clients were closed.
+        hangUpAll(terminals);
         server.stop();
         DirectUpgrader direct = directWebSockets.get();
         if (direct != null) {
@@ -322,5 +343,25 @@ public final class CloudTermServer implements AutoCloseable {
         ptys.close();
         authenticator.close();
         stopped.countDown();
+    }
+
+    /**
+     * Hangs up every live terminal not in {@code done}, all at once: in pure-Java mode each hang-up
+     * runs kill(1), and one after the other 200 of them took 25 s. Returns the terminals hung up.
+     */
+    private List<Terminal> hangUpAll(List<Terminal> done) {
+        List<Terminal> terminals = launcher.live().stream().filter(terminal -> !done.contains(terminal)).toList();
+        List<Thread> hangUps = terminals.stream()
+                .map(terminal -> Thread.ofVirtual().name("hang-up-" + terminal.id()).start(terminal::hangUp))
+                .toList();
+        for (Thread hangUp : hangUps) {
+            try {
+                hangUp.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return terminals;
     }
 }

@@ -66,13 +66,24 @@ final class LoginPage {
 
     /**
      * Only a path of this server under the base path: never another host ("//evil", "https://...",
-     * "/\\evil"), so the redirect after login cannot be turned into an open redirect.
+     * "/\\evil"), so the redirect after login cannot be turned into an open redirect; and only one
+     * that is a valid URI reference as it stands, in ASCII (no {@code |}, {@code "}, {@code <}, {@code %zz}...),
+     * so that the Location header can always be written.
      */
     String safeNext(String next) {
         if (next == null || !next.startsWith(home()) || next.startsWith("//") || next.contains("\\")
-                || next.chars().anyMatch(c -> c < 0x21 || c == 0x7f) || next.length() > 512) {
+                || next.chars().anyMatch(c -> c < 0x21 || c > 0x7e) || next.length() > 512 || !pathReference(next)) {
             return home();
         }
         return next;
+    }
+
+    private static boolean pathReference(String next) {
+        try {
+            java.net.URI uri = new java.net.URI(next);
+            return uri.getScheme() == null && uri.getRawAuthority() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 }

@@ -39,6 +39,7 @@ import java.util.Set;
  * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
  * @param terminals       keep-alive, scrollback and how many terminals may exist
  * @param recording       asciicast recording of every terminal
+ * @param hosts           the Host names the server answers to besides its own addresses
  * @param clients         how many clients may attach to one terminal, and to other users' terminals
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
@@ -48,7 +49,20 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
                            String frameAncestors, TerminalLimits terminals, Recording recording,
-                           ClientLimits clients) {
+                           Hosts hosts, ClientLimits clients) {
+
+    /**
+     * Host names accepted besides the bound address (and localhost on loopback, every interface
+     * address on a wildcard bind): {@code NAME} at any port, {@code NAME:PORT} at that one; "*"
+     * accepts any Host, which lets a web page reach the server through DNS rebinding.
+     */
+    public record Hosts(Set<String> allowed) {
+        public static final Hosts DEFAULT = new Hosts(Set.of());
+
+        public Hosts {
+            allowed = Set.copyOf(allowed);
+        }
+    }
 
     /**
      * Terminals that outlive their connection.
@@ -125,7 +139,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, clients);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients);
     }
 
     public boolean secure() {

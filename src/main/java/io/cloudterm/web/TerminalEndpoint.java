@@ -117,8 +117,8 @@ final class TerminalEndpoint implements WsListener {
             }
             who = new Authentication.Known(new Principal(subject.get()), Optional.empty());
         }
-        who.sessionId().ifPresent(id -> forgetSession = server.gate().authenticator().onSessionEnd(id,
-                () -> fail(CloseCodes.SESSION_ENDED, "logged out, or the session expired")));
+        forgetSession = server.gate().authenticator().onRevoke(who,
+                () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
         // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.
         server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out

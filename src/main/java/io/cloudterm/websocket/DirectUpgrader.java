@@ -82,6 +82,8 @@ public final class DirectUpgrader implements Http1Upgrader {
         WsListener listener = listeners.get();
         Optional<Headers> answer;
         try {
+            // The listener decides (Host, Origin, credentials): this runs before routing, so the
+            // routing filters have not seen the request.
             answer = accepted(listener, prologue, headers);
         } catch (WsUpgradeException e) {
             return null; // Helidon then routes the request as plain HTTP, where the path answers the status

@@ -83,6 +83,7 @@ class CommandLineTest {
         "--no-auth -i 0.0.0.0          | --no-auth is allowed only on a loopback interface",
         "--no-auth -c a:b              | contradict",
         "--allow-origin evil           | --allow-origin wants scheme://host",
+        "--allow-host http://x.example | --allow-host wants NAME or NAME:PORT",
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
         "--max-clients-per-terminal 0  | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
