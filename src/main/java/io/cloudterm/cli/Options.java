@@ -79,6 +79,14 @@ final class Options {
     @Option(names = "--max-terminals-per-user", paramLabel = "N", description = "most terminals one user may have (default ${DEFAULT-VALUE})")
     int maxTerminalsPerUser = 8;
 
+    @Option(names = "--max-clients-per-terminal", paramLabel = "N",
+            description = "most clients attached to one terminal at once, its owner's included (default ${DEFAULT-VALUE})")
+    int maxClientsPerTerminal = ServerConfig.ClientLimits.DEFAULT.perTerminal();
+
+    @Option(names = "--max-guest-clients-per-user", paramLabel = "N",
+            description = "most clients one user may have on other users' terminals through share links (default ${DEFAULT-VALUE})")
+    int maxGuestClientsPerUser = ServerConfig.ClientLimits.DEFAULT.guestsPerUser();
+
     @Option(names = "--record", paramLabel = "DIR", description = "record every terminal to DIR as an asciicast v2 file (playable with asciinema)")
     Path recordDirectory;
 
@@ -150,6 +158,8 @@ final class Options {
         require(keepAliveSeconds >= 0, "--keep-alive cannot be negative");
         require(scrollbackBytes >= 0 && scrollbackBytes <= 256 << 20, "--scrollback must be between 0 and 268435456 bytes");
         require(maxTerminals >= 1 && maxTerminalsPerUser >= 1, "--max-terminals and --max-terminals-per-user must be at least 1");
+        require(maxClientsPerTerminal >= 1 && maxGuestClientsPerUser >= 1,
+                "--max-clients-per-terminal and --max-guest-clients-per-user must be at least 1");
         require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
         require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
         Optional<ServerConfig.TlsFiles> tls = tlsFiles();
@@ -206,7 +216,8 @@ final class Options {
                         maxTerminalsPerUser),
                 new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
                         recordInput),
-                new ServerConfig.Hosts(hosts));
+                new ServerConfig.Hosts(hosts),
+                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;

@@ -40,6 +40,7 @@ import java.util.Set;
  * @param terminals       keep-alive, scrollback and how many terminals may exist
  * @param recording       asciicast recording of every terminal
  * @param hosts           the Host names the server answers to besides its own addresses
+ * @param clients         how many clients may attach to one terminal, and to other users' terminals
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -48,7 +49,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
                            String frameAncestors, TerminalLimits terminals, Recording recording,
-                           Hosts hosts) {
+                           Hosts hosts, ClientLimits clients) {
 
     /**
      * Host names accepted besides the bound address (and localhost on loopback, every interface
@@ -73,6 +74,18 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
      */
     public record TerminalLimits(Duration keepAlive, int scrollbackBytes, int max, int maxPerUser) {
         public static final TerminalLimits DEFAULT = new TerminalLimits(Duration.ofMinutes(10), 1 << 20, 64, 8);
+    }
+
+    /**
+     * Clients attached at once: each holds a connection and may hold output it has not read yet
+     * (up to the "fell behind" limit), so their number is bounded like terminals are.
+     *
+     * @param perTerminal   most clients on one terminal, its owner's included
+     * @param guestsPerUser most clients one user may have on other users' terminals, through share
+     *                      links (on their own terminals, users are bounded by the limits above)
+     */
+    public record ClientLimits(int perTerminal, int guestsPerUser) {
+        public static final ClientLimits DEFAULT = new ClientLimits(32, 64);
     }
 
     /**
@@ -126,7 +139,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients);
     }
 
     public boolean secure() {
