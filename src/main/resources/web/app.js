@@ -9,6 +9,7 @@
   const SET_WINDOW_TITLE = 0x31; // '1' UTF-8 title
   const SET_PREFERENCES = 0x32;  // '2' JSON object of xterm.js options
   const TERMINAL_INFO = 0x33;    // '3' CloudTerm's own: {"terminal": handle to reattach with, ...}
+  const REPLAY_END = 0x34;       // '4' CloudTerm's own: the replayed history ends here, live output follows
   const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000]; // then every 15 s
   const MAX_RETRIES = 40;
   const UNREACHABLE = 'Cannot reach the server';
@@ -91,6 +92,7 @@
     get closeCode() { return lastClose.code; },
     get closeReason() { return lastClose.reason; },
     get paused() { return session ? session.paused : false; },
+    get replaying() { return session ? session.replaying : false; },
   });
 
   // ---- access token in the URL -------------------------------------------------------------
@@ -270,14 +272,19 @@
     term.unicode.activeVersion = '11';
     term.open(ui.terminal);
 
-    const s = { term, fit, ws: null, pending: 0, paused: false, title: PAGE_TITLE, copyTimer: 0 };
+    // replaying: xterm.js was given history the server replayed on attaching and has not yet
+    // parsed all of it; replayEnded: REPLAY_END has come, so all further OUTPUT is live.
+    const s = {
+      term, fit, ws: null, pending: 0, paused: false, replaying: false, replayEnded: false,
+      title: PAGE_TITLE, copyTimer: 0,
+    };
     session = s;
     matchPageToTheme(term);
     fitNow();
 
-    term.onData((data) => send(s, INPUT, encoder.encode(data)));
+    term.onData((data) => input(s, encoder.encode(data)));
     // onBinary carries bytes as a string of chars 0..255 (e.g. non-UTF-8 mouse reports).
-    term.onBinary((data) => send(s, INPUT, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
+    term.onBinary((data) => input(s, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
     term.onResize(({ cols, rows }) => send(s, RESIZE_TERMINAL, encoder.encode(JSON.stringify({ columns: cols, rows }))));
     term.onTitleChange((title) => {
       document.title = title ? `${title} | ${s.title}` : s.title;
@@ -332,6 +339,20 @@
     s.ws.send(message);
   }
 
+  /**
+   * What xterm.js sends to the program: keys, pastes, and its own answers to queries it parsed.
+   * While it parses the replayed history, those answers are to queries of programs that asked
+   * long ago (a cursor position report, device attributes, colours): sent on, they would reach
+   * today's shell as typed junk, or move a running vim's cursor. xterm.js cannot tell its answers
+   * from keys, so while it parses history nothing goes out. That is usually milliseconds after
+   * the page opens, before anyone types; keys pressed while a long history is still being parsed
+   * are dropped, not sent late (holding them back would hold back the answers too). Before the
+   * first byte of history, and on a new terminal (no history at all), everything is a key.
+   */
+  function input(s, bytes) {
+    if (!s.replaying) send(s, INPUT, bytes);
+  }
+
   function receive(s, data) {
     // The protocol's frames are binary; text frames with the same layout are read too.
     const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
@@ -339,6 +360,7 @@
     const payload = bytes.subarray(1);
     switch (bytes[0]) {
       case OUTPUT:
+        if (!s.replayEnded) s.replaying = true; // history: xterm.js's answers to it are stale
         write(s, payload);
         break;
       case SET_WINDOW_TITLE:
@@ -350,6 +372,16 @@
         break;
       case TERMINAL_INFO:
         rememberTerminal(decoder.decode(payload));
+        break;
+      case REPLAY_END:
+        s.replayEnded = true;
+        if (!s.replaying) break; // no history came: nothing to wait for
+        // xterm.js parses asynchronously, in order: this callback runs once everything written
+        // before it (the history) is parsed, and before anything written after it (live output),
+        // whose queries are answered again.
+        s.term.write('', () => {
+          s.replaying = false;
+        });
         break;
       default:
         break; // unknown commands are ignored, as ttyd's client does

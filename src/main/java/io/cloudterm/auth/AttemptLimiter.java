@@ -1,14 +1,36 @@
 package io.cloudterm.auth;
 
-/** Decides whether one more login attempt may go ahead now. */
-@FunctionalInterface
+/**
+ * Decides whether one more login attempt may go ahead now, and hears how the allowed ones ended
+ * (see {@link LoginThrottle} for why the outcome matters).
+ */
 public interface AttemptLimiter {
 
     /**
-     * Takes an attempt from {@code address} for {@code user} if allowed and returns 0; otherwise
-     * returns the whole seconds to wait (at least 1), for a {@code Retry-After} header.
+     * Takes an attempt from {@code address} for {@code user} (null: a secret of no user, limited per
+     * address only) if allowed and returns 0; otherwise returns the whole seconds to wait (at least
+     * 1), for a {@code Retry-After} header.
      */
     long tryAttempt(String address, String user);
 
-    AttemptLimiter UNLIMITED = (address, user) -> 0;
+    /** An allowed attempt had a wrong secret. */
+    void failed(String address, String user);
+
+    /** An allowed attempt had the right secret. */
+    void succeeded(String address, String user);
+
+    AttemptLimiter UNLIMITED = new AttemptLimiter() {
+        @Override
+        public long tryAttempt(String address, String user) {
+            return 0;
+        }
+
+        @Override
+        public void failed(String address, String user) {
+        }
+
+        @Override
+        public void succeeded(String address, String user) {
+        }
+    };
 }

@@ -9,6 +9,12 @@ import java.util.Optional;
 /**
  * The one place that says who a request is from, for the configured {@link AuthMode}; that logs
  * people in and out; and that issues and checks the terminal tokens of {@code /token}.
+ *
+ * <p>With accounts, everything granted on a password lasts only while the account keeps that
+ * password: a session remembers the credential it was opened with and is refused (and ended) once
+ * {@link Accounts#credentialOf} says otherwise, an O(1) check per request; and when a change of the
+ * users file is read, every session and open terminal connection of the users it removed or gave a
+ * new password ends at once, through the same end actions as a logout.
  */
 public final class Authenticator implements AutoCloseable {
 
@@ -36,7 +42,14 @@ public final class Authenticator implements AutoCloseable {
     private final BasicCredential basic;
     private final AccessToken accessToken;
     private final PasswordVerifier passwords;
+    private final Accounts accounts;
     private final AttemptLimiter limiter;
+    /** What to run when a user's account changes, for connections that hold no session (Basic). */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<Runnable>> onAccountChange =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Who else hears of changed accounts (the server, to end their terminals). */
+    private final java.util.List<java.util.function.Consumer<Principal>> accountListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final BasicUsers basicUsers;
     private final Sessions sessions;
     private final TerminalTokens terminalTokens;
@@ -48,10 +61,14 @@ public final class Authenticator implements AutoCloseable {
         this.basic = b.basic;
         this.accessToken = b.accessToken;
         this.passwords = b.passwords;
+        this.accounts = b.accounts;
         this.limiter = b.limiter;
         this.sessions = b.sessions;
         this.terminalTokens = new TerminalTokens(Duration.ofMinutes(5), b.clock);
-        this.basicUsers = passwords == null ? null : new BasicUsers(passwords, limiter, b.clock, Duration.ofMinutes(5));
+        this.basicUsers = passwords == null ? null : new BasicUsers(passwords, accounts, limiter, b.clock, Duration.ofMinutes(5));
+        if (accounts != null) {
+            accounts.onChange(this::accountsChanged);
+        }
     }
 
     public static Builder builder(AuthMode mode) {
@@ -86,26 +103,67 @@ public final class Authenticator implements AutoCloseable {
         };
     }
 
-    private Authentication fromSession(String sessionCookie) {
-        return sessions.find(sessionCookie)
-                .<Authentication>map(p -> new Authentication.Known(p, Optional.of(sessionCookie)))
-                .orElse(Authentication.UNKNOWN);
+    /** Whether this session id is live and still valid for its account; counts as a use of it. */
+    public boolean sessionValid(String sessionCookie) {
+        return fromSession(sessionCookie) instanceof Authentication.Known;
     }
 
-    /** Exchanges the access token of {@link AuthMode#TOKEN} for a new session. */
+    private Authentication fromSession(String sessionCookie) {
+        Optional<Sessions.Found> found = sessions.lookup(sessionCookie);
+        if (found.isEmpty()) {
+            return Authentication.UNKNOWN;
+        }
+        Principal principal = found.get().principal();
+        if (accounts != null && !current(principal, found.get().credential())) {
+            // Opened on a password the account no longer has (or by a user who is gone).
+            sessions.close(sessionCookie);
+            return Authentication.UNKNOWN;
+        }
+        return new Authentication.Known(principal, Optional.of(sessionCookie));
+    }
+
+    private boolean current(Principal principal, Object credential) {
+        return accounts.credentialOf(principal.name()).map(now -> now.equals(credential)).orElse(false);
+    }
+
+    /** Ends what the users whose accounts changed still hold: sessions (and so their terminals' connections), Basic connections. */
+    private void accountsChanged(java.util.Set<String> users) {
+        for (String user : users) {
+            Principal principal = new Principal(user);
+            // Read here, not in the predicate: that runs under the sessions' lock, and a lookup may reread the file.
+            Object now = accounts.credentialOf(user).orElse(null);
+            sessions.closeStale(principal, credential -> now != null && now.equals(credential));
+            java.util.Set<Runnable> actions = onAccountChange.remove(user);
+            if (actions != null) {
+                actions.forEach(Runnable::run);
+            }
+            accountListeners.forEach(listener -> listener.accept(principal));
+        }
+    }
+
+    /**
+     * Runs {@code listener} for each user removed from the accounts or given a new password, after
+     * their sessions and connections have ended; on the thread that noticed the change.
+     */
+    public void onAccountChanged(java.util.function.Consumer<Principal> listener) {
+        accountListeners.add(listener);
+    }
+
+    /**
+     * Exchanges the access token of {@link AuthMode#TOKEN} for a new session. The token is checked
+     * first, in constant time: 256 random bits cannot be guessed, so a right one is never refused,
+     * and only wrong ones count against the sender's address (see {@link LoginThrottle}).
+     */
     public LoginOutcome loginWithToken(String candidate, String address) {
         if (mode != AuthMode.TOKEN) {
             return new LoginOutcome.Wrong();
         }
-        long wait = limiter.tryAttempt(address, "");
-        if (wait > 0) {
-            return new LoginOutcome.Throttled(wait);
+        if (accessToken.matches(candidate)) {
+            Principal principal = new Principal("token");
+            return new LoginOutcome.Success(principal, sessions.open(principal));
         }
-        if (!accessToken.matches(candidate)) {
-            return new LoginOutcome.Wrong();
-        }
-        Principal principal = new Principal("token");
-        return new LoginOutcome.Success(principal, sessions.open(principal));
+        long wait = limiter.tryAttempt(address, null);
+        return wait > 0 ? new LoginOutcome.Throttled(wait) : new LoginOutcome.Wrong();
     }
 
     /**
@@ -122,12 +180,18 @@ public final class Authenticator implements AutoCloseable {
             if (wait > 0) {
                 return new LoginOutcome.Throttled(wait);
             }
+            // Read before the check: a password changed meanwhile leaves the session stale, refused at first use.
+            Object credential = accounts == null ? null : accounts.credentialOf(user).orElse(null);
             return switch (passwords.verify(user, password)) {
                 case RIGHT -> {
+                    limiter.succeeded(address, user);
                     Principal principal = new Principal(user);
-                    yield new LoginOutcome.Success(principal, sessions.open(principal));
+                    yield new LoginOutcome.Success(principal, sessions.open(principal, credential));
                 }
-                case WRONG -> new LoginOutcome.Wrong();
+                case WRONG -> {
+                    limiter.failed(address, user);
+                    yield new LoginOutcome.Wrong();
+                }
                 case BUSY -> new LoginOutcome.Busy();
             };
         } finally {
@@ -145,6 +209,35 @@ public final class Authenticator implements AutoCloseable {
     /** Runs {@code action} once when the session ends (logout or expiry); returns an undo. */
     public Runnable onSessionEnd(String sessionId, Runnable action) {
         return sessions.onEnd(sessionId, action);
+    }
+
+    /**
+     * Runs {@code action} once when what let {@code who} in is withdrawn: their session ends
+     * (logout, expiry, account changed) or, for a Basic credential of an account, the account is
+     * removed or its password changed. Returns an undo.
+     */
+    public Runnable onRevoke(Authentication.Known who, Runnable action) {
+        if (who.sessionId().isPresent()) {
+            return sessions.onEnd(who.sessionId().get(), action);
+        }
+        if (accounts == null) {
+            return () -> { };
+        }
+        Runnable once = action::run; // a distinct object, so the undo removes this registration only
+        onAccountChange.computeIfAbsent(who.principal().name(), user -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                .add(once);
+        return () -> onAccountChange.computeIfPresent(who.principal().name(), (user, actions) -> {
+            actions.remove(once);
+            return actions.isEmpty() ? null : actions;
+        });
+    }
+
+    /** The periodic sweep: ends expired sessions and looks for a change of the accounts. */
+    public void sweep() {
+        sessions.expireDue();
+        if (accounts != null) {
+            accounts.recheck();
+        }
     }
 
     /** A token for JSON_DATA's AuthToken; empty when nobody is asked. */
@@ -174,6 +267,7 @@ public final class Authenticator implements AutoCloseable {
         private BasicCredential basic;
         private AccessToken accessToken;
         private PasswordVerifier passwords;
+        private Accounts accounts;
         private AttemptLimiter limiter = AttemptLimiter.UNLIMITED;
         private Sessions sessions;
         private Clock clock = Clock.systemUTC();
@@ -198,6 +292,12 @@ public final class Authenticator implements AutoCloseable {
         /** For {@link AuthMode#USERS}. */
         public Builder passwords(PasswordVerifier verifier) {
             this.passwords = verifier;
+            return this;
+        }
+
+        /** For {@link AuthMode#USERS}: whose password is what now, so that grants on an old one end. */
+        public Builder accounts(Accounts accounts) {
+            this.accounts = accounts;
             return this;
         }
 

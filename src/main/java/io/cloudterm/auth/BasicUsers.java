@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,25 +15,35 @@ import java.util.concurrent.locks.ReentrantLock;
  * request would cost ~200 ms each, so a right user:password is remembered, as a SHA-256 of it,
  * for a few minutes (as a session would be): repeated requests check a hash, not bcrypt. Wrong
  * ones are never remembered and always go through the attempt limiter.
+ *
+ * <p>A remembered credential holds only while the account still has the password it was checked
+ * against: removing the user or changing the password ends it at the next request, not minutes later.
  */
 final class BasicUsers {
 
     private static final int MAX_REMEMBERED = 1000;
 
+    /** A right user:password, until when, and what the user's password was when it was checked. */
+    private record Remembered(String user, Instant until, Object credential) {
+    }
+
     private final PasswordVerifier passwords;
+    private final Accounts accounts;
     private final AttemptLimiter limiter;
     private final Clock clock;
     private final Duration remember;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Instant> rightUntil = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Remembered> rightUntil = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
             return size() > MAX_REMEMBERED;
         }
     };
 
-    BasicUsers(PasswordVerifier passwords, AttemptLimiter limiter, Clock clock, Duration remember) {
+    /** {@code accounts} may be null (then a remembered credential lasts its time whatever happens). */
+    BasicUsers(PasswordVerifier passwords, Accounts accounts, AttemptLimiter limiter, Clock clock, Duration remember) {
         this.passwords = passwords;
+        this.accounts = accounts;
         this.limiter = limiter;
         this.clock = clock;
         this.remember = remember;
@@ -46,7 +57,7 @@ final class BasicUsers {
         String user = header.get().user();
         String pair = header.get().userColonPassword();
         String key = Secrets.sha256(pair);
-        if (remembered(key)) {
+        if (remembered(key, user)) {
             return new Authentication.Known(new Principal(user), Optional.empty());
         }
         if (address == null) {
@@ -59,14 +70,20 @@ final class BasicUsers {
         if (wait > 0) {
             return new Authentication.Throttled(wait);
         }
+        // Read before the check, so that a password changed meanwhile leaves a stale (refused) memory.
+        Object credential = credentialOf(user);
         char[] password = header.get().password();
         try {
             return switch (passwords.verify(user, password)) {
                 case RIGHT -> {
-                    remember(key);
+                    limiter.succeeded(address, user);
+                    remember(key, user, credential);
                     yield new Authentication.Known(new Principal(user), Optional.empty());
                 }
-                case WRONG -> Authentication.UNKNOWN;
+                case WRONG -> {
+                    limiter.failed(address, user);
+                    yield Authentication.UNKNOWN;
+                }
                 case BUSY -> Authentication.BUSY;
             };
         } finally {
@@ -74,24 +91,46 @@ final class BasicUsers {
         }
     }
 
-    private boolean remembered(String key) {
+    private Object credentialOf(String user) {
+        return accounts == null ? null : accounts.credentialOf(user).orElse(null);
+    }
+
+    private boolean remembered(String key, String user) {
+        Remembered memory;
         lock.lock();
         try {
-            Instant until = rightUntil.get(key);
-            if (until != null && until.isAfter(clock.instant())) {
-                return true;
+            memory = rightUntil.get(key);
+            if (memory == null) {
+                return false;
             }
-            rightUntil.remove(key);
-            return false;
+            if (!memory.until().isAfter(clock.instant())) {
+                rightUntil.remove(key);
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        // Outside the lock: the lookup may reread the users file.
+        if (memory.user().equals(user) && Objects.equals(memory.credential(), credentialOf(user))) {
+            return true;
+        }
+        forget(key);
+        return false;
+    }
+
+    private void remember(String key, String user, Object credential) {
+        lock.lock();
+        try {
+            rightUntil.put(key, new Remembered(user, clock.instant().plus(remember), credential));
         } finally {
             lock.unlock();
         }
     }
 
-    private void remember(String key) {
+    private void forget(String key) {
         lock.lock();
         try {
-            rightUntil.put(key, clock.instant().plus(remember));
+            rightUntil.remove(key);
         } finally {
             lock.unlock();
         }

@@ -72,6 +72,18 @@ public final class BcryptHash {
         return "$2y$%02d$%s%s".formatted(cost, encode(salt), encode(digest));
     }
 
+    /** The same cost, salt and digest: the same password hash (a changed password never is). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof BcryptHash that && cost == that.cost && java.util.Arrays.equals(salt, that.salt)
+                && java.util.Arrays.equals(digest, that.digest);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(digest);
+    }
+
     /** Never the salt or digest, so a hash cannot end up in a log by accident. */
     @Override
     public String toString() {

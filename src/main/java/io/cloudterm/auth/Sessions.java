@@ -55,6 +55,8 @@ public final class Sessions {
     private static final class Session {
         final String hash;
         final Principal principal;
+        /** What the password was when the session began ({@link Accounts#credentialOf}), or null. */
+        final Object credential;
         final long born;
         long lastUsed;
         Session olderBorn, youngerBorn;
@@ -62,9 +64,10 @@ public final class Sessions {
         /** What to run when the session ends; null when nothing is registered or after the end. */
         List<Runnable> endActions;
 
-        Session(String hash, Principal principal, long now) {
+        Session(String hash, Principal principal, Object credential, long now) {
             this.hash = hash;
             this.principal = principal;
+            this.credential = credential;
             this.born = now;
             this.lastUsed = now;
         }
@@ -113,8 +116,20 @@ public final class Sessions {
         this.nanoTime = nanoTime;
     }
 
+    /** A live session: whose it is, and the credential it was opened with (null if none was given). */
+    public record Found(Principal principal, Object credential) {
+    }
+
     /** Starts a session and returns its id, for the cookie only: it is not kept. */
     public String open(Principal principal) {
+        return open(principal, null);
+    }
+
+    /**
+     * Starts a session opened with {@code credential} (what {@link Accounts#credentialOf} said of the
+     * password that was checked, or null) and returns its id, for the cookie only: it is not kept.
+     */
+    public String open(Principal principal, Object credential) {
         String id = Secrets.random256();
         String hash = Secrets.sha256(id);
         Ended ended = new Ended();
@@ -124,7 +139,7 @@ public final class Sessions {
             endDue(now, BATCH, ended);
             Session newest = newestOfUser.get(principal);
             // One Principal object per user, however many sessions it has.
-            Session session = new Session(hash, newest == null ? principal : newest.principal, now);
+            Session session = new Session(hash, newest == null ? principal : newest.principal, credential, now);
             byHash.put(hash, session);
             linkBirth(session);
             linkUser(session, newest);
@@ -137,21 +152,26 @@ public final class Sessions {
 
     /** Who the session with this id belongs to, if it is live; counts as a use of it. */
     public Optional<Principal> find(String id) {
+        return lookup(id).map(Found::principal);
+    }
+
+    /** The session with this id and the credential it was opened with, if it is live; counts as a use of it. */
+    public Optional<Found> lookup(String id) {
         if (!plausible(id)) {
             return Optional.empty();
         }
         String hash = Secrets.sha256(id);
         Ended ended = new Ended();
-        Principal principal;
+        Found found;
         lock.lock();
         try {
             Session session = use(hash, ended);
-            principal = session == null ? null : session.principal;
+            found = session == null ? null : new Found(session.principal, session.credential);
         } finally {
             lock.unlock();
         }
         runActions(ended);
-        return Optional.ofNullable(principal);
+        return Optional.ofNullable(found);
     }
 
     /** Ends the session with this id (logout), if it is live. */
@@ -175,13 +195,24 @@ public final class Sessions {
 
     /** Ends every session of this principal ("log out everywhere"); returns how many there were. */
     public int closeAll(Principal principal) {
+        return closeStale(principal, credential -> false);
+    }
+
+    /**
+     * Ends the sessions of this principal whose credential {@code current} does not accept (the
+     * account was removed or its password changed); returns how many there were. {@code current}
+     * runs under the lock: it must only compare.
+     */
+    public int closeStale(Principal principal, java.util.function.Predicate<Object> current) {
         Ended ended = new Ended();
         lock.lock();
         try {
             for (Session s = newestOfUser.get(principal); s != null; ) {
                 Session next = s.nextOfUser;
-                byHash.remove(s.hash);
-                end(s, ended);
+                if (!current.test(s.credential)) {
+                    byHash.remove(s.hash);
+                    end(s, ended);
+                }
                 s = next;
             }
         } finally {

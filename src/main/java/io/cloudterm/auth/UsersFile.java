@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
@@ -30,10 +33,14 @@ import java.util.logging.Logger;
  * accounts read before stay, with one warning; a malformed line is skipped with a warning that gives
  * its number and never its text; of two lines for one user the first counts.
  *
+ * <p>When a reload removes a user or changes their hash, the {@link #onChange} listeners hear the
+ * names, so that sessions, remembered credentials and open terminals granted on the old password
+ * can end (see {@link Authenticator}).
+ *
  * <p>Thread-safe: lookups read an immutable snapshot; one caller at a time reloads, the others go on
  * with the snapshot they have.
  */
-public final class UsersFile {
+public final class UsersFile implements Accounts {
 
     private static final Logger LOG = Logger.getLogger(UsersFile.class.getName());
     private static final Duration RECHECK = Duration.ofSeconds(1);
@@ -58,6 +65,7 @@ public final class UsersFile {
     private volatile Snapshot current;
     private volatile long checkedAt;
     private String lastFailure;
+    private final java.util.List<Consumer<Set<String>>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private UsersFile(Path file, Duration recheck) {
         this.file = file;
@@ -93,6 +101,21 @@ public final class UsersFile {
         return Optional.ofNullable(user).map(snapshot().accounts()::get);
     }
 
+    @Override
+    public Optional<Object> credentialOf(String user) {
+        return hashOf(user).map(hash -> hash);
+    }
+
+    @Override
+    public void onChange(Consumer<Set<String>> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void recheck() {
+        snapshot();
+    }
+
     /**
      * A hash no password matches, of the cost most of the file's hashes have, so that checking a
      * password for an unknown user name takes as long as for a known one.
@@ -108,17 +131,43 @@ public final class UsersFile {
 
     private Snapshot snapshot() {
         long now = System.nanoTime();
+        Set<String> changed = Set.of();
         if (now - checkedAt >= recheckNanos && reloading.tryLock()) {
             try {
                 if (now - checkedAt >= recheckNanos) {
+                    Snapshot before = current;
                     reloadIfChanged();
                     checkedAt = System.nanoTime();
+                    changed = changedUsers(before.accounts(), current.accounts());
                 }
             } finally {
                 reloading.unlock();
             }
         }
-        return current;
+        Snapshot snapshot = current;
+        if (!changed.isEmpty()) {
+            Set<String> names = changed;
+            LOG.info(() -> "users file " + file + ": " + names.size() + " account(s) removed or given a new password;"
+                    + " their sessions end");
+            for (Consumer<Set<String>> listener : listeners) {
+                listener.accept(names);
+            }
+        }
+        return snapshot;
+    }
+
+    /** The users of {@code before} who are missing from {@code after} or have another hash there. */
+    private static Set<String> changedUsers(Map<String, BcryptHash> before, Map<String, BcryptHash> after) {
+        if (before == after) {
+            return Set.of();
+        }
+        Set<String> changed = new TreeSet<>();
+        before.forEach((user, hash) -> {
+            if (!hash.equals(after.get(user))) {
+                changed.add(user);
+            }
+        });
+        return changed;
     }
 
     private void reloadIfChanged() {

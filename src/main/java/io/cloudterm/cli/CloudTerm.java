@@ -1,7 +1,9 @@
 package io.cloudterm.cli;
 
+import io.cloudterm.pty.ProgramPath;
 import io.cloudterm.web.CloudTermServer;
 import io.cloudterm.web.ServerConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import picocli.CommandLine;
 
@@ -17,6 +19,9 @@ public final class CloudTerm {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) { // first: read at the first logger
+            System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
+        }
         if (args.length > 0 && args[0].equals("passwd")) { // the subcommand; to serve a program named passwd: cloudterm -- passwd
             System.exit(PasswdCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
         }
@@ -42,8 +47,8 @@ public final class CloudTerm {
 
     /**
      * Runs the command line and returns the exit status: 0 after a normal stop, {@link #USAGE} (with
-     * one line on {@code err}) for a command line that cannot be used, {@link #FAILED} if the server
-     * cannot start.
+     * one line on {@code err}) for a command line that cannot be used (a program that cannot be run
+     * included), {@link #FAILED} (one line too) if the server cannot start.
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = new Options();
@@ -64,18 +69,37 @@ public final class CloudTerm {
             err.println("cloudterm: " + e.getMessage() + " (see cloudterm --help)");
             return USAGE;
         }
+        try {
+            // Found as each terminal's child will find it, so a typo or a missing program is said now,
+            // to whoever starts the server, not to the first person who logs in.
+            ProgramPath.find(config.command().get(0), config.workingDirectory(), System.getenv());
+        } catch (IOException e) {
+            err.println("cloudterm: " + e.getMessage());
+            return USAGE;
+        }
         CloudTermServer server;
+        StartupLog log = StartupLog.hold();
         try {
             server = CloudTermServer.start(config);
         } catch (IllegalArgumentException e) {
             // A configuration that cannot work (TLS files, --no-auth off loopback): the user's to fix.
+            log.failed();
             err.println("cloudterm: " + e.getMessage());
             return USAGE;
         } catch (IllegalStateException e) {
+            log.failed();
             err.println("cloudterm: " + e.getMessage());
             return FAILED;
+        } catch (RuntimeException | Error e) {
+            log.failed();
+            throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cloudterm-shutdown"));
+        log.started();
+        ServerLogManager.holdUntilServerStopped();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            ServerLogManager.serverStopped();
+        }, "cloudterm-shutdown"));
         HeapFootprint.applyToThisJvm();
         try (NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(server.nativeHeap())) {
             out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())

@@ -79,6 +79,14 @@ final class Options {
     @Option(names = "--max-terminals-per-user", paramLabel = "N", description = "most terminals one user may have (default ${DEFAULT-VALUE})")
     int maxTerminalsPerUser = 8;
 
+    @Option(names = "--max-clients-per-terminal", paramLabel = "N",
+            description = "most clients attached to one terminal at once, its owner's included (default ${DEFAULT-VALUE})")
+    int maxClientsPerTerminal = ServerConfig.ClientLimits.DEFAULT.perTerminal();
+
+    @Option(names = "--max-guest-clients-per-user", paramLabel = "N",
+            description = "most clients one user may have on other users' terminals through share links (default ${DEFAULT-VALUE})")
+    int maxGuestClientsPerUser = ServerConfig.ClientLimits.DEFAULT.guestsPerUser();
+
     @Option(names = "--record", paramLabel = "DIR", description = "record every terminal to DIR as an asciicast v2 file (playable with asciinema)")
     Path recordDirectory;
 
@@ -124,6 +132,9 @@ final class Options {
     @Option(names = "--allow-origin", paramLabel = "ORIGIN", split = ",", description = "also accept WebSockets and logins from this Origin, e.g. https://example.com (* for any)")
     List<String> allowOrigins = new ArrayList<>();
 
+    @Option(names = "--allow-host", paramLabel = "NAME", split = ",", description = "also answer requests whose Host is NAME or NAME:PORT (the name a reverse proxy or DNS gives this server); * accepts any Host, which is unsafe (DNS rebinding)")
+    List<String> allowHosts = new ArrayList<>();
+
     @Option(names = "--native", paramLabel = "MODE", description = "pty implementation: auto, on (FFM, JDK 22+ on Linux) or off (pure Java) (default ${DEFAULT-VALUE})")
     String nativeMode = "auto";
 
@@ -154,6 +165,8 @@ final class Options {
         require(keepAliveSeconds >= 0, "--keep-alive cannot be negative");
         require(scrollbackBytes >= 0 && scrollbackBytes <= 256 << 20, "--scrollback must be between 0 and 268435456 bytes");
         require(maxTerminals >= 1 && maxTerminalsPerUser >= 1, "--max-terminals and --max-terminals-per-user must be at least 1");
+        require(maxClientsPerTerminal >= 1 && maxGuestClientsPerUser >= 1,
+                "--max-clients-per-terminal and --max-guest-clients-per-user must be at least 1");
         require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
         require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
         Optional<ServerConfig.TlsFiles> tls = tlsFiles();
@@ -192,6 +205,13 @@ final class Options {
             require(o.equals("*") || o.matches("https?://[^/\\s]+/?"), "--allow-origin wants scheme://host[:port], not '" + origin + "'");
             origins.add(o);
         }
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String allowed : allowHosts) {
+            String h = allowed.trim();
+            require(h.equals("*") || h.matches("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:\\d{1,5})?"),
+                    "--allow-host wants NAME or NAME:PORT (an IPv6 address in brackets), not '" + allowed + "'");
+            hosts.add(h);
+        }
         List<String> commandLine = command.isEmpty() ? LoginShell.command() : command;
         ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
                 terminalType, clientOptions, auth, Optional.ofNullable(credential), origins, maxClients, once,
@@ -203,6 +223,8 @@ final class Options {
                         maxTerminalsPerUser),
                 new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
                         recordInput),
+                new ServerConfig.Hosts(hosts),
+                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser),
                 new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);

@@ -1,6 +1,5 @@
 package io.cloudterm.protocol;
 
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -73,13 +72,16 @@ public final class ClientMessages {
         } catch (CharacterCodingException e) {
             throw new ProtocolException(CloseCodes.BAD_JSON, "JSON is not valid UTF-8");
         }
+        JsonLimits.check(text);
         try (JsonReader reader = JsonFactories.READERS.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new ProtocolException(CloseCodes.BAD_JSON, "expected a JSON object");
             }
             return value.asJsonObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // JsonException for bad syntax; the parser's own limits and number parsing throw other
+            // unchecked exceptions. All mean the client sent bad JSON, whose text is no use in a reason.
             throw new ProtocolException(CloseCodes.BAD_JSON, "malformed JSON");
         }
     }
@@ -97,7 +99,13 @@ public final class ClientMessages {
             throw new ProtocolException(CloseCodes.BAD_JSON, "'" + name + "' must be a number");
         }
         // A huge or fractional value is clamped, not rejected: ttyd clients send what the screen has.
-        double d = number.doubleValue();
+        double d;
+        try {
+            d = number.doubleValue();
+        } catch (RuntimeException e) {
+            // A short number can still be out of BigDecimal's reach (an exponent beyond an int).
+            throw new ProtocolException(CloseCodes.BAD_JSON, "'" + name + "' is not a number that can be read");
+        }
         if (Double.isNaN(d)) {
             throw new ProtocolException(CloseCodes.BAD_JSON, "'" + name + "' must be a number");
         }

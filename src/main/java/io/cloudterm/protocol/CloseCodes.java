@@ -8,6 +8,8 @@ public final class CloseCodes {
 
     /** The child exited; the reason carries its status ({@code exit 0}, {@code signal 9}). */
     public static final int NORMAL = 1000;
+    /** The server is shutting down (RFC 6455's "going away"): the terminal ended with it, not by itself. */
+    public static final int GOING_AWAY = 1001;
     /** A message larger than the server accepts. */
     public static final int TOO_BIG = 1009;
     /** The server is full for now. */
@@ -33,6 +35,8 @@ public final class CloseCodes {
     public static final int TOO_FAR_BEHIND = 4007;
     /** The client sent no JSON_DATA in time, or stopped answering pings. */
     public static final int TIMEOUT = 4008;
+    /** The terminal, or the user across terminals, has as many clients attached as allowed. */
+    public static final int TOO_MANY_CLIENTS = 4009;
     /** The command could not be started. */
     public static final int SPAWN_FAILED = 4500;
 

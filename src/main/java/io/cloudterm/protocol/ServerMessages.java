@@ -16,6 +16,15 @@ public final class ServerMessages {
      * to reattach with; {@code reattached}). ttyd clients ignore command bytes they do not know.
      */
     public static final byte TERMINAL_INFO = '3';
+    /**
+     * CloudTerm's own, without payload: the replayed history ends here, live output follows. Sent
+     * once to every client, right after the history (at once when there is none), before any live
+     * output. A terminal emulator answers queries it finds in the history (cursor position, device
+     * attributes, colours); a client must not send those answers as INPUT, because the program that
+     * asked is long gone or asked something else: they would arrive as typed junk. This message
+     * tells the client where the history ends, so it can drop them and still answer live queries.
+     */
+    public static final byte REPLAY_END = '4';
 
     private ServerMessages() {
     }
@@ -51,6 +60,10 @@ public final class ServerMessages {
 
     public static byte[] terminalInfo(JsonObject info) {
         return withCommand(TERMINAL_INFO, info.toString());
+    }
+
+    public static byte[] replayEnd() {
+        return new byte[] {REPLAY_END};
     }
 
     /** A message of the protocol, in either direction: its command byte, then the text in UTF-8. */

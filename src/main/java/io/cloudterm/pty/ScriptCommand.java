@@ -1,14 +1,13 @@
 package io.cloudterm.pty;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The command line that runs a {@link PtySpec} under script(1).
@@ -22,10 +21,13 @@ import java.util.TreeMap;
  *     command that exits at once, the marker cannot;</li>
  * <li>sets the initial size with stty, because script(1) copies the size of its own terminal, and
  *     ours is a pipe (size 0x0);</li>
- * <li>execs {@code env -i -- NAME=VALUE... program args...}: sh adds PWD to the environment and drops
- *     variables whose names are not identifiers, so only env -i gives the child exactly the spec's
- *     environment.</li>
+ * <li>execs {@code env -u NAME... -- NAME=VALUE... program args...}, which repairs the few variables
+ *     sh itself changes (see {@link #environmentRepairs}).</li>
  * </ol>
+ * The environment itself travels as an environment: {@link ScriptPty} gives it to script(1), which
+ * passes it to the wrapper, which passes it on. Never as words of a command line: script(1) keeps
+ * its argv, the wrapper included, for the terminal's whole life, and any local user can read argv
+ * (ps, /proc/PID/cmdline), while /proc/PID/environ is readable by the owner alone.
  * Every word the wrapper holds is quoted for POSIX sh, so no argument, variable or path is ever
  * interpreted by a shell.
  */
@@ -35,8 +37,10 @@ final class ScriptCommand {
     static final byte[] MARKER_START = "\033_cloudterm;".getBytes(StandardCharsets.US_ASCII);
     static final byte[] MARKER_END = "\033\\".getBytes(StandardCharsets.US_ASCII);
 
-    /** glibc's execvp path when PATH is unset (confstr _CS_PATH), which env(1) uses then. */
-    private static final String DEFAULT_PATH = "/bin:/usr/bin";
+    /** What sh sets or changes in the environment it passes on, whatever it was given. */
+    private static final List<String> SHELL_MANAGED = List.of("PWD", "OLDPWD", "SHLVL", "_", "SHELL");
+    /** A name sh keeps in the environment (POSIX: letters, digits, underscore, not first a digit). */
+    private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private ScriptCommand() {
     }
@@ -55,16 +59,7 @@ final class ScriptCommand {
     static String wrapper(ScriptTools tools, PtySpec spec) throws IOException {
         List<String> exec = new ArrayList<>();
         exec.add(tools.env());
-        exec.add("-i");
-        exec.add("--");
-        // Sorted: the same spec gives the same command line, which makes ps output and logs comparable.
-        for (Map.Entry<String, String> variable : new TreeMap<>(spec.environment()).entrySet()) {
-            String name = variable.getKey();
-            if (name.isEmpty() || name.indexOf('=') >= 0) {
-                throw new IOException("environment variable name '" + name + "' is empty or contains '='");
-            }
-            exec.add(name + "=" + variable.getValue());
-        }
+        exec.addAll(environmentRepairs(spec.environment()));
         String program = spec.command().get(0);
         // env(1) would read a program name with '=' as one more variable: give it the path instead.
         exec.add(program.indexOf('=') >= 0 ? resolveProgram(spec).toString() : program);
@@ -81,6 +76,44 @@ final class ScriptCommand {
     }
 
     /**
+     * env(1)'s arguments that turn the wrapper's environment back into exactly the spec's. sh sets
+     * some variables itself (PWD always; bash as sh also SHLVL and _), SHELL is sh's for script's
+     * sake, and sh drops names that are not identifiers. Each of these is unset, or set to the
+     * spec's value, here. These values are paths, counters and the names sh could not carry, never
+     * the rest of the environment; env(1) holds them only until it execs the program.
+     */
+    static List<String> environmentRepairs(Map<String, String> environment) throws IOException {
+        List<String> unset = new ArrayList<>();
+        List<String> set = new ArrayList<>();
+        for (String name : SHELL_MANAGED) {
+            String value = environment.get(name);
+            if (value == null) {
+                unset.add("-u");
+                unset.add(name);
+            } else {
+                set.add(name + "=" + value);
+            }
+        }
+        // Sorted: the same spec gives the same command line.
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            String name = variable.getKey();
+            if (name.isEmpty() || name.indexOf('=') >= 0) {
+                throw new IOException("environment variable name '" + name + "' is empty or contains '='");
+            }
+            if (name.indexOf('\0') >= 0 || variable.getValue().indexOf('\0') >= 0) {
+                throw new IOException("environment variable '" + name + "' contains a NUL character");
+            }
+            if (!SHELL_NAME.matcher(name).matches()) {
+                set.add(name + "=" + variable.getValue());
+            }
+        }
+        List<String> arguments = new ArrayList<>(unset);
+        arguments.add("--");
+        arguments.addAll(set);
+        return arguments;
+    }
+
+    /**
      * Quotes {@code word} for POSIX sh: inside single quotes nothing is special except the single
      * quote itself, which closes the quotes, is escaped, and reopens them.
      */
@@ -91,34 +124,8 @@ final class ScriptCommand {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /**
-     * Finds the program the way execvp will in the child: a name with a slash relative to the working
-     * directory, any other name on the spec's PATH. Checking first turns a typo into an IOException
-     * that names the program, like a failed spawn in the native mode, instead of an exit status 127.
-     */
+    /** The program's file, found as the child will find it (see {@link ProgramPath}). */
     static Path resolveProgram(PtySpec spec) throws IOException {
-        String program = spec.command().get(0);
-        if (program.isEmpty()) {
-            throw new IOException("the command's program name is empty");
-        }
-        if (program.indexOf('/') >= 0) {
-            Path path = spec.directory().resolve(program);
-            if (isExecutableFile(path)) {
-                return path;
-            }
-            throw new IOException("cannot run '" + program + "': no executable file at " + path);
-        }
-        String path = spec.environment().getOrDefault("PATH", DEFAULT_PATH);
-        for (String directory : path.split(File.pathSeparator, -1)) {
-            Path candidate = (directory.isEmpty() ? spec.directory() : spec.directory().resolve(directory)).resolve(program);
-            if (isExecutableFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("cannot run '" + program + "': not found on PATH " + path);
-    }
-
-    private static boolean isExecutableFile(Path path) {
-        return Files.isRegularFile(path) && Files.isExecutable(path);
+        return ProgramPath.find(spec.command().get(0), spec.directory(), spec.environment());
     }
 }

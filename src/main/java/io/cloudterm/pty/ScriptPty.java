@@ -20,7 +20,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -109,8 +108,9 @@ final class ScriptPty implements Pty {
                 .redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(spec.environment());
-        // util-linux script runs the wrapper with $SHELL -c; the wrapper is sh, and env -i gives the
-        // child the spec's own SHELL (or none) back.
+        // The environment goes to script as an environment, never in its argv (see ScriptCommand).
+        // util-linux script runs the wrapper with $SHELL -c; the wrapper is sh, and its env(1) gives
+        // the child the spec's own SHELL (or none) back.
         builder.environment().put("SHELL", tools.sh());
         Process script = builder.start();
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(script::destroyForcibly,
@@ -315,14 +315,13 @@ final class ScriptPty implements Pty {
         if (signal == Signal.KILL) {
             // script reports the child's death itself within moments; if it does not (stuck, or the
             // child already gone), killing script hangs up the pty and ends what is left in the session.
-            try {
-                script.onExit().get(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                script.destroyForcibly();
-            } catch (InterruptedException e) {
-                script.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            // A timer, not a wait: callers kill many terminals from one thread (a shutdown, the
+            // kill-after timers), and 200 ms each, one after the other, added up to many seconds.
+            script.onExit().copy().orTimeout(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS).whenComplete((exited, timeout) -> {
+                if (timeout != null) {
+                    script.destroyForcibly();
+                }
+            });
         }
     }
 

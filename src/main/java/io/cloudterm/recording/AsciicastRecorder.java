@@ -4,15 +4,12 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
-import java.io.BufferedWriter;
-import java.io.FilterWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +38,18 @@ import java.util.logging.Logger;
  * <p>Output arrives as raw pty bytes on the terminal's reader thread, resizes and input on others;
  * one lock orders them, so every line is whole and times never go back. A UTF-8 character split
  * between two reads is carried and written whole. Memory is fixed whatever the output volume: a
- * 64 KiB buffer, drained to the file at most 250 ms after anything was written, so a crash loses
- * a fraction of a second. A write that fails (disk full) stops the recording, logged once; the
- * terminal never notices.
+ * 64 KiB buffer of whole event lines, drained to the file at most 250 ms after anything was
+ * written, so a crash loses a fraction of a second.
+ *
+ * <p>A write that fails (disk full) stops the recording, logged once; the terminal never notices.
+ * The file stays a valid asciicast up to its last whole event: it is cut back to the end of the
+ * last line that reached the disk whole (a failed write may have left part of one), and a marker
+ * event ({@code [seconds, "m", "recording stopped: ..."]}) says why, if there is room for it.
  */
 public final class AsciicastRecorder implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AsciicastRecorder.class.getName());
-    private static final int BUFFER_CHARS = 64 * 1024;
+    private static final int BUFFER_BYTES = 64 * 1024;
     private static final long FLUSH_DELAY_MILLIS = 250;
     private static final JsonGeneratorFactory JSON = Json.createGeneratorFactory(Map.of());
     /** Recordings hold everything the terminal showed: readable by their owner only. */
@@ -60,14 +61,16 @@ public final class AsciicastRecorder implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Path file;
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final boolean recordInput;
     private final LongSupplier nanoTime;
     private final long startNanos;
 
     // Guarded by lock.
-    private final Writer out;
-    private final Writer events;
+    /** Whole event lines not yet written; never part of one. */
+    private final ByteBuffer pending = ByteBuffer.allocate(BUFFER_BYTES);
+    /** Where the last whole line written ends: what the file is cut back to when a write fails. */
+    private long committed;
     private final Utf8Carry outputText = new Utf8Carry();
     private final Utf8Carry inputText = new Utf8Carry();
     private long lastMicros;
@@ -75,12 +78,11 @@ public final class AsciicastRecorder implements AutoCloseable {
     private boolean failed;
     private boolean closed;
 
-    private AsciicastRecorder(Path file, FileChannel channel, Writer out, boolean recordInput,
+    private AsciicastRecorder(Path file, SeekableByteChannel channel, long committed, boolean recordInput,
                               LongSupplier nanoTime, long startNanos) {
         this.file = file;
         this.channel = channel;
-        this.out = out;
-        this.events = new KeepOpen(out);
+        this.committed = committed;
         this.recordInput = recordInput;
         this.nanoTime = nanoTime;
         this.startNanos = startNanos;
@@ -115,23 +117,37 @@ public final class AsciicastRecorder implements AutoCloseable {
                 ? new FileAttribute<?>[] {OWNER_ONLY} : new FileAttribute<?>[0];
         FileChannel channel = FileChannel.open(file,
                 EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes);
-        Writer out = new BufferedWriter(
-                new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8), BUFFER_CHARS);
-        long startNanos = nanoTime.getAsLong();
         try {
-            writeHeader(out, columns, rows, env, title, Instant.now());
-            out.flush();
-        } catch (IOException | JsonException e) {
-            channel.close();
+            return start(file, channel, columns, rows, env, title, recordInput, nanoTime);
+        } catch (IOException e) {
             Files.deleteIfExists(file);
-            throw e instanceof IOException io ? io : new IOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw e;
         }
-        return new AsciicastRecorder(file, channel, out, recordInput, nanoTime, startNanos);
     }
 
-    private static void writeHeader(Writer out, int columns, int rows, Map<String, String> env, String title,
-                                    Instant startedAt) throws IOException {
-        try (JsonGenerator json = JSON.createGenerator(new KeepOpen(out))) {
+    /**
+     * Writes the header to {@code channel}, an empty file, and returns its recorder; closes the
+     * channel if the header cannot be written. For tests, any channel that behaves like a file.
+     */
+    static AsciicastRecorder start(Path file, SeekableByteChannel channel, int columns, int rows,
+                                   Map<String, String> env, String title, boolean recordInput,
+                                   LongSupplier nanoTime) throws IOException {
+        long startNanos = nanoTime.getAsLong();
+        try {
+            ByteBuffer header = ByteBuffer.wrap(header(columns, rows, env, title, Instant.now()));
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+            return new AsciicastRecorder(file, channel, channel.position(), recordInput, nanoTime, startNanos);
+        } catch (IOException | JsonException e) {
+            channel.close();
+            throw e instanceof IOException io ? io : new IOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] header(int columns, int rows, Map<String, String> env, String title, Instant startedAt) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(line, StandardCharsets.UTF_8)) {
             json.writeStartObject()
                     .write("version", 2)
                     .write("width", columns)
@@ -151,7 +167,8 @@ public final class AsciicastRecorder implements AutoCloseable {
             }
             json.writeEnd();
         }
-        out.write('\n');
+        line.write('\n');
+        return line.toByteArray();
     }
 
     public Path file() {
@@ -235,7 +252,7 @@ public final class AsciicastRecorder implements AutoCloseable {
             if (recordInput && !rest.isEmpty()) {
                 event("i", rest);
             }
-            out.close();
+            flush();
         } catch (IOException | JsonException e) {
             fail(e);
         } finally {
@@ -251,18 +268,63 @@ public final class AsciicastRecorder implements AutoCloseable {
     }
 
     private void event(String code, String data) throws IOException {
-        // nanoTime is monotonic and read under the lock; max() only guards a clock that is not.
-        long micros = Math.max(lastMicros, (nanoTime.getAsLong() - startNanos) / 1000);
-        lastMicros = micros;
-        try (JsonGenerator json = JSON.createGenerator(events)) {
-            // A scale-6 BigDecimal prints as 1.234567, never 1.0E-6 as a double would.
-            json.writeStartArray().write(BigDecimal.valueOf(micros, 6)).write(code).write(data).writeEnd();
-        }
-        out.write('\n');
+        append(line(code, data));
         if (!flushScheduled && !closed) {
             flushScheduled = true;
             FLUSHER.execute(this::flushLater);
         }
+    }
+
+    /** One whole event line, time taken now. */
+    private byte[] line(String code, String data) {
+        // nanoTime is monotonic and read under the lock; max() only guards a clock that is not.
+        long micros = Math.max(lastMicros, (nanoTime.getAsLong() - startNanos) / 1000);
+        lastMicros = micros;
+        ByteArrayOutputStream line = new ByteArrayOutputStream(data.length() + 32);
+        try (JsonGenerator json = JSON.createGenerator(line, StandardCharsets.UTF_8)) {
+            // A scale-6 BigDecimal prints as 1.234567, never 1.0E-6 as a double would.
+            json.writeStartArray().write(BigDecimal.valueOf(micros, 6)).write(code).write(data).writeEnd();
+        }
+        line.write('\n');
+        return line.toByteArray();
+    }
+
+    /** Queues a whole line; the buffer goes to the file first if the line does not fit in it. */
+    private void append(byte[] line) throws IOException {
+        if (line.length > pending.remaining()) {
+            flush();
+        }
+        if (line.length > pending.capacity()) {
+            write(ByteBuffer.wrap(line));
+        } else {
+            pending.put(line);
+        }
+    }
+
+    /** Writes the buffered lines. On success the file ends with a whole line. */
+    private void flush() throws IOException {
+        pending.flip();
+        try {
+            write(pending);
+        } catch (IOException e) {
+            // The lines that went out whole before the failure are kept.
+            for (int end = pending.position() - 1; end >= 0; end--) {
+                if (pending.get(end) == '\n') {
+                    committed += end + 1;
+                    break;
+                }
+            }
+            throw e;
+        } finally {
+            pending.clear();
+        }
+    }
+
+    private void write(ByteBuffer lines) throws IOException {
+        while (lines.hasRemaining()) {
+            channel.write(lines);
+        }
+        committed = channel.position();
     }
 
     private void fail(Exception e) {
@@ -272,8 +334,27 @@ public final class AsciicastRecorder implements AutoCloseable {
             Throwable cause = e instanceof JsonException && e.getCause() instanceof IOException io ? io : e;
             LOG.log(Level.WARNING, "recording to " + file + " stopped, the terminal goes on: " + cause.getMessage());
             LOG.log(Level.FINE, "recording failure", e);
+            endWithMarker("recording stopped: " + cause.getMessage());
         }
         closeQuietly();
+    }
+
+    /**
+     * Cuts the file back to its last whole line, which a failed write may have been followed by a
+     * part of, then says why the recording ends, if the disk has room for that one line.
+     */
+    private void endWithMarker(String why) {
+        pending.clear();
+        try {
+            channel.truncate(committed);
+            write(ByteBuffer.wrap(line("m", why)));
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.truncate(committed);
+            } catch (IOException again) {
+                LOG.log(Level.FINE, "cannot cut " + file + " back to its last whole event", again);
+            }
+        }
     }
 
     private void closeQuietly() {
@@ -291,31 +372,12 @@ public final class AsciicastRecorder implements AutoCloseable {
         try {
             flushScheduled = false;
             if (recording()) {
-                out.flush();
+                flush();
             }
         } catch (IOException e) {
             fail(e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Where each event's JSON generator writes: into the shared buffer, which the generator must
-     * neither flush (that would defeat the buffer) nor close (that would end the file).
-     */
-    private static final class KeepOpen extends FilterWriter {
-
-        KeepOpen(Writer out) {
-            super(out);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

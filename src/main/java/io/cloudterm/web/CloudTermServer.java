@@ -5,6 +5,7 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
@@ -14,14 +15,11 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
-import io.helidon.webserver.websocket.WsConfig;
-import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
-import io.helidon.webserver.websocket.WsRouting;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +45,8 @@ public final class CloudTermServer implements AutoCloseable {
     /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
     private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_WS_BUFFERS = 64;
+    /** How long close frames may take at shutdown: a client that stopped reading cannot hold the server. */
+    private static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final PtySystem ptys;
@@ -80,15 +80,19 @@ public final class CloudTermServer implements AutoCloseable {
                     + config.host());
         }
         Optional<TlsSettings> tls = config.tls().map(f -> TlsSettings.create(f.certificate(), f.privateKey(), f.clientCa()));
+        java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(config.port());
+        HostPolicy hosts = new HostPolicy(config.host(), config.hosts().allowed(), boundPort::get, config.secure());
         AtomicReference<String> token = new AtomicReference<>();
         Authenticator authenticator = Logins.authenticator(config, token::set);
         PtySystem ptys = PtySystems.select(config.nativeMode());
-        Gate gate = new Gate(authenticator, new OriginPolicy(config.allowedOrigins()),
+        Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
         Heartbeat heartbeat = new Heartbeat(config.pingInterval());
         TerminalLauncher launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
                 new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         CloudTermServer server = new CloudTermServer(config, ptys, token.get(), heartbeat, launcher, authenticator);
+        // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
+        authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(),
                 () -> Thread.ofVirtual().start(server::close));
         ServerContext context = new ServerContext(config, gate, slots, heartbeat, launcher);
@@ -96,19 +100,21 @@ public final class CloudTermServer implements AutoCloseable {
             var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
+                    // Helidon's own hook would drop every connection while ours says goodbye: close() stops it.
+                    .shutdownHook(false)
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
-                    .routing(routing -> server.routes(routing, context))
-                    .addRouting(WsRouting.builder().endpoint(config.basePath() + "/ws", () -> new TerminalEndpoint(context)));
+                    .routing(routing -> server.routes(routing.addFilter(hosts), context));
             server.listenerLimits(builder, server.takeOverWebSockets(context));
             tls.ifPresent(t -> builder.tls(t.tls()));
-            server.web.set(builder.build().start());
-            if (server.web.get().port() < 0) {
-                // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
-                server.web.get().stop();
-                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
-                        + ": the port is in use or the address is not one of this machine's (pass --port or --interface)");
+            try (ListenerFailure failure = ListenerFailure.watch()) {
+                server.web.set(builder.build().start());
+                boundPort.set(server.web.get().port());
+                if (server.web.get().port() < 0) {
+                    server.web.get().stop();
+                    throw new IllegalStateException("cannot listen on " + hostAndPort(config) + ": " + failure.reason());
+                }
             }
         } catch (IllegalStateException e) {
             server.closeHttpGuard();
@@ -133,25 +139,24 @@ public final class CloudTermServer implements AutoCloseable {
     }
 
     /**
-     * The upgrader of WebSockets. In native mode, terminal WebSockets on plain TCP leave Helidon
-     * once upgraded: our upgrader answers their upgrade and moves each socket to the native poller, where
-     * an idle connection holds no thread and output goes from the pooled buffers to the kernel
-     * (issue 5: Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
-     * per message). TLS, pure-Java mode and other paths stay with Helidon's upgrader.
+     * Terminal WebSockets are upgraded by us in every mode, so one frame decoder of ours judges
+     * every client (Helidon's own answers some bad frames with an HTTP 500 inside the WebSocket
+     * stream). In native mode, those on plain TCP then leave Helidon: the socket moves to the native
+     * poller, where an idle connection holds no thread and output goes from the pooled buffers to
+     * the kernel (Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
+     * per message). With TLS or in pure-Java mode they stay on Helidon's connection and thread.
+     * Returns that upgrader, for {@link #listenerLimits} to install in front of every HTTP/1 connection.
      */
     private Http1Upgrader takeOverWebSockets(ServerContext context) {
         String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
                 : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
-        if (whyNot != null) {
-            LOG.info("WebSockets: served by Helidon, because " + whyNot);
-            return WsUpgrader.create(WsConfig.create());
-        }
         DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
-                ptys.rawSockets().orElseThrow(), new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS),
-                TerminalEndpoint.MAX_MESSAGE_BYTES);
+                whyNot == null ? ptys.rawSockets() : Optional.empty(),
+                new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
         directWebSockets.set(upgrader);
-        LOG.info("WebSockets: taken over from Helidon after the upgrade, served on the native poller");
+        LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
+                : "WebSockets: served on Helidon's connections, because " + whyNot);
         return upgrader;
     }
 
@@ -175,11 +180,14 @@ public final class CloudTermServer implements AutoCloseable {
         }
     }
 
-    /** Ends expired sessions (and so their terminals) even when nobody asks for them. */
+    /**
+     * Ends expired sessions (and so their terminals' connections) even when nobody asks for them,
+     * and those of accounts removed from the users file or given a new password.
+     */
     private void sweepSessions(Authenticator authenticator) {
         Thread.ofVirtual().name("session-sweep").start(() -> {
             while (web.get() != null) {
-                authenticator.sessions().expireDue();
+                authenticator.sweep();
                 try {
                     Thread.sleep(SESSION_SWEEP);
                 } catch (InterruptedException e) {
@@ -239,7 +247,7 @@ public final class CloudTermServer implements AutoCloseable {
 
     private static boolean hasSession(Gate gate, ServerRequest request) {
         String id = gate.cookie().read(request.headers());
-        return id != null && gate.authenticator().sessions().find(id).isPresent();
+        return id != null && gate.authenticator().sessionValid(id);
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */
@@ -258,6 +266,10 @@ public final class CloudTermServer implements AutoCloseable {
             return;
         }
         response.status(Status.BAD_REQUEST_400).send("this is a WebSocket endpoint (subprotocol tty)");
+    }
+
+    private static String hostAndPort(ServerConfig config) {
+        return (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
     }
 
     private static String bindFailure(ServerConfig config, RuntimeException e) {
@@ -331,20 +343,28 @@ public final class CloudTermServer implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Stops the server: every client gets a close frame (1001, "server shutting down"), every
+     * terminal is hung up (its end audited), and the server is gone within the kill grace and a
+     * few seconds, whatever the children and clients do.
+     */
     @Override
     public void close() {
         WebServer server = web.getAndSet(null);
         if (server == null) {
             return;
         }
-        List<Terminal> terminals = List.copyOf(launcher.live());
-        terminals.forEach(Terminal::hangUp);
+        // Clients first, and told why: it is the server that goes, not their program that exited.
+        heartbeat.closeAll(CloseCodes.GOING_AWAY, "server shutting down", GOODBYE_PATIENCE);
+        List<Terminal> terminals = hangUpAll(List.of());
         CompletableFuture<?>[] ends = terminals.stream().map(Terminal::ended).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(ends).get(config.killGrace().plus(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warning("some terminals did not end in time: " + e);
         }
+        // A terminal whose handshake was under way as the clients were closed.
+        hangUpAll(terminals);
         server.stop();
         DirectUpgrader direct = directWebSockets.get();
         if (direct != null) {
@@ -355,5 +375,25 @@ public final class CloudTermServer implements AutoCloseable {
         ptys.close();
         authenticator.close();
         stopped.countDown();
+    }
+
+    /**
+     * Hangs up every live terminal not in {@code done}, all at once: in pure-Java mode each hang-up
+     * runs kill(1), and one after the other 200 of them took 25 s. Returns the terminals hung up.
+     */
+    private List<Terminal> hangUpAll(List<Terminal> done) {
+        List<Terminal> terminals = launcher.live().stream().filter(terminal -> !done.contains(terminal)).toList();
+        List<Thread> hangUps = terminals.stream()
+                .map(terminal -> Thread.ofVirtual().name("hang-up-" + terminal.id()).start(terminal::hangUp))
+                .toList();
+        for (Thread hangUp : hangUps) {
+            try {
+                hangUp.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return terminals;
     }
 }

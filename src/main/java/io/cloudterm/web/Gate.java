@@ -9,7 +9,7 @@ import io.helidon.http.Status;
 import java.util.Optional;
 
 /**
- * The checks a request passes before it may touch a terminal: its Origin, then who sent it. Used
+ * The checks a request passes before it may touch a terminal: its Host, its Origin, then who sent it. Used
  * by the WebSocket upgrade (which Helidon can only refuse silently) and by the plain HTTP route
  * behind it (which then answers the precise status), so both always agree.
  */
@@ -30,11 +30,13 @@ final class Gate {
 
     private final Authenticator authenticator;
     private final OriginPolicy origins;
+    private final HostPolicy hosts;
     private final SessionCookie cookie;
     private final boolean secure;
 
-    Gate(Authenticator authenticator, OriginPolicy origins, SessionCookie cookie, boolean secure) {
+    Gate(Authenticator authenticator, HostPolicy hosts, OriginPolicy origins, SessionCookie cookie, boolean secure) {
         this.authenticator = authenticator;
+        this.hosts = hosts;
         this.origins = origins;
         this.cookie = cookie;
         this.secure = secure;
@@ -68,8 +70,17 @@ final class Gate {
         };
     }
 
-    /** A refusal if the request comes from a page of another site, else null. */
+    /**
+     * A refusal if the request is not for this server (its Host; see {@link HostPolicy}) or comes
+     * from a page of another site, else null. The Host is checked first because the Origin is
+     * compared with it: only a Host of ours makes "same origin" mean this server.
+     */
     Refusal originRefusal(Headers headers) {
+        // Every caller handles an upgrade or a form POST, which HTTP/1.0 does not have: Host is required.
+        Refusal misdirected = hosts.refusal(headers, true);
+        if (misdirected != null) {
+            return misdirected;
+        }
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         String host = headers.first(HeaderNames.HOST).orElse(null);
         String fetchSite = headers.first(SEC_FETCH_SITE).orElse(null);

@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import io.cloudterm.protocol.CloseCodes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -31,7 +32,12 @@ final class Heartbeat implements AutoCloseable {
     private record Watch(Runnable onEnd, AtomicBoolean abandoned) {
     }
 
+    /** The close every client gets when the server goes away. */
+    private record Goodbye(int code, String reason) {
+    }
+
     private final Map<WsClient, Watch> clients = new ConcurrentHashMap<>();
+    private volatile Goodbye goodbye;
     private final ScheduledExecutorService timer;
     private final long silentLimitNanos;
     /** A client heard from more recently than this is alive: it is not pinged. */
@@ -45,9 +51,40 @@ final class Heartbeat implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Pings {@code client}, and runs {@code onEnd} (on a virtual thread) once its connection has ended. */
+    /**
+     * Pings {@code client}, and runs {@code onEnd} (on a virtual thread) once its connection has
+     * ended. Once the server is going away, a client that opens is closed at once.
+     */
     void watch(WsClient client, Runnable onEnd) {
         clients.put(client, new Watch(onEnd, new AtomicBoolean()));
+        Goodbye leaving = goodbye;
+        if (leaving != null) {
+            Thread.ofVirtual().start(() -> client.close(leaving.code(), leaving.reason()));
+        }
+    }
+
+    /**
+     * Closes every open client with {@code code} and {@code reason}, and every client that opens
+     * from now on, and waits until the close frames are written, at most {@code patience}: a
+     * client that stopped reading may hold its frame back, and must not hold up the server.
+     */
+    void closeAll(int code, String reason, Duration patience) {
+        goodbye = new Goodbye(code, reason);
+        // In parallel: each close waits for the client's own send to finish.
+        List<Thread> closing = clients.keySet().stream()
+                .map(client -> Thread.ofVirtual().name("goodbye").start(() -> client.close(code, reason)))
+                .toList();
+        long deadline = System.nanoTime() + patience.toNanos();
+        try {
+            for (Thread thread : closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void forget(WsClient client) {

@@ -66,13 +66,47 @@ final class LoginPage {
 
     /**
      * Only a path of this server under the base path: never another host ("//evil", "https://...",
-     * "/\\evil"), so the redirect after login cannot be turned into an open redirect.
+     * "/\\evil"), so the redirect after login cannot be turned into an open redirect; and only one
+     * that is a valid URI reference as it stands, in ASCII (no {@code |}, {@code "}, {@code <}, {@code %zz}...),
+     * so that the Location header can always be written.
      */
     String safeNext(String next) {
         if (next == null || !next.startsWith(home()) || next.startsWith("//") || next.contains("\\")
-                || next.chars().anyMatch(c -> c < 0x21 || c == 0x7f) || next.length() > 512) {
+                || next.chars().anyMatch(c -> c < 0x21 || c > 0x7e) || next.length() > 512 || !pathReference(next)
+                || climbs(next)) {
             return home();
         }
         return next;
+    }
+
+    private static boolean pathReference(String next) {
+        try {
+            java.net.URI uri = new java.net.URI(next);
+            return uri.getScheme() == null && uri.getRawAuthority() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the path has a "." or ".." segment, which a browser resolves before it follows the
+     * redirect ("/term/../admin" is "/admin"): it could leave the base path. URLs read "%2e" as a
+     * dot in a segment, so that spelling counts too.
+     */
+    private static boolean climbs(String next) {
+        int end = next.length();
+        for (char stop : new char[] {'?', '#'}) {
+            int at = next.indexOf(stop);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        for (String segment : next.substring(0, end).split("/", -1)) {
+            String dots = segment.replace("%2e", ".").replace("%2E", ".");
+            if (dots.equals(".") || dots.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -27,8 +27,9 @@ final class Logins {
             case TOKEN -> builder.accessToken(AccessToken.generate(accessTokenShown));
             case BASIC -> builder.credential(config.credential().orElseThrow());
             case USERS -> {
-                PasswordCheck check = PasswordCheck.create(UsersFile.open(config.usersFile().orElseThrow()));
-                builder.passwords((user, password) -> switch (check.check(user, password)) {
+                UsersFile users = UsersFile.open(config.usersFile().orElseThrow());
+                PasswordCheck check = PasswordCheck.create(users);
+                builder.accounts(users).passwords((user, password) -> switch (check.check(user, password)) {
                     case PasswordCheck.Verdict.Accepted accepted -> PasswordVerifier.Verdict.RIGHT;
                     case PasswordCheck.Verdict.Rejected rejected -> PasswordVerifier.Verdict.WRONG;
                     case PasswordCheck.Verdict.Busy busy -> PasswordVerifier.Verdict.BUSY;
@@ -42,15 +43,30 @@ final class Logins {
 
     /**
      * Per address: the configured burst and refill. Per user name: half the burst at half the rate,
-     * so that spreading attempts over many addresses does not speed up guessing one account.
+     * for addresses that have failed as that user (see {@link LoginThrottle} for why only those).
+     * The address is the connection's peer, never a header such as X-Forwarded-For that a client
+     * writes itself.
      */
     private static AttemptLimiter limiter(ServerConfig.LoginLimits limits) {
         LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limit(limits.burst(), limits.refill()),
                 new LoginThrottle.Limit(Math.max(1, limits.burst() / 2), limits.refill().multipliedBy(2)),
                 LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime);
-        return (address, user) -> {
-            LoginThrottle.Decision decision = throttle.attempt(literal(address), user);
-            return decision.allowed() ? 0 : decision.retryAfterSeconds();
+        return new AttemptLimiter() {
+            @Override
+            public long tryAttempt(String address, String user) {
+                LoginThrottle.Decision decision = throttle.attempt(literal(address), user);
+                return decision.allowed() ? 0 : decision.retryAfterSeconds();
+            }
+
+            @Override
+            public void failed(String address, String user) {
+                throttle.failed(literal(address), user);
+            }
+
+            @Override
+            public void succeeded(String address, String user) {
+                throttle.succeeded(literal(address), user);
+            }
         };
     }
 

@@ -39,6 +39,8 @@ import java.util.Set;
  * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
  * @param terminals       keep-alive, scrollback and how many terminals may exist
  * @param recording       asciicast recording of every terminal
+ * @param hosts           the Host names the server answers to besides its own addresses
+ * @param clients         how many clients may attach to one terminal, and to other users' terminals
  * @param http            how long a client may take to send a request
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
@@ -48,7 +50,21 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
                            String frameAncestors, TerminalLimits terminals, Recording recording,
+                           Hosts hosts, ClientLimits clients,
                            HttpLimits http) {
+
+    /**
+     * Host names accepted besides the bound address (and localhost on loopback, every interface
+     * address on a wildcard bind): {@code NAME} at any port, {@code NAME:PORT} at that one; "*"
+     * accepts any Host, which lets a web page reach the server through DNS rebinding.
+     */
+    public record Hosts(Set<String> allowed) {
+        public static final Hosts DEFAULT = new Hosts(Set.of());
+
+        public Hosts {
+            allowed = Set.copyOf(allowed);
+        }
+    }
 
     /**
      * Terminals that outlive their connection.
@@ -60,6 +76,18 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
      */
     public record TerminalLimits(Duration keepAlive, int scrollbackBytes, int max, int maxPerUser) {
         public static final TerminalLimits DEFAULT = new TerminalLimits(Duration.ofMinutes(10), 1 << 20, 64, 8);
+    }
+
+    /**
+     * Clients attached at once: each holds a connection and may hold output it has not read yet
+     * (up to the "fell behind" limit), so their number is bounded like terminals are.
+     *
+     * @param perTerminal   most clients on one terminal, its owner's included
+     * @param guestsPerUser most clients one user may have on other users' terminals, through share
+     *                      links (on their own terminals, users are bounded by the limits above)
+     */
+    public record ClientLimits(int perTerminal, int guestsPerUser) {
+        public static final ClientLimits DEFAULT = new ClientLimits(32, 64);
     }
 
     /**
@@ -130,7 +158,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, http);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients, http);
     }
 
     public boolean secure() {

@@ -117,8 +117,8 @@ final class TerminalEndpoint implements WsListener {
             }
             who = new Authentication.Known(new Principal(subject.get()), Optional.empty());
         }
-        who.sessionId().ifPresent(id -> forgetSession = server.gate().authenticator().onSessionEnd(id,
-                () -> fail(CloseCodes.SESSION_ENDED, "logged out, or the session expired")));
+        forgetSession = server.gate().authenticator().onRevoke(who,
+                () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
         // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.
         server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out
@@ -161,7 +161,8 @@ final class TerminalEndpoint implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        // Text frames carry the same layout; Helidon has already decoded them as UTF-8.
+        // Text frames carry the same layout. Our WebSocket hands text on as bytes (through the
+        // method above); this serves a WsSession that decodes text itself.
         onMessage(session, BufferData.create(text.getBytes(StandardCharsets.UTF_8)), last);
     }
 
@@ -218,7 +219,6 @@ final class TerminalEndpoint implements WsListener {
             fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
             return;
         }
-        boolean writable = !server.config().readonly();
         if (reattachTo != null) {
             Optional<TerminalLauncher.Access> access = server.launcher().access(reattachTo, principal, handshake.share());
             if (access.isEmpty()) {
@@ -227,7 +227,7 @@ final class TerminalEndpoint implements WsListener {
             }
             access.get().share().ifPresent(share -> forgetShare = access.get().live().shares().onRevoke(share.id(),
                     () -> fail(CloseCodes.NO_SUCH_TERMINAL, "the share link was revoked")));
-            attach(access.get().live(), true, writable && access.get().writable(), handshake);
+            attach(access.get(), true, handshake);
             return;
         }
         TerminalLauncher.Live live;
@@ -236,22 +236,23 @@ final class TerminalEndpoint implements WsListener {
         } catch (TerminalLauncher.LimitReached e) {
             fail(CloseCodes.TOO_MANY_TERMINALS, e.getMessage());
             return;
-        } catch (IOException | RuntimeException e) {
-            LOG.warning("cannot start a terminal: " + e.getMessage());
-            fail(CloseCodes.SPAWN_FAILED, "cannot start the command: " + e.getMessage());
+        } catch (TerminalLauncher.CannotStart e) {
+            fail(CloseCodes.SPAWN_FAILED, e.getMessage());
             return;
         }
         Terminal terminal = live.terminal();
         String user = principal.name();
         Audit.terminalStarted(terminal, user, address, handshake.size());
-        attach(live, false, writable, handshake);
+        attach(TerminalLauncher.Access.owner(live), false, handshake);
     }
 
-    private void attach(TerminalLauncher.Live live, boolean reattached, boolean writable, ClientMessage.Handshake handshake) {
-        Terminal terminal = live.terminal();
+    private void attach(TerminalLauncher.Access access, boolean reattached, ClientMessage.Handshake handshake) {
+        Terminal terminal = access.live().terminal();
         try {
-            attachment = terminal.attach(client, writable, server.launcher().greeting(live.handle(), reattached),
-                    handshake.size());
+            attachment = server.launcher().attach(access, who.principal(), client, reattached, handshake.size());
+        } catch (TerminalLauncher.ClientLimitReached e) {
+            fail(CloseCodes.TOO_MANY_CLIENTS, e.getMessage());
+            return;
         } catch (IOException e) {
             if (!reattached) {
                 terminal.hangUp();
@@ -259,9 +260,9 @@ final class TerminalEndpoint implements WsListener {
             cleanUp();
             return;
         }
-        if (reattached) {
+        if (reattached && attachment.attached()) { // not if the terminal refused it (ended, or full)
             Audit.terminalReattached(terminal.id(), who.principal().name(), address);
-            if (writable) {
+            if (attachment.writable()) {
                 // The history is raw output: a full-screen program must draw itself anew, at this size.
                 terminal.redraw();
             }

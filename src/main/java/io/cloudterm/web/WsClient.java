@@ -28,7 +28,7 @@ final class WsClient implements TerminalClient {
     private static final byte[] OUTPUT_COMMAND = {ServerMessages.OUTPUT};
 
     private final WsSession session;
-    /** Helidon's thread that runs the connection; null on a taken-over socket, which has none. */
+    /** The thread that runs a connection of Helidon's own WebSocket; null on ours, which says when it is closed. */
     private final Thread connectionThread;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicLong lastHeardNanos = new AtomicLong(System.nanoTime());
@@ -78,9 +78,9 @@ final class WsClient implements TerminalClient {
     }
 
     /**
-     * Whether the connection is still there, for the heartbeat's sweep: Helidon 4.2 calls no
-     * listener method when a peer drops the TCP connection, so there the end of the connection's
-     * thread is the sign; a taken-over socket says so itself.
+     * Whether the connection is still there, for the heartbeat's sweep. Terminal WebSockets are
+     * ours ({@link DirectWebSocket}, on either transport), which know; Helidon 4.2's own calls no
+     * listener method when a peer drops the TCP connection, so there the end of its thread is the sign.
      */
     boolean connected() {
         return session instanceof DirectWebSocket direct ? direct.open() : connectionThread.isAlive();

@@ -1,7 +1,6 @@
 package io.cloudterm.websocket;
 
 import io.cloudterm.io.BufferPool;
-import io.cloudterm.io.RawSocket;
 import io.cloudterm.io.RawSockets;
 import io.helidon.common.socket.SocketContext;
 import io.helidon.common.buffers.BufferData;
@@ -11,7 +10,6 @@ import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsUpgradeException;
@@ -25,9 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Helidon's WebSocket upgrade for one path, answered by us so that the connection can then be
- * taken over ({@link Takeover}); every other upgrade (other paths, TLS, a malformed request) is
- * Helidon's own {@link WsUpgrader}, which also answers the errors.
+ * The WebSocket upgrade for one path, answered by us so that every connection on it is served by
+ * our frame decoder: on a socket taken over by the native poller where that can be ({@link Takeover}:
+ * plain TCP, native mode), otherwise over Helidon's own stream ({@link StreamConnection}: TLS,
+ * pure-Java mode). Helidon's WebSocket would answer some bad frames with an HTTP 500 written into
+ * the WebSocket stream, or 1011 with its exception's text; with one decoder, the same bad input
+ * gets the same close code whatever the transport. No other WebSocket is served: an upgrade
+ * request for another path, or a malformed one, is refused here and then routed as plain HTTP,
+ * whose handlers answer it (400 for this path), so Helidon's WebSocket never sees a client.
  *
  * <p>Installed as the upgrader of an HTTP/1 connection selector the server puts before Helidon's.
  */
@@ -37,19 +40,21 @@ public final class DirectUpgrader implements Http1Upgrader {
 
     private final String path;
     private final Supplier<WsListener> listeners;
-    private final RawSockets sockets;
+    private final Optional<RawSockets> sockets;
     private final BufferPool readBuffers;
     private final long maxFrameBytes;
-    private final Http1Upgrader helidon = WsUpgrader.create(WsConfig.create());
     private final Set<DirectWebSocket> open = ConcurrentHashMap.newKeySet();
+    private final Set<DirectWebSocket> takenOver = ConcurrentHashMap.newKeySet();
     /** The listening address every connection shares, kept once rather than per connection. */
     private volatile FixedPeer local;
 
     /**
-     * Serves WebSockets on {@code path} with a listener from {@code listeners} each, reading into
-     * buffers of {@code readBuffers}; a frame of more than {@code maxFrameBytes} closes with 1009.
+     * Serves WebSockets on {@code path} with a listener from {@code listeners} each; a frame of
+     * more than {@code maxFrameBytes} closes with 1009. Plain sockets are taken over by
+     * {@code sockets} when present (reading into buffers of {@code readBuffers}), and otherwise
+     * served over Helidon's stream.
      */
-    public DirectUpgrader(String path, Supplier<WsListener> listeners, RawSockets sockets, BufferPool readBuffers,
+    public DirectUpgrader(String path, Supplier<WsListener> listeners, Optional<RawSockets> sockets, BufferPool readBuffers,
                           long maxFrameBytes) {
         this.path = path;
         this.listeners = listeners;
@@ -71,14 +76,15 @@ public final class DirectUpgrader implements Http1Upgrader {
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
         String key = headers.first(WsUpgrader.WS_KEY).orElse(null);
-        if (ctx.isSecure() || !prologue.uriPath().path().equals(path) || !wellFormed(key, headers)
-                || SocketFds.of(ctx.serverSocket()) < 0) {
-            return helidon.upgrade(ctx, prologue, headers);
+        if (!prologue.uriPath().path().equals(path) || !wellFormed(key, headers)) {
+            return null; // Helidon then routes the request as plain HTTP, which answers it
         }
         WsListener listener = listeners.get();
         Optional<Headers> answer;
         try {
-            answer = listener.onHttpUpgrade(prologue, headers);
+            // The listener decides (Host, Origin, credentials): this runs before routing, so the
+            // routing filters have not seen the request.
+            answer = accepted(listener, prologue, headers);
         } catch (WsUpgradeException e) {
             return null; // Helidon then routes the request as plain HTTP, where the path answers the status
         }
@@ -90,19 +96,32 @@ public final class DirectUpgrader implements Http1Upgrader {
         ctx.dataWriter().write(BufferData.create(response.toString().getBytes(StandardCharsets.US_ASCII)));
         ctx.dataWriter().flush();
         String subProtocol = answer.flatMap(extra -> extra.first(WsUpgrader.PROTOCOL)).orElse(null);
-        return new Takeover(this, ctx, prologue, answer.orElse(WritableHeaders.create()), key, listener, subProtocol);
+        if (sockets.isPresent() && !ctx.isSecure() && SocketFds.of(ctx.serverSocket()) >= 0) {
+            return new Takeover(this, ctx, listener, subProtocol);
+        }
+        return new StreamConnection(this, ctx, listener, subProtocol);
     }
 
-    /** Closes every taken-over connection now (the server is stopping). */
+    /**
+     * The one place where an upgrade of a well-formed request on our path is accepted or refused:
+     * the headers to add to the 101, or {@link WsUpgradeException} to refuse (the request is then
+     * routed as plain HTTP, whose handler for the path answers the status).
+     */
+    private static Optional<Headers> accepted(WsListener listener, HttpPrologue prologue, WritableHeaders<?> headers)
+            throws WsUpgradeException {
+        return listener.onHttpUpgrade(prologue, headers);
+    }
+
+    /** Closes every connection now (the server is stopping). */
     public void closeAll() {
         for (DirectWebSocket socket : open) {
             socket.terminate();
         }
     }
 
-    /** How many taken-over connections are open. */
+    /** How many connections taken over by the poller are open. */
     public int openCount() {
-        return open.size();
+        return takenOver.size();
     }
 
     /** The local peer, the same object for every connection on the same address. */
@@ -115,19 +134,30 @@ public final class DirectUpgrader implements Http1Upgrader {
         return peer;
     }
 
-    /** A connection on {@code socket}, counted as open until its socket closes. */
-    DirectWebSocket connection(RawSocket socket, WsListener listener, SocketContext context, String subProtocol) {
-        DirectWebSocket connection = new DirectWebSocket(socket, listener, context, subProtocol, readBuffers,
-                maxFrameBytes, open::remove);
+    /** A connection over {@code transport}, counted as open until it closes. */
+    DirectWebSocket connection(FrameTransport transport, WsListener listener, SocketContext context, String subProtocol,
+                               boolean polled) {
+        DirectWebSocket connection = new DirectWebSocket(transport, listener, context, subProtocol, maxFrameBytes,
+                closed -> {
+                    open.remove(closed);
+                    takenOver.remove(closed);
+                });
         open.add(connection);
+        if (polled) {
+            takenOver.add(connection);
+        }
         return connection;
     }
 
-    RawSockets sockets() {
+    Optional<RawSockets> sockets() {
         return sockets;
     }
 
-    /** What Helidon's upgrader checks before answering 101; anything else is left to it, for its error. */
+    BufferPool readBuffers() {
+        return readBuffers;
+    }
+
+    /** What RFC 6455 (4.2.1) asks of an opening handshake beyond the Upgrade header Helidon matched us by. */
     private static boolean wellFormed(String key, WritableHeaders<?> headers) {
         if (key == null || !headers.first(WsUpgrader.WS_VERSION).orElse("13").equals("13")) {
             return false;

@@ -1,7 +1,5 @@
 package io.cloudterm.websocket;
 
-import io.cloudterm.io.BufferPool;
-import io.cloudterm.io.RawSocket;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.socket.SocketContext;
 import io.helidon.websocket.WsListener;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,39 +23,40 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One WebSocket on a socket taken over from Helidon: the {@link WsSession} its listener sends
- * through, and the reader that feeds the listener.
+ * One terminal WebSocket as we serve it, whichever bytes carry it: the {@link WsSession} its
+ * listener sends through, and the decoding ({@link FrameDecoder}) that feeds the listener. Every
+ * client is judged by this one decoder, so the same bad input gets the same answer on a socket taken
+ * over by the poller ({@link PolledTransport}) and on Helidon's connection, TLS included
+ * ({@link StreamTransport}); only the transport differs.
  *
- * <p>No thread waits for a quiet client: when bytes come, the poller starts a virtual thread that
- * decodes all there is, calls the listener in order, and arms the poller again before it ends, so
- * one reader runs at a time. Text messages reach the listener as their UTF-8 bytes through
- * {@link WsListener#onMessage(WsSession, BufferData, boolean)}: the listener served here (the
- * terminal protocol) reads text and binary alike, and bytes keep a character split across frames
- * intact. Writes are serialized by one lock and may block (on the poller, not a carrier) while
- * the client is slow: that is the back-pressure.
+ * <p>The transport hands in bytes as they come ({@link #received}) on one thread at a time, and
+ * says when its stream ended ({@link #ended}). Text messages reach the listener as their UTF-8 bytes
+ * through {@link WsListener#onMessage(WsSession, BufferData, boolean)}: the listener served here
+ * (the terminal protocol) reads text and binary alike, and bytes keep a character split across
+ * frames intact. Writes are serialized by one lock and may block while the client is slow: that is
+ * the back-pressure.
  *
  * <p>Closing (RFC 6455, 7.1): after our close frame the client has {@link #CLOSE_GRACE} to answer
- * with its own (or hang up) before the socket is closed anyway; once the frames have crossed, we
- * send a FIN and drain what the client still sends before closing ({@link #finish}). The
- * listener hears the end once:
- * {@code onClose} for a close frame or a hang-up, {@code onError} for a broken connection or a
- * protocol violation.
+ * with its own (or hang up) before the connection is closed anyway; once the frames have crossed,
+ * the transport ends our side ({@link #finish}) and what the client still sends is dropped. The
+ * listener hears the end once: {@code onClose} for a close frame or a hang-up, {@code onError} for
+ * a broken connection or a protocol violation.
  */
 public final class DirectWebSocket implements WsSession {
 
     private static final Logger LOG = Logger.getLogger(DirectWebSocket.class.getName());
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
-    private static final ThreadFactory READERS = Thread.ofVirtual().name("cloudterm-ws-reader").factory();
     /** One timer thread for every connection's close grace; cancelled timers leave its queue at once. */
     private static final ScheduledThreadPoolExecutor CLOSE_TIMER = closeTimer();
     private static final int NO_STATUS = 1005;
     private static final int ABNORMAL = 1006;
 
-    private final RawSocket socket;
+    private static final int SERVER_ERROR = 1011;
+
+    private final FrameTransport transport;
     private final WsListener listener;
     private final SocketContext context;
     private final String subProtocol;
-    private final BufferPool readBuffers;
     private final FrameDecoder decoder;
     private final Consumer<DirectWebSocket> onClosed;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -75,13 +73,12 @@ public final class DirectWebSocket implements WsSession {
     /** Set by the reader; read under writeLock by close(). */
     private volatile boolean closeReceived;
 
-    DirectWebSocket(RawSocket socket, WsListener listener, SocketContext context, String subProtocol,
-                    BufferPool readBuffers, long maxFrameBytes, Consumer<DirectWebSocket> onClosed) {
-        this.socket = socket;
+    DirectWebSocket(FrameTransport transport, WsListener listener, SocketContext context, String subProtocol,
+                    long maxFrameBytes, Consumer<DirectWebSocket> onClosed) {
+        this.transport = transport;
         this.listener = listener;
         this.context = context;
         this.subProtocol = subProtocol;
-        this.readBuffers = readBuffers;
         this.decoder = new FrameDecoder(maxFrameBytes);
         this.onClosed = onClosed;
     }
@@ -93,52 +90,39 @@ public final class DirectWebSocket implements WsSession {
         return timer;
     }
 
-    /** Tells the listener the connection is open, decodes what Helidon had read ahead, and starts reading. */
-    void open(ByteBuffer readAhead) {
-        listener.onOpen(this);
-        if (readAhead.hasRemaining()) {
-            decoder.feed(readAhead, frames);
-        }
-        awaitInput();
-    }
-
-    // ---- reading ----
-
-    private void awaitInput() {
-        socket.onReadable(() -> READERS.newThread(this::readWhileAvailable).start());
-    }
-
-    private void readWhileAvailable() {
-        ByteBuffer buffer = readBuffers.acquire();
+    /** Tells the listener the connection is open; the transport then hands in what the client sends. */
+    void opened() {
         try {
-            while (true) {
-                buffer.clear();
-                int read;
-                try {
-                    read = socket.read(buffer);
-                } catch (IOException e) {
-                    ended(e);
-                    return;
-                }
-                if (read == 0) {
-                    awaitInput();
-                    return;
-                }
-                if (read < 0) {
-                    ended(null);
-                    return;
-                }
-                buffer.flip();
-                if (!draining.get()) {
-                    decoder.feed(buffer, frames);
-                }
-            }
+            listener.onOpen(this);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "a WebSocket listener failed; closing the connection", e);
-            ended(e);
-        } finally {
-            readBuffers.release(buffer);
+            listenerFailed(e);
         }
+    }
+
+    /**
+     * Decodes what the client sent (the buffer is not kept), calling the listener for what it
+     * completes; dropped once the close handshake is over. Called by one thread at a time.
+     */
+    void received(ByteBuffer bytes) {
+        if (draining.get()) {
+            return;
+        }
+        try {
+            decoder.feed(bytes, frames);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
+    }
+
+    /**
+     * Our own failure, not the client's: said in the log, and to the client without the details.
+     * Nothing escapes to Helidon, which would answer an exception with an HTTP 500 written into
+     * the WebSocket stream.
+     */
+    private void listenerFailed(RuntimeException e) {
+        LOG.log(Level.WARNING, "a WebSocket listener failed; closing the connection", e);
+        close(SERVER_ERROR, "internal server error");
+        ended(e);
     }
 
     private final FrameDecoder.Frames frames = new FrameDecoder.Frames() {
@@ -172,10 +156,7 @@ public final class DirectWebSocket implements WsSession {
         closeReceived = true;
         int code = NO_STATUS;
         String reason = "";
-        if (payload.length == 1) {
-            frames.violation(FrameDecoder.PROTOCOL_ERROR, "a close frame's code must have two bytes");
-            return;
-        }
+        // The decoder let through only an empty payload or a valid code with a UTF-8 reason.
         if (payload.length >= 2) {
             code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
             reason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
@@ -188,8 +169,8 @@ public final class DirectWebSocket implements WsSession {
         finish();
     }
 
-    /** The stream ended (null) or failed: the listener hears it once, and the socket is closed. */
-    private void ended(Exception failure) {
+    /** The stream ended (null) or failed: the listener hears it once, and the connection is closed. */
+    void ended(Exception failure) {
         closeSocket();
         if (endReported.compareAndSet(false, true)) {
             if (failure == null) {
@@ -203,9 +184,9 @@ public final class DirectWebSocket implements WsSession {
     // ---- writing ----
 
     /**
-     * Sends one binary message: {@code prefix}, then {@code parts}, gathered into the socket
-     * without copying the parts (a pooled direct buffer goes straight to the kernel) and without
-     * moving their positions. Blocks while the client is slow.
+     * Sends one binary message: {@code prefix}, then {@code parts}, without moving their
+     * positions; on a taken-over socket the parts are gathered into the kernel without a copy (a
+     * pooled direct buffer goes straight there). Blocks while the client is slow.
      */
     public void sendBinary(byte[] prefix, List<ByteBuffer> parts) throws IOException {
         sendFrame(FrameDecoder.BINARY, true, prefix, parts);
@@ -280,7 +261,11 @@ public final class DirectWebSocket implements WsSession {
             }
             closeSent = true;
             byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-            byte[] payload = new byte[2 + Math.min(text.length, 123)];
+            int length = Math.min(text.length, 123);
+            while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+                length--; // cut before a character, not inside it: the reason must stay UTF-8
+            }
+            byte[] payload = new byte[2 + length];
             payload[0] = (byte) (code >>> 8);
             payload[1] = (byte) code;
             System.arraycopy(text, 0, payload, 2, payload.length - 2);
@@ -317,7 +302,7 @@ public final class DirectWebSocket implements WsSession {
         return context;
     }
 
-    /** Whether the socket is still open. */
+    /** Whether the connection is still open. */
     public boolean open() {
         return !socketClosed.get();
     }
@@ -333,7 +318,7 @@ public final class DirectWebSocket implements WsSession {
         if (socketClosed.get() || !draining.compareAndSet(false, true)) {
             return;
         }
-        socket.shutdownOutput();
+        transport.shutdownOutput();
         closeLater();
     }
 
@@ -358,7 +343,7 @@ public final class DirectWebSocket implements WsSession {
             if (timer != null) {
                 timer.cancel(false);
             }
-            socket.close();
+            transport.close();
             onClosed.accept(this);
         }
     }
@@ -369,7 +354,7 @@ public final class DirectWebSocket implements WsSession {
         }
     }
 
-    /** Writes one frame (header, prefix, parts) with as few system calls as the socket allows; under writeLock. */
+    /** Writes one frame (header, prefix, parts) as one gathered write; under writeLock. */
     private void writeFrame(int opcode, boolean fin, byte[] prefix, List<ByteBuffer> parts) throws IOException {
         long length = prefix.length;
         for (ByteBuffer part : parts) {
@@ -383,15 +368,6 @@ public final class DirectWebSocket implements WsSession {
         for (int i = 0; i < parts.size(); i++) {
             buffers[i + 1] = parts.get(i).duplicate();
         }
-        int first = 0;
-        while (first < buffers.length) {
-            long written = socket.write(buffers, first, buffers.length - first);
-            while (first < buffers.length && !buffers[first].hasRemaining()) {
-                first++;
-            }
-            if (written == 0 && first < buffers.length) {
-                socket.awaitWritable();
-            }
-        }
+        transport.write(buffers);
     }
 }

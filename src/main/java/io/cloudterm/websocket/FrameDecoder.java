@@ -1,6 +1,9 @@
 package io.cloudterm.websocket;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes the frames a client sends (RFC 6455, section 5) from bytes as they arrive, in pieces of
@@ -9,8 +12,10 @@ import java.nio.ByteBuffer;
  *
  * <p>Checks what the RFC says a server must: every client frame masked, no reserved bits (no
  * extension is negotiated), known opcodes, control frames short and unfragmented, continuations
- * only inside a fragmented message. A violation is reported once with its close code, and the
- * decoder then ignores the rest.
+ * only inside a fragmented message (1002); text messages and close reasons in valid UTF-8 (1007);
+ * close codes a client may send (1002). What can be judged from a frame's first two bytes is
+ * judged there, without waiting for the rest of the header. A violation is reported once with its
+ * close code, and the decoder then ignores the rest.
  */
 final class FrameDecoder {
 
@@ -23,6 +28,7 @@ final class FrameDecoder {
 
     /** Close codes for what this decoder refuses (RFC 6455, 7.4.1). */
     static final int PROTOCOL_ERROR = 1002;
+    static final int INVALID_PAYLOAD = 1007;
     static final int TOO_BIG = 1009;
 
     private static final int MAX_CONTROL_PAYLOAD = 125;
@@ -33,7 +39,10 @@ final class FrameDecoder {
         /** A piece of a data message's payload, unmasked; {@code last} ends the message. */
         void data(ByteBuffer piece, boolean last);
 
-        /** A whole control frame (ping, pong or close) with its payload, unmasked. */
+        /**
+         * A whole control frame (ping, pong or close) with its payload, unmasked; a close frame's
+         * payload is empty or a valid code and a UTF-8 reason.
+         */
         void control(int opcode, byte[] payload);
 
         /** The client broke the protocol: close with {@code code}; nothing more will be reported. */
@@ -55,6 +64,9 @@ final class FrameDecoder {
 
     /** Whether a fragmented data message has begun and not ended. */
     private boolean inMessage;
+    /** Whether the data message being read is text, whose bytes must be UTF-8. */
+    private boolean textMessage;
+    private final Utf8Validator text = new Utf8Validator();
     private boolean failed;
 
     FrameDecoder(long maxFrameBytes) {
@@ -100,6 +112,9 @@ final class FrameDecoder {
                 return false;
             }
             header[headerRead++] = bytes.get();
+            if (headerRead == 2 && !firstTwoBytesAllowed(frames)) {
+                return true;
+            }
         }
         int lengthByte = header[1] & 0x7F;
         int needed = 2 + (lengthByte == 126 ? 2 : lengthByte == 127 ? 8 : 0) + 4;
@@ -114,17 +129,28 @@ final class FrameDecoder {
         return true;
     }
 
+    /** Judges what the first two bytes say (RFC 6455, 5.2, 5.5, 5.3); false after reporting a violation. */
+    private boolean firstTwoBytesAllowed(Frames frames) {
+        int first = header[0];
+        int op = first & 0x0F;
+        if ((first & 0x70) != 0) {
+            fail(frames, PROTOCOL_ERROR, "reserved bits set, but no extension was negotiated");
+        } else if ((header[1] & 0x80) == 0) {
+            fail(frames, PROTOCOL_ERROR, "a client frame must be masked");
+        } else if (op != CONTINUATION && op != TEXT && op != BINARY && op != CLOSE && op != PING && op != PONG) {
+            fail(frames, PROTOCOL_ERROR, "unknown opcode " + op);
+        } else if (op >= CLOSE && ((first & 0x80) == 0 || (header[1] & 0x7F) > MAX_CONTROL_PAYLOAD)) {
+            fail(frames, PROTOCOL_ERROR, "a control frame must be whole and at most 125 bytes");
+        }
+        if (failed) {
+            headerRead = 0;
+        }
+        return !failed;
+    }
+
     private void check(int lengthByte, int headerLength, Frames frames) {
         fin = (header[0] & 0x80) != 0;
         opcode = header[0] & 0x0F;
-        if ((header[0] & 0x70) != 0) {
-            fail(frames, PROTOCOL_ERROR, "reserved bits set, but no extension was negotiated");
-            return;
-        }
-        if ((header[1] & 0x80) == 0) {
-            fail(frames, PROTOCOL_ERROR, "a client frame must be masked");
-            return;
-        }
         long length = lengthByte;
         if (lengthByte == 126) {
             length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
@@ -146,10 +172,6 @@ final class FrameDecoder {
         controlPayload = null;
         switch (opcode) {
             case CLOSE, PING, PONG -> {
-                if (!fin || length > MAX_CONTROL_PAYLOAD) {
-                    fail(frames, PROTOCOL_ERROR, "a control frame must be whole and at most 125 bytes");
-                    return;
-                }
                 controlPayload = new byte[(int) length];
                 controlRead = 0;
             }
@@ -159,6 +181,7 @@ final class FrameDecoder {
                     return;
                 }
                 inMessage = !fin;
+                textMessage = opcode == TEXT;
             }
             case CONTINUATION -> {
                 if (!inMessage) {
@@ -167,7 +190,7 @@ final class FrameDecoder {
                 }
                 inMessage = !fin;
             }
-            default -> fail(frames, PROTOCOL_ERROR, "unknown opcode " + opcode);
+            default -> throw new IllegalStateException("opcode " + opcode + " passed the first check");
         }
         if (!failed && length > maxFrameBytes) {
             fail(frames, TOO_BIG, "frame larger than " + maxFrameBytes + " bytes");
@@ -179,13 +202,53 @@ final class FrameDecoder {
         if (controlPayload != null || opcode >= CLOSE) {
             byte[] payload = controlPayload == null ? new byte[0] : controlPayload;
             controlPayload = null;
+            if (opcode == CLOSE && !closePayloadAllowed(payload, frames)) {
+                return;
+            }
             frames.control(opcode, payload);
             return;
         }
         boolean last = fin && payloadLeft == 0;
+        if (textMessage && ((piece != null && !text.accept(piece)) || (last && !text.complete()))) {
+            fail(frames, INVALID_PAYLOAD, "a text message that is not valid UTF-8");
+            return;
+        }
         if (piece != null || last) {
             frames.data(piece == null ? ByteBuffer.allocate(0) : piece, last);
         }
+    }
+
+    /**
+     * A close frame holds nothing, or a code a client may send and a UTF-8 reason (RFC 6455,
+     * 5.5.1, 7.4): 1005, 1006 and 1015 only ever stand for a missing code, 1004 and the rest below
+     * 3000 are IANA's to assign, and nothing outside 1000..4999 is a close code at all.
+     */
+    private boolean closePayloadAllowed(byte[] payload, Frames frames) {
+        if (payload.length == 0) {
+            return true;
+        }
+        if (payload.length == 1) {
+            fail(frames, PROTOCOL_ERROR, "a close frame's code must have two bytes");
+            return false;
+        }
+        int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        if (!closeCodeAllowed(code)) {
+            fail(frames, PROTOCOL_ERROR, "close code " + code + " is not one a client may send");
+            return false;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload, 2, payload.length - 2));
+        } catch (CharacterCodingException e) {
+            fail(frames, INVALID_PAYLOAD, "a close reason that is not valid UTF-8");
+            return false;
+        }
+        return true;
+    }
+
+    /** The codes defined for an endpoint to send (1000-1003, 1007-1014) and the ranges for libraries and applications. */
+    static boolean closeCodeAllowed(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     /** XORs with the 4-byte key, continuing from where the last piece of this frame stopped. */

@@ -55,6 +55,18 @@ final class SocketFds {
         return WHY_NOT;
     }
 
+    /** The JDK socket under {@code socket} (plain or TLS), or null where it is out of reach. */
+    static Socket javaSocket(HelidonSocket socket) {
+        if (WHY_NOT != null || !DELEGATE.getDeclaringClass().isInstance(socket)) {
+            return null;
+        }
+        try {
+            return (Socket) DELEGATE.get(socket);
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
     /** The fd of {@code socket}, or -1 if it is not a plain socket whose fd can be read (e.g. TLS, or closed). */
     static int of(HelidonSocket socket) {
         if (WHY_NOT != null || socket.isSecure() || !DELEGATE.getDeclaringClass().isInstance(socket)) {

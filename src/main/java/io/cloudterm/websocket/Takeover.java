@@ -3,11 +3,8 @@ package io.cloudterm.websocket;
 import io.cloudterm.io.RawSocket;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.websocket.WsConnection;
 import io.helidon.websocket.WsListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,8 +18,8 @@ import java.util.logging.Logger;
  * its stack. Helidon then closes its own fd of the socket, which (by {@code RawSockets.adopt})
  * neither shuts the connection down nor resets it.
  *
- * <p>Should the takeover fail (the fd is gone, the poller stopped), Helidon's own WebSocket
- * connection serves the client instead, on this thread, exactly as without us.
+ * <p>Should the takeover fail (the fd is gone, the poller stopped), the client is served on this
+ * thread over Helidon's stream instead ({@link StreamConnection}), as where nothing is taken over.
  */
 final class Takeover implements ServerConnection {
 
@@ -30,19 +27,12 @@ final class Takeover implements ServerConnection {
 
     private final DirectUpgrader upgrader;
     private final ConnectionContext ctx;
-    private final HttpPrologue prologue;
-    private final Headers upgradeHeaders;
-    private final String key;
     private final WsListener listener;
     private final String subProtocol;
 
-    Takeover(DirectUpgrader upgrader, ConnectionContext ctx, HttpPrologue prologue, Headers upgradeHeaders, String key,
-             WsListener listener, String subProtocol) {
+    Takeover(DirectUpgrader upgrader, ConnectionContext ctx, WsListener listener, String subProtocol) {
         this.upgrader = upgrader;
         this.ctx = ctx;
-        this.prologue = prologue;
-        this.upgradeHeaders = upgradeHeaders;
-        this.key = key;
         this.listener = listener;
         this.subProtocol = subProtocol;
     }
@@ -55,16 +45,19 @@ final class Takeover implements ServerConnection {
             if (fd < 0) {
                 throw new IOException("the socket has no fd now");
             }
-            socket = upgrader.sockets().adopt(fd);
+            socket = upgrader.sockets().orElseThrow().adopt(fd);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "WebSocket not taken over; Helidon serves it", e);
-            WsConnection.create(ctx, prologue, upgradeHeaders, key, listener).handle(limit);
+            LOG.log(Level.FINE, "WebSocket not taken over; served over Helidon's stream", e);
+            new StreamConnection(upgrader, ctx, listener, subProtocol).handle(limit);
             return;
         }
         FixedSocketContext context = new FixedSocketContext(FixedPeer.of(ctx.remotePeer()),
                 upgrader.local(FixedPeer.of(ctx.localPeer())), ctx.socketId(), ctx.childSocketId());
         ByteBuffer readAhead = readAhead(ctx.dataReader());
-        upgrader.connection(socket, listener, context, subProtocol).open(readAhead);
+        PolledTransport transport = new PolledTransport(socket, upgrader.readBuffers());
+        DirectWebSocket connection = upgrader.connection(transport, listener, context, subProtocol, true);
+        connection.opened();
+        transport.start(connection, readAhead);
     }
 
     /** Bytes Helidon read past the upgrade request (a client that did not wait for the 101). */

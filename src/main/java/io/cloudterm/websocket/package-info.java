@@ -1,7 +1,8 @@
 /**
- * Terminal WebSockets served on sockets taken over from Helidon once it has upgraded them (plain
- * TCP, native mode): RFC 6455 framing, reads driven by the poller with no thread per idle
- * connection, and writes that gather pooled buffers into the kernel. Hands each connection to a
+ * Terminal WebSockets as CloudTerm serves them: the upgrade, RFC 6455 framing checked by one
+ * decoder, and two transports under it: a socket taken over from Helidon and driven by the poller
+ * (plain TCP, native mode: no thread per idle connection, writes that gather pooled buffers into
+ * the kernel), or Helidon's own connection (TLS, pure-Java mode). Hands each connection to a
  * Helidon {@code WsListener}; knows nothing of terminals.
  */
 package io.cloudterm.websocket;

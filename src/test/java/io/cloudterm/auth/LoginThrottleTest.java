@@ -41,10 +41,14 @@ class LoginThrottleTest {
         }
     }
 
+    /** Wrong guesses: each allowed attempt is reported as failed, as the authenticator does. */
     private int allowedOf(int attempts, InetAddress client, String user) {
         int allowed = 0;
         for (int i = 0; i < attempts; i++) {
-            allowed += throttle.attempt(client, user).allowed() ? 1 : 0;
+            if (throttle.attempt(client, user).allowed()) {
+                throttle.failed(client, user);
+                allowed++;
+            }
         }
         return allowed;
     }
@@ -79,15 +83,50 @@ class LoginThrottleTest {
     }
 
     @Test
-    void aUserNameIsLimitedWhateverTheAddresses() {
+    void aUserNameIsLimitedForEveryAddressThatFailedAsIt() {
         int allowed = 0;
         for (int i = 0; i < 100; i++) {
-            allowed += throttle.attempt(ip(i), "root").allowed() ? 1 : 0;
+            allowed += allowedOf(1, ip(i), "root");
         }
-        assertEquals(5, allowed);
+        assertEquals(100, allowed, "each address's first guess is checked: it might be the owner");
+        for (int i = 0; i < 100; i++) {
+            assertFalse(throttle.attempt(ip(i), "root").allowed(), "address " + i + " failed as root and waits for its bucket");
+        }
         assertTrue(throttle.attempt(ip(200), "alice").allowed(), "other names are not held up");
         advance(Duration.ofSeconds(12));
-        assertEquals(1, allowedOf(10, ip(300), "root"));
+        int afterRefill = 0;
+        for (int i = 0; i < 100; i++) {
+            afterRefill += allowedOf(1, ip(i), "root");
+        }
+        assertEquals(1, afterRefill, "one token came back, for all the failed addresses together");
+    }
+
+    @Test
+    void aGuesserCannotLockTheOwnerOut() {
+        assertEquals(5, allowedOf(50, ip(1), "alice"));
+        assertFalse(throttle.attempt(ip(1), "alice").allowed(), "the guesser waits");
+        assertTrue(throttle.attempt(ip(2), "alice").allowed(), "the owner, elsewhere, is checked");
+        throttle.succeeded(ip(2), "alice");
+        assertTrue(throttle.attempt(ip(2), "alice").allowed(), "and again later: a success leaves no failure");
+    }
+
+    @Test
+    void aSuccessForgivesTheAddressItsEarlierFailures() {
+        assertEquals(5, allowedOf(5, ip(1), "alice"));
+        assertFalse(throttle.attempt(ip(1), "alice").allowed());
+        throttle.succeeded(ip(1), "alice");
+        assertTrue(throttle.attempt(ip(1), "alice").allowed());
+    }
+
+    @Test
+    void aSecretOfNoUserIsCountedPerAddressOnly() {
+        for (int i = 0; i < 10; i++) {
+            assertTrue(throttle.attempt(ip(1), null).allowed());
+            throttle.failed(ip(1), null);
+        }
+        assertFalse(throttle.attempt(ip(1), null).allowed());
+        assertTrue(throttle.attempt(ip(2), null).allowed(), "no shared bucket");
+        assertEquals(0, throttle.rememberedFailures());
     }
 
     @Test
@@ -159,6 +198,7 @@ class LoginThrottleTest {
         LoginThrottle big = new LoginThrottle(PER_ADDRESS, PER_USER, LoginThrottle.DEFAULT_MAX_KEYS, nanos::get);
         for (int i = 0; i < 5; i++) {
             assertTrue(big.attempt(ip(0), "root").allowed());
+            big.failed(ip(0), "root");
         }
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             // A million fresh names from a million addresses, a little time passing between them.
@@ -169,7 +209,7 @@ class LoginThrottleTest {
                 }
                 if (i % 100_000 == 0) {
                     assertTrue(big.trackedKeys() <= 2 * LoginThrottle.DEFAULT_MAX_KEYS, big.trackedKeys() + " keys");
-                    assertFalse(big.attempt(ip(i), "root").allowed(), "root was forgotten after " + i + " names");
+                    assertFalse(big.attempt(ip(0), "root").allowed(), "root was forgotten after " + i + " names");
                 }
             }
         });
@@ -200,9 +240,17 @@ class LoginThrottleTest {
         }
         long bytes = SessionsTest.usedHeapAfterGc() - before;
         assertEquals(2 * LoginThrottle.DEFAULT_MAX_KEYS, full.trackedKeys());
-        Reference.reachabilityFence(full);
         System.out.printf("login throttle with %,d keys: %,d bytes retained (%d per key)%n",
                 full.trackedKeys(), bytes, bytes / full.trackedKeys());
         assertTrue(bytes < 40_000_000, bytes + " bytes");
+        for (int i = 0; i < LoginThrottle.DEFAULT_MAX_KEYS + 10; i++) {
+            full.failed(ip(i), "user-name-" + i + "@example.com");
+        }
+        long withFailures = SessionsTest.usedHeapAfterGc() - before;
+        assertEquals(LoginThrottle.DEFAULT_MAX_KEYS, full.rememberedFailures(), "at most maxKeys failures are remembered");
+        Reference.reachabilityFence(full);
+        System.out.printf("and %,d remembered failures: %,d bytes more (%d per failure)%n", full.rememberedFailures(),
+                withFailures - bytes, (withFailures - bytes) / full.rememberedFailures());
+        assertTrue(withFailures < 60_000_000, withFailures + " bytes");
     }
 }

@@ -176,6 +176,20 @@ class SessionsTest {
     }
 
     @Test
+    void aNewPasswordEndsOnlyTheSessionsOpenedWithTheOldOne() {
+        AtomicInteger ended = new AtomicInteger();
+        String old = sessions.open(ALICE, "old hash");
+        sessions.onEnd(old, ended::incrementAndGet);
+        String fresh = sessions.open(ALICE, "new hash");
+        String bobs = sessions.open(BOB, "old hash");
+        assertEquals(1, sessions.closeStale(ALICE, "new hash"::equals));
+        assertEquals(1, ended.get(), "the old session's terminals are told");
+        assertEquals(Optional.empty(), sessions.find(old));
+        assertEquals(Optional.of(new Sessions.Found(ALICE, "new hash")), sessions.lookup(fresh));
+        assertEquals(Optional.of(BOB), sessions.find(bobs), "other users are untouched");
+    }
+
+    @Test
     void loggingOutEverywhereEndsEverySessionOfThatUserOnly() {
         AtomicInteger ended = new AtomicInteger();
         List<String> alices = new ArrayList<>();

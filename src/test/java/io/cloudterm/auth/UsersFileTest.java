@@ -141,6 +141,29 @@ class UsersFileTest {
     }
 
     @Test
+    void listenersHearWhoWasRemovedOrGivenANewPasswordAndNobodyElse() throws IOException {
+        String alice = "alice:" + org.mindrot.jbcrypt.BCrypt.hashpw("a", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n";
+        String bob = "bob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n";
+        String carol = "carol:" + org.mindrot.jbcrypt.BCrypt.hashpw("c", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n";
+        Path file = dir.resolve("users");
+        Files.writeString(file, alice + bob + carol);
+        UsersFile users = UsersFile.open(file, Duration.ZERO);
+        Object bobsBefore = users.credentialOf("bob").orElseThrow();
+        List<java.util.Set<String>> heard = new CopyOnWriteArrayList<>();
+        users.onChange(heard::add);
+
+        String newBob = "bob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b2", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n";
+        Files.writeString(file, newBob + carol + "dave:" + org.mindrot.jbcrypt.BCrypt.hashpw("d", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
+        users.recheck();
+
+        assertEquals(List.of(java.util.Set.of("alice", "bob")), heard, "carol is unchanged and dave is new");
+        assertFalse(users.credentialOf("bob").orElseThrow().equals(bobsBefore));
+        assertTrue(users.credentialOf("alice").isEmpty());
+        users.recheck();
+        assertEquals(1, heard.size(), "an unchanged file tells nobody");
+    }
+
+    @Test
     void aVanishedFileKeepsTheAccountsReadBeforeWithOneWarning() throws IOException {
         Path file = write("users", "anna:" + HashesFromOtherTools.ANNA + "\n");
         UsersFile users = UsersFile.open(file, Duration.ZERO);

@@ -41,6 +41,9 @@ class CommandLineTest {
         assertEquals(NativeMode.AUTO, config.nativeMode());
         assertEquals("-l", config.command().get(1), "a login shell");
         assertTrue(config.loopbackOnly());
+        assertEquals(new ServerConfig.ClientLimits(32, 64), config.clients());
+        assertEquals(new ServerConfig.ClientLimits(5, 7),
+                CloudTerm.configFrom("--max-clients-per-terminal", "5", "--max-guest-clients-per-user", "7").clients());
         assertEquals(ServerConfig.HttpLimits.DEFAULT, config.http());
     }
 
@@ -88,11 +91,15 @@ class CommandLineTest {
         "--no-auth -i 0.0.0.0          | --no-auth is allowed only on a loopback interface",
         "--no-auth -c a:b              | contradict",
         "--allow-origin evil           | --allow-origin wants scheme://host",
+        "--allow-host http://x.example | --allow-host wants NAME or NAME:PORT",
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
+        "--max-clients-per-terminal 0  | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
+        "--max-guest-clients-per-user 0 | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
         "--header-timeout 0            | --header-timeout and --body-timeout must be at least 1 second",
         "--body-timeout -3             | --header-timeout and --body-timeout must be at least 1 second",
         "--port                        | Missing required parameter for option '--port'",
+        "-- no-such-program-cloudterm  | cannot run 'no-such-program-cloudterm': not found on PATH",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
         Run run = run(args.trim().split("\\s+"));

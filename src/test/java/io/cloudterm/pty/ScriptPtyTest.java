@@ -1,6 +1,7 @@
 package io.cloudterm.pty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -52,6 +53,39 @@ class ScriptPtyTest {
         assertThrows(IOException.class, () -> ScriptCommand.quote("a\0b"));
     }
 
+    /**
+     * script(1) keeps its argv, the wrapper included, for the terminal's whole life, and every
+     * local user can read it in /proc/PID/cmdline: the environment must not be in it.
+     */
+    @Test
+    void theEnvironmentIsInNoCommandLine() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads command lines in /proc");
+        String secret = "s3cret-" + java.util.UUID.randomUUID();
+        Map<String, String> environment = Map.of("PATH", "/usr/bin:/bin", "TERM", "xterm-256color",
+                "CLOUDTERM_USER", "alice", "API_TOKEN", secret);
+        PtySpec spec = new PtySpec(List.of("sh", "-c", "printenv API_TOKEN CLOUDTERM_USER TERM; exec cat"),
+                Path.of("").toAbsolutePath(), environment, 80, 24);
+        try (Transcript child = Transcript.start(SYSTEM, spec)) {
+            child.awaitText(secret + "\r\nalice\r\nxterm-256color");
+            List<String> commandLines = ProcessHandle.current().descendants()
+                    .map(process -> commandLine(process.pid())).toList();
+            assertTrue(commandLines.stream().anyMatch(line -> line.contains("script")), commandLines.toString());
+            for (String line : commandLines) {
+                assertFalse(line.contains(secret) || line.contains("CLOUDTERM_USER=") || line.contains("TERM="),
+                        "the environment in a command line: " + line);
+            }
+        }
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return ""; // ended meanwhile
+        }
+    }
+
     @Test
     void eachScriptFlavourGetsTheWrapperItsOwnWay() throws Exception {
         PtySpec spec = Transcript.spec(List.of("top", "-d", "1"));
@@ -63,7 +97,8 @@ class ScriptPtyTest {
         assertEquals(List.of("/usr/bin/script", "-qfec", wrapper, "/dev/null"), ScriptCommand.commandLine(linux, spec));
         assertEquals(List.of("/usr/bin/script", "-q", "/dev/null", "/bin/sh", "-c", wrapper),
                 ScriptCommand.commandLine(bsd, spec));
-        assertTrue(wrapper.endsWith("; exec '/usr/bin/env' '-i' '--' 'PATH=/usr/bin:/bin' 'top' '-d' '1'"), wrapper);
+        assertTrue(wrapper.endsWith("; exec '/usr/bin/env' '-u' 'PWD' '-u' 'OLDPWD' '-u' 'SHLVL' '-u' '_' '-u' 'SHELL'"
+                + " '--' 'top' '-d' '1'"), wrapper);
         assertTrue(wrapper.contains("'/bin/stty' rows 24 cols 80;"), wrapper);
     }
 

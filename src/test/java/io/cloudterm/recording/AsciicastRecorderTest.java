@@ -17,9 +17,12 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -386,6 +389,170 @@ class AsciicastRecorderTest {
         assertEquals(1, output.lines().filter(line -> line.contains("WARNING")).count(), output);
         assertTrue(output.contains("stopped, the terminal goes on: File too large"), output);
         assertTrue(Files.size(dir.resolve("big.cast")) <= 1024 * 1024, output);
+        List<JsonArray> events = assertValidCast(dir.resolve("big.cast"));
+        assertEquals("recording stopped: File too large", events.getLast().getString(2));
+    }
+
+    @Test
+    void aFullDiskLeavesAValidFileUpToTheLastWholeEvent() throws Exception {
+        // Room for 10,000 bytes: the write that reaches the limit writes part of its bytes, the
+        // next one fails, as write(2) does on a full disk.
+        Path file = dir.resolve("full.cast");
+        String typed = recordUntilTheDiskFails(file, new FullDisk(file, 10_000, "No space left on device", false));
+
+        List<JsonArray> events = assertValidCast(file);
+        String recorded = text(events, "o");
+        assertTrue(recorded.length() > 3_000 && typed.startsWith(recorded),
+                () -> "the output kept is a prefix of what the terminal showed: " + recorded.length() + " chars");
+        assertTrue(Files.size(file) <= 10_000);
+        // A marker too if it fit in the room the cut part left; every event whole either way.
+        assertTrue(List.of("o", "r", "m").contains(events.getLast().getString(1)), events.getLast()::toString);
+    }
+
+    @Test
+    void aFailedWriteIsCutBackAndTheStopIsMarked() throws Exception {
+        // The write fails halfway, and then the disk takes writes again (room freed by the cut).
+        Path file = dir.resolve("marked.cast");
+        String typed = recordUntilTheDiskFails(file, new FullDisk(file, 10_000, "Input/output error", true));
+
+        List<JsonArray> events = assertValidCast(file);
+        assertEquals(List.of("m", "recording stopped: Input/output error"),
+                List.of(events.getLast().getString(1), events.getLast().getString(2)));
+        assertEquals(1, events.stream().filter(event -> event.getString(1).equals("m")).count());
+        String recorded = text(events, "o");
+        assertTrue(recorded.length() > 3_000 && typed.startsWith(recorded), () -> recorded.length() + " chars kept");
+    }
+
+    /** Records 2,000 short lines and a few resizes through {@code disk}; returns the output. */
+    private String recordUntilTheDiskFails(Path file, FullDisk disk) throws IOException {
+        AsciicastRecorder recorder = AsciicastRecorder.start(file, disk, 80, 24, ENV, null, false,
+                () -> nanos.addAndGet(1_000_000));
+        StringBuilder typed = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            String line = "line " + i + " \u001b[1mbold\u001b[0m\r\n";
+            typed.append(line);
+            recorder.output(bytes(line));
+            if (i % 100 == 0) {
+                recorder.resize(80 + i % 7, 24);
+            }
+        }
+        recorder.close();
+        return typed.toString();
+    }
+
+    @Test
+    void aFullFileSystemLeavesAValidFileEndingInAMarker() throws Exception {
+        Path mountPoint = Files.createDirectory(dir.resolve("small"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint.toString()) == 0,
+                "mounting a tmpfs needs root (CAP_SYS_ADMIN); the FullDisk test covers the same story");
+        try {
+            AsciicastRecorder recorder = AsciicastRecorder.create(mountPoint, "full", 80, 24, ENV, null, false,
+                    () -> nanos.addAndGet(1_000_000));
+            byte[] chunk = "0123456789 \"quoted\" Grüße 😀\r\n".repeat(400).getBytes(UTF_8);
+            for (int i = 0; i < 100; i++) { // about 2 MB into 256 KiB
+                recorder.output(ByteBuffer.wrap(chunk));
+            }
+            recorder.close();
+
+            List<JsonArray> events = assertValidCast(recorder.file());
+            JsonArray last = events.getLast();
+            assertEquals("m", last.getString(1));
+            assertEquals("recording stopped: No space left on device", last.getString(2));
+            assertTrue(Files.size(recorder.file()) > 128 * 1024, "the events that fit are kept");
+        } finally {
+            assertEquals(0, run("umount", mountPoint.toString()));
+        }
+    }
+
+    /** Every line parses: the header as an object, each event as a whole array; the file ends with a newline. */
+    private static List<JsonArray> assertValidCast(Path file) throws IOException {
+        String content = Files.readString(file);
+        assertTrue(content.endsWith("\n"), () -> "ends inside a line: ..." + content.substring(Math.max(0, content.length() - 80)));
+        assertEquals(2, header(file).getInt("version"));
+        return events(file);
+    }
+
+    private static int run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), String.join(" ", command));
+        return process.exitValue();
+    }
+
+    /**
+     * A file on a disk with room for {@code capacity} bytes: a small fake of write(2) on a full disk
+     * (a short write, then the error), or of one failed write ({@code once}: later writes succeed).
+     */
+    private static final class FullDisk implements SeekableByteChannel {
+
+        private final FileChannel file;
+        private final long capacity;
+        private final String error;
+        private final boolean once;
+        private boolean failed;
+
+        FullDisk(Path path, long capacity, String error, boolean once) throws IOException {
+            this.file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.capacity = capacity;
+            this.error = error;
+            this.once = once;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            if (once && failed) {
+                return file.write(source);
+            }
+            long room = capacity - file.position();
+            if (room <= 0) {
+                failed = true;
+                throw new IOException(error);
+            }
+            if (source.remaining() <= room) {
+                return file.write(source);
+            }
+            ByteBuffer part = source.slice(source.position(), (int) room);
+            int n = file.write(part);
+            source.position(source.position() + n);
+            return n;
+        }
+
+        @Override
+        public int read(ByteBuffer destination) throws IOException {
+            return file.read(destination);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public SeekableByteChannel position(long position) throws IOException {
+            file.position(position);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 
     private static String runJvm(String heap, String mainClass, String... args) throws Exception {

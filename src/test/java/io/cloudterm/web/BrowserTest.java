@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -18,7 +22,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -27,6 +35,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.interactions.Actions;
 
 /** The terminal page in a real headless Chromium against a real server and a real shell. */
@@ -158,6 +167,120 @@ class BrowserTest {
         type("echo pid=$$" + Keys.ENTER);
         await("the same shell", () -> screen().stream().filter(l -> l.equals(pidLine)).count() >= 2);
         assertEquals(1, server.server().terminals().size(), "no second terminal was started");
+    }
+
+    /**
+     * A program that asks the terminal questions (cursor position, device attributes, colours, a
+     * mode) and logs, as hex, every byte that reaches its input. The answers of the first page are
+     * live and expected; after a reload, and in a second tab, xterm.js parses those queries again
+     * in the replayed history, and none of its answers may reach the program. A question asked
+     * after the reload is answered, once.
+     */
+    @Tag("security")
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void replayedQueriesAreNotAnsweredIntoTheProgram(String mode, @TempDir Path dir) throws Exception {
+        Path log = dir.resolve("input.hex");
+        Path asker = dir.resolve("asker.sh");
+        Files.writeString(asker, """
+                stty raw -echo
+                ask() { printf '\\033[6n\\033[c\\033[>c\\033]10;?\\033\\\\\\033]11;?\\033\\\\\\033[?2004$p'; printf 'asked\\r\\n'; }
+                ask
+                while b=$(dd bs=1 count=1 2>/dev/null | od -An -tx1 | tr -d ' \\n') && [ -n "$b" ]; do
+                  printf '%s' "$b" >> "$1"
+                  printf 'in:%s\\r\\n' "$b"
+                  if [ "$b" = 51 ]; then ask; fi
+                done
+                """);
+        Files.writeString(log, "");
+        server = TestServer.start("--native", mode, "--keep-alive", "60", "--", "sh", asker.toString(), log.toString());
+        driver.get(server.server().loginUrl().toString());
+        awaitOpen();
+        // A new terminal: no history, and its program's questions are live, so answered.
+        awaitInput(log, Pattern.compile(ANSWERS + "$"));
+        assertInput(log, ANSWERS, "the first page answers the live questions, once");
+        await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
+        String terminalUrl = driver.getCurrentUrl();
+
+        driver.navigate().refresh(); // xterm.js parses the questions again, in the history
+        awaitReplayed(1);
+        type("Q"); // the program asks again: live, after the history
+        awaitInput(log, Pattern.compile("Q" + ANSWERS + "$"));
+        assertInput(log, ANSWERS + "Q" + ANSWERS, "after the reload only the typed Q and the answers to the new questions");
+        assertScreenShowsInput(log);
+
+        String firstTab = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(terminalUrl); // a second writable client of the same terminal
+        awaitReplayed(2);
+        type("Z");
+        awaitInput(log, Pattern.compile("Z$"));
+        assertInput(log, ANSWERS + "Q" + ANSWERS + "Z", "a second tab adds only the typed Z");
+        assertScreenShowsInput(log);
+        driver.switchTo().window(firstTab);
+        assertScreenShowsInput(log);
+        assertEquals(1, server.server().terminals().size(), "no second terminal was started");
+    }
+
+    /**
+     * xterm.js's answers to the asker's questions, in order: cursor position, primary and
+     * secondary device attributes, foreground and background colour, bracketed paste mode.
+     */
+    private static final String ANSWERS = "\\e\\[\\d+;\\d+R\\e\\[\\?[\\d;]+c\\e\\[>[\\d;]+c"
+            + "\\e\\]10;rgb:\\p{XDigit}{4}/\\p{XDigit}{4}/\\p{XDigit}{4}(?:\\e\\\\|\\a)"
+            + "\\e\\]11;rgb:\\p{XDigit}{4}/\\p{XDigit}{4}/\\p{XDigit}{4}(?:\\e\\\\|\\a)"
+            + "\\e\\[\\?2004;\\d\\$y";
+
+    /** Waits until the page has parsed the history (it holds the asker's questions {@code asked} times). */
+    private void awaitReplayed(int asked) {
+        awaitOpen();
+        await("the history parsed", () -> !Boolean.TRUE.equals(page("return cloudterm.replaying"))
+                && screen().stream().filter("asked"::equals).count() >= asked);
+    }
+
+    /** What reached the asker's input, each byte as one char (ISO-8859-1). */
+    private static String input(Path log) {
+        try {
+            return new String(HexFormat.of().parseHex(Files.readString(log).strip()),
+                    StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitInput(Path log, Pattern wanted) {
+        try {
+            await("input matching " + wanted, () -> wanted.matcher(input(log)).find());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the program read: " + visible(input(log)), e);
+        }
+    }
+
+    private static void assertInput(Path log, String exactly, String what) {
+        String input = input(log);
+        assertTrue(Pattern.compile(exactly).matcher(input).matches(), what + "; the program read: " + visible(input));
+    }
+
+    /**
+     * The asker shows every byte it reads as a line in:&lt;hex&gt;, just after logging it: the screen
+     * comes to tell the same story as the log, and no answer shows on it as text.
+     */
+    private void assertScreenShowsInput(Path log) throws IOException {
+        String read = Files.readString(log).strip();
+        try {
+            await("the screen to show what the program read", () -> read.equals(shownInput()));
+        } catch (AssertionError e) {
+            assertEquals(read, shownInput(), "the in: lines on the screen");
+        }
+        assertTrue(screen().stream().noneMatch(l -> l.contains("rgb:") || l.contains("276;")), "answers on the screen: " + screen());
+    }
+
+    private String shownInput() {
+        return String.join("", screen().stream().filter(l -> l.startsWith("in:")).map(l -> l.substring(3)).toList());
+    }
+
+    private static String visible(String input) {
+        return input.replace("\u001b", "\\e").replace("\u0007", "\\a");
     }
 
     /** less's first page of `seq 1 500`: 1, 2, 3... from the top row, and its prompt at the bottom. */

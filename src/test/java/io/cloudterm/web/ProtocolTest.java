@@ -31,7 +31,8 @@ class ProtocolTest {
             assertTrue(text(messages.get(0)).startsWith("1sh ("), text(messages.get(0)));
             assertEquals("2{\"fontSize\":17,\"cursorStyle\":\"bar\"}", text(messages.get(1)));
             assertEquals('3', messages.get(2)[0], "then TERMINAL_INFO, which ttyd clients ignore");
-            assertEquals('0', messages.get(3)[0], "then OUTPUT");
+            assertEquals("4", text(messages.get(3)), "then REPLAY_END, at once: a new terminal has no history");
+            assertEquals('0', messages.get(4)[0], "then OUTPUT");
         }
     }
 

@@ -3,11 +3,14 @@ package io.cloudterm.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,6 +69,86 @@ class ReattachTest {
             assertEquals(pid, BadInputTest.shellPid(second), "the same process");
             second.close();
         }
+    }
+
+    /**
+     * A client must know where the replayed history ends, to drop its emulator's answers to the
+     * queries in it: REPLAY_END comes once, right after the history and before any live output,
+     * while the child keeps writing through the attach; history and live output join up with
+     * nothing lost or repeated.
+     */
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void replayEndComesExactlyWhereTheHistoryEnds(String mode) throws Exception {
+        Path stop = dir.resolve("stop");
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh")) {
+            TtyClient first = server.open(80, 24);
+            String handle = terminalInfo(first)[0];
+            first.input("i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); echo n$i; sleep 0.02; done; echo ticker-done\r");
+            first.awaitOutput("n5\r\n", WAIT);
+            assertEquals("4", new String(first.messages().get(3), StandardCharsets.UTF_8),
+                    "a new terminal: REPLAY_END right after TERMINAL_INFO, before its first output");
+            first.abort();
+
+            TtyClient second = attach(server, handle);
+            assertEquals("true", terminalInfo(second)[1]);
+            // Live lines after the history: the ticker ran through the attach.
+            awaitLiveOutputAfterReplayEnd(second, "\r\nn");
+            Files.createFile(stop);
+            second.awaitOutput("ticker-done", WAIT);
+
+            ByteArrayOutputStream history = new ByteArrayOutputStream();
+            ByteArrayOutputStream live = new ByteArrayOutputStream();
+            ByteArrayOutputStream into = history;
+            int replayEnds = 0;
+            for (byte[] message : second.messages()) {
+                if (message[0] == '4') {
+                    assertEquals(1, message.length, "REPLAY_END has no payload");
+                    replayEnds++;
+                    into = live;
+                } else if (message[0] == '0') {
+                    into.write(message, 1, message.length - 1);
+                }
+            }
+            assertEquals(1, replayEnds, "one REPLAY_END per connection");
+            String before = history.toString(StandardCharsets.UTF_8);
+            String after = live.toString(StandardCharsets.UTF_8);
+            assertTrue(before.contains("n5\r\n"), "the history holds what the first client saw: " + before);
+            List<Integer> ticks = new ArrayList<>();
+            Matcher tick = Pattern.compile("\nn(\\d+)\r").matcher(before + after);
+            while (tick.find()) {
+                ticks.add(Integer.parseInt(tick.group(1)));
+            }
+            assertTrue(ticks.size() > 5, "ticks: " + ticks);
+            for (int i = 0; i < ticks.size(); i++) {
+                assertEquals(i + 1, ticks.get(i), "tick " + (i + 1) + " lost or repeated across REPLAY_END: " + ticks);
+            }
+            second.close();
+        }
+    }
+
+    /** Waits until OUTPUT after REPLAY_END contains {@code text}. */
+    private static void awaitLiveOutputAfterReplayEnd(TtyClient client, String text) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            StringBuilder live = null;
+            for (byte[] message : client.messages()) {
+                if (message[0] == '4') {
+                    live = new StringBuilder();
+                } else if (live != null && message[0] == '0') {
+                    live.append(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
+                }
+            }
+            if (live != null && live.indexOf(text) >= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no '" + text + "' after REPLAY_END; messages: " + client.messages().size());
     }
 
     @Test

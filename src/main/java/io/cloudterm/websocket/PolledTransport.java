@@ -1,0 +1,94 @@
+package io.cloudterm.websocket;
+
+import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.RawSocket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * A WebSocket's socket taken over from Helidon and driven by the native poller. No thread waits
+ * for a quiet client: when bytes come, the poller starts a virtual thread that reads all there is
+ * into a pooled buffer, hands it to the connection, and arms the poller again before it ends, so
+ * one reader runs at a time. Writes gather the buffers (pooled direct ones untouched) into the
+ * kernel, parking on the poller, not a carrier, while the client is slow.
+ */
+final class PolledTransport implements FrameTransport {
+
+    private static final ThreadFactory READERS = Thread.ofVirtual().name("cloudterm-ws-reader").factory();
+
+    private final RawSocket socket;
+    private final BufferPool readBuffers;
+    private DirectWebSocket connection;
+
+    PolledTransport(RawSocket socket, BufferPool readBuffers) {
+        this.socket = socket;
+        this.readBuffers = readBuffers;
+    }
+
+    /** Hands {@code connection} what Helidon had read ahead, then what comes, until the stream ends. */
+    void start(DirectWebSocket connection, ByteBuffer readAhead) {
+        this.connection = connection;
+        if (readAhead.hasRemaining()) {
+            connection.received(readAhead);
+        }
+        awaitInput();
+    }
+
+    private void awaitInput() {
+        socket.onReadable(() -> READERS.newThread(this::readWhileAvailable).start());
+    }
+
+    private void readWhileAvailable() {
+        ByteBuffer buffer = readBuffers.acquire();
+        try {
+            while (true) {
+                buffer.clear();
+                int read = socket.read(buffer);
+                if (read == 0) {
+                    awaitInput();
+                    return;
+                }
+                if (read < 0) {
+                    connection.ended(null);
+                    return;
+                }
+                buffer.flip();
+                connection.received(buffer);
+            }
+        } catch (IOException e) {
+            connection.ended(e);
+        } finally {
+            readBuffers.release(buffer);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException {
+        int first = 0;
+        while (first < buffers.length) {
+            long written = socket.write(buffers, first, buffers.length - first);
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+            if (written == 0 && first < buffers.length) {
+                socket.awaitWritable();
+            }
+        }
+    }
+
+    /**
+     * A FIN after what we sent; what the client still sends (a late pong, a keystroke) is read and
+     * dropped until it closes too. Closing at once would leave those bytes unread, and the kernel
+     * then resets the connection, which can destroy output the client has received but not yet read.
+     */
+    @Override
+    public void shutdownOutput() {
+        socket.shutdownOutput();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
