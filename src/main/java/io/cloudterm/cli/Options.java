@@ -141,6 +141,12 @@ final class Options {
     @Option(names = "--ping-interval", paramLabel = "SECONDS", description = "WebSocket ping interval; two unanswered pings end a connection (default ${DEFAULT-VALUE})")
     int pingInterval = 30;
 
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "a client has this long to send a request's line and headers, from connecting or from the previous response (default ${DEFAULT-VALUE})")
+    int headerTimeout = 10;
+
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "a client has this long to send a request's body (default ${DEFAULT-VALUE})")
+    int bodyTimeout = 30;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
@@ -150,6 +156,7 @@ final class Options {
         require(maxClients >= 0, "--max-clients cannot be negative");
         require(killAfter >= 0, "--kill-after cannot be negative");
         require(pingInterval >= 1, "--ping-interval must be at least 1 second");
+        require(headerTimeout >= 1 && bodyTimeout >= 1, "--header-timeout and --body-timeout must be at least 1 second");
         require(!(noAuth && (credential != null || usersFile != null)), "--no-auth contradicts --credential and --users");
         require(!(credential != null && usersFile != null), "choose one of --credential and --users");
         require(sessionIdleMinutes >= 1, "--session-idle must be at least 1 minute");
@@ -217,7 +224,8 @@ final class Options {
                 new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
                         recordInput),
                 new ServerConfig.Hosts(hosts),
-                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser));
+                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser),
+                new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;
