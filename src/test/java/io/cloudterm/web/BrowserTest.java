@@ -362,8 +362,9 @@ class BrowserTest {
         driver.findElement(By.id("user")).sendKeys("alice");
         driver.findElement(By.id("password")).sendKeys("wonderland" + Keys.ENTER);
         awaitOpen();
-        assertTrue(driver.getCurrentUrl().startsWith(server.server().url() + "?t="),
-                "back where the user was going, now naming its terminal: " + driver.getCurrentUrl());
+        // The page names its terminal in the address once TERMINAL_INFO has arrived, just after 'open'.
+        await("back where the user was going, now naming its terminal",
+                () -> driver.getCurrentUrl().startsWith(server.server().url() + "?t="));
         type("echo I am $CLOUDTERM_USER" + Keys.ENTER);
         awaitLine("I am alice");
         driver.findElement(By.id("menu-button")).click();
