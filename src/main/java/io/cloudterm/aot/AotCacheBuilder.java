@@ -81,7 +81,7 @@ public final class AotCacheBuilder implements Callable<Integer> {
             return 0;
         }
         String inputs = "# inputs " + CacheInputs.of(launch).fingerprint();
-        if (Files.isRegularFile(cache) && Files.isRegularFile(options) && Files.readAllLines(options).contains(inputs)) {
+        if (Files.isRegularFile(cache) && Files.isRegularFile(options) && Files.readAllLines(options).containsAll(List.of(inputs, javaLine()))) {
             out.println("AOT cache: up to date, " + cache);
             return 0;
         }
@@ -151,7 +151,18 @@ public final class AotCacheBuilder implements Callable<Integer> {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * Writes the options file with a line naming this JVM's java: the launcher script passes the file
+     * only to that java, since another JDK refuses the cache and one before 25 fails on the option.
+     */
     private void writeOptions(List<String> lines) throws IOException {
-        Files.write(options, lines, StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(lines);
+        all.add(1, javaLine());
+        Files.write(options, all, StandardCharsets.UTF_8);
+    }
+
+    /** A comment for java, which the launcher reads: {@code # java /path/to/bin/java}. */
+    static String javaLine() {
+        return "# java " + java();
     }
 }

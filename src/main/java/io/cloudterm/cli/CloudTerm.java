@@ -1,7 +1,9 @@
 package io.cloudterm.cli;
 
+import io.cloudterm.pty.ProgramPath;
 import io.cloudterm.web.CloudTermServer;
 import io.cloudterm.web.ServerConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import picocli.CommandLine;
 
@@ -45,8 +47,8 @@ public final class CloudTerm {
 
     /**
      * Runs the command line and returns the exit status: 0 after a normal stop, {@link #USAGE} (with
-     * one line on {@code err}) for a command line that cannot be used, {@link #FAILED} if the server
-     * cannot start.
+     * one line on {@code err}) for a command line that cannot be used (a program that cannot be run
+     * included), {@link #FAILED} (one line too) if the server cannot start.
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, System.getenv(), out, err);
@@ -73,17 +75,32 @@ public final class CloudTerm {
             err.println("cloudterm: " + e.getMessage() + " (see cloudterm --help)");
             return USAGE;
         }
+        try {
+            // Found as each terminal's child will find it, so a typo or a missing program is said now,
+            // to whoever starts the server, not to the first person who logs in.
+            ProgramPath.find(config.command().get(0), config.workingDirectory(), System.getenv());
+        } catch (IOException e) {
+            err.println("cloudterm: " + e.getMessage());
+            return USAGE;
+        }
         CloudTermServer server;
+        StartupLog log = StartupLog.hold();
         try {
             server = CloudTermServer.start(config);
         } catch (IllegalArgumentException e) {
             // A configuration that cannot work (TLS files, --no-auth off loopback): the user's to fix.
+            log.failed();
             err.println("cloudterm: " + e.getMessage());
             return USAGE;
         } catch (IllegalStateException e) {
+            log.failed();
             err.println("cloudterm: " + e.getMessage());
             return FAILED;
+        } catch (RuntimeException | Error e) {
+            log.failed();
+            throw e;
         }
+        log.started();
         ServerLogManager.holdUntilServerStopped();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -82,6 +82,14 @@ final class Options {
     @Option(names = "--max-terminals-per-user", paramLabel = "N", description = "most terminals one user may have (default ${DEFAULT-VALUE})")
     int maxTerminalsPerUser = 8;
 
+    @Option(names = "--max-clients-per-terminal", paramLabel = "N",
+            description = "most clients attached to one terminal at once, its owner's included (default ${DEFAULT-VALUE})")
+    int maxClientsPerTerminal = ServerConfig.ClientLimits.DEFAULT.perTerminal();
+
+    @Option(names = "--max-guest-clients-per-user", paramLabel = "N",
+            description = "most clients one user may have on other users' terminals through share links (default ${DEFAULT-VALUE})")
+    int maxGuestClientsPerUser = ServerConfig.ClientLimits.DEFAULT.guestsPerUser();
+
     @Option(names = "--record", paramLabel = "DIR", description = "record every terminal to DIR as an asciicast v2 file (playable with asciinema)")
     Path recordDirectory;
 
@@ -136,6 +144,12 @@ final class Options {
     @Option(names = "--ping-interval", paramLabel = "SECONDS", description = "WebSocket ping interval; two unanswered pings end a connection (default ${DEFAULT-VALUE})")
     int pingInterval = 30;
 
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "a client has this long to send a request's line and headers, from connecting or from the previous response (default ${DEFAULT-VALUE})")
+    int headerTimeout = 10;
+
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "a client has this long to send a request's body (default ${DEFAULT-VALUE})")
+    int bodyTimeout = 30;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
@@ -149,6 +163,7 @@ final class Options {
         require(maxClients >= 0, "--max-clients cannot be negative");
         require(killAfter >= 0, "--kill-after cannot be negative");
         require(pingInterval >= 1, "--ping-interval must be at least 1 second");
+        require(headerTimeout >= 1 && bodyTimeout >= 1, "--header-timeout and --body-timeout must be at least 1 second");
         require(!(noAuth && (basic != null || usersFile != null)), "--no-auth contradicts --credential and --users");
         require(!(basic != null && usersFile != null), "choose one of --credential and --users");
         require(sessionIdleMinutes >= 1, "--session-idle must be at least 1 minute");
@@ -157,6 +172,8 @@ final class Options {
         require(keepAliveSeconds >= 0, "--keep-alive cannot be negative");
         require(scrollbackBytes >= 0 && scrollbackBytes <= 256 << 20, "--scrollback must be between 0 and 268435456 bytes");
         require(maxTerminals >= 1 && maxTerminalsPerUser >= 1, "--max-terminals and --max-terminals-per-user must be at least 1");
+        require(maxClientsPerTerminal >= 1 && maxGuestClientsPerUser >= 1,
+                "--max-clients-per-terminal and --max-guest-clients-per-user must be at least 1");
         require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
         require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
         Optional<ServerConfig.TlsFiles> tls = tlsFiles();
@@ -210,7 +227,9 @@ final class Options {
                         maxTerminalsPerUser),
                 new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
                         recordInput),
-                new ServerConfig.Hosts(hosts));
+                new ServerConfig.Hosts(hosts),
+                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser),
+                new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;

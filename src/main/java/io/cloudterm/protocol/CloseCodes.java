@@ -35,6 +35,8 @@ public final class CloseCodes {
     public static final int TOO_FAR_BEHIND = 4007;
     /** The client sent no JSON_DATA in time, or stopped answering pings. */
     public static final int TIMEOUT = 4008;
+    /** The terminal, or the user across terminals, has as many clients attached as allowed. */
+    public static final int TOO_MANY_CLIENTS = 4009;
     /** The command could not be started. */
     public static final int SPAWN_FAILED = 4500;
 

@@ -1,9 +1,7 @@
 package io.cloudterm.pty;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +41,6 @@ final class ScriptCommand {
     private static final List<String> SHELL_MANAGED = List.of("PWD", "OLDPWD", "SHLVL", "_", "SHELL");
     /** A name sh keeps in the environment (POSIX: letters, digits, underscore, not first a digit). */
     private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-    /** glibc's execvp path when PATH is unset (confstr _CS_PATH), which env(1) uses then. */
-    private static final String DEFAULT_PATH = "/bin:/usr/bin";
 
     private ScriptCommand() {
     }
@@ -129,34 +124,8 @@ final class ScriptCommand {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /**
-     * Finds the program the way execvp will in the child: a name with a slash relative to the working
-     * directory, any other name on the spec's PATH. Checking first turns a typo into an IOException
-     * that names the program, like a failed spawn in the native mode, instead of an exit status 127.
-     */
+    /** The program's file, found as the child will find it (see {@link ProgramPath}). */
     static Path resolveProgram(PtySpec spec) throws IOException {
-        String program = spec.command().get(0);
-        if (program.isEmpty()) {
-            throw new IOException("the command's program name is empty");
-        }
-        if (program.indexOf('/') >= 0) {
-            Path path = spec.directory().resolve(program);
-            if (isExecutableFile(path)) {
-                return path;
-            }
-            throw new IOException("cannot run '" + program + "': no executable file at " + path);
-        }
-        String path = spec.environment().getOrDefault("PATH", DEFAULT_PATH);
-        for (String directory : path.split(File.pathSeparator, -1)) {
-            Path candidate = (directory.isEmpty() ? spec.directory() : spec.directory().resolve(directory)).resolve(program);
-            if (isExecutableFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("cannot run '" + program + "': not found on PATH " + path);
-    }
-
-    private static boolean isExecutableFile(Path path) {
-        return Files.isRegularFile(path) && Files.isExecutable(path);
+        return ProgramPath.find(spec.command().get(0), spec.directory(), spec.environment());
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudterm.terminal;
 
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.protocol.TerminalSize;
@@ -17,6 +18,14 @@ import java.util.List;
  * (nothing queued or in flight) is sent by the terminal's reader itself: an echo then reaches the
  * client without waking another thread.
  *
+ * <p>A client that attaches to a terminal with history gets it first, as a <em>replay</em>: a
+ * range of offsets in the terminal's off-heap {@link Scrollback}, read from there one message at a
+ * time, into a pooled buffer that goes back as soon as it is sent. Waiting costs nothing: a
+ * thousand clients that attach and never read hold no copy of the history between them, and the
+ * bytes still to replay count towards the client's backlog like queued output, so one that never
+ * reads is let go once new output has put it too far behind. History the scrollback drops before
+ * the replay reaches it is skipped, as if the client had attached later.
+ *
  * <p>All state here is guarded by the terminal's lock: the terminal's reader, this sender and the
  * client's message handler meet only there, so PAUSE/RESUME in any interleaving can neither lose,
  * repeat nor reorder a byte (each byte is queued once, sent once, by one thread, in queue order).
@@ -32,10 +41,15 @@ public final class Attachment {
 
     private final Terminal terminal;
     private final TerminalClient client;
-    private final boolean writable;
+    private final ClientRole role;
 
     // Guarded by terminal.lock.
+    /** The history still to send, before the queue: none when null, else offsets [replayNext, replayEnd). */
+    private Scrollback replaying;
+    private long replayNext;
+    private long replayEnd;
     private final ArrayDeque<OutputChunk> queue = new ArrayDeque<>();
+    /** Bytes waiting for this client: the rest of its replay and its queue. */
     private long queuedBytes;
     private boolean paused;
     /** A message is being sent, by the sender thread or by the reader: no other may start. */
@@ -44,19 +58,19 @@ public final class Attachment {
     private boolean senderRunning;
     private boolean detached;
     /**
-     * REPLAY_END is still to be sent, after the first {@link #replayChunksLeft} queued chunks (the
-     * history). Counted in chunks, not bytes, so that however the history is cut into chunks, a
-     * batch never joins history and live output into one OUTPUT message.
+     * REPLAY_END is still to be sent, once the replay is over: after the history, before any live
+     * output (a batch never joins the two into one OUTPUT message).
      */
     private boolean replayEndPending;
-    private int replayChunksLeft;
     private ExitStatus finishedWith;
     private TerminalSize size;
+    /** Completed once, when this attachment is detached (or refused). */
+    private final java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
 
-    Attachment(Terminal terminal, TerminalClient client, boolean writable) {
+    Attachment(Terminal terminal, TerminalClient client, ClientRole role) {
         this.terminal = terminal;
         this.client = client;
-        this.writable = writable;
+        this.role = role;
     }
 
     public Terminal terminal() {
@@ -64,19 +78,23 @@ public final class Attachment {
     }
 
     public boolean writable() {
-        return writable;
+        return role.writable();
+    }
+
+    public ClientRole role() {
+        return role;
     }
 
     /** INPUT from this client; ignored for read-only clients. */
     public void input(byte[] bytes) {
-        if (writable && bytes.length > 0) {
+        if (role.writable() && bytes.length > 0) {
             terminal.input(this, bytes);
         }
     }
 
     /** RESIZE_TERMINAL from this client; ignored for read-only clients. */
     public void resize(TerminalSize size) {
-        if (writable) {
+        if (role.writable()) {
             terminal.sizeChanged(this, size);
         }
     }
@@ -124,7 +142,41 @@ public final class Attachment {
         terminal.detach(this);
     }
 
+    /** Whether this client is attached now: false once it has left, or if it was refused. */
+    public boolean attached() {
+        terminal.lock.lock();
+        try {
+            return !detached;
+        } finally {
+            terminal.lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} once this client is detached, for whatever reason (it left, fell behind,
+     * the terminal ended, or it was refused: then at once). It must be short: it may run under the
+     * terminal's lock.
+     */
+    public void whenDetached(Runnable action) {
+        gone.thenRun(action);
+    }
+
     // ---- called by the terminal, with its lock held ----
+
+    /** Bytes waiting for this client, its replay included (for tests and metrics). */
+    long pendingBytes() {
+        terminal.lock.lock();
+        try {
+            return queuedBytes;
+        } finally {
+            terminal.lock.unlock();
+        }
+    }
+
+    /** Whether the reader waits for this client when it takes no more output (see {@link ClientRole}). */
+    boolean pacesOutput() {
+        return role.pacesOutput();
+    }
 
     /** Whether the reader may read more on this client's account. */
     boolean wantsOutput() {
@@ -133,8 +185,9 @@ public final class Attachment {
 
     /** Whether the reader may send {@code chunk} to this client itself, now, in order. */
     boolean idleFor(OutputChunk chunk) {
-        return !detached && !paused && !sending && queue.isEmpty() && !replayEndPending && finishedWith == null
-                && chunk.size() <= DIRECT_SEND_MAX_BYTES;
+        // Never for a client that does not pace the program: the reader would wait on its socket.
+        return role.pacesOutput() && !detached && !paused && !sending && replaying == null && queue.isEmpty()
+                && !replayEndPending && finishedWith == null && chunk.size() <= DIRECT_SEND_MAX_BYTES;
     }
 
     /** Marks a direct send begun; the caller checked {@link #idleFor} under the same lock hold. */
@@ -167,6 +220,33 @@ public final class Attachment {
         }
     }
 
+    /**
+     * Queues the history kept in {@code history} now, from its start to its end, to be sent before
+     * anything queued later. The only place a replay begins; before any output is queued.
+     */
+    void replay(Scrollback history) {
+        long from = history.start();
+        long to = history.end();
+        if (detached || from >= to) {
+            return;
+        }
+        replaying = history;
+        replayNext = from;
+        replayEnd = to;
+        queuedBytes += to - from;
+        terminal.replayStarted();
+        wakeSenderLocked();
+    }
+
+    /**
+     * Marks the end of the history: the replay queued by {@link #replay}, if any. Called once, by
+     * the attach, before this attachment takes live output.
+     */
+    void endReplay() {
+        replayEndPending = true;
+        wakeSenderLocked();
+    }
+
     boolean enqueue(OutputChunk chunk) {
         if (detached) {
             return false;
@@ -175,16 +255,6 @@ public final class Attachment {
         queuedBytes += chunk.size();
         wakeSenderLocked();
         return true;
-    }
-
-    /**
-     * Marks the end of the history: everything queued so far. Called once, by the attach, before
-     * this attachment takes live output, so the queue then holds the history only (or nothing).
-     */
-    void endReplay() {
-        replayEndPending = true;
-        replayChunksLeft = queue.size();
-        wakeSenderLocked();
     }
 
     void finish(ExitStatus status) {
@@ -198,11 +268,13 @@ public final class Attachment {
             return false;
         }
         detached = true;
+        stopReplaying();
         for (OutputChunk chunk : queue) {
             chunk.release();
         }
         queue.clear();
         queuedBytes = 0;
+        gone.complete(null);
         return true;
     }
 
@@ -220,13 +292,14 @@ public final class Attachment {
     }
 
     private boolean hasWorkLocked() {
+        boolean nothingLeft = replaying == null && queue.isEmpty();
         // REPLAY_END goes out even while paused: it carries no output, and PAUSE is about output.
-        return !detached && (replayEndDue() || !paused && !queue.isEmpty()
-                || finishedWith != null && queue.isEmpty() && !replayEndPending);
+        return !detached && (replayEndDue() || !paused && !nothingLeft
+                || finishedWith != null && nothingLeft && !replayEndPending);
     }
 
     private boolean replayEndDue() {
-        return replayEndPending && replayChunksLeft == 0;
+        return replayEndPending && replaying == null;
     }
 
     private void sendWhileQueued() {
@@ -246,10 +319,13 @@ public final class Attachment {
                     replayEndPending = false;
                     replayEnd = true;
                     sending = true;
-                } else if (queue.isEmpty()) {
+                } else if (replaying == null && queue.isEmpty()) {
                     finished = finishedWith;
                 } else {
                     takeBatch(batch, payloads);
+                    if (batch.isEmpty()) {
+                        continue; // the rest of the replay was dropped from the scrollback meanwhile
+                    }
                     sending = true;
                     terminal.outputWanted.signal();
                 }
@@ -290,22 +366,57 @@ public final class Attachment {
     }
 
     /**
-     * Takes queued chunks up to the message size limit (at least one), and while REPLAY_END is
-     * pending no further than the end of the history.
+     * Takes the next bytes up to the message size limit: the replay's first, read from the
+     * scrollback now, then, once REPLAY_END has gone, queued chunks (at least one, if any).
      */
     private void takeBatch(List<OutputChunk> batch, List<ByteBuffer> payloads) {
         int limit = terminal.settings().maxMessageBytes();
-        int most = replayEndPending ? replayChunksLeft : Integer.MAX_VALUE;
         int total = 0;
-        while (!queue.isEmpty() && batch.size() < most && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
+        while (replaying != null && total < limit) {
+            OutputChunk history = readReplay(limit - total);
+            if (history != null) {
+                total += history.size();
+                batch.add(history);
+                payloads.add(history.bytes());
+            }
+        }
+        while (!replayEndPending && !queue.isEmpty() && (batch.isEmpty() || total + queue.peekFirst().size() <= limit)) {
             OutputChunk chunk = queue.pollFirst();
             total += chunk.size();
             batch.add(chunk);
             payloads.add(chunk.bytes());
         }
         queuedBytes -= total;
-        if (replayEndPending) {
-            replayChunksLeft -= batch.size();
+    }
+
+    /**
+     * The next bytes of the replay, at most {@code max}, in a pooled buffer of their own; null if
+     * none were left. Ends the replay when it has reached the offset it was to stop at. Bytes the
+     * scrollback dropped before they were read are skipped and no longer count as waiting.
+     */
+    private OutputChunk readReplay(int max) {
+        ReadBuffers pool = terminal.buffers();
+        ByteBuffer buffer = pool.acquire();
+        buffer.limit(Math.min(buffer.capacity(), max));
+        long at = replaying.copy(replayNext, replayEnd, buffer);
+        long next = Math.min(replayEnd, at + buffer.position());
+        queuedBytes -= (next - replayNext) - buffer.position(); // dropped meanwhile; the caller counts the rest
+        replayNext = next;
+        if (replayNext >= replayEnd || buffer.position() == 0) {
+            stopReplaying();
+        }
+        if (buffer.position() == 0) {
+            pool.release(buffer);
+            return null;
+        }
+        return new OutputChunk(buffer.flip(), pool, 1);
+    }
+
+    private void stopReplaying() {
+        if (replaying != null) {
+            queuedBytes -= replayEnd - replayNext;
+            replaying = null;
+            terminal.replayEnded();
         }
     }
 

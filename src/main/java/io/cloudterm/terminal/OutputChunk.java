@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One pty read, shared by every client it goes to and returned to the pool when the last one has
- * sent it. Readers use {@link #bytes()} without moving its position.
+ * sent it; or one message's worth of history read back from the scrollback for one replaying
+ * client, in a pooled buffer too. Readers use {@link #bytes()} without moving its position.
  */
 final class OutputChunk {
 
@@ -28,17 +29,10 @@ final class OutputChunk {
         return bytes.remaining();
     }
 
-    /** History replayed to one client: heap memory, not from the pool, dropped after sending. */
-    static OutputChunk replay(byte[] history) {
-        return new OutputChunk(ByteBuffer.wrap(history), null, 1);
-    }
-
     void release() {
         int left = references.decrementAndGet();
         if (left == 0) {
-            if (pool != null) {
-                pool.release(bytes);
-            }
+            pool.release(bytes);
         } else if (left < 0) {
             throw new IllegalStateException("output chunk released once too often");
         }

@@ -140,13 +140,22 @@ public final class Scrollback {
      * {@link #end()} copies nothing.
      */
     public long copy(long from, ByteBuffer into) {
+        return copy(from, Long.MAX_VALUE, into);
+    }
+
+    /**
+     * As {@link #copy(long, ByteBuffer)}, but no byte at or past offset {@code until}: a replay
+     * copies the history as it was when its client attached, not the live output queued after it.
+     */
+    public long copy(long from, long until, ByteBuffer into) {
         lock.lock();
         try {
             long at = Math.max(from, start);
-            if (at >= end) {
+            long stop = Math.min(until, end);
+            if (at >= stop) {
                 return at;
             }
-            int n = (int) Math.min(into.remaining(), end - at);
+            int n = (int) Math.min(into.remaining(), stop - at);
             long relative = at - start;
             int index = (int) (relative / pageSize);
             int offset = (int) (relative % pageSize);
@@ -166,7 +175,10 @@ public final class Scrollback {
         }
     }
 
-    /** Everything kept, from {@link #start()} to {@link #end()}. */
+    /**
+     * Everything kept, from {@link #start()} to {@link #end()}, as one heap copy: for tests and
+     * benchmarks. Clients are not replayed this way (a copy each would grow the heap per client).
+     */
     public byte[] snapshot() {
         lock.lock();
         try {

@@ -33,8 +33,11 @@ import java.util.logging.Logger;
  * its queue out, while it has one; when the child exits, one thread ends the terminal; input goes
  * to the child from the client's thread, or from a writer thread while the child is not taking
  * it. A quiet terminal holds no thread. Flow control lives in one place, this object's lock:
- * the reader reads only while some attachment wants output (not paused, below the high-water mark
- * in bytes), so when every client is paused the child blocks on a full pty, as a shell expects.
+ * the reader reads only while some attachment that paces the program wants output (not paused,
+ * below the high-water mark in bytes), so when every such client is paused the child blocks on a
+ * full pty, as a shell expects. Clients that only watch through a share link do not pace it (see
+ * {@link ClientRole}): with none but them, or nobody, attached, output goes on into the
+ * scrollback and to them, and one that falls too far behind is let go.
  */
 public final class Terminal {
 
@@ -80,6 +83,9 @@ public final class Terminal {
     /** Bumped whenever a client attaches: a keep-alive timer started before then is void. */
     private long attachGeneration;
     private long detachedAtMillis = -1;
+    /** Replays still reading the scrollback: it is released when the terminal has ended and this is 0. */
+    private int replays;
+    private boolean scrollbackEnded;
 
     private Terminal(Pty pty, String title, ReadBuffers buffers, TerminalSettings settings, Scrollback scrollback,
                      AsciicastRecorder recorder) {
@@ -150,6 +156,10 @@ public final class Terminal {
         return settings;
     }
 
+    ReadBuffers buffers() {
+        return buffers;
+    }
+
     /** Completes with the exit status once the child has exited and was reaped. */
     public CompletableFuture<ExitStatus> exit() {
         return exit;
@@ -162,13 +172,19 @@ public final class Terminal {
 
     /**
      * Attaches a client. {@code greeting} messages (title, preferences) reach it before any output.
-     * If the terminal already ended, the client is closed with its exit status straight away.
+     * If the terminal already ended, the client is closed with its exit status straight away; if
+     * it has {@link TerminalSettings#maxClients} attached already, with {@link CloseCodes#TOO_MANY_CLIENTS}.
+     * Either way the attachment returned is not attached, and detaching it does nothing.
      */
-    public Attachment attach(TerminalClient client, boolean writable, List<byte[]> greeting, TerminalSize size)
+    public Attachment attach(TerminalClient client, ClientRole role, List<byte[]> greeting, TerminalSize size)
             throws IOException {
-        Attachment attachment = new Attachment(this, client, writable);
-        if (writable) {
+        Attachment attachment = new Attachment(this, client, role);
+        if (role.writable()) {
             attachment.size(size);
+        }
+        if (attachedClients() >= settings.maxClients()) {
+            refuseFull(attachment); // early, to send it nothing else; checked again below
+            return attachment;
         }
         for (byte[] message : greeting) {
             attachment.sendDirect(message);
@@ -177,15 +193,17 @@ public final class Terminal {
         try {
             if (ended.isDone() || hungUp) {
                 ExitStatus status = exit.getNow(null);
+                attachment.markDetached();
                 attachment.closeClient(CloseCodes.NORMAL, status == null ? "terminal ended" : status.toString());
+                return attachment;
+            }
+            if (attachments.size() >= settings.maxClients()) {
+                refuseFull(attachment);
                 return attachment;
             }
             if (everAttached && scrollback != null) {
                 // Under the lock, so no live output can slip in between the history and what follows.
-                byte[] history = scrollback.snapshot();
-                if (history.length > 0) {
-                    attachment.enqueue(OutputChunk.replay(history));
-                }
+                attachment.replay(scrollback);
             }
             // Always, even after no history: the client then knows for sure that what follows is live.
             attachment.endReplay();
@@ -199,6 +217,25 @@ public final class Terminal {
         }
         applySize();
         return attachment;
+    }
+
+    private void refuseFull(Attachment attachment) {
+        attachment.markDetached();
+        attachment.closeClient(CloseCodes.TOO_MANY_CLIENTS, "too many clients on this terminal (" + settings.maxClients()
+                + " attached, the most allowed); try again when one leaves");
+    }
+
+    /** A client began replaying the scrollback; under the lock. */
+    void replayStarted() {
+        replays++;
+    }
+
+    /** A replay is over (sent, or its client left); the last one lets an ended terminal's scrollback go. Under the lock. */
+    void replayEnded() {
+        replays--;
+        if (replays == 0 && scrollbackEnded) {
+            scrollback.release();
+        }
     }
 
     /** When the last client left, in epoch milliseconds, or -1 while someone is attached. */
@@ -331,8 +368,8 @@ public final class Terminal {
         long generation;
         lock.lock();
         try {
-            if (attachment.markDetached()) {
-                attachments.remove(attachment);
+            // Not attached at all if it was refused (ended, or full): then there is nothing to undo.
+            if (attachment.markDetached() && attachments.remove(attachment)) {
                 lastOneLeft = attachments.isEmpty() && !hungUp;
                 if (lastOneLeft) {
                     detachedAtMillis = System.currentTimeMillis();
@@ -486,10 +523,7 @@ public final class Terminal {
         lock.lock();
         try {
             readerInRead = false;
-            // Before the first client the child waits (nothing is lost); once clients have come and
-            // gone, output goes on into the scrollback, so a detached job never blocks.
-            while (!hungUp && !(everAttached && attachments.isEmpty() && scrollback != null)
-                    && attachments.stream().noneMatch(Attachment::wantsOutput)) {
+            while (!hungUp && !outputWantedLocked()) {
                 outputWanted.awaitUninterruptibly();
             }
             readerInRead = true;
@@ -497,6 +531,29 @@ public final class Terminal {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether the reader may read now. Before the first client the child waits (nothing is lost).
+     * Then only clients that pace the program can hold it back: while one of them is attached, it
+     * goes on when one of them wants output; with none of them (only watchers, or nobody), output
+     * goes on into the scrollback and to the watchers, so a detached job never blocks and a guest
+     * cannot stop it. With nobody attached and no scrollback to keep it in, the child waits.
+     */
+    private boolean outputWantedLocked() {
+        if (!everAttached) {
+            return false;
+        }
+        boolean paced = false;
+        for (Attachment attachment : attachments) {
+            if (attachment.pacesOutput()) {
+                if (attachment.wantsOutput()) {
+                    return true;
+                }
+                paced = true;
+            }
+        }
+        return !paced && (scrollback != null || !attachments.isEmpty());
     }
 
     private void deliver(ByteBuffer buffer, boolean mayDirect) {
@@ -542,7 +599,7 @@ public final class Terminal {
             for (Attachment slow : behind) {
                 detach(slow);
                 Thread.ofVirtual().start(() -> slow.closeClient(CloseCodes.TOO_FAR_BEHIND, "fell more than "
-                        + settings.maxBehindBytes() / (1024 * 1024) + " MB behind the others; reconnect to catch up"));
+                        + settings.maxBehindBytes() / (1024 * 1024) + " MB behind the terminal's output; reconnect to catch up"));
             }
         }
     }
@@ -575,11 +632,15 @@ public final class Terminal {
             for (Attachment attachment : List.copyOf(attachments)) {
                 attachment.finish(status);
             }
+            // Clients still replaying read the history from it: the last of them lets it go.
+            if (scrollback != null) {
+                scrollbackEnded = true;
+                if (replays == 0) {
+                    scrollback.release();
+                }
+            }
         } finally {
             lock.unlock();
-        }
-        if (scrollback != null) {
-            scrollback.release();
         }
         ended.complete(this);
     }

@@ -13,8 +13,8 @@ import io.cloudterm.websocket.DirectUpgrader;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -57,6 +57,7 @@ public final class CloudTermServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<WebServer> web = new AtomicReference<>();
     private final AtomicReference<DirectUpgrader> directWebSockets = new AtomicReference<>();
+    private final AtomicReference<HttpGuard> httpGuard = new AtomicReference<>();
 
     private CloudTermServer(ServerConfig config, PtySystem ptys, String accessToken, Heartbeat heartbeat,
                             TerminalLauncher launcher, Authenticator authenticator) {
@@ -99,29 +100,30 @@ public final class CloudTermServer implements AutoCloseable {
             var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
-                    .connectionOptions(socket -> socket.tcpNoDelay(true))
                     // Helidon's own hook would drop every connection while ours says goodbye: close() stops it.
                     .shutdownHook(false)
                     // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
                     // and the headers (16 KiB), answering 414/431 beyond them.
                     .maxPayloadSize(64 * 1024)
                     .routing(routing -> server.routes(routing.addFilter(hosts), context));
-            server.takeOverWebSockets(builder, context);
+            server.listenerLimits(builder, server.takeOverWebSockets(context));
             tls.ifPresent(t -> builder.tls(t.tls()));
-            server.web.set(builder.build().start());
-            boundPort.set(server.web.get().port());
-            if (server.web.get().port() < 0) {
-                // Helidon 4.2 logs a failed bind and starts without the listener instead of throwing.
-                server.web.get().stop();
-                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
-                        + ": the port is in use or the address is not one of this machine's (pass --port or --interface)");
+            try (ListenerFailure failure = ListenerFailure.watch()) {
+                server.web.set(builder.build().start());
+                boundPort.set(server.web.get().port());
+                if (server.web.get().port() < 0) {
+                    server.web.get().stop();
+                    throw new IllegalStateException("cannot listen on " + hostAndPort(config) + ": " + failure.reason());
+                }
             }
         } catch (IllegalStateException e) {
+            server.closeHttpGuard();
             heartbeat.close();
             ptys.close();
             authenticator.close();
             throw e;
         } catch (RuntimeException e) {
+            server.closeHttpGuard();
             heartbeat.close();
             ptys.close();
             authenticator.close();
@@ -143,21 +145,39 @@ public final class CloudTermServer implements AutoCloseable {
      * poller, where an idle connection holds no thread and output goes from the pooled buffers to
      * the kernel (Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
      * per message). With TLS or in pure-Java mode they stay on Helidon's connection and thread.
+     * Returns that upgrader, for {@link #listenerLimits} to install in front of every HTTP/1 connection.
      */
-    private void takeOverWebSockets(WebServerConfig.Builder builder, ServerContext context) {
+    private Http1Upgrader takeOverWebSockets(ServerContext context) {
         String whyNot = config.tls().isPresent() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
                 : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
         DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
                 whyNot == null ? ptys.rawSockets() : Optional.empty(),
                 new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
-        builder.addConnectionSelector(Http1ConnectionSelector.builder()
-                .config(Http1Config.create())
-                .addUpgrader(upgrader)
-                .build());
         directWebSockets.set(upgrader);
         LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
                 : "WebSockets: served on Helidon's connections, because " + whyNot);
+        return upgrader;
+    }
+
+    /**
+     * What a client may hold of the server: every HTTP/1 connection goes through our guard (request
+     * timeouts, strict body framing, Connection: close, HTTP/1.0 answered), upgrading WebSockets with
+     * {@code webSockets}; and new connections are refused before the process runs out of files.
+     */
+    private void listenerLimits(WebServerConfig.Builder builder, Http1Upgrader webSockets) {
+        HttpGuard guard = new HttpGuard(config.http(), List.of(webSockets));
+        httpGuard.set(guard);
+        builder.addConnectionSelector(guard);
+        long files = FdHeadroom.fileLimit();
+        Optional<FdHeadroom> headroom = files < 0 ? Optional.empty() : Optional.of(new FdHeadroom(files));
+        builder.connectionOptions(new AcceptedSockets(SocketOptions.builder().tcpNoDelay(true).build(), headroom,
+                guard.deadlines()));
+        if (headroom.isPresent() && FdHeadroom.unwatched() != null) {
+            long bound = headroom.get().connectionBound();
+            builder.maxTcpConnections((int) Math.min(Integer.MAX_VALUE, bound));
+            LOG.info("open files: at most " + bound + " connections, because " + FdHeadroom.unwatched());
+        }
     }
 
     /**
@@ -248,6 +268,10 @@ public final class CloudTermServer implements AutoCloseable {
         response.status(Status.BAD_REQUEST_400).send("this is a WebSocket endpoint (subprotocol tty)");
     }
 
+    private static String hostAndPort(ServerConfig config) {
+        return (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
+    }
+
     private static String bindFailure(ServerConfig config, RuntimeException e) {
         Throwable cause = e;
         while (cause.getCause() != null) {
@@ -258,6 +282,13 @@ public final class CloudTermServer implements AutoCloseable {
                     + " (is another server on that port? pass --port)";
         }
         return "cannot start the server on " + config.host() + ":" + config.port() + ": " + cause;
+    }
+
+    private void closeHttpGuard() {
+        HttpGuard guard = httpGuard.getAndSet(null);
+        if (guard != null) {
+            guard.close();
+        }
     }
 
     public int port() {
@@ -339,6 +370,7 @@ public final class CloudTermServer implements AutoCloseable {
         if (direct != null) {
             direct.closeAll();
         }
+        closeHttpGuard();
         heartbeat.close();
         ptys.close();
         authenticator.close();

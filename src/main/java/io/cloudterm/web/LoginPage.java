@@ -72,7 +72,8 @@ final class LoginPage {
      */
     String safeNext(String next) {
         if (next == null || !next.startsWith(home()) || next.startsWith("//") || next.contains("\\")
-                || next.chars().anyMatch(c -> c < 0x21 || c > 0x7e) || next.length() > 512 || !pathReference(next)) {
+                || next.chars().anyMatch(c -> c < 0x21 || c > 0x7e) || next.length() > 512 || !pathReference(next)
+                || climbs(next)) {
             return home();
         }
         return next;
@@ -85,5 +86,27 @@ final class LoginPage {
         } catch (java.net.URISyntaxException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether the path has a "." or ".." segment, which a browser resolves before it follows the
+     * redirect ("/term/../admin" is "/admin"): it could leave the base path. URLs read "%2e" as a
+     * dot in a segment, so that spelling counts too.
+     */
+    private static boolean climbs(String next) {
+        int end = next.length();
+        for (char stop : new char[] {'?', '#'}) {
+            int at = next.indexOf(stop);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        for (String segment : next.substring(0, end).split("/", -1)) {
+            String dots = segment.replace("%2e", ".").replace("%2E", ".");
+            if (dots.equals(".") || dots.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

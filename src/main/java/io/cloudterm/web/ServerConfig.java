@@ -40,6 +40,8 @@ import java.util.Set;
  * @param terminals       keep-alive, scrollback and how many terminals may exist
  * @param recording       asciicast recording of every terminal
  * @param hosts           the Host names the server answers to besides its own addresses
+ * @param clients         how many clients may attach to one terminal, and to other users' terminals
+ * @param http            how long a client may take to send a request
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -48,7 +50,8 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
                            String frameAncestors, TerminalLimits terminals, Recording recording,
-                           Hosts hosts) {
+                           Hosts hosts, ClientLimits clients,
+                           HttpLimits http) {
 
     /**
      * Host names accepted besides the bound address (and localhost on loopback, every interface
@@ -76,11 +79,40 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     }
 
     /**
+     * Clients attached at once: each holds a connection and may hold output it has not read yet
+     * (up to the "fell behind" limit), so their number is bounded like terminals are.
+     *
+     * @param perTerminal   most clients on one terminal, its owner's included
+     * @param guestsPerUser most clients one user may have on other users' terminals, through share
+     *                      links (on their own terminals, users are bounded by the limits above)
+     */
+    public record ClientLimits(int perTerminal, int guestsPerUser) {
+        public static final ClientLimits DEFAULT = new ClientLimits(32, 64);
+    }
+
+    /**
      * Recording: where each terminal's asciicast v2 file goes (empty: no recording), and whether
      * typed input is recorded too (off by default: it holds passwords typed at prompts).
      */
     public record Recording(Optional<Path> directory, boolean input) {
         public static final Recording NONE = new Recording(Optional.empty(), false);
+    }
+
+    /**
+     * Time allowed to a client for each request, so that slow or silent clients cannot hold
+     * connections (and file descriptors) at will.
+     *
+     * @param headerTimeout from connecting, or from the end of the previous response, to the last header
+     * @param bodyTimeout   from the last header to the last byte of the body
+     */
+    public record HttpLimits(Duration headerTimeout, Duration bodyTimeout) {
+        public static final HttpLimits DEFAULT = new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+        public HttpLimits {
+            if (headerTimeout.isNegative() || headerTimeout.isZero() || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+                throw new IllegalArgumentException("request timeouts must be positive");
+            }
+        }
     }
 
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
@@ -126,7 +158,7 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients, http);
     }
 
     public boolean secure() {

@@ -1,7 +1,7 @@
 package io.cloudterm.web;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
-import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.SetCookie;
 import java.time.Duration;
 
@@ -29,9 +29,37 @@ final class SessionCookie {
         return name;
     }
 
-    /** The session id a request carries, or null. */
+    /**
+     * The session id a request carries, or null: the first cookie of our name whose value could be
+     * one. Read here as browsers write the header (RFC 6265, 5.4: {@code name=value} pairs split by
+     * {@code ;}, nothing quoted across them) rather than by a general parser, which lets a stray
+     * quote in another cookie, set by any site on the domain, run on over ours and hide it.
+     */
     String read(Headers headers) {
-        return ServerRequestHeaders.create(headers).cookies().first(name).orElse(null);
+        if (!headers.contains(HeaderNames.COOKIE)) {
+            return null;
+        }
+        for (String header : headers.get(HeaderNames.COOKIE).allValues()) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).strip().equals(name)) {
+                    String value = unquoted(pair.substring(equals + 1).strip());
+                    if (!value.isEmpty() && value.chars().allMatch(SessionCookie::cookieOctet)) {
+                        return value;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String unquoted(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+    }
+
+    /** RFC 6265, 4.1.1: printable US-ASCII but for space, quote, comma, semicolon and backslash. */
+    private static boolean cookieOctet(int c) {
+        return c > 0x20 && c < 0x7F && c != '"' && c != ',' && c != ';' && c != '\\';
     }
 
     SetCookie create(String sessionId) {

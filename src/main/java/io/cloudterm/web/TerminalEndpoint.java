@@ -221,7 +221,6 @@ final class TerminalEndpoint implements UpgradeListener {
             fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
             return;
         }
-        boolean writable = !server.config().readonly();
         if (reattachTo != null) {
             Optional<TerminalLauncher.Access> access = server.launcher().access(reattachTo, principal, handshake.share());
             if (access.isEmpty()) {
@@ -230,7 +229,7 @@ final class TerminalEndpoint implements UpgradeListener {
             }
             access.get().share().ifPresent(share -> forgetShare = access.get().live().shares().onRevoke(share.id(),
                     () -> fail(CloseCodes.NO_SUCH_TERMINAL, "the share link was revoked")));
-            attach(access.get().live(), true, writable && access.get().writable(), handshake);
+            attach(access.get(), true, handshake);
             return;
         }
         TerminalLauncher.Live live;
@@ -239,22 +238,23 @@ final class TerminalEndpoint implements UpgradeListener {
         } catch (TerminalLauncher.LimitReached e) {
             fail(CloseCodes.TOO_MANY_TERMINALS, e.getMessage());
             return;
-        } catch (IOException | RuntimeException e) {
-            LOG.warning("cannot start a terminal: " + e.getMessage());
-            fail(CloseCodes.SPAWN_FAILED, "cannot start the command: " + e.getMessage());
+        } catch (TerminalLauncher.CannotStart e) {
+            fail(CloseCodes.SPAWN_FAILED, e.getMessage());
             return;
         }
         Terminal terminal = live.terminal();
         String user = principal.name();
         Audit.terminalStarted(terminal, user, address, handshake.size());
-        attach(live, false, writable, handshake);
+        attach(TerminalLauncher.Access.owner(live), false, handshake);
     }
 
-    private void attach(TerminalLauncher.Live live, boolean reattached, boolean writable, ClientMessage.Handshake handshake) {
-        Terminal terminal = live.terminal();
+    private void attach(TerminalLauncher.Access access, boolean reattached, ClientMessage.Handshake handshake) {
+        Terminal terminal = access.live().terminal();
         try {
-            attachment = terminal.attach(client, writable, server.launcher().greeting(live.handle(), reattached),
-                    handshake.size());
+            attachment = server.launcher().attach(access, who.principal(), client, reattached, handshake.size());
+        } catch (TerminalLauncher.ClientLimitReached e) {
+            fail(CloseCodes.TOO_MANY_CLIENTS, e.getMessage());
+            return;
         } catch (IOException e) {
             if (!reattached) {
                 terminal.hangUp();
@@ -262,9 +262,9 @@ final class TerminalEndpoint implements UpgradeListener {
             cleanUp();
             return;
         }
-        if (reattached) {
+        if (reattached && attachment.attached()) { // not if the terminal refused it (ended, or full)
             Audit.terminalReattached(terminal.id(), who.principal().name(), address);
-            if (writable) {
+            if (attachment.writable()) {
                 // The history is raw output: a full-screen program must draw itself anew, at this size.
                 terminal.redraw();
             }

@@ -9,9 +9,12 @@ import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.recording.AsciicastRecorder;
+import io.cloudterm.terminal.Attachment;
+import io.cloudterm.terminal.ClientRole;
 import io.cloudterm.terminal.Scrollback;
 import io.cloudterm.terminal.ScrollbackBudget;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.terminal.TerminalClient;
 import io.cloudterm.terminal.TerminalSettings;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -41,6 +44,29 @@ final class TerminalLauncher {
 
     /** How a client may use a terminal it reaches: as its owner, or through a share. */
     record Access(Live live, boolean writable, Optional<Shares.Share> share) {
+
+        /** The owner's own access to a terminal. */
+        static Access owner(Live live) {
+            return new Access(live, true, Optional.empty());
+        }
+
+        /**
+         * What the client may do on a server that is {@code readonly} or not: a guest through a
+         * view-only link only watches, and cannot slow the program down for its owner.
+         */
+        ClientRole role(boolean readonly) {
+            if (writable && !readonly) {
+                return ClientRole.CONTROL;
+            }
+            return share.isPresent() ? ClientRole.VIEW : ClientRole.WATCH;
+        }
+    }
+
+    /** Why a client cannot attach now. */
+    static final class ClientLimitReached extends Exception {
+        ClientLimitReached(String message) {
+            super(message);
+        }
     }
 
     /** Why no new terminal can start now. */
@@ -50,6 +76,18 @@ final class TerminalLauncher {
         }
     }
 
+    /**
+     * A terminal that could not start, with words for the client. The reason (a PATH searched, a
+     * directory, an errno) describes the server, not the client's request, so it goes to the
+     * server's log only.
+     */
+    static final class CannotStart extends Exception {
+        CannotStart(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(TerminalLauncher.class.getName());
     private static final java.util.regex.Pattern HANDLE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
 
     private final ServerConfig config;
@@ -70,6 +108,8 @@ final class TerminalLauncher {
     private final java.util.concurrent.locks.ReentrantLock counting = new java.util.concurrent.locks.ReentrantLock();
     private int counted;
     private final Map<String, Integer> countedPerUser = new HashMap<>();
+    /** Clients each user has on other users' terminals; guarded by {@link #counting}. */
+    private final Map<String, Integer> guestsPerUser = new HashMap<>();
 
     TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers) {
         this.config = config;
@@ -79,7 +119,7 @@ final class TerminalLauncher {
         java.time.Duration keepAlive = config.once() || config.exitNoConn() ? java.time.Duration.ZERO
                 : config.terminals().keepAlive();
         this.settings = TerminalSettings.defaults().withHangup(config.hangupSignal(), config.killGrace())
-                .withKeepAlive(keepAlive);
+                .withKeepAlive(keepAlive).withMaxClients(config.clients().perTerminal());
         this.title = config.command().get(0) + " (" + hostName() + ")";
         this.preferences = ServerMessages.preferences(preferencesJson(config.clientOptions()));
     }
@@ -88,7 +128,17 @@ final class TerminalLauncher {
      * Starts the command at {@code size} for {@code user}, with {@code extraArgs} (the page's ?arg=
      * values) appended. The child's environment names the user in {@code CLOUDTERM_USER}.
      */
-    Live start(TerminalSize size, List<String> extraArgs, Principal user) throws IOException, LimitReached {
+    Live start(TerminalSize size, List<String> extraArgs, Principal user) throws CannotStart, LimitReached {
+        try {
+            return spawn(size, extraArgs, user);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot start a terminal for " + (user.name().isEmpty() ? "an anonymous user" : user.name())
+                    + ": " + e.getMessage());
+            throw new CannotStart("cannot start the command " + config.command().get(0) + " (the server's log says why)");
+        }
+    }
+
+    private Live spawn(TerminalSize size, List<String> extraArgs, Principal user) throws IOException, LimitReached {
         List<String> command = new ArrayList<>(config.command());
         if (config.urlArgs()) {
             command.addAll(extraArgs);
@@ -160,6 +210,56 @@ final class TerminalLauncher {
         try {
             counted--;
             countedPerUser.computeIfPresent(user.name(), (name, n) -> n == 1 ? null : n - 1);
+        } finally {
+            counting.unlock();
+        }
+    }
+
+    /**
+     * Attaches {@code client} for {@code user} as {@code access} allows, greeted as a new or a
+     * reattaching client. The terminal refuses clients past its own limit (closing them with
+     * TOO_MANY_CLIENTS itself); here a guest, on a terminal not its own, is counted against its
+     * user's limit for as long as it stays attached.
+     */
+    Attachment attach(Access access, Principal user, TerminalClient client, boolean reattached, TerminalSize size)
+            throws IOException, ClientLimitReached {
+        Live target = access.live();
+        List<byte[]> greeting = greeting(target.handle(), reattached);
+        ClientRole role = access.role(config.readonly());
+        if (target.owner().name().equals(user.name())) {
+            return target.terminal().attach(client, role, greeting, size);
+        }
+        reserveGuest(user);
+        Attachment attachment;
+        try {
+            attachment = target.terminal().attach(client, role, greeting, size);
+        } catch (IOException | RuntimeException e) {
+            unreserveGuest(user);
+            throw e;
+        }
+        attachment.whenDetached(() -> unreserveGuest(user));
+        return attachment;
+    }
+
+    private void reserveGuest(Principal user) throws ClientLimitReached {
+        int most = config.clients().guestsPerUser();
+        counting.lock();
+        try {
+            int mine = guestsPerUser.getOrDefault(user.name(), 0);
+            if (mine >= most) {
+                throw new ClientLimitReached("you have " + mine + " clients on other users' terminals, the most allowed;"
+                        + " close one first");
+            }
+            guestsPerUser.put(user.name(), mine + 1);
+        } finally {
+            counting.unlock();
+        }
+    }
+
+    private void unreserveGuest(Principal user) {
+        counting.lock();
+        try {
+            guestsPerUser.computeIfPresent(user.name(), (name, n) -> n == 1 ? null : n - 1);
         } finally {
             counting.unlock();
         }

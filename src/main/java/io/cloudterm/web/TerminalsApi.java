@@ -98,8 +98,8 @@ final class TerminalsApi implements HttpService {
         } catch (TerminalLauncher.LimitReached e) {
             response.status(Status.TOO_MANY_REQUESTS_429).send(e.getMessage());
             return;
-        } catch (java.io.IOException | RuntimeException e) {
-            response.status(Status.INTERNAL_SERVER_ERROR_500).send("cannot start the command: " + e.getMessage());
+        } catch (TerminalLauncher.CannotStart e) {
+            response.status(Status.INTERNAL_SERVER_ERROR_500).send(e.getMessage());
             return;
         }
         Terminal terminal = live.terminal();

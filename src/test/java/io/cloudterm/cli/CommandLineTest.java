@@ -54,6 +54,17 @@ class CommandLineTest {
         assertEquals(NativeMode.AUTO, config.nativeMode());
         assertEquals("-l", config.command().get(1), "a login shell");
         assertTrue(config.loopbackOnly());
+        assertEquals(new ServerConfig.ClientLimits(32, 64), config.clients());
+        assertEquals(new ServerConfig.ClientLimits(5, 7),
+                CloudTerm.configFrom("--max-clients-per-terminal", "5", "--max-guest-clients-per-user", "7").clients());
+        assertEquals(ServerConfig.HttpLimits.DEFAULT, config.http());
+    }
+
+    @Test
+    void requestTimeoutsAreSeconds() {
+        ServerConfig config = CloudTerm.configFrom("--header-timeout", "3", "--body-timeout", "40");
+        assertEquals(new ServerConfig.HttpLimits(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(40)),
+                config.http());
     }
 
     @Test
@@ -96,9 +107,14 @@ class CommandLineTest {
         "--allow-host http://x.example | --allow-host wants NAME or NAME:PORT",
         "--base-path /a?b              | --base-path may hold only",
         "--max-clients -1              | --max-clients cannot be negative",
+        "--max-clients-per-terminal 0  | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
+        "--max-guest-clients-per-user 0 | --max-clients-per-terminal and --max-guest-clients-per-user must be at least 1",
+        "--header-timeout 0            | --header-timeout and --body-timeout must be at least 1 second",
+        "--body-timeout -3             | --header-timeout and --body-timeout must be at least 1 second",
         "--port                        | Missing required parameter for option '--port'",
         "--credential-file /no/such/f  | --credential-file /no/such/f is not a file",
         "-c a:b --credential-file /x   | choose one of --credential and --credential-file",
+        "-- no-such-program-cloudterm  | cannot run 'no-such-program-cloudterm': not found on PATH",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
         Run run = run(args.trim().split("\\s+"));

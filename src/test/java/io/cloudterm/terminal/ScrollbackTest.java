@@ -66,6 +66,26 @@ class ScrollbackTest {
         }
     }
 
+    /** A replay copies the history as it was at the attach, never the live output appended since. */
+    @Test
+    void copyStopsAtTheGivenOffsetAndSkipsWhatWasDropped() {
+        ScrollbackBudget budget = new ScrollbackBudget(1 << 20, 16, 0);
+        Scrollback scrollback = new Scrollback(budget, 4 * 16);
+        byte[] all = stream(4, 0, 200);
+        scrollback.append(ByteBuffer.wrap(all, 0, 50));
+        ByteBuffer into = ByteBuffer.allocate(100);
+        assertEquals(10, scrollback.copy(10, 30, into));
+        assertArrayEquals(Arrays.copyOfRange(all, 10, 30), Arrays.copyOf(into.array(), into.position()), "up to 30, not 50");
+
+        scrollback.append(ByteBuffer.wrap(all, 50, 150)); // 200 bytes through a 64-byte ring: 0..127 dropped
+        into.clear();
+        assertEquals(scrollback.start(), scrollback.copy(10, 150, into), "the first byte still kept");
+        assertArrayEquals(Arrays.copyOfRange(all, (int) scrollback.start(), 150), Arrays.copyOf(into.array(), into.position()));
+        into.clear();
+        assertEquals(scrollback.start(), scrollback.copy(10, 100, into), "all of it dropped: nothing copied");
+        assertEquals(0, into.position());
+    }
+
     /** The ring starts with a few slots and grows; growing after pages were taken from its front keeps the order. */
     @Test
     void theRingGrowsInOrderAfterItsFrontMoved() {

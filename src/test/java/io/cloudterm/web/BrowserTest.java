@@ -382,7 +382,7 @@ class BrowserTest {
         driver.findElement(By.id("user")).sendKeys("alice");
         driver.findElement(By.id("password")).sendKeys("wonderland" + Keys.ENTER);
         awaitOpen();
-        // The terminal's name comes in a message after the WebSocket opens: wait for it, not for luck.
+        // The page names its terminal in the address once TERMINAL_INFO has arrived, just after 'open'.
         await("back where the user was going, now naming its terminal",
                 () -> driver.getCurrentUrl().startsWith(server.server().url() + "?t="));
         type("echo I am $CLOUDTERM_USER" + Keys.ENTER);

@@ -101,6 +101,29 @@ final class TestServer implements AutoCloseable {
         return TtyClient.connect(ws(), Map.of()).handshake("", columns, rows);
     }
 
+    /** The owner (by {@code cookie}) makes a share link to {@code handle}; returns its token. */
+    String shareToken(String handle, String cookie, String access) {
+        HttpResponse<String> response = post("api/terminals/" + handle + "/shares", "access=" + access, Map.of("Cookie", cookie));
+        if (response.statusCode() != 201) {
+            throw new AssertionError("sharing answered " + response.statusCode() + " " + response.body());
+        }
+        Matcher m = Pattern.compile("\"token\":\"([^\"]*)\"").matcher(response.body());
+        if (!m.find()) {
+            throw new AssertionError("no token in " + response.body());
+        }
+        return m.group(1);
+    }
+
+    /**
+     * Another user (by {@code cookie}) joins terminal {@code handle} through share link {@code share}.
+     * With {@code autoRequest} false the client reads nothing unless told (see {@link TtyClient#request}).
+     */
+    TtyClient joinShared(String handle, String cookie, String share, boolean autoRequest) {
+        return TtyClient.connect(URI.create(ws() + "?t=" + handle), Map.of("Cookie", cookie), autoRequest)
+                .sendText("{\"AuthToken\":\"" + terminalToken(Map.of("Cookie", cookie)) + "\",\"columns\":80,\"rows\":24,"
+                        + "\"share\":\"" + share + "\"}");
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -69,7 +69,8 @@ public class TerminalLookupBench {
                 Duration.ofSeconds(1), false, NativeMode.OFF, Duration.ofSeconds(30), Optional.empty(),
                 Optional.empty(), ServerConfig.SessionLimits.DEFAULT, ServerConfig.LoginLimits.DEFAULT, "'none'",
                 new ServerConfig.TerminalLimits(Duration.ofMinutes(10), 0, TERMINALS, PER_OWNER),
-                ServerConfig.Recording.NONE, ServerConfig.Hosts.DEFAULT);
+                ServerConfig.Recording.NONE, ServerConfig.Hosts.DEFAULT, ServerConfig.ClientLimits.DEFAULT,
+                ServerConfig.HttpLimits.DEFAULT);
         launcher = new TerminalLauncher(config, new QuietPtySystem(), new ReadBuffers(new BufferPool(16 * 1024, 64), new BufferPool(1024, 64)));
         List<Integer> order = new ArrayList<>();
         List<TerminalLauncher.Live> started = new ArrayList<>();

@@ -1,0 +1,33 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+/** Where the login form sends the browser afterwards: under the base path, or the terminal page. */
+class LoginPageTest {
+
+    private final LoginPage page = new LoginPage("/term");
+
+    private String posted(String next) {
+        return page.decodeNext(Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aPathUnderTheBasePathIsKeptWithItsQuery() {
+        assertEquals("/term/?share=abc", posted("/term/?share=abc"));
+        assertEquals("/term/a..b/", posted("/term/a..b/"));
+    }
+
+    @Test
+    void dotSegmentsThatClimbOutOfTheBasePathLandOnTheTerminalPage() {
+        // A browser resolves these before following the redirect: /term/../admin is /admin.
+        assertEquals("/term/", posted("/term/../admin"));
+        assertEquals("/term/", posted("/term/%2e%2e/admin"));
+        assertEquals("/term/", posted("/term/.%2E/admin"));
+        assertEquals("/term/", posted("/term/x/../../admin"));
+        assertEquals("/term/", posted("/term/.."));
+    }
+}
