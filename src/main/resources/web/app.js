@@ -13,6 +13,7 @@
   const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000]; // then every 15 s
   const MAX_RETRIES = 40;
   const UNREACHABLE = 'Cannot reach the server';
+  const SERVER_STOPPED = 'The server stopped';
   // ... and client to server.
   const INPUT = 0x30;            // '0' bytes for the pty
   const RESIZE_TERMINAL = 0x31;  // '1' JSON {"columns":C,"rows":R}
@@ -232,10 +233,16 @@
       openSession(token);
     } catch (e) {
       if (attempt !== mine) return;
-      if (e instanceof PageProblem && e.message === UNREACHABLE && retries > 0 && retries < MAX_RETRIES && terminalInUrl()) {
+      if (e instanceof PageProblem && e.message === UNREACHABLE && retries > 0 && retries < MAX_RETRIES
+          && (terminalInUrl() || lastClose.code === 1001)) {
         // Still away (the network, or the server restarting): keep trying to get back to the terminal.
         const delay = scheduleRetry();
-        fail('Connection lost', `Cannot reach the server; trying again in ${Math.round(delay / 1000) || 1} s…`);
+        if (lastClose.code === 1001) {
+          fail(SERVER_STOPPED, `Waiting for it to start again; trying in ${Math.round(delay / 1000) || 1} s…`, 1001,
+            lastClose.reason);
+        } else {
+          fail('Connection lost', `Cannot reach the server; trying again in ${Math.round(delay / 1000) || 1} s…`);
+        }
       } else if (e instanceof PageProblem) {
         fail(e.message, e.detail);
       } else {
@@ -486,7 +493,7 @@
     let title;
     let detail;
     // 4007: this tab fell too far behind the terminal's other clients; reattaching catches it up.
-    const lostButAlive = (code === 1006 || code === 1005 || code === 1001 || code === 4007 || code === 4008) && opened
+    const lostButAlive = (code === 1006 || code === 1005 || code === 4007 || code === 4008) && opened
       && terminalInUrl() && retries < MAX_RETRIES;
     if (code === 1000 && /^(exit|signal) /.test(reason)) {
       title = 'Process exited';
@@ -507,8 +514,17 @@
         ? 'The connection to the server dropped.'
         : 'The server did not accept the terminal connection.';
     } else if (code === 1001) {
-      title = 'The server went away';
-      detail = reason;
+      // 1001 "going away": the server is shutting down and hangs up its terminals. Say so, and
+      // keep trying quietly, so that a restart brings the page back, to a new terminal, without a
+      // key pressed.
+      title = SERVER_STOPPED;
+      setTerminalInUrl(null);
+      if (retries < MAX_RETRIES) {
+        const delay = scheduleRetry();
+        detail = `Its terminals ended with it. Waiting for it to start again; trying in ${Math.round(delay / 1000) || 1} s…`;
+      } else {
+        detail = reason;
+      }
     } else {
       title = 'The server closed the terminal';
       detail = reason;

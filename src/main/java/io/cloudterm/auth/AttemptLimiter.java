@@ -13,6 +13,13 @@ public interface AttemptLimiter {
      */
     long tryAttempt(String address, String user);
 
+    /**
+     * The whole seconds {@code address} must wait before trying a secret (0: it may now), taking
+     * nothing: for a secret sent with every request, whose failures alone are then taken with
+     * {@link #tryAttempt} and no user.
+     */
+    long waitFor(String address);
+
     /** An allowed attempt had a wrong secret. */
     void failed(String address, String user);
 
@@ -22,6 +29,11 @@ public interface AttemptLimiter {
     AttemptLimiter UNLIMITED = new AttemptLimiter() {
         @Override
         public long tryAttempt(String address, String user) {
+            return 0;
+        }
+
+        @Override
+        public long waitFor(String address) {
             return 0;
         }
 

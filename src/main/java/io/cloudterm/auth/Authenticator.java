@@ -39,7 +39,7 @@ public final class Authenticator implements AutoCloseable {
     }
 
     private final AuthMode mode;
-    private final BasicCredential basic;
+    private final ThrottledCredential basic;
     private final AccessToken accessToken;
     private final PasswordVerifier passwords;
     private final Accounts accounts;
@@ -58,7 +58,7 @@ public final class Authenticator implements AutoCloseable {
     private Authenticator(Builder b) {
         this.resources = java.util.List.copyOf(b.resources);
         this.mode = b.mode;
-        this.basic = b.basic;
+        this.basic = b.basic == null ? null : new ThrottledCredential(b.basic, b.limiter);
         this.accessToken = b.accessToken;
         this.passwords = b.passwords;
         this.accounts = b.accounts;
@@ -84,18 +84,35 @@ public final class Authenticator implements AutoCloseable {
         return sessions;
     }
 
-    /** Who sent a request with these credentials. */
+    /**
+     * Who sent a request with these credentials. A password or Basic credential is checked only
+     * behind the throttle of the sender's address, and a wrong one is counted there.
+     */
     public Authentication authenticate(Credentials credentials) {
+        return authenticate(credentials, true);
+    }
+
+    /**
+     * As {@link #authenticate}, for a WebSocket upgrade: a refused upgrade goes on as a plain HTTP
+     * request, whose answer counts a wrong credential, so here nothing is counted (it would count
+     * twice) and nothing slow runs (no bcrypt: a Basic password of an account is accepted here only
+     * if remembered from a request that checked it). A throttled address is refused all the same,
+     * before its credential is compared.
+     */
+    public Authentication authenticateUpgrade(Credentials credentials) {
+        return authenticate(credentials, false);
+    }
+
+    private Authentication authenticate(Credentials credentials, boolean counted) {
         return switch (mode) {
             case NONE -> new Authentication.Known(Principal.ANONYMOUS, Optional.empty());
-            case BASIC -> basic.check(credentials.authorization())
-                    .<Authentication>map(p -> new Authentication.Known(p, Optional.empty()))
-                    .orElse(Authentication.UNKNOWN);
+            case BASIC -> counted ? basic.check(credentials.authorization(), credentials.address())
+                    : basic.checkUncounted(credentials.authorization(), credentials.address());
             case TOKEN -> fromSession(credentials.sessionCookie());
             case USERS -> {
                 Authentication session = fromSession(credentials.sessionCookie());
                 yield session instanceof Authentication.Known ? session
-                        : basicUsers.check(credentials.authorization(), credentials.address());
+                        : basicUsers.check(credentials.authorization(), counted ? credentials.address() : null);
             }
             case CLIENT_CERTIFICATE -> credentials.certificateSubject()
                     .<Authentication>map(s -> new Authentication.Known(new Principal(s), Optional.empty()))
@@ -182,7 +199,7 @@ public final class Authenticator implements AutoCloseable {
             }
             // Read before the check: a password changed meanwhile leaves the session stale, refused at first use.
             Object credential = accounts == null ? null : accounts.credentialOf(user).orElse(null);
-            return switch (passwords.verify(user, password)) {
+            return switch (passwords.verify(address, user, password)) {
                 case RIGHT -> {
                     limiter.succeeded(address, user);
                     Principal principal = new Principal(user);

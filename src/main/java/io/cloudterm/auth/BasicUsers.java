@@ -61,9 +61,9 @@ final class BasicUsers {
             return new Authentication.Known(new Principal(user), Optional.empty());
         }
         if (address == null) {
-            // A WebSocket upgrade: Helidon does not tell us the peer there, so no throttling is
-            // possible and no bcrypt is run. ttyd clients fetch /token first, which checks the
-            // password (throttled) and leaves it remembered for the upgrade that follows.
+            // A WebSocket upgrade (see Authenticator#authenticateUpgrade): no bcrypt is run there.
+            // ttyd clients fetch /token first, which checks the password (throttled) and leaves it
+            // remembered for the upgrade that follows.
             return Authentication.UNKNOWN;
         }
         long wait = limiter.tryAttempt(address, user);
@@ -74,7 +74,7 @@ final class BasicUsers {
         Object credential = credentialOf(user);
         char[] password = header.get().password();
         try {
-            return switch (passwords.verify(user, password)) {
+            return switch (passwords.verify(address, user, password)) {
                 case RIGHT -> {
                     limiter.succeeded(address, user);
                     remember(key, user, credential);

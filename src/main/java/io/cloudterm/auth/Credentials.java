@@ -8,8 +8,8 @@ import java.util.Optional;
  * @param authorization      the Authorization header, or null
  * @param sessionCookie      the session cookie's value, or null
  * @param certificateSubject the verified TLS client certificate's user name, if any
- * @param address            the client's address, for throttling and the audit log; null where it is not
- *                           known (a WebSocket upgrade), and then no password is checked
+ * @param address            the connection's peer address, for throttling and the audit log; null where it
+ *                           is not known, and then no password or Basic credential is checked
  */
 public record Credentials(String authorization, String sessionCookie, Optional<String> certificateSubject, String address) {
 }

@@ -34,7 +34,10 @@ import java.util.function.LongSupplier;
  * themselves run on a fixed pool with a bounded queue ({@link PasswordCheck}), answering "busy"
  * beyond it. Where the secret is cheap to check and cannot be guessed (the 256-bit access token),
  * the caller checks it first in constant time and calls this throttle for failures only, with no
- * user name: a right token is never refused (see {@link Authenticator#loginWithToken}).
+ * user name: a right token is never refused (see {@link Authenticator#loginWithToken}). Where the
+ * secret is cheap to check but can be guessed and comes with every request (the single Basic
+ * credential of {@code -c}), the caller asks {@link #peek} first, refusing a throttled address
+ * before comparing anything, and counts failures only (see {@link ThrottledCredential}).
  *
  * <p>Defaults, for people typing passwords: an address may try 10 at once and then one every
  * 6 s (600 an hour: enough for a shared NAT, far too few for a dictionary); a user name may be
@@ -129,6 +132,24 @@ public final class LoginThrottle {
                 users.take(userKey, now);
             }
             return ALLOWED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether {@code client} may try a secret now, taking nothing: for a secret that is checked on
+     * every request (HTTP Basic's single credential), where only failures are then counted, with
+     * {@link #attempt} and no user name. Between this and the count, a few requests of the same
+     * address in flight at once may each get one guess beyond the bucket; a guess costs one
+     * SHA-256, so that is a handful at most, and each one is still counted.
+     */
+    public Decision peek(InetAddress client) {
+        String addressKey = addressKey(client);
+        lock.lock();
+        try {
+            long wait = addresses.wait(addressKey, nanoTime.getAsLong());
+            return wait > 0 ? new Decision(false, Duration.ofNanos(wait)) : ALLOWED;
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,9 @@
 package io.cloudterm.auth;
 
+import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,11 +13,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks user names and passwords against the {@link UsersFile} on a bounded pool, so that a flood
- * of logins can neither take more CPU than the pool's threads nor queue without end.
+ * of logins can neither take more CPU than the pool's threads nor queue without end, nor keep
+ * anyone else's login out.
  *
  * <p>bcrypt runs on one platform thread per core (it is pure CPU: virtual threads would gain nothing
  * and hold their carriers), fed by a queue of {@value #QUEUE_PER_THREAD} checks per thread. When the
- * queue is full the answer is {@link Verdict.Busy} at once, for the web layer to send 429 or 503.
+ * queue is full the answer is {@link Verdict.Busy} at once, for the web layer to send 503.
+ *
+ * <p><b>Fair between clients.</b> A client address (IPv6 per /64, as {@link LoginThrottle} counts
+ * them) has at most one check in the pool at a time, queued or running: a second one while the
+ * first is pending is {@link Verdict.Busy} at once. A plain first-come queue would let one client
+ * with many connections fill it, so that the owner's right password got "busy" for as long as the
+ * flood lasted. With one place per address, the queue is a round robin over the addresses that are
+ * waiting: an address whose check is done goes to the back if it asks again. A flood from N
+ * addresses gets N of every N + 1 checks, and another client's login waits behind at most one check
+ * of each (N checks' time, ~130 ms each at the default cost, divided by the threads). The queue is
+ * long for that reason: a waiting check holds only a parked virtual thread and a few bytes. What is
+ * left: more addresses flooding at once than the queue holds (a botnet, each of them within its own
+ * login throttle) can still fill it, and then a login is busy until a place frees.
  * An unknown user name is checked against a hash of the file's usual cost that nothing matches, so it
  * takes the time of a wrong password. A password over 72 bytes is refused before bcrypt, for every
  * name alike. Thread-safe.
@@ -40,11 +56,13 @@ public final class PasswordCheck implements AutoCloseable {
         }
     }
 
-    /** A full queue waits about 5 checks' time (~0.65 s at the default cost): longer, and the client may as well retry. */
-    static final int QUEUE_PER_THREAD = 4;
+    /** Distinct waiting addresses per thread: a full queue is ~32 checks' time (~4 s at the default cost). */
+    static final int QUEUE_PER_THREAD = 32;
 
     private final UsersFile users;
     private final ThreadPoolExecutor pool;
+    /** The addresses (as {@link LoginThrottle#addressKey} names them) with a check in the pool. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
     private PasswordCheck(UsersFile users, int threads, int queueCapacity) {
         if (threads < 1 || queueCapacity < 1) {
@@ -71,7 +89,12 @@ public final class PasswordCheck implements AutoCloseable {
      * and wipes it.
      */
     public Verdict check(String user, char[] password) {
-        CompletableFuture<Verdict> verdict = submit(user, password);
+        return check(null, user, password);
+    }
+
+    /** As {@link #check(String, char[])}, for a client at {@code client} (its address; null: not counted). */
+    public Verdict check(String client, String user, char[] password) {
+        CompletableFuture<Verdict> verdict = submit(client, user, password);
         try {
             return verdict.get();
         } catch (InterruptedException e) {
@@ -89,6 +112,55 @@ public final class PasswordCheck implements AutoCloseable {
      * future does not stop a check that was queued.
      */
     public CompletableFuture<Verdict> submit(String user, char[] password) {
+        return submit(null, user, password);
+    }
+
+    /**
+     * As {@link #submit(String, char[])}, for a client at {@code client}: {@link Verdict.Busy} at once
+     * while that address (or its IPv6 /64) has a check in the pool. A null client is not counted.
+     */
+    public CompletableFuture<Verdict> submit(String client, String user, char[] password) {
+        String address = client == null ? null : addressKey(client);
+        if (address != null && !pending.add(address)) {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+            return CompletableFuture.completedFuture(Verdict.BUSY);
+        }
+        CompletableFuture<Verdict> verdict;
+        try {
+            verdict = submitCounted(user, password);
+        } catch (RuntimeException | Error e) {
+            release(address);
+            throw e;
+        }
+        verdict.whenComplete((done, failure) -> release(address));
+        return verdict;
+    }
+
+    private void release(String address) {
+        if (address != null) {
+            pending.remove(address);
+        }
+    }
+
+    /**
+     * The address key of a literal from the web layer: IPv4 as it is, IPv6 by its /64. Only a string
+     * with a colon is parsed (it cannot be a host name, so no name lookup can happen); anything that
+     * does not parse counts as itself.
+     */
+    private static String addressKey(String client) {
+        if (client.indexOf(':') < 0) {
+            return client;
+        }
+        try {
+            return LoginThrottle.addressKey(InetAddress.getByName(client));
+        } catch (java.net.UnknownHostException e) {
+            return client;
+        }
+    }
+
+    private CompletableFuture<Verdict> submitCounted(String user, char[] password) {
         byte[] key;
         try {
             if (user == null || password == null) {

@@ -14,6 +14,10 @@ public interface PasswordVerifier {
         BUSY
     }
 
-    /** Checks, blocking the caller (a virtual thread) until the verdict; never keeps the password. */
-    Verdict verify(String user, char[] password);
+    /**
+     * Checks, blocking the caller (a virtual thread) until the verdict; never keeps the password.
+     * {@code client} is the connection's peer address, so that the checks are shared fairly
+     * between clients (see {@link PasswordCheck}).
+     */
+    Verdict verify(String client, String user, char[] password);
 }

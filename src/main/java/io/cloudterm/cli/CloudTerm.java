@@ -51,7 +51,13 @@ public final class CloudTerm {
      * included), {@link #FAILED} (one line too) if the server cannot start.
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code environment} instead of the process's. */
+    static int run(String[] args, java.util.Map<String, String> environment, PrintStream out, PrintStream err) {
         Options options = new Options();
+        options.environment = environment;
         CommandLine cli = new CommandLine(options).setStopAtPositional(true);
         ServerConfig config;
         try {

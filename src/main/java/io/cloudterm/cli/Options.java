@@ -34,8 +34,11 @@ final class Options {
     @Option(names = {"-i", "--interface"}, paramLabel = "ADDRESS", description = "address to bind (default ${DEFAULT-VALUE}, loopback only)")
     String host = "127.0.0.1";
 
-    @Option(names = {"-c", "--credential"}, paramLabel = "USER:PASSWORD", description = "HTTP Basic credential (as ttyd's -c)")
+    @Option(names = {"-c", "--credential"}, paramLabel = "USER:PASSWORD", description = "HTTP Basic credential (as ttyd's -c); other local users can read it with ps: prefer --credential-file or CLOUDTERM_CREDENTIAL")
     String credential;
+
+    @Option(names = "--credential-file", paramLabel = "FILE", description = "HTTP Basic credential read from FILE, one line user:password, readable by you only (chmod 600)")
+    Path credentialFile;
 
     @Option(names = "--users", paramLabel = "FILE", description = "user accounts: an htpasswd file with bcrypt hashes (make one with: cloudterm passwd FILE USER)")
     Path usersFile;
@@ -150,15 +153,19 @@ final class Options {
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
+    /** Where {@link BasicCredential#ENVIRONMENT_VARIABLE} is read; the process's environment outside tests. */
+    Map<String, String> environment = System.getenv();
+
     /** Checks every value and builds the configuration; an {@link IllegalArgumentException} says what is wrong. */
     ServerConfig toConfig() {
+        String basic = basicCredential();
         require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, not " + port);
         require(maxClients >= 0, "--max-clients cannot be negative");
         require(killAfter >= 0, "--kill-after cannot be negative");
         require(pingInterval >= 1, "--ping-interval must be at least 1 second");
         require(headerTimeout >= 1 && bodyTimeout >= 1, "--header-timeout and --body-timeout must be at least 1 second");
-        require(!(noAuth && (credential != null || usersFile != null)), "--no-auth contradicts --credential and --users");
-        require(!(credential != null && usersFile != null), "choose one of --credential and --users");
+        require(!(noAuth && (basic != null || usersFile != null)), "--no-auth contradicts --credential and --users");
+        require(!(basic != null && usersFile != null), "choose one of --credential and --users");
         require(sessionIdleMinutes >= 1, "--session-idle must be at least 1 minute");
         require(sessionLifetimeHours >= 1, "--session-lifetime must be at least 1 hour");
         require(loginBurst >= 1, "--login-burst must be at least 1");
@@ -184,9 +191,6 @@ final class Options {
         require(Files.isDirectory(directory), "--cwd " + directory + " is not a directory");
         require(!terminalType.isBlank() && terminalType.chars().allMatch(c -> c > ' ' && c < 127),
                 "--terminal-type must be a plain word like xterm-256color");
-        if (credential != null) {
-            BasicCredential.parse(credential); // only to reject a malformed one now, as a usage error
-        }
         Signal hangup = Signal.parse(signal);
         NativeMode mode = switch (nativeMode.toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> NativeMode.AUTO;
@@ -195,7 +199,7 @@ final class Options {
             default -> throw new IllegalArgumentException("--native must be auto, on or off, not '" + nativeMode + "'");
         };
         AuthMode auth = noAuth ? AuthMode.NONE
-                : credential != null ? AuthMode.BASIC
+                : basic != null ? AuthMode.BASIC
                 : usersFile != null ? AuthMode.USERS
                 : sslCa != null ? AuthMode.CLIENT_CERTIFICATE
                 : AuthMode.TOKEN;
@@ -214,7 +218,7 @@ final class Options {
         }
         List<String> commandLine = command.isEmpty() ? LoginShell.command() : command;
         ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
-                terminalType, clientOptions, auth, Optional.ofNullable(credential), origins, maxClients, once,
+                terminalType, clientOptions, auth, Optional.ofNullable(basic), origins, maxClients, once,
                 exitNoConn, readonly, hangup, Duration.ofSeconds(killAfter), urlArgs, mode,
                 Duration.ofSeconds(pingInterval), Optional.ofNullable(usersFile).map(p -> p.toAbsolutePath().normalize()), tls,
                 new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)),
@@ -229,6 +233,34 @@ final class Options {
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;
+    }
+
+    /**
+     * The Basic credential from -c, --credential-file or, when no login option is given at all, the
+     * environment; checked now so that a malformed one is a usage error; null if there is none. A -c is warned about: the whole command line, password included,
+     * is readable by every local user (ps, /proc/PID/cmdline) for as long as the server runs.
+     */
+    private String basicCredential() {
+        require(!(credential != null && credentialFile != null), "choose one of --credential and --credential-file");
+        if (credentialFile != null) {
+            return BasicCredential.readFile(credentialFile);
+        }
+        if (credential != null) {
+            BasicCredential.parse(credential);
+            java.util.logging.Logger.getLogger(Options.class.getName()).warning("-c/--credential puts the password on the"
+                    + " command line, where every local user can read it (ps); use --credential-file FILE or the "
+                    + BasicCredential.ENVIRONMENT_VARIABLE + " environment variable instead");
+            return credential;
+        }
+        String fromEnvironment = noAuth || usersFile != null ? null : environment.get(BasicCredential.ENVIRONMENT_VARIABLE);
+        if (fromEnvironment != null) {
+            try {
+                BasicCredential.parse(fromEnvironment);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(BasicCredential.ENVIRONMENT_VARIABLE + " must look like user:password");
+            }
+        }
+        return fromEnvironment;
     }
 
     private Optional<ServerConfig.TlsFiles> tlsFiles() {

@@ -255,7 +255,7 @@ public final class CloudTermServer implements AutoCloseable {
         Peer peer = Peer.of(request.remotePeer());
         Gate.Decision decision = context.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
                 ? new Gate.Decision(null, context.gate().originRefusal(request.headers()))
-                : context.gate().check(request.headers(), null, peer.certificateSubject());
+                : context.gate().check(request.headers(), peer.address(), peer.certificateSubject());
         if (!decision.allowed()) {
             AuthRoutes.refuse(response, decision.refusal(), context.config().authMode() == AuthMode.BASIC);
             return;

@@ -56,11 +56,29 @@ final class Gate {
         return foreign != null ? new Decision(null, foreign) : who(headers, address, certificateSubject);
     }
 
+    /**
+     * As {@link #check}, for a WebSocket upgrade: a refused one is routed on as a plain HTTP request,
+     * whose answer counts a wrong credential, so this counts nothing (see
+     * {@link Authenticator#authenticateUpgrade}); a throttled address is refused all the same.
+     */
+    Decision checkUpgrade(Headers headers, String address, Optional<String> certificateSubject) {
+        Refusal foreign = originRefusal(headers);
+        return foreign != null ? new Decision(null, foreign)
+                : decision(authenticator.authenticateUpgrade(credentials(headers, address, certificateSubject)));
+    }
+
     /** Authentication only (for plain GETs, where browsers send no Origin). */
     Decision who(Headers headers, String address, Optional<String> certificateSubject) {
-        Credentials credentials = new Credentials(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
-                cookie.read(headers), certificateSubject, address);
-        return switch (authenticator.authenticate(credentials)) {
+        return decision(authenticator.authenticate(credentials(headers, address, certificateSubject)));
+    }
+
+    private Credentials credentials(Headers headers, String address, Optional<String> certificateSubject) {
+        return new Credentials(headers.first(HeaderNames.AUTHORIZATION).orElse(null), cookie.read(headers),
+                certificateSubject, address);
+    }
+
+    private static Decision decision(Authentication authentication) {
+        return switch (authentication) {
             case Authentication.Known known -> new Decision(known, null);
             case Authentication.Unknown unknown -> new Decision(null, new Refusal(Status.UNAUTHORIZED_401, "authentication required", 0));
             case Authentication.Throttled throttled -> new Decision(null, new Refusal(Status.TOO_MANY_REQUESTS_429,

@@ -29,7 +29,7 @@ final class Logins {
             case USERS -> {
                 UsersFile users = UsersFile.open(config.usersFile().orElseThrow());
                 PasswordCheck check = PasswordCheck.create(users);
-                builder.accounts(users).passwords((user, password) -> switch (check.check(user, password)) {
+                builder.accounts(users).passwords((client, user, password) -> switch (check.check(client, user, password)) {
                     case PasswordCheck.Verdict.Accepted accepted -> PasswordVerifier.Verdict.RIGHT;
                     case PasswordCheck.Verdict.Rejected rejected -> PasswordVerifier.Verdict.WRONG;
                     case PasswordCheck.Verdict.Busy busy -> PasswordVerifier.Verdict.BUSY;
@@ -55,6 +55,12 @@ final class Logins {
             @Override
             public long tryAttempt(String address, String user) {
                 LoginThrottle.Decision decision = throttle.attempt(literal(address), user);
+                return decision.allowed() ? 0 : decision.retryAfterSeconds();
+            }
+
+            @Override
+            public long waitFor(String address) {
+                LoginThrottle.Decision decision = throttle.peek(literal(address));
                 return decision.allowed() ? 0 : decision.retryAfterSeconds();
             }
 

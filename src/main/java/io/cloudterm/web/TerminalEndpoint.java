@@ -9,12 +9,13 @@ import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.ProtocolException;
 import io.cloudterm.terminal.Attachment;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.websocket.UpgradeListener;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.websocket.WsUpgrader;
-import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
  * One terminal WebSocket (a listener per connection): the upgrade checks, the JSON_DATA
  * handshake, and turning each client message into a call on its {@link Attachment}.
  */
-final class TerminalEndpoint implements WsListener {
+final class TerminalEndpoint implements UpgradeListener {
 
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
     static final String SUBPROTOCOL = "tty";
@@ -69,12 +70,13 @@ final class TerminalEndpoint implements WsListener {
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        // Helidon gives no peer here, so a client certificate is read at open (the TLS handshake
-        // has verified it already); every other credential is checked now, before the upgrade.
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo remote) throws WsUpgradeException {
+        // A client certificate is read at open (the TLS handshake has verified it already); every
+        // other credential is checked now, before the upgrade, throttled by the peer's address.
+        Peer peer = Peer.of(remote);
         Gate.Decision decision = server.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
                 ? new Gate.Decision(null, server.gate().originRefusal(headers))
-                : server.gate().check(headers, null, Optional.empty());
+                : server.gate().checkUpgrade(headers, peer.address(), peer.certificateSubject());
         if (!decision.allowed()) {
             // Helidon then routes the request as plain HTTP, where the /ws route answers the status.
             throw new WsUpgradeException(decision.refusal().reason());

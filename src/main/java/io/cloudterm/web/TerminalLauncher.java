@@ -144,6 +144,7 @@ final class TerminalLauncher {
             command.addAll(extraArgs);
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.remove(io.cloudterm.auth.BasicCredential.ENVIRONMENT_VARIABLE); // the server's login secret, not the shell's
         environment.put("TERM", config.terminalType());
         environment.put("CLOUDTERM_USER", user.name());
         PtySpec spec = new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows());

@@ -39,7 +39,7 @@ public final class DirectUpgrader implements Http1Upgrader {
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final String path;
-    private final Supplier<WsListener> listeners;
+    private final Supplier<? extends UpgradeListener> listeners;
     private final Optional<RawSockets> sockets;
     private final BufferPool readBuffers;
     private final long maxFrameBytes;
@@ -54,7 +54,7 @@ public final class DirectUpgrader implements Http1Upgrader {
      * {@code sockets} when present (reading into buffers of {@code readBuffers}), and otherwise
      * served over Helidon's stream.
      */
-    public DirectUpgrader(String path, Supplier<WsListener> listeners, Optional<RawSockets> sockets, BufferPool readBuffers,
+    public DirectUpgrader(String path, Supplier<? extends UpgradeListener> listeners, Optional<RawSockets> sockets, BufferPool readBuffers,
                           long maxFrameBytes) {
         this.path = path;
         this.listeners = listeners;
@@ -79,12 +79,12 @@ public final class DirectUpgrader implements Http1Upgrader {
         if (!prologue.uriPath().path().equals(path) || !wellFormed(key, headers)) {
             return null; // Helidon then routes the request as plain HTTP, which answers it
         }
-        WsListener listener = listeners.get();
+        UpgradeListener listener = listeners.get();
         Optional<Headers> answer;
         try {
             // The listener decides (Host, Origin, credentials): this runs before routing, so the
             // routing filters have not seen the request.
-            answer = accepted(listener, prologue, headers);
+            answer = accepted(listener, ctx, prologue, headers);
         } catch (WsUpgradeException e) {
             return null; // Helidon then routes the request as plain HTTP, where the path answers the status
         }
@@ -105,11 +105,12 @@ public final class DirectUpgrader implements Http1Upgrader {
     /**
      * The one place where an upgrade of a well-formed request on our path is accepted or refused:
      * the headers to add to the 101, or {@link WsUpgradeException} to refuse (the request is then
-     * routed as plain HTTP, whose handler for the path answers the status).
+     * routed as plain HTTP, whose handler for the path answers the status). The listener is told the
+     * connection's peer, so that a credential sent with the upgrade is throttled by its address.
      */
-    private static Optional<Headers> accepted(WsListener listener, HttpPrologue prologue, WritableHeaders<?> headers)
-            throws WsUpgradeException {
-        return listener.onHttpUpgrade(prologue, headers);
+    private static Optional<Headers> accepted(UpgradeListener listener, ConnectionContext ctx, HttpPrologue prologue,
+                                              WritableHeaders<?> headers) throws WsUpgradeException {
+        return listener.onHttpUpgrade(prologue, headers, ctx.remotePeer());
     }
 
     /** Closes every connection now (the server is stopping). */

@@ -103,6 +103,36 @@ class PasswordCheckTest {
     }
 
     @Test
+    void aFloodFromOneAddressLeavesRoomForAnother() throws Exception {
+        // ~250 ms a check: the flood below is all submitted while its first check still runs
+        String slow = PasswordHashes.hash("slow-secret".toCharArray(), 12);
+        check = PasswordCheck.create(users("slow:" + slow + "\n"), 1, 2);
+        List<CompletableFuture<Verdict>> flood = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            flood.add(check.submit("127.0.0.2", "slow", "wrong".toCharArray()));
+        }
+        assertEquals(19, flood.stream().filter(v -> v.getNow(null) == Verdict.BUSY).count(),
+                "one check per address at a time, the rest told at once");
+        CompletableFuture<Verdict> owner = check.submit("127.0.0.1", "slow", "slow-secret".toCharArray());
+        assertEquals(accepted("slow"), owner.get(30, TimeUnit.SECONDS), "the owner's check waits behind one of the flood's");
+        assertEquals(Verdict.REJECTED, flood.getFirst().get(30, TimeUnit.SECONDS));
+        assertEquals(accepted("slow"), check.check("127.0.0.2", "slow", "slow-secret".toCharArray()),
+                "the address may check again once its check is done");
+    }
+
+    @Test
+    void anIpv6ClientIsOneAddressPerSlash64() throws Exception {
+        String slow = PasswordHashes.hash("slow-secret".toCharArray(), 12);
+        check = PasswordCheck.create(users("slow:" + slow + "\n"), 1, 4);
+        CompletableFuture<Verdict> first = check.submit("2001:db8:0:0::1", "slow", "wrong".toCharArray());
+        assertEquals(Verdict.BUSY, check.submit("2001:db8::ffff:2", "slow", "wrong".toCharArray()).getNow(null),
+                "another address of the same /64 is the same client");
+        CompletableFuture<Verdict> otherNetwork = check.submit("2001:db8:0:1::1", "slow", "slow-secret".toCharArray());
+        assertEquals(accepted("slow"), otherNetwork.get(30, TimeUnit.SECONDS), "another /64 is another client");
+        assertEquals(Verdict.REJECTED, first.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aClosedCheckIsBusy() throws IOException {
         check = PasswordCheck.create(users(HashesFromOtherTools.FILE));
         check.close();

@@ -1,6 +1,7 @@
 package io.cloudterm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.auth.AuthMode;
@@ -11,9 +12,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,6 +32,9 @@ class CommandLineTest {
 
     private record Run(int status, String out, String err) {
     }
+
+    @TempDir
+    Path dir;
 
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -99,6 +112,8 @@ class CommandLineTest {
         "--header-timeout 0            | --header-timeout and --body-timeout must be at least 1 second",
         "--body-timeout -3             | --header-timeout and --body-timeout must be at least 1 second",
         "--port                        | Missing required parameter for option '--port'",
+        "--credential-file /no/such/f  | --credential-file /no/such/f is not a file",
+        "-c a:b --credential-file /x   | choose one of --credential and --credential-file",
         "-- no-such-program-cloudterm  | cannot run 'no-such-program-cloudterm': not found on PATH",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
@@ -107,6 +122,94 @@ class CommandLineTest {
         assertTrue(run.err().contains(message), run.err());
         assertEquals(1, run.err().lines().count(), "one line: " + run.err());
         assertTrue(run.err().startsWith("cloudterm: "), run.err());
+    }
+
+    /** A credential file for alice:wonderland with these permissions. */
+    private Path credentialFile(String content, String permissions) throws Exception {
+        Path file = dir.resolve("credential");
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+        return file;
+    }
+
+    @Test
+    void aCredentialFileKeepsThePasswordOffTheCommandLine() throws Exception {
+        Path file = credentialFile("alice:won:derland\n", "rw-------");
+        ServerConfig config = CloudTerm.configFrom("--credential-file", file.toString());
+        assertEquals(AuthMode.BASIC, config.authMode());
+        assertEquals("alice:won:derland", config.credential().orElseThrow());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "rw-r--r-- | alice:wonderland\\n                 | can be read or changed by other users; run: chmod 600 ",
+        "rw-rw---- | alice:wonderland\\n                 | can be read or changed by other users; run: chmod 600 ",
+        "rw------- | wonderland\\n                       | must hold one line user:password",
+        "rw------- | alice:wonderland\\nbob:builder\\n   | must hold one line user:password",
+        "rw------- | ''                                   | must hold one line user:password",
+    })
+    void aCredentialFileOthersCanReadOrThatIsMalformedIsRefused(String permissions, String content, String message)
+            throws Exception {
+        Path file = credentialFile(content.replace("\\n", "\n"), permissions);
+        Run run = run("--credential-file", file.toString(), "--", "sh");
+        assertEquals(2, run.status(), run.toString());
+        assertTrue(run.err().contains(message), run.err());
+        assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+        assertFalse(run.err().contains("wonderland") || run.err().contains("builder"), "no secret in the message: " + run.err());
+    }
+
+    @Test
+    void theEnvironmentCanHoldTheCredential() {
+        Options options = new Options();
+        new CommandLine(options).setStopAtPositional(true).parseArgs("--", "sh");
+        options.environment = Map.of("CLOUDTERM_CREDENTIAL", "alice:wonderland");
+        ServerConfig config = options.toConfig();
+        assertEquals(AuthMode.BASIC, config.authMode());
+        assertEquals("alice:wonderland", config.credential().orElseThrow());
+    }
+
+    @Test
+    void aMalformedCredentialInTheEnvironmentIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CloudTerm.run(new String[] {"--", "sh"}, Map.of("CLOUDTERM_CREDENTIAL", "wonderland"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("CLOUDTERM_CREDENTIAL must look like user:password"), message);
+        assertFalse(message.contains("wonderland"), message);
+    }
+
+    @Test
+    void aCredentialOnTheCommandLineIsWarnedAbout() {
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(Options.class.getName());
+        logger.addHandler(handler);
+        try {
+            CloudTerm.configFrom("-c", "alice:wonderland", "--", "sh");
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(1, records.size(), records.toString());
+        assertEquals(Level.WARNING, records.getFirst().getLevel());
+        String warning = records.getFirst().getMessage();
+        assertTrue(warning.contains("ps") && warning.contains("--credential-file") && warning.contains("CLOUDTERM_CREDENTIAL"),
+                warning);
+        assertFalse(warning.contains("wonderland"), warning);
     }
 
     @Test

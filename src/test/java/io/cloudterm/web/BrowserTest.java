@@ -135,6 +135,26 @@ class BrowserTest {
     }
 
     @Test
+    void whenTheServerStopsThePageSaysSoAndARestartBringsItBack() {
+        server = TestServer.start("--no-auth", "--", "bash", "--norc", "--noprofile");
+        int port = server.server().port();
+        driver.get(server.server().url().toString());
+        awaitOpen();
+
+        server.close();
+        await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
+        assertEquals("The server stopped", driver.findElement(By.id("overlay-title")).getText());
+        assertEquals(1001L, page("return cloudterm.closeCode"));
+
+        server = TestServer.start(io.cloudterm.cli.CloudTerm.configFrom("--port", String.valueOf(port), "--no-auth",
+                "--keep-alive", "0", "--", "bash", "--norc", "--noprofile"));
+        // The page retries by itself, backing off (0.5, 1, 2, 4, 8 s...): no key is pressed.
+        await("the page to come back by itself", Duration.ofSeconds(60), () -> "open".equals(page("return cloudterm.state")));
+        type("echo restarted" + Keys.ENTER);
+        awaitLine("restarted");
+    }
+
+    @Test
     void withoutTheTokenThePageAsksForALogin() throws InterruptedException {
         server = TestServer.start(SHELL);
         driver.get(server.server().url().toString());
@@ -426,7 +446,11 @@ class BrowserTest {
     }
 
     private void await(String what, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        await(what, WAIT, condition);
+    }
+
+    private void await(String what, Duration wait, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.get()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what + "; screen: " + screenOrState());
