@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cloudterm.testkit.CommandLines;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -77,8 +78,7 @@ class CredentialOnCommandLineAttackTest {
                 }
             }).get(60, TimeUnit.SECONDS);
             assertTrue(url != null, "the server did not start: " + output);
-            String commandLine = new String(Files.readAllBytes(Path.of("/proc", Long.toString(server.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ');
+            String commandLine = CommandLines.of(server.pid());
             assertTrue(commandLine.contains(CloudTerm.class.getName()), commandLine);
             assertEquals(200, getWithBasic(url, "alice:" + PASSWORD), "the credential lets its owner in");
             assertEquals(401, getWithBasic(url, "alice:guess"), "and nothing else");

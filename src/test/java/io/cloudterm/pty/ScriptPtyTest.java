@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cloudterm.testkit.CommandLines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,7 @@ class ScriptPtyTest {
                 Path.of("").toAbsolutePath(), environment, 80, 24);
         try (Transcript child = Transcript.start(SYSTEM, spec)) {
             child.awaitText(secret + "\r\nalice\r\nxterm-256color");
-            List<String> commandLines = ProcessHandle.current().descendants()
-                    .map(process -> commandLine(process.pid())).toList();
+            List<String> commandLines = CommandLines.ofDescendants();
             assertTrue(commandLines.stream().anyMatch(line -> line.contains("script")), commandLines.toString());
             for (String line : commandLines) {
                 assertFalse(line.contains(secret) || line.contains("CLOUDTERM_USER=") || line.contains("TERM="),
@@ -77,14 +77,6 @@ class ScriptPtyTest {
         }
     }
 
-    private static String commandLine(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
-        } catch (IOException e) {
-            return ""; // ended meanwhile
-        }
-    }
 
     @Test
     void eachScriptFlavourGetsTheWrapperItsOwnWay() throws Exception {

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.cloudterm.testkit.CommandLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +32,7 @@ class EnvironmentAttackTest {
             // The child still gets what the server gives it.
             client.awaitOutput(path, Duration.ofSeconds(20));
             assertTrue(client.outputText().contains("xterm-256color"), client.outputText());
-            List<String> commandLines = ProcessHandle.current().descendants()
-                    .map(process -> commandLine(process.pid())).toList();
+            List<String> commandLines = CommandLines.ofDescendants();
             assertTrue(commandLines.stream().anyMatch(line -> line.contains("cat")), commandLines.toString());
             for (String line : commandLines) {
                 assertFalse(line.contains("CLOUDTERM_USER=") || line.contains("TERM=") || line.contains("PATH=" + path),
@@ -43,12 +41,4 @@ class EnvironmentAttackTest {
         }
     }
 
-    private static String commandLine(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
-        } catch (IOException e) {
-            return ""; // ended meanwhile
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.testkit.HttpHead;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,15 +71,7 @@ final class RawConnection implements AutoCloseable {
     /** One response (head and a Content-Length body), leaving the connection open. */
     String readResponse(Duration wait) throws IOException {
         socket.setSoTimeout((int) wait.toMillis());
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("closed before a full response: " + head.toString(StandardCharsets.ISO_8859_1));
-            }
-            head.write(b);
-        }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
+        String text = HttpHead.read(in);
         int length = 0;
         for (String line : text.split("\r\n")) {
             if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {

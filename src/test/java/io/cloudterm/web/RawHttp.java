@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.testkit.HttpHead;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ final class RawHttp {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
-            String head = head(in);
+            String head = HttpHead.read(in);
             int status = Integer.parseInt(head.substring(9, 12));
             if (status == 101) {
                 return new Response(status, head, "");
@@ -63,17 +64,6 @@ final class RawHttp {
                 + "Sec-WebSocket-Protocol: tty\r\n\r\n";
     }
 
-    private static String head(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("the connection closed in the response head: " + head);
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
 
     private static String body(InputStream in, String head) throws IOException {
         java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.testkit.HttpHead;
 import io.cloudterm.websocket.ClientFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -66,15 +67,7 @@ class TakenOverWebSocketTest {
         }
 
         String responseHead() throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new EOFException("the connection closed in the response head: " + head);
-                }
-                head.write(b);
-            }
-            return head.toString(StandardCharsets.US_ASCII);
+            return HttpHead.read(in);
         }
 
         void send(byte[] frame) throws IOException {

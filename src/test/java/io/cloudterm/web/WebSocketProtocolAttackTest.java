@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.testkit.HttpHead;
 import io.cloudterm.websocket.ClientFrames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -158,7 +159,7 @@ class WebSocketProtocolAttackTest {
             InputStream in = socket.getInputStream();
             out.write(UPGRADE.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String head = responseHead(in);
+            String head = HttpHead.read(in);
             assertTrue(head.startsWith("HTTP/1.1 101 "), head);
             out.write(attack.bytes());
             out.flush();
@@ -189,7 +190,7 @@ class WebSocketProtocolAttackTest {
                 socket.setSoTimeout((int) WAIT.toMillis());
                 socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
-                String head = responseHead(socket.getInputStream());
+                String head = HttpHead.read(socket.getInputStream());
                 assertTrue(head.matches("(?s)HTTP/1\\.1 4\\d\\d .*"), request.lines().findFirst() + " answered " + head);
             }
         }
@@ -205,17 +206,6 @@ class WebSocketProtocolAttackTest {
         return socket;
     }
 
-    private static String responseHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("the connection closed in the response head: " + head);
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
-    }
 
     /**
      * Everything the server sends until it hangs up; once its close frame has come, answers with
