@@ -81,10 +81,12 @@ class ReattachTest {
     @ValueSource(strings = {"on", "off"})
     void replayEndComesExactlyWhereTheHistoryEnds(String mode) throws Exception {
         Path stop = dir.resolve("stop");
-        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh")) {
+        // The ticker is the terminal's program, not a line typed into a shell: typed before the
+        // shell is ready, a line's echo comes before the prompt, and the prompt lands before n1.
+        String ticker = "i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); echo n$i; sleep 0.02; done; echo ticker-done";
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh", "-c", ticker)) {
             TtyClient first = server.open(80, 24);
             String handle = terminalInfo(first)[0];
-            first.input("i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); echo n$i; sleep 0.02; done; echo ticker-done\r");
             first.awaitOutput("n5\r\n", WAIT);
             assertEquals("4", new String(first.messages().get(3), StandardCharsets.UTF_8),
                     "a new terminal: REPLAY_END right after TERMINAL_INFO, before its first output");
@@ -115,7 +117,7 @@ class ReattachTest {
             String after = live.toString(StandardCharsets.UTF_8);
             assertTrue(before.contains("n5\r\n"), "the history holds what the first client saw: " + before);
             List<Integer> ticks = new ArrayList<>();
-            Matcher tick = Pattern.compile("\nn(\\d+)\r").matcher(before + after);
+            Matcher tick = Pattern.compile("(?m)^n(\\d+)\r").matcher(before + after);
             while (tick.find()) {
                 ticks.add(Integer.parseInt(tick.group(1)));
             }
