@@ -21,8 +21,9 @@ final class SendBuffer {
     /**
      * 256 KiB asked (Linux doubles it for its own bookkeeping, so about 512 KiB of kernel memory
      * at most). It does not slow a terminal down: a buffer caps a connection at about its size per
-     * round trip, 256 KiB per 100 ms is 2.5 MB/s, more than a browser's terminal draws; on
-     * loopback, 100 MB of output went through as fast as with the auto-tuned buffer (see the commit).
+     * round trip, 256 KiB per 100 ms is 2.5 MB/s, more than a browser's terminal draws. Measured
+     * on loopback (100 MB of output to one reading client, best of three, on a busy 2-core machine):
+     * 109 MB/s with it against 95 without in native mode, 108 against 84 in pure-Java mode.
      */
     static final int BYTES = 256 * 1024;
 
