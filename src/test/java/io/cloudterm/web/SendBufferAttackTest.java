@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,31 +31,51 @@ class SendBufferAttackTest {
     /** The server asks for 256 KiB; Linux doubles what it is asked for its own bookkeeping. */
     private static final long MOST_QUEUED = 2 * 256 * 1024;
 
+    /** 100 MB of output, more than any send buffer: the program is held back by its only client. */
+    private static final String FLOOD = "head -c 100000000 /dev/zero | tr '\\0' x";
+
     @ParameterizedTest(name = "native={0}")
     @ValueSource(strings = {"on", "off"})
     void aClientThatNeverReadsPinsABoundedSendQueueInTheServersKernel(String mode) throws Exception {
-        // 100 MB of output, more than any send buffer: the program is held back by its only client.
-        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh", "-c",
-                "head -c 100000000 /dev/zero | tr '\\0' x");
-             Socket client = joinWithoutReading(server)) {
-            int port = server.server().port();
-            await().atMost(WAIT).until(() -> sendQueue(port, client.getLocalPort()) >= 64 * 1024);
-            // Long enough for the kernel to grow an auto-tuned buffer well past the bound.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                long queued = sendQueue(port, client.getLocalPort());
-                assertTrue(queued <= MOST_QUEUED, "the server's kernel holds " + queued + " bytes for a client that does not read");
-            });
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "sh", "-c", FLOOD);
+             Socket client = joinWithoutReading(server, null)) {
+            assertSendQueueStaysBounded(server, client);
         }
     }
 
+    @Test
+    void overTlsToo(@TempDir Path dir) throws Exception {
+        TlsFixtures ca = TlsFixtures.authority(dir, "ca");
+        TlsFixtures.Identity identity = ca.server(TlsFixtures.KeyFormat.PKCS8_EC);
+        try (TestServer server = TestServer.start("--ssl", "--ssl-cert", identity.certificate().toString(),
+                "--ssl-key", identity.key().toString(), "--no-auth", "--", "sh", "-c", FLOOD);
+             Socket client = joinWithoutReading(server, TlsFixtures.clientContext(ca.certificate(), null).getSocketFactory())) {
+            assertSendQueueStaysBounded(server, client);
+        }
+    }
+
+    /** The server's kernel fills up for the client, and stays within the bound for a while. */
+    private static void assertSendQueueStaysBounded(TestServer server, Socket client) {
+        int port = server.server().port();
+        await().atMost(WAIT).until(() -> sendQueue(port, client.getLocalPort()) >= 64 * 1024);
+        // Long enough for the kernel to grow an auto-tuned buffer well past the bound.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            long queued = sendQueue(port, client.getLocalPort());
+            assertTrue(queued <= MOST_QUEUED, "the server's kernel holds " + queued + " bytes for a client that does not read");
+        });
+    }
+
     /**
-     * A client on a plain socket that upgrades, sends JSON_DATA and reads nothing more; its own
+     * A client on a plain (or TLS) socket that upgrades, sends JSON_DATA and reads nothing more; its own
      * receive buffer is small, so what the server sends waits in the server's kernel.
      */
-    private static Socket joinWithoutReading(TestServer server) throws IOException {
+    private static Socket joinWithoutReading(TestServer server, SSLSocketFactory tls) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", server.server().port()), 10_000);
+        if (tls != null) {
+            socket = tls.createSocket(socket, "127.0.0.1", server.server().port(), true);
+        }
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + server.ws().getPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
