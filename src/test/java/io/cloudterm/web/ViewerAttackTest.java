@@ -41,8 +41,9 @@ class ViewerAttackTest {
     @ParameterizedTest(name = "native={0}")
     @ValueSource(strings = {"on", "off"})
     void viewersThatNeverReadPinNoCopyOfTheHistoryAndOneTooManyIsRefused(String mode) throws Exception {
-        // A 6 MiB scrollback: more than loopback's socket buffers take from a client that does not
-        // read (about 4 MB), so a copy per client would have to stay in the server's heap.
+        // A 6 MiB scrollback: more than the socket buffers on both ends take from a client that does
+        // not read (the server bounds its own to 512 KiB), so a copy per client would have to stay
+        // in the server's heap.
         int viewers = 50;
         try (TestServer server = TestServer.start("--native", mode, "--users", users().toString(), "--keep-alive", "60",
                 "--scrollback", String.valueOf(6 * MiB),
