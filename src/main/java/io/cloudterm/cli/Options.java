@@ -83,7 +83,7 @@ final class Options {
     int maxTerminalsPerUser = 8;
 
     @Option(names = "--max-clients-per-terminal", paramLabel = "N",
-            description = "most clients attached to one terminal at once, its owner's included (default ${DEFAULT-VALUE})")
+            description = "most guests attached to one terminal at once, and apart from them most of its owner's own clients (default ${DEFAULT-VALUE})")
     int maxClientsPerTerminal = ServerConfig.ClientLimits.DEFAULT.perTerminal();
 
     @Option(names = "--max-guest-clients-per-user", paramLabel = "N",

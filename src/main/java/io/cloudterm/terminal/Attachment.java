@@ -42,6 +42,7 @@ public final class Attachment {
     private final Terminal terminal;
     private final TerminalClient client;
     private final ClientRole role;
+    private final Seat seat;
 
     // Guarded by terminal.lock.
     /** The history still to send, before the queue: none when null, else offsets [replayNext, replayEnd). */
@@ -67,10 +68,16 @@ public final class Attachment {
     /** Completed once, when this attachment is detached (or refused). */
     private final java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
 
-    Attachment(Terminal terminal, TerminalClient client, ClientRole role) {
+    Attachment(Terminal terminal, TerminalClient client, ClientRole role, Seat seat) {
         this.terminal = terminal;
         this.client = client;
         this.role = role;
+        this.seat = seat;
+    }
+
+    /** Whose client this is: which of the terminal's limits it counts against. */
+    public Seat seat() {
+        return seat;
     }
 
     public Terminal terminal() {

@@ -171,18 +171,19 @@ public final class Terminal {
     }
 
     /**
-     * Attaches a client. {@code greeting} messages (title, preferences) reach it before any output.
-     * If the terminal already ended, the client is closed with its exit status straight away; if
-     * it has {@link TerminalSettings#maxClients} attached already, with {@link CloseCodes#TOO_MANY_CLIENTS}.
-     * Either way the attachment returned is not attached, and detaching it does nothing.
+     * Attaches a client in {@code seat}. {@code greeting} messages (title, preferences) reach it
+     * before any output. If the terminal already ended, the client is closed with its exit status
+     * straight away; if {@link TerminalSettings#maxClients} of that seat's clients are attached
+     * already, with {@link CloseCodes#TOO_MANY_CLIENTS} (see {@link Seat}: guests never fill the
+     * owner's seats). Either way the attachment returned is not attached, and detaching it does nothing.
      */
-    public Attachment attach(TerminalClient client, ClientRole role, List<byte[]> greeting, TerminalSize size)
+    public Attachment attach(TerminalClient client, ClientRole role, Seat seat, List<byte[]> greeting, TerminalSize size)
             throws IOException {
-        Attachment attachment = new Attachment(this, client, role);
+        Attachment attachment = new Attachment(this, client, role, seat);
         if (role.writable()) {
             attachment.size(size);
         }
-        if (attachedClients() >= settings.maxClients()) {
+        if (attachedClients(seat) >= settings.maxClients()) {
             refuseFull(attachment); // early, to send it nothing else; checked again below
             return attachment;
         }
@@ -197,7 +198,7 @@ public final class Terminal {
                 attachment.closeClient(CloseCodes.NORMAL, status == null ? "terminal ended" : status.toString());
                 return attachment;
             }
-            if (attachments.size() >= settings.maxClients()) {
+            if (attachedLocked(seat) >= settings.maxClients()) {
                 refuseFull(attachment);
                 return attachment;
             }
@@ -221,8 +222,12 @@ public final class Terminal {
 
     private void refuseFull(Attachment attachment) {
         attachment.markDetached();
-        attachment.closeClient(CloseCodes.TOO_MANY_CLIENTS, "too many clients on this terminal (" + settings.maxClients()
-                + " attached, the most allowed); try again when one leaves");
+        attachment.closeClient(CloseCodes.TOO_MANY_CLIENTS, switch (attachment.seat()) {
+            case GUEST -> "too many clients on this terminal (" + settings.maxClients()
+                    + " guests attached, the most allowed); try again when one leaves";
+            case OWNER -> "you have " + settings.maxClients()
+                    + " clients on this terminal, the most allowed; close one first";
+        });
     }
 
     /** A client began replaying the scrollback; under the lock. */
@@ -339,6 +344,26 @@ public final class Terminal {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The clients attached in {@code seat}. */
+    public int attachedClients(Seat seat) {
+        lock.lock();
+        try {
+            return attachedLocked(seat);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int attachedLocked(Seat seat) {
+        int n = 0;
+        for (Attachment attachment : attachments) {
+            if (attachment.seat() == seat) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void input(Attachment from, byte[] bytes) {

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param maxBehindBytes output waiting for one client (history still to replay included), while
  *                      the terminal goes on without it, past which that client is let go (it may
  *                      reattach and catch up from the scrollback)
- * @param maxClients    clients attached to one terminal at once; more are refused
+ * @param maxClients    clients attached to one terminal at once in each {@link Seat} (its owner's,
+ *                      guests'); more are refused
  */
 public record TerminalSettings(Signal hangupSignal, Duration killGrace, int highWaterBytes,
                                int maxMessageBytes, int maxPendingInput, Duration keepAlive, int maxBehindBytes,

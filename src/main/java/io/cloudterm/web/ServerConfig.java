@@ -82,7 +82,8 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
      * Clients attached at once: each holds a connection and may hold output it has not read yet
      * (up to the "fell behind" limit), so their number is bounded like terminals are.
      *
-     * @param perTerminal   most clients on one terminal, its owner's included
+     * @param perTerminal   most guests' clients on one terminal, and apart from them most of its
+     *                      owner's own (so guests cannot lock the owner out)
      * @param guestsPerUser most clients one user may have on other users' terminals, through share
      *                      links (on their own terminals, users are bounded by the limits above)
      */

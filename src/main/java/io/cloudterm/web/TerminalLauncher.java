@@ -13,6 +13,7 @@ import io.cloudterm.terminal.Attachment;
 import io.cloudterm.terminal.ClientRole;
 import io.cloudterm.terminal.Scrollback;
 import io.cloudterm.terminal.ScrollbackBudget;
+import io.cloudterm.terminal.Seat;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.terminal.TerminalClient;
 import io.cloudterm.terminal.TerminalSettings;
@@ -217,9 +218,10 @@ final class TerminalLauncher {
 
     /**
      * Attaches {@code client} for {@code user} as {@code access} allows, greeted as a new or a
-     * reattaching client. The terminal refuses clients past its own limit (closing them with
-     * TOO_MANY_CLIENTS itself); here a guest, on a terminal not its own, is counted against its
-     * user's limit for as long as it stays attached.
+     * reattaching client. The terminal refuses clients past its own limits (closing them with
+     * TOO_MANY_CLIENTS itself), which count its owner's clients apart from guests', so that guests
+     * cannot lock the owner out; here a guest, on a terminal not its own, is also counted against
+     * its user's limit for as long as it stays attached.
      */
     Attachment attach(Access access, Principal user, TerminalClient client, boolean reattached, TerminalSize size)
             throws IOException, ClientLimitReached {
@@ -227,12 +229,12 @@ final class TerminalLauncher {
         List<byte[]> greeting = greeting(target.handle(), reattached);
         ClientRole role = access.role(config.readonly());
         if (target.owner().name().equals(user.name())) {
-            return target.terminal().attach(client, role, greeting, size);
+            return target.terminal().attach(client, role, Seat.OWNER, greeting, size);
         }
         reserveGuest(user);
         Attachment attachment;
         try {
-            attachment = target.terminal().attach(client, role, greeting, size);
+            attachment = target.terminal().attach(client, role, Seat.GUEST, greeting, size);
         } catch (IOException | RuntimeException e) {
             unreserveGuest(user);
             throw e;

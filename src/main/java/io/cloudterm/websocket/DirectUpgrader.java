@@ -93,6 +93,7 @@ public final class DirectUpgrader implements Http1Upgrader {
         answer.ifPresent(extra -> extra.forEach(header -> response.append(header.name()).append(": ")
                 .append(header.get()).append("\r\n")));
         response.append("\r\n");
+        SendBuffer.bound(ctx.serverSocket());
         ctx.dataWriter().write(BufferData.create(response.toString().getBytes(StandardCharsets.US_ASCII)));
         ctx.dataWriter().flush();
         String subProtocol = answer.flatMap(extra -> extra.first(WsUpgrader.PROTOCOL)).orElse(null);

@@ -172,10 +172,10 @@ class AttachmentTest {
             attached.add(attach(FakeClient.reading(), ClientRole.VIEW));
         }
         FakeClient refused = FakeClient.reading();
-        Attachment none = attach(refused, ClientRole.CONTROL);
+        Attachment none = attach(refused, ClientRole.CONTROL, Seat.GUEST); // a guest with control is a guest too
         FakeClient.Close close = refused.closed().getNow(null);
         assertEquals(new FakeClient.Close(CloseCodes.TOO_MANY_CLIENTS,
-                "too many clients on this terminal (3 attached, the most allowed); try again when one leaves"), close);
+                "too many clients on this terminal (3 guests attached, the most allowed); try again when one leaves"), close);
         assertEquals(0, refused.received(), "a refused client gets no history");
         assertEquals(3, terminal.attachedClients());
         none.detach();
@@ -186,6 +186,35 @@ class AttachmentTest {
         attach(next, ClientRole.VIEW);
         assertFalse(next.closed().isDone());
         assertEquals(3, terminal.attachedClients());
+    }
+
+    @Test
+    void guestsInEveryGuestSeatNeverLockTheOwnerOut() {
+        startWithHistory(TerminalSettings.defaults().withMaxClients(3));
+        for (int i = 0; i < 3; i++) {
+            attach(FakeClient.reading(), ClientRole.VIEW, Seat.GUEST);
+        }
+        List<FakeClient> owners = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            FakeClient owner = FakeClient.reading();
+            owners.add(owner);
+            attach(owner, ClientRole.CONTROL, Seat.OWNER);
+        }
+        assertTrue(owners.stream().noneMatch(o -> o.closed().isDone()), "the owner reattaches, in three tabs");
+        await().atMost(WAIT).until(() -> owners.stream().allMatch(o -> o.received() == scrollback.end() - scrollback.start()));
+        assertEquals(3, terminal.attachedClients(Seat.GUEST));
+        assertEquals(3, terminal.attachedClients(Seat.OWNER));
+
+        FakeClient guest = FakeClient.reading();
+        attach(guest, ClientRole.VIEW, Seat.GUEST);
+        assertEquals(CloseCodes.TOO_MANY_CLIENTS, guest.closed().getNow(new FakeClient.Close(0, "")).code(),
+                "the owner's clients took no guest's seat, and guests still have no more than theirs");
+        FakeClient fourthTab = FakeClient.reading();
+        attach(fourthTab, ClientRole.CONTROL, Seat.OWNER);
+        assertEquals(new FakeClient.Close(CloseCodes.TOO_MANY_CLIENTS,
+                "you have 3 clients on this terminal, the most allowed; close one first"), fourthTab.closed().getNow(null),
+                "the owner's own clients are bounded too");
+        assertEquals(6, terminal.attachedClients());
     }
 
     @Test
@@ -229,9 +258,14 @@ class AttachmentTest {
         assertEquals(0, terminal.attachedClients());
     }
 
+    /** Attaches as the owner, or as a guest for a view-only client (only a share link gives that role). */
     private Attachment attach(FakeClient client, ClientRole role) {
+        return attach(client, role, role == ClientRole.VIEW ? Seat.GUEST : Seat.OWNER);
+    }
+
+    private Attachment attach(FakeClient client, ClientRole role, Seat seat) {
         try {
-            return terminal.attach(client, role, List.of(), SIZE);
+            return terminal.attach(client, role, seat, List.of(), SIZE);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

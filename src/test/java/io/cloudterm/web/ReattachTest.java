@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
@@ -31,17 +33,21 @@ class ReattachTest {
 
     /** The handle the server named in TERMINAL_INFO, and whether it said reattached. */
     static String[] terminalInfo(TtyClient client) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (byte[] message : client.messages()) {
-                Matcher m = INFO.matcher(new String(message, StandardCharsets.UTF_8));
-                if (m.matches()) {
-                    return new String[] {m.group(1), m.group(2)};
-                }
-            }
-            Thread.onSpinWait();
+        try {
+            return await().atMost(WAIT).until(() -> terminalInfoNow(client), java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no TERMINAL_INFO among " + client.messages().size() + " messages", e);
         }
-        throw new AssertionError("no TERMINAL_INFO among " + client.messages().size() + " messages");
+    }
+
+    private static String[] terminalInfoNow(TtyClient client) {
+        for (byte[] message : client.messages()) {
+            Matcher m = INFO.matcher(new String(message, StandardCharsets.UTF_8));
+            if (m.matches()) {
+                return new String[] {m.group(1), m.group(2)};
+            }
+        }
+        return null;
     }
 
     private static TtyClient attach(TestServer server, String handle) {
@@ -81,10 +87,12 @@ class ReattachTest {
     @ValueSource(strings = {"on", "off"})
     void replayEndComesExactlyWhereTheHistoryEnds(String mode) throws Exception {
         Path stop = dir.resolve("stop");
-        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh")) {
+        // The ticker is the terminal's program, not a line typed into a shell: typed before the
+        // shell is ready, a line's echo comes before the prompt, and the prompt lands before n1.
+        String ticker = "i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); echo n$i; sleep 0.02; done; echo ticker-done";
+        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh", "-c", ticker)) {
             TtyClient first = server.open(80, 24);
             String handle = terminalInfo(first)[0];
-            first.input("i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); echo n$i; sleep 0.02; done; echo ticker-done\r");
             first.awaitOutput("n5\r\n", WAIT);
             assertEquals("4", new String(first.messages().get(3), StandardCharsets.UTF_8),
                     "a new terminal: REPLAY_END right after TERMINAL_INFO, before its first output");
@@ -115,7 +123,7 @@ class ReattachTest {
             String after = live.toString(StandardCharsets.UTF_8);
             assertTrue(before.contains("n5\r\n"), "the history holds what the first client saw: " + before);
             List<Integer> ticks = new ArrayList<>();
-            Matcher tick = Pattern.compile("\nn(\\d+)\r").matcher(before + after);
+            Matcher tick = Pattern.compile("(?m)^n(\\d+)\r").matcher(before + after);
             while (tick.find()) {
                 ticks.add(Integer.parseInt(tick.group(1)));
             }
@@ -129,26 +137,24 @@ class ReattachTest {
 
     /** Waits until OUTPUT after REPLAY_END contains {@code text}. */
     private static void awaitLiveOutputAfterReplayEnd(TtyClient client, String text) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            StringBuilder live = null;
-            for (byte[] message : client.messages()) {
-                if (message[0] == '4') {
-                    live = new StringBuilder();
-                } else if (live != null && message[0] == '0') {
-                    live.append(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
-                }
-            }
-            if (live != null && live.indexOf(text) >= 0) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
+        try {
+            await().atMost(WAIT).until(() -> liveOutput(client).contains(text));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no '" + text + "' after REPLAY_END; messages: " + client.messages().size(), e);
+        }
+    }
+
+    /** The OUTPUT after REPLAY_END so far (empty before it). */
+    private static String liveOutput(TtyClient client) {
+        StringBuilder live = null;
+        for (byte[] message : client.messages()) {
+            if (message[0] == '4') {
+                live = new StringBuilder();
+            } else if (live != null && message[0] == '0') {
+                live.append(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
             }
         }
-        throw new AssertionError("no '" + text + "' after REPLAY_END; messages: " + client.messages().size());
+        return live == null ? "" : live.toString();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.terminal.Terminal;
@@ -9,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import io.cloudterm.websocket.ClientFrames;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +41,13 @@ class ViewerAttackTest {
     @ParameterizedTest(name = "native={0}")
     @ValueSource(strings = {"on", "off"})
     void viewersThatNeverReadPinNoCopyOfTheHistoryAndOneTooManyIsRefused(String mode) throws Exception {
-        // A 6 MiB scrollback: more than loopback's socket buffers take from a client that does not
-        // read (about 4 MB), so a copy per client would have to stay in the server's heap.
+        // A 6 MiB scrollback: more than the socket buffers on both ends take from a client that does
+        // not read (the server bounds its own to 512 KiB), so a copy per client would have to stay
+        // in the server's heap.
         int viewers = 50;
         try (TestServer server = TestServer.start("--native", mode, "--users", users().toString(), "--keep-alive", "60",
                 "--scrollback", String.valueOf(6 * MiB),
-                "--ping-interval", "600", "--max-clients-per-terminal", String.valueOf(viewers + 1),
+                "--ping-interval", "600", "--max-clients-per-terminal", String.valueOf(viewers),
                 "--max-guest-clients-per-user", String.valueOf(viewers + 10), "--", "sh")) {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
@@ -77,6 +80,46 @@ class ViewerAttackTest {
                 socket.close();
             }
             owner.close();
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void guestsInEveryGuestSeatCannotLockTheOwnerOutOfTheirTerminal(String mode) throws Exception {
+        try (TestServer server = TestServer.start("--native", mode, "--users", users().toString(), "--keep-alive", "60",
+                "--max-clients-per-terminal", "3", "--", "sh")) {
+            String alice = server.login("alice", "a");
+            String bob = server.login("bob", "b");
+            TtyClient first = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
+                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            String handle = ReattachTest.terminalInfo(first)[0];
+            String view = server.shareToken(handle, alice, "view");
+            String control = server.shareToken(handle, alice, "control");
+            first.abort(); // the owner's page reloads...
+            Terminal terminal = server.server().terminals().getFirst();
+            await().atMost(WAIT).until(() -> terminal.attachedClients() == 0);
+
+            // ...and meanwhile the guests take every guest seat, one of them with control.
+            List<TtyClient> guests = new ArrayList<>();
+            for (String share : List.of(view, view, control)) {
+                TtyClient guest = server.joinShared(handle, bob, share, true);
+                ReattachTest.terminalInfo(guest);
+                guests.add(guest);
+            }
+            await().atMost(WAIT).until(() -> terminal.attachedClients() == 3);
+
+            TtyClient reloaded = TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of("Cookie", alice))
+                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            assertEquals("true", ReattachTest.terminalInfo(reloaded)[1], "the owner is back on their terminal");
+            reloaded.input("echo own''er\r");
+            reloaded.awaitOutput("owner\r\n", WAIT);
+            assertFalse(reloaded.isClosed());
+
+            TtyClient.Close refused = server.joinShared(handle, bob, view, true).awaitClose(WAIT);
+            assertEquals(4009, refused.code(), refused.toString());
+            assertTrue(refused.reason().contains("3 guests attached"), refused.reason());
+            guests.forEach(TtyClient::close);
+            reloaded.close();
         }
     }
 

@@ -87,7 +87,7 @@ public class AttachmentBench {
             @Override
             public void close(int code, String reason) {
             }
-        }, ClientRole.CONTROL, List.of(), new TerminalSize(80, 24));
+        }, ClientRole.CONTROL, Seat.OWNER, List.of(), new TerminalSize(80, 24));
 
         handoff = new ArrayBlockingQueue<>(64);
         consumer = Thread.ofVirtual().name("bench-consumer").start(this::consume); // virtual, as the sender
