@@ -1,11 +1,9 @@
 package io.cloudterm.web;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import java.io.FileDescriptor;
+import io.cloudterm.io.SocketFd;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Field;
 import java.net.Socket;
-import java.net.SocketImpl;
 import java.util.logging.Logger;
 
 /**
@@ -23,33 +21,6 @@ import java.util.logging.Logger;
 final class FdHeadroom {
 
     private static final Logger LOG = Logger.getLogger(FdHeadroom.class.getName());
-    private static final Field IMPL;
-    private static final Field FD;
-    private static final Field FD_VALUE;
-    private static final String UNWATCHED;
-
-    static {
-        Field impl = null;
-        Field fd = null;
-        Field value = null;
-        String why = null;
-        try {
-            impl = Socket.class.getDeclaredField("impl");
-            impl.setAccessible(true);
-            fd = SocketImpl.class.getDeclaredField("fd");
-            fd.setAccessible(true);
-            value = FileDescriptor.class.getDeclaredField("fd");
-            value.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            why = "the fd of accepted sockets is out of reach (" + e.getClass().getSimpleName()
-                    + "); run with --add-opens java.base/java.net=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED";
-        }
-        IMPL = impl;
-        FD = fd;
-        FD_VALUE = value;
-        UNWATCHED = why;
-    }
-
     private final long limit;
     private final long line;
     private final long recovery;
@@ -74,7 +45,7 @@ final class FdHeadroom {
 
     /** Null if accepted sockets' fds can be read; otherwise why not. */
     static String unwatched() {
-        return UNWATCHED;
+        return SocketFd.whyNot();
     }
 
     /** How many connections Helidon may hold where fds cannot be read. */
@@ -84,7 +55,7 @@ final class FdHeadroom {
 
     /** Lets {@code socket} be served, or throws to have Helidon close it at once. */
     void admit(Socket socket) {
-        int fd = fd(socket);
+        int fd = SocketFd.of(socket);
         if (fd < 0) {
             return;
         }
@@ -103,18 +74,6 @@ final class FdHeadroom {
         }
     }
 
-    private static int fd(Socket socket) {
-        if (UNWATCHED != null) {
-            return -1;
-        }
-        try {
-            Object impl = IMPL.get(socket);
-            Object descriptor = impl instanceof SocketImpl ? FD.get(impl) : null;
-            return descriptor == null ? -1 : FD_VALUE.getInt(descriptor);
-        } catch (IllegalAccessException e) {
-            return -1;
-        }
-    }
 
     /** Thrown to Helidon's accept loop, which closes the socket and logs it at TRACE only. */
     private static final class ConnectionRefused extends RuntimeException {
