@@ -217,19 +217,25 @@ final class Options {
             hosts.add(h);
         }
         List<String> commandLine = command.isEmpty() ? LoginShell.command() : command;
-        ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
-                terminalType, clientOptions, auth, Optional.ofNullable(basic), origins, maxClients, once,
-                exitNoConn, readonly, hangup, Duration.ofSeconds(killAfter), urlArgs, mode,
-                Duration.ofSeconds(pingInterval), Optional.ofNullable(usersFile).map(p -> p.toAbsolutePath().normalize()), tls,
-                new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)),
-                new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)), frameAncestors.trim(),
-                new ServerConfig.TerminalLimits(Duration.ofSeconds(keepAliveSeconds), scrollbackBytes, maxTerminals,
-                        maxTerminalsPerUser),
-                new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
-                        recordInput),
-                new ServerConfig.Hosts(hosts),
-                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser),
-                new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)));
+        ServerConfig config = ServerConfig.builder()
+                .host(host).port(port).basePath(normalizeBasePath(basePath)).tls(tls)
+                .http(new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)))
+                .hosts(new ServerConfig.Hosts(hosts))
+                .authMode(auth).credential(Optional.ofNullable(basic))
+                .usersFile(Optional.ofNullable(usersFile).map(p -> p.toAbsolutePath().normalize()))
+                .sessions(new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)))
+                .loginLimits(new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)))
+                .allowedOrigins(origins).frameAncestors(frameAncestors.trim())
+                .command(commandLine).workingDirectory(directory).terminalType(terminalType).clientOptions(clientOptions)
+                .readonly(readonly).hangupSignal(hangup).killGrace(Duration.ofSeconds(killAfter)).urlArgs(urlArgs)
+                .terminals(new ServerConfig.TerminalLimits(Duration.ofSeconds(keepAliveSeconds), scrollbackBytes, maxTerminals,
+                        maxTerminalsPerUser))
+                .clients(new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser))
+                .maxClients(maxClients).once(once).exitNoConn(exitNoConn)
+                .recording(new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
+                        recordInput))
+                .nativeMode(mode).pingInterval(Duration.ofSeconds(pingInterval))
+                .build();
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;
