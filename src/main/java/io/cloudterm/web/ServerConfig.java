@@ -28,8 +28,10 @@ public final class ServerConfig {
      * @param tls      certificate, key and optional client CA; empty for plain HTTP
      * @param http     how long a client may take to send a request
      * @param hosts    the Host names the server answers to besides its own addresses
+     * @param tlsByHost TLS is done by the Helidon server CloudTerm is mounted in (no files of ours)
      */
-    public record Listener(String host, int port, String basePath, Optional<TlsFiles> tls, HttpLimits http, Hosts hosts) {
+    public record Listener(String host, int port, String basePath, Optional<TlsFiles> tls, HttpLimits http, Hosts hosts,
+                           boolean tlsByHost) {
     }
 
     /**
@@ -174,7 +176,7 @@ public final class ServerConfig {
     private final Duration pingInterval;
 
     private ServerConfig(Builder b) {
-        this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts);
+        this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts, b.tlsByHost);
         this.auth = new Auth(b.authMode, b.credential, b.usersFile, b.sessions, b.loginLimits, b.allowedOrigins,
                 b.frameAncestors);
         this.terminal = new Terminals(b.command, b.workingDirectory, b.terminalType, b.clientOptions, b.readonly,
@@ -327,8 +329,9 @@ public final class ServerConfig {
         return terminal.exitNoConn();
     }
 
+    /** Whether clients reach the server over TLS, ours or that of the server CloudTerm is mounted in. */
     public boolean secure() {
-        return tls().isPresent();
+        return tls().isPresent() || listener.tlsByHost();
     }
 
     /** Whether the bind address is a loopback one (127.0.0.0/8, ::1, localhost). */
@@ -366,6 +369,7 @@ public final class ServerConfig {
         private Optional<TlsFiles> tls = Optional.empty();
         private HttpLimits http = HttpLimits.DEFAULT;
         private Hosts hosts = Hosts.DEFAULT;
+        private boolean tlsByHost;
         private AuthMode authMode = AuthMode.TOKEN;
         private Optional<String> credential = Optional.empty();
         private Optional<Path> usersFile = Optional.empty();
@@ -395,7 +399,7 @@ public final class ServerConfig {
 
         public Builder listener(Listener listener) {
             return host(listener.host()).port(listener.port()).basePath(listener.basePath()).tls(listener.tls())
-                    .http(listener.http()).hosts(listener.hosts());
+                    .http(listener.http()).hosts(listener.hosts()).tlsByHost(listener.tlsByHost());
         }
 
         public Builder auth(Auth auth) {
@@ -439,6 +443,11 @@ public final class ServerConfig {
 
         public Builder hosts(Hosts hosts) {
             this.hosts = Objects.requireNonNull(hosts);
+            return this;
+        }
+
+        public Builder tlsByHost(boolean tlsByHost) {
+            this.tlsByHost = tlsByHost;
             return this;
         }
 
