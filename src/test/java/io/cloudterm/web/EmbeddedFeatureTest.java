@@ -160,6 +160,25 @@ class EmbeddedFeatureTest {
         }
     }
 
+    @Test
+    void withoutALoginOptionTheApplicationGetsTheAccessToken() throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).addFeature(feature).build().start();
+        try {
+            String token = feature.accessToken().orElseThrow();
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/term/login"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, login.statusCode(), login.body());
+            assertTrue(login.headers().firstValue("Set-Cookie").orElse("").contains("Path=/term"),
+                    "the session cookie stays under CloudTerm's path");
+        } finally {
+            server.stop();
+        }
+    }
+
     private static Config yaml(String key, String value) {
         Config root = Config.just(ConfigSources.create(Map.of(key, value)));
         return root.get(key.substring(0, key.lastIndexOf('.')));
