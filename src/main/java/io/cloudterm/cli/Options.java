@@ -1,20 +1,13 @@
 package io.cloudterm.cli;
 
-import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.BasicCredential;
-import io.cloudterm.pty.NativeMode;
-import io.cloudterm.pty.Signal;
+import io.cloudterm.config.CloudTermConfig;
 import io.cloudterm.web.ServerConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -156,95 +149,89 @@ final class Options {
     /** Where {@link BasicCredential#ENVIRONMENT_VARIABLE} is read; the process's environment outside tests. */
     Map<String, String> environment = System.getenv();
 
-    /** Checks every value and builds the configuration; an {@link IllegalArgumentException} says what is wrong. */
+    /**
+     * Checks every value and builds the configuration; an {@link IllegalArgumentException} says what
+     * is wrong. The options become configuration keys named as the long options and go through the
+     * same reader as an embedding application's {@code application.yaml}.
+     */
     ServerConfig toConfig() {
+        return CloudTermConfig.fromValues(values());
+    }
+
+    /** Every option as its long name (without "--") and value; lists as NAME.0, NAME.1... */
+    Map<String, String> values() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("port", Integer.toString(port));
+        values.put("interface", host);
         String basic = basicCredential();
-        require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, not " + port);
-        require(maxClients >= 0, "--max-clients cannot be negative");
-        require(killAfter >= 0, "--kill-after cannot be negative");
-        require(pingInterval >= 1, "--ping-interval must be at least 1 second");
-        require(headerTimeout >= 1 && bodyTimeout >= 1, "--header-timeout and --body-timeout must be at least 1 second");
-        require(!(noAuth && (basic != null || usersFile != null)), "--no-auth contradicts --credential and --users");
-        require(!(basic != null && usersFile != null), "choose one of --credential and --users");
-        require(sessionIdleMinutes >= 1, "--session-idle must be at least 1 minute");
-        require(sessionLifetimeHours >= 1, "--session-lifetime must be at least 1 hour");
-        require(loginBurst >= 1, "--login-burst must be at least 1");
-        require(keepAliveSeconds >= 0, "--keep-alive cannot be negative");
-        require(scrollbackBytes >= 0 && scrollbackBytes <= 256 << 20, "--scrollback must be between 0 and 268435456 bytes");
-        require(maxTerminals >= 1 && maxTerminalsPerUser >= 1, "--max-terminals and --max-terminals-per-user must be at least 1");
-        require(maxClientsPerTerminal >= 1 && maxGuestClientsPerUser >= 1,
-                "--max-clients-per-terminal and --max-guest-clients-per-user must be at least 1");
-        require(loginRefillSeconds >= 1, "--login-refill must be at least 1 second");
-        require(frameAncestors.matches("[\\w'*.:/ -]+"), "--frame-ancestors takes CSP sources like 'self' https://example.com");
-        Optional<ServerConfig.TlsFiles> tls = tlsFiles();
-        require(!recordInput || recordDirectory != null, "--record-input needs --record DIR");
-        if (recordDirectory != null) {
-            require(Files.isDirectory(recordDirectory) && Files.isWritable(recordDirectory),
-                    "--record " + recordDirectory + " is not a writable directory");
+        if (basic != null) {
+            values.put("credential", basic);
         }
-        require(sslCa == null || tls.isPresent(), "--ssl-ca needs --ssl with --ssl-cert and --ssl-key");
-        if (usersFile != null) {
-            require(Files.isRegularFile(usersFile), "--users " + usersFile + " is not a file (create it with: cloudterm passwd "
-                    + usersFile + " USER)");
+        putPath(values, "credential-file", credentialFile);
+        putPath(values, "users", usersFile);
+        putFlag(values, "no-auth", noAuth);
+        putFlag(values, "ssl", ssl);
+        putPath(values, "ssl-cert", sslCert);
+        putPath(values, "ssl-key", sslKey);
+        putPath(values, "ssl-ca", sslCa);
+        values.put("session-idle", Integer.toString(sessionIdleMinutes));
+        values.put("session-lifetime", Integer.toString(sessionLifetimeHours));
+        values.put("login-burst", Integer.toString(loginBurst));
+        values.put("login-refill", Integer.toString(loginRefillSeconds));
+        values.put("keep-alive", Integer.toString(keepAliveSeconds));
+        values.put("scrollback", Integer.toString(scrollbackBytes));
+        values.put("max-terminals", Integer.toString(maxTerminals));
+        values.put("max-terminals-per-user", Integer.toString(maxTerminalsPerUser));
+        values.put("max-clients-per-terminal", Integer.toString(maxClientsPerTerminal));
+        values.put("max-guest-clients-per-user", Integer.toString(maxGuestClientsPerUser));
+        putPath(values, "record", recordDirectory);
+        putFlag(values, "record-input", recordInput);
+        values.put("frame-ancestors", frameAncestors);
+        putPath(values, "cwd", cwd);
+        values.put("terminal-type", terminalType);
+        putList(values, "client-option", clientOptions.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        values.put("max-clients", Integer.toString(maxClients));
+        putFlag(values, "once", once);
+        putFlag(values, "exit-no-conn", exitNoConn);
+        putFlag(values, "readonly", readonly);
+        values.put("signal", signal);
+        values.put("kill-after", Integer.toString(killAfter));
+        values.put("base-path", basePath);
+        putFlag(values, "url-arg", urlArgs);
+        putList(values, "allow-origin", allowOrigins);
+        putList(values, "allow-host", allowHosts);
+        values.put("native", nativeMode);
+        values.put("ping-interval", Integer.toString(pingInterval));
+        values.put("header-timeout", Integer.toString(headerTimeout));
+        values.put("body-timeout", Integer.toString(bodyTimeout));
+        putList(values, "command", command);
+        return values;
+    }
+
+    private static void putPath(Map<String, String> values, String key, Path path) {
+        if (path != null) {
+            values.put(key, path.toString());
         }
-        Path directory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
-        require(Files.isDirectory(directory), "--cwd " + directory + " is not a directory");
-        require(!terminalType.isBlank() && terminalType.chars().allMatch(c -> c > ' ' && c < 127),
-                "--terminal-type must be a plain word like xterm-256color");
-        Signal hangup = Signal.parse(signal);
-        NativeMode mode = switch (nativeMode.toLowerCase(java.util.Locale.ROOT)) {
-            case "auto" -> NativeMode.AUTO;
-            case "on" -> NativeMode.ON;
-            case "off" -> NativeMode.OFF;
-            default -> throw new IllegalArgumentException("--native must be auto, on or off, not '" + nativeMode + "'");
-        };
-        AuthMode auth = noAuth ? AuthMode.NONE
-                : basic != null ? AuthMode.BASIC
-                : usersFile != null ? AuthMode.USERS
-                : sslCa != null ? AuthMode.CLIENT_CERTIFICATE
-                : AuthMode.TOKEN;
-        Set<String> origins = new LinkedHashSet<>();
-        for (String origin : allowOrigins) {
-            String o = origin.trim();
-            require(o.equals("*") || o.matches("https?://[^/\\s]+/?"), "--allow-origin wants scheme://host[:port], not '" + origin + "'");
-            origins.add(o);
+    }
+
+    private static void putFlag(Map<String, String> values, String key, boolean set) {
+        if (set) {
+            values.put(key, "true");
         }
-        Set<String> hosts = new LinkedHashSet<>();
-        for (String allowed : allowHosts) {
-            String h = allowed.trim();
-            require(h.equals("*") || h.matches("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:\\d{1,5})?"),
-                    "--allow-host wants NAME or NAME:PORT (an IPv6 address in brackets), not '" + allowed + "'");
-            hosts.add(h);
+    }
+
+    private static void putList(Map<String, String> values, String key, List<String> items) {
+        for (int i = 0; i < items.size(); i++) {
+            values.put(key + "." + i, items.get(i));
         }
-        List<String> commandLine = command.isEmpty() ? LoginShell.command() : command;
-        ServerConfig config = new ServerConfig(host, port, normalizeBasePath(basePath), commandLine, directory,
-                terminalType, clientOptions, auth, Optional.ofNullable(basic), origins, maxClients, once,
-                exitNoConn, readonly, hangup, Duration.ofSeconds(killAfter), urlArgs, mode,
-                Duration.ofSeconds(pingInterval), Optional.ofNullable(usersFile).map(p -> p.toAbsolutePath().normalize()), tls,
-                new ServerConfig.SessionLimits(Duration.ofMinutes(sessionIdleMinutes), Duration.ofHours(sessionLifetimeHours)),
-                new ServerConfig.LoginLimits(loginBurst, Duration.ofSeconds(loginRefillSeconds)), frameAncestors.trim(),
-                new ServerConfig.TerminalLimits(Duration.ofSeconds(keepAliveSeconds), scrollbackBytes, maxTerminals,
-                        maxTerminalsPerUser),
-                new ServerConfig.Recording(Optional.ofNullable(recordDirectory).map(p -> p.toAbsolutePath().normalize()),
-                        recordInput),
-                new ServerConfig.Hosts(hosts),
-                new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser),
-                new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)));
-        require(auth != AuthMode.NONE || config.loopbackOnly(),
-                "--no-auth is allowed only on a loopback interface, not " + host);
-        return config;
     }
 
     /**
-     * The Basic credential from -c, --credential-file or, when no login option is given at all, the
-     * environment; checked now so that a malformed one is a usage error; null if there is none. A -c is warned about: the whole command line, password included,
-     * is readable by every local user (ps, /proc/PID/cmdline) for as long as the server runs.
+     * The Basic credential of -c or, when no login option is given at all, of the environment; the
+     * reader checks the rest. A -c is warned about: the whole command line, password included, is
+     * readable by every local user (ps, /proc/PID/cmdline) for as long as the server runs.
      */
     private String basicCredential() {
-        require(!(credential != null && credentialFile != null), "choose one of --credential and --credential-file");
-        if (credentialFile != null) {
-            return BasicCredential.readFile(credentialFile);
-        }
         if (credential != null) {
             BasicCredential.parse(credential);
             java.util.logging.Logger.getLogger(Options.class.getName()).warning("-c/--credential puts the password on the"
@@ -252,7 +239,8 @@ final class Options {
                     + BasicCredential.ENVIRONMENT_VARIABLE + " environment variable instead");
             return credential;
         }
-        String fromEnvironment = noAuth || usersFile != null ? null : environment.get(BasicCredential.ENVIRONMENT_VARIABLE);
+        String fromEnvironment = noAuth || usersFile != null || credentialFile != null ? null
+                : environment.get(BasicCredential.ENVIRONMENT_VARIABLE);
         if (fromEnvironment != null) {
             try {
                 BasicCredential.parse(fromEnvironment);
@@ -263,34 +251,4 @@ final class Options {
         return fromEnvironment;
     }
 
-    private Optional<ServerConfig.TlsFiles> tlsFiles() {
-        if (!ssl) {
-            require(sslCert == null && sslKey == null, "--ssl-cert and --ssl-key need --ssl");
-            return Optional.empty();
-        }
-        require(sslCert != null && sslKey != null, "--ssl needs --ssl-cert FILE and --ssl-key FILE (PEM)");
-        return Optional.of(new ServerConfig.TlsFiles(sslCert, sslKey, Optional.ofNullable(sslCa)));
-    }
-
-    /** "/", "" → ""; "term/" → "/term". */
-    static String normalizeBasePath(String path) {
-        String p = path.trim();
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        if (p.isEmpty()) {
-            return "";
-        }
-        if (!p.startsWith("/")) {
-            p = "/" + p;
-        }
-        require(p.matches("(/[A-Za-z0-9._~-]+)+"), "--base-path may hold only letters, digits and . _ ~ - between slashes: '" + path + "'");
-        return p;
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
-    }
 }

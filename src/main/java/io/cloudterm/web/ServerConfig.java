@@ -8,50 +8,85 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Everything a server needs to start, as the command line (or an embedding application) gives it.
- *
- * @param host            interface to bind, 127.0.0.1 by default
- * @param port            TCP port; 0 picks a free one
- * @param basePath        "" or a path like "/term" (no trailing slash) that every URL lives under
- * @param command         program and arguments to run for each terminal
- * @param workingDirectory the child's working directory
- * @param terminalType    the child's TERM
- * @param clientOptions   xterm.js options sent as SET_PREFERENCES (values are JSON or plain strings)
- * @param authMode        how people log in
- * @param credential      user:password for {@link AuthMode#BASIC}
- * @param allowedOrigins  extra Origins accepted besides the server's own ("*" for any)
- * @param maxClients      most terminals at once, 0 for no limit
- * @param once            accept one client and stop when it leaves
- * @param exitNoConn      stop when the last client leaves
- * @param readonly        clients cannot type or resize
- * @param hangupSignal    sent to the child's process group when its client leaves
- * @param killGrace       time after the hang-up signal before SIGKILL
- * @param urlArgs         append the page's {@code ?arg=} values to the command's arguments
- * @param nativeMode      native (FFM) or pure-Java ptys
- * @param pingInterval    how often idle WebSockets are pinged; two missed pongs close them
- * @param usersFile       the htpasswd file of {@link AuthMode#USERS}
- * @param tls             certificate, key and optional client CA; empty for plain HTTP
- * @param sessions        idle timeout and absolute lifetime of browser sessions
- * @param loginLimits     token buckets for login attempts
- * @param frameAncestors  the CSP frame-ancestors sources allowed to embed the page ("'none'")
- * @param terminals       keep-alive, scrollback and how many terminals may exist
- * @param recording       asciicast recording of every terminal
- * @param hosts           the Host names the server answers to besides its own addresses
- * @param clients         how many clients may attach to one terminal, and to other users' terminals
- * @param http            how long a client may take to send a request
+ * Everything a server needs to start, grouped by concern: where it listens, who may log in, what
+ * each terminal runs, what is recorded. Built with {@link #builder()} (the command line and an
+ * embedding application's {@code application.yaml} both fill it, see {@code CloudTermConfig});
+ * {@link Builder#build()} checks that the parts fit together.
  */
-public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
-                           String terminalType, Map<String, String> clientOptions, AuthMode authMode,
-                           Optional<String> credential, Set<String> allowedOrigins, int maxClients, boolean once,
-                           boolean exitNoConn, boolean readonly, Signal hangupSignal, Duration killGrace,
-                           boolean urlArgs, NativeMode nativeMode, Duration pingInterval, Optional<Path> usersFile,
-                           Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
-                           String frameAncestors, TerminalLimits terminals, Recording recording,
-                           Hosts hosts, ClientLimits clients,
-                           HttpLimits http) {
+public final class ServerConfig {
+
+    /**
+     * Where and how the server listens.
+     *
+     * @param host     interface to bind, 127.0.0.1 by default
+     * @param port     TCP port; 0 picks a free one
+     * @param basePath "" or a path like "/term" (no trailing slash) that every URL lives under
+     * @param tls      certificate, key and optional client CA; empty for plain HTTP
+     * @param http     how long a client may take to send a request
+     * @param hosts    the Host names the server answers to besides its own addresses
+     * @param tlsByHost TLS is done by the Helidon server CloudTerm is mounted in (no files of ours)
+     */
+    public record Listener(String host, int port, String basePath, Optional<TlsFiles> tls, HttpLimits http, Hosts hosts,
+                           boolean tlsByHost) {
+    }
+
+    /**
+     * Who may log in, and from where.
+     *
+     * @param mode           how people log in
+     * @param credential     user:password for {@link AuthMode#BASIC}
+     * @param usersFile      the htpasswd file of {@link AuthMode#USERS}
+     * @param sessions       idle timeout and absolute lifetime of browser sessions
+     * @param loginLimits    token buckets for login attempts
+     * @param allowedOrigins extra Origins accepted besides the server's own ("*" for any)
+     * @param frameAncestors the CSP frame-ancestors sources allowed to embed the page ("'none'")
+     */
+    public record Auth(AuthMode mode, Optional<String> credential, Optional<Path> usersFile, SessionLimits sessions,
+                       LoginLimits loginLimits, Set<String> allowedOrigins, String frameAncestors) {
+        public Auth {
+            allowedOrigins = Set.copyOf(allowedOrigins);
+        }
+
+        /** Says whether there is a credential, never what it is: configurations end up in logs. */
+        @Override
+        public String toString() {
+            return "Auth[mode=" + mode + ", credential=" + credential.map(c -> "(set)").orElse("(none)")
+                    + ", usersFile=" + usersFile + ", sessions=" + sessions + ", loginLimits=" + loginLimits
+                    + ", allowedOrigins=" + allowedOrigins + ", frameAncestors=" + frameAncestors + "]";
+        }
+    }
+
+    /**
+     * What each terminal runs, and who may attach to it.
+     *
+     * @param command          program and arguments to run for each terminal
+     * @param workingDirectory the child's working directory
+     * @param terminalType     the child's TERM
+     * @param clientOptions    xterm.js options sent as SET_PREFERENCES (values are JSON or plain strings)
+     * @param readonly         clients cannot type or resize
+     * @param hangupSignal     sent to the child's process group when its client leaves
+     * @param killGrace        time after the hang-up signal before SIGKILL
+     * @param urlArgs          append the page's {@code ?arg=} values to the command's arguments
+     * @param limits           keep-alive, scrollback and how many terminals may exist
+     * @param clients          how many clients may attach to one terminal, and to other users' terminals
+     * @param maxClients       most clients at once, 0 for no limit
+     * @param once             accept one client and stop when it leaves
+     * @param exitNoConn       stop when the last client leaves
+     */
+    public record Terminals(List<String> command, Path workingDirectory, String terminalType,
+                            Map<String, String> clientOptions, boolean readonly, Signal hangupSignal,
+                            Duration killGrace, boolean urlArgs, TerminalLimits limits, ClientLimits clients,
+                            int maxClients, boolean once, boolean exitNoConn) {
+        public Terminals {
+            command = List.copyOf(command);
+            // Kept in the order given: SET_PREFERENCES lists them as the operator wrote them.
+            clientOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clientOptions));
+        }
+    }
 
     /**
      * Host names accepted besides the bound address (and localhost on loopback, every interface
@@ -133,45 +168,422 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
         public static final LoginLimits DEFAULT = new LoginLimits(10, Duration.ofSeconds(6));
     }
 
-    public ServerConfig {
-        command = List.copyOf(command);
-        // Kept in the order given: SET_PREFERENCES lists them as the operator wrote them.
-        clientOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clientOptions));
-        allowedOrigins = Set.copyOf(allowedOrigins);
-        if (command.isEmpty()) {
-            throw new IllegalArgumentException("no command to run");
-        }
-        if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
-            throw new IllegalArgumentException("base path must start with / and not end with one: " + basePath);
-        }
-        if (authMode == AuthMode.BASIC && credential.isEmpty()) {
-            throw new IllegalArgumentException("Basic authentication needs a credential");
-        }
-        if (authMode == AuthMode.USERS && usersFile.isEmpty()) {
-            throw new IllegalArgumentException("user accounts need a users file");
-        }
-        if (authMode == AuthMode.CLIENT_CERTIFICATE && tls.flatMap(TlsFiles::clientCa).isEmpty()) {
-            throw new IllegalArgumentException("client-certificate login needs --ssl-ca");
-        }
+    private final Listener listener;
+    private final Auth auth;
+    private final Terminals terminal;
+    private final Recording recording;
+    private final NativeMode nativeMode;
+    private final Duration pingInterval;
+
+    private ServerConfig(Builder b) {
+        this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts, b.tlsByHost);
+        this.auth = new Auth(b.authMode, b.credential, b.usersFile, b.sessions, b.loginLimits, b.allowedOrigins,
+                b.frameAncestors);
+        this.terminal = new Terminals(b.command, b.workingDirectory, b.terminalType, b.clientOptions, b.readonly,
+                b.hangupSignal, b.killGrace, b.urlArgs, b.terminals, b.clients, b.maxClients, b.once, b.exitNoConn);
+        this.recording = b.recording;
+        this.nativeMode = b.nativeMode;
+        this.pingInterval = b.pingInterval;
     }
 
-    /** The same configuration with other session limits. */
-    public ServerConfig withSessions(SessionLimits limits) {
-        return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
-                credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients, http);
+    /** A builder with the command line's defaults; {@link Builder#command} has none and must be given. */
+    public static Builder builder() {
+        return new Builder();
     }
 
+    /** A builder holding this configuration, to change a part of it. */
+    public Builder toBuilder() {
+        return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
+                .nativeMode(nativeMode).pingInterval(pingInterval);
+    }
+
+    public Listener listener() {
+        return listener;
+    }
+
+    public Auth auth() {
+        return auth;
+    }
+
+    public Terminals terminal() {
+        return terminal;
+    }
+
+    public Recording recording() {
+        return recording;
+    }
+
+    /** Native (FFM) or pure-Java ptys. */
+    public NativeMode nativeMode() {
+        return nativeMode;
+    }
+
+    /** How often idle WebSockets are pinged; two missed pongs close them. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    // The parts most code needs, by the names it has always used.
+
+    public String host() {
+        return listener.host();
+    }
+
+    public int port() {
+        return listener.port();
+    }
+
+    public String basePath() {
+        return listener.basePath();
+    }
+
+    public Optional<TlsFiles> tls() {
+        return listener.tls();
+    }
+
+    public HttpLimits http() {
+        return listener.http();
+    }
+
+    public Hosts hosts() {
+        return listener.hosts();
+    }
+
+    public AuthMode authMode() {
+        return auth.mode();
+    }
+
+    public Optional<String> credential() {
+        return auth.credential();
+    }
+
+    public Optional<Path> usersFile() {
+        return auth.usersFile();
+    }
+
+    public SessionLimits sessions() {
+        return auth.sessions();
+    }
+
+    public LoginLimits loginLimits() {
+        return auth.loginLimits();
+    }
+
+    public Set<String> allowedOrigins() {
+        return auth.allowedOrigins();
+    }
+
+    public String frameAncestors() {
+        return auth.frameAncestors();
+    }
+
+    public List<String> command() {
+        return terminal.command();
+    }
+
+    public Path workingDirectory() {
+        return terminal.workingDirectory();
+    }
+
+    public String terminalType() {
+        return terminal.terminalType();
+    }
+
+    public Map<String, String> clientOptions() {
+        return terminal.clientOptions();
+    }
+
+    public boolean readonly() {
+        return terminal.readonly();
+    }
+
+    public Signal hangupSignal() {
+        return terminal.hangupSignal();
+    }
+
+    public Duration killGrace() {
+        return terminal.killGrace();
+    }
+
+    public boolean urlArgs() {
+        return terminal.urlArgs();
+    }
+
+    public TerminalLimits terminals() {
+        return terminal.limits();
+    }
+
+    public ClientLimits clients() {
+        return terminal.clients();
+    }
+
+    public int maxClients() {
+        return terminal.maxClients();
+    }
+
+    public boolean once() {
+        return terminal.once();
+    }
+
+    public boolean exitNoConn() {
+        return terminal.exitNoConn();
+    }
+
+    /** Whether clients reach the server over TLS, ours or that of the server CloudTerm is mounted in. */
     public boolean secure() {
-        return tls.isPresent();
+        return tls().isPresent() || listener.tlsByHost();
     }
 
     /** Whether the bind address is a loopback one (127.0.0.0/8, ::1, localhost). */
     public boolean loopbackOnly() {
         try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+            return java.net.InetAddress.getByName(host()).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
             return false;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
+                && terminal.equals(other.terminal) && recording.equals(other.recording)
+                && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
+                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + "]";
+    }
+
+    /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 7681;
+        private String basePath = "";
+        private Optional<TlsFiles> tls = Optional.empty();
+        private HttpLimits http = HttpLimits.DEFAULT;
+        private Hosts hosts = Hosts.DEFAULT;
+        private boolean tlsByHost;
+        private AuthMode authMode = AuthMode.TOKEN;
+        private Optional<String> credential = Optional.empty();
+        private Optional<Path> usersFile = Optional.empty();
+        private SessionLimits sessions = SessionLimits.DEFAULT;
+        private LoginLimits loginLimits = LoginLimits.DEFAULT;
+        private Set<String> allowedOrigins = Set.of();
+        private String frameAncestors = "'none'";
+        private List<String> command = List.of();
+        private Path workingDirectory = Path.of("").toAbsolutePath();
+        private String terminalType = "xterm-256color";
+        private Map<String, String> clientOptions = Map.of();
+        private boolean readonly;
+        private Signal hangupSignal = Signal.HUP;
+        private Duration killGrace = Duration.ofSeconds(5);
+        private boolean urlArgs;
+        private TerminalLimits terminals = TerminalLimits.DEFAULT;
+        private ClientLimits clients = ClientLimits.DEFAULT;
+        private int maxClients;
+        private boolean once;
+        private boolean exitNoConn;
+        private Recording recording = Recording.NONE;
+        private NativeMode nativeMode = NativeMode.AUTO;
+        private Duration pingInterval = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        public Builder listener(Listener listener) {
+            return host(listener.host()).port(listener.port()).basePath(listener.basePath()).tls(listener.tls())
+                    .http(listener.http()).hosts(listener.hosts()).tlsByHost(listener.tlsByHost());
+        }
+
+        public Builder auth(Auth auth) {
+            return authMode(auth.mode()).credential(auth.credential()).usersFile(auth.usersFile())
+                    .sessions(auth.sessions()).loginLimits(auth.loginLimits()).allowedOrigins(auth.allowedOrigins())
+                    .frameAncestors(auth.frameAncestors());
+        }
+
+        public Builder terminal(Terminals terminal) {
+            return command(terminal.command()).workingDirectory(terminal.workingDirectory())
+                    .terminalType(terminal.terminalType()).clientOptions(terminal.clientOptions())
+                    .readonly(terminal.readonly()).hangupSignal(terminal.hangupSignal()).killGrace(terminal.killGrace())
+                    .urlArgs(terminal.urlArgs()).terminals(terminal.limits()).clients(terminal.clients())
+                    .maxClients(terminal.maxClients()).once(terminal.once()).exitNoConn(terminal.exitNoConn());
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder basePath(String basePath) {
+            this.basePath = Objects.requireNonNull(basePath);
+            return this;
+        }
+
+        public Builder tls(Optional<TlsFiles> tls) {
+            this.tls = Objects.requireNonNull(tls);
+            return this;
+        }
+
+        public Builder http(HttpLimits http) {
+            this.http = Objects.requireNonNull(http);
+            return this;
+        }
+
+        public Builder hosts(Hosts hosts) {
+            this.hosts = Objects.requireNonNull(hosts);
+            return this;
+        }
+
+        public Builder tlsByHost(boolean tlsByHost) {
+            this.tlsByHost = tlsByHost;
+            return this;
+        }
+
+        public Builder authMode(AuthMode authMode) {
+            this.authMode = Objects.requireNonNull(authMode);
+            return this;
+        }
+
+        public Builder credential(Optional<String> credential) {
+            this.credential = Objects.requireNonNull(credential);
+            return this;
+        }
+
+        public Builder usersFile(Optional<Path> usersFile) {
+            this.usersFile = Objects.requireNonNull(usersFile);
+            return this;
+        }
+
+        public Builder sessions(SessionLimits sessions) {
+            this.sessions = Objects.requireNonNull(sessions);
+            return this;
+        }
+
+        public Builder loginLimits(LoginLimits loginLimits) {
+            this.loginLimits = Objects.requireNonNull(loginLimits);
+            return this;
+        }
+
+        public Builder allowedOrigins(Set<String> allowedOrigins) {
+            this.allowedOrigins = Objects.requireNonNull(allowedOrigins);
+            return this;
+        }
+
+        public Builder frameAncestors(String frameAncestors) {
+            this.frameAncestors = Objects.requireNonNull(frameAncestors);
+            return this;
+        }
+
+        public Builder command(List<String> command) {
+            this.command = Objects.requireNonNull(command);
+            return this;
+        }
+
+        public Builder workingDirectory(Path workingDirectory) {
+            this.workingDirectory = Objects.requireNonNull(workingDirectory);
+            return this;
+        }
+
+        public Builder terminalType(String terminalType) {
+            this.terminalType = Objects.requireNonNull(terminalType);
+            return this;
+        }
+
+        public Builder clientOptions(Map<String, String> clientOptions) {
+            this.clientOptions = Objects.requireNonNull(clientOptions);
+            return this;
+        }
+
+        public Builder readonly(boolean readonly) {
+            this.readonly = readonly;
+            return this;
+        }
+
+        public Builder hangupSignal(Signal hangupSignal) {
+            this.hangupSignal = Objects.requireNonNull(hangupSignal);
+            return this;
+        }
+
+        public Builder killGrace(Duration killGrace) {
+            this.killGrace = Objects.requireNonNull(killGrace);
+            return this;
+        }
+
+        public Builder urlArgs(boolean urlArgs) {
+            this.urlArgs = urlArgs;
+            return this;
+        }
+
+        public Builder terminals(TerminalLimits terminals) {
+            this.terminals = Objects.requireNonNull(terminals);
+            return this;
+        }
+
+        public Builder clients(ClientLimits clients) {
+            this.clients = Objects.requireNonNull(clients);
+            return this;
+        }
+
+        public Builder maxClients(int maxClients) {
+            this.maxClients = maxClients;
+            return this;
+        }
+
+        public Builder once(boolean once) {
+            this.once = once;
+            return this;
+        }
+
+        public Builder exitNoConn(boolean exitNoConn) {
+            this.exitNoConn = exitNoConn;
+            return this;
+        }
+
+        public Builder recording(Recording recording) {
+            this.recording = Objects.requireNonNull(recording);
+            return this;
+        }
+
+        public Builder nativeMode(NativeMode nativeMode) {
+            this.nativeMode = Objects.requireNonNull(nativeMode);
+            return this;
+        }
+
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = Objects.requireNonNull(pingInterval);
+            return this;
+        }
+
+        /** The configuration; an {@link IllegalArgumentException} says which parts do not fit together. */
+        public ServerConfig build() {
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("no command to run");
+            }
+            if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
+                throw new IllegalArgumentException("base path must start with / and not end with one: " + basePath);
+            }
+            if (authMode == AuthMode.BASIC && credential.isEmpty()) {
+                throw new IllegalArgumentException("Basic authentication needs a credential");
+            }
+            if (authMode == AuthMode.USERS && usersFile.isEmpty()) {
+                throw new IllegalArgumentException("user accounts need a users file");
+            }
+            if (authMode == AuthMode.CLIENT_CERTIFICATE && tls.flatMap(TlsFiles::clientCa).isEmpty()) {
+                throw new IllegalArgumentException("client-certificate login needs --ssl-ca");
+            }
+            return new ServerConfig(this);
         }
     }
 }

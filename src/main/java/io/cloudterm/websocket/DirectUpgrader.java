@@ -63,6 +63,11 @@ public final class DirectUpgrader implements Http1Upgrader {
         this.maxFrameBytes = maxFrameBytes;
     }
 
+    /** The one path this upgrader answers, e.g. {@code /term/ws}. */
+    public String path() {
+        return path;
+    }
+
     /** Null if connections can be taken over here; otherwise why not, for the log. */
     public static String whyNot() {
         return SocketFds.whyNot();

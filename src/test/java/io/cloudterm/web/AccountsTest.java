@@ -133,7 +133,7 @@ class AccountsTest {
     @Test
     void anExpiredSessionIsRefusedAndItsTerminalClosed() throws Exception {
         ServerConfig config = CloudTerm.configFrom("--port", "0", "--users", users().toString(), "--", "sh")
-                .withSessions(new ServerConfig.SessionLimits(Duration.ofSeconds(2), Duration.ofHours(1)));
+                .toBuilder().sessions(new ServerConfig.SessionLimits(Duration.ofSeconds(2), Duration.ofHours(1))).build();
         try (TestServer server = TestServer.start(config)) {
             String cookie = cookieOf(server.post("login", form("bob", "builder"), Map.of()));
             String token = server.terminalToken(Map.of("Cookie", cookie));

@@ -7,7 +7,6 @@ import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.NativeMode;
-import io.cloudterm.pty.Signal;
 import io.cloudterm.terminal.Terminal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -64,13 +62,10 @@ public class TerminalLookupBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, "", List.of("sh"), Path.of("/"), "xterm-256color",
-                Map.of(), AuthMode.NONE, Optional.empty(), Set.of(), 0, false, false, false, Signal.HUP,
-                Duration.ofSeconds(1), false, NativeMode.OFF, Duration.ofSeconds(30), Optional.empty(),
-                Optional.empty(), ServerConfig.SessionLimits.DEFAULT, ServerConfig.LoginLimits.DEFAULT, "'none'",
-                new ServerConfig.TerminalLimits(Duration.ofMinutes(10), 0, TERMINALS, PER_OWNER),
-                ServerConfig.Recording.NONE, ServerConfig.Hosts.DEFAULT, ServerConfig.ClientLimits.DEFAULT,
-                ServerConfig.HttpLimits.DEFAULT);
+        ServerConfig config = ServerConfig.builder().port(0).command(List.of("sh")).workingDirectory(Path.of("/"))
+                .authMode(AuthMode.NONE).killGrace(Duration.ofSeconds(1)).nativeMode(NativeMode.OFF)
+                .terminals(new ServerConfig.TerminalLimits(Duration.ofMinutes(10), 0, TERMINALS, PER_OWNER))
+                .build();
         launcher = new TerminalLauncher(config, new QuietPtySystem(), new ReadBuffers(new BufferPool(16 * 1024, 64), new BufferPool(1024, 64)));
         List<Integer> order = new ArrayList<>();
         List<TerminalLauncher.Live> started = new ArrayList<>();

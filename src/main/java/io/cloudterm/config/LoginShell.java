@@ -1,4 +1,4 @@
-package io.cloudterm.cli;
+package io.cloudterm.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The user's login shell, the default command: $SHELL, else /etc/passwd, else /bin/sh. */
-final class LoginShell {
+public final class LoginShell {
 
     private LoginShell() {
     }
 
-    static List<String> command() {
+    public static List<String> command() {
         return List.of(shell(), "-l");
     }
 

@@ -1,0 +1,358 @@
+package io.cloudterm.web;
+
+import io.cloudterm.auth.AuthMode;
+import io.cloudterm.auth.Authenticator;
+import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.NativeHeap;
+import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.pty.PtySystem;
+import io.cloudterm.pty.PtySystems;
+import io.cloudterm.terminal.Terminal;
+import io.cloudterm.websocket.DirectUpgrader;
+import io.cloudterm.websocket.UpgradeRoutes;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * Everything CloudTerm serves under its path (login, token, API, page, the terminal WebSocket)
+ * and the terminals behind it, as a Helidon {@link HttpFeature}: the stand-alone server adds it
+ * to its own routing, a Helidon application gets it through {@code CloudTermFeature}, next to its
+ * own routes. When the server it belongs to stops, its terminals are hung up and its pty system freed.
+ */
+public final class CloudTermSite implements HttpFeature, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(CloudTermSite.class.getName());
+    private static final int READ_BUFFER_SIZE = 16 * 1024;
+    private static final int MAX_POOLED_BUFFERS = 4096;
+    /** Where a short pty read (an echo, a prompt) is kept while it is sent: see ReadBuffers. */
+    private static final int SHORT_READ_BUFFER_SIZE = 1024;
+    private static final Duration SESSION_SWEEP = Duration.ofSeconds(10);
+    /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
+    private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
+    private static final int MAX_POOLED_WS_BUFFERS = 64;
+    /** How long close frames may take at shutdown: a client that stopped reading cannot hold the server. */
+    private static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
+
+    private final ServerConfig config;
+    private final boolean wholeServer;
+    private final PtySystem ptys;
+    private final Heartbeat heartbeat;
+    private final TerminalLauncher launcher;
+    private final String accessToken;
+    private final Authenticator authenticator;
+    private final HostPolicy hosts;
+    private final ServerContext context;
+    private final DirectUpgrader webSockets;
+    private final AtomicInteger boundPort;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
+
+    private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer) {
+        this.config = config;
+        this.wholeServer = wholeServer;
+        this.boundPort = new AtomicInteger(config.port());
+        this.hosts = new HostPolicy(config.host(), config.hosts().allowed(), boundPort::get, config.secure());
+        AtomicReference<String> token = new AtomicReference<>();
+        this.authenticator = Logins.authenticator(config, token::set);
+        this.accessToken = token.get();
+        this.ptys = PtySystems.select(config.nativeMode());
+        Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
+                new SessionCookie(config.basePath(), config.secure()), config.secure());
+        this.heartbeat = new Heartbeat(config.pingInterval());
+        this.launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
+                new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
+        // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
+        authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
+        ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(), stopServer);
+        this.context = new ServerContext(config, gate, slots, heartbeat, launcher);
+        this.webSockets = takeOverWebSockets();
+    }
+
+    /**
+     * The site of a server that is CloudTerm and nothing else: its filters (Host check, security
+     * headers, logins) judge every request; {@code stopServer} ends it for --once and --exit-no-conn.
+     * Throws {@link IllegalArgumentException} for a configuration that cannot work.
+     */
+    public static CloudTermSite wholeServer(ServerConfig config, Runnable stopServer) {
+        checkLogin(config);
+        return new CloudTermSite(config, true, stopServer);
+    }
+
+    /**
+     * The site mounted at {@code config.basePath()} of an application's server: its filters judge
+     * only the requests under that path, the application's own routes are left as they are.
+     */
+    public static CloudTermSite mounted(ServerConfig config) {
+        checkLogin(config);
+        if (config.basePath().isEmpty()) {
+            throw new IllegalArgumentException("inside a Helidon application CloudTerm needs a path of its own, e.g. /term");
+        }
+        if (config.once() || config.exitNoConn()) {
+            throw new IllegalArgumentException("--once and --exit-no-conn stop a stand-alone server;"
+                    + " inside a Helidon application the application decides when to stop");
+        }
+        return new CloudTermSite(config, false, () -> { });
+    }
+
+    private static void checkLogin(ServerConfig config) {
+        if (config.authMode() == AuthMode.NONE && !config.loopbackOnly()) {
+            throw new IllegalArgumentException("--no-auth is allowed only on a loopback interface (-i 127.0.0.1), not "
+                    + config.host());
+        }
+    }
+
+    /**
+     * Terminal WebSockets are upgraded by us in every mode, so one frame decoder of ours judges
+     * every client (Helidon's own answers some bad frames with an HTTP 500 inside the WebSocket
+     * stream). In native mode, those on plain TCP then leave Helidon: the socket moves to the native
+     * poller, where an idle connection holds no thread and output goes from the pooled buffers to
+     * the kernel (Helidon's thread, read buffer and copies cost ~25 KB per connection and ~4 copies
+     * per message). With TLS or in pure-Java mode they stay on Helidon's connection and thread.
+     */
+    private DirectUpgrader takeOverWebSockets() {
+        String whyNot = config.secure() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
+                : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
+                : DirectUpgrader.whyNot();
+        DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
+                whyNot == null ? ptys.rawSockets() : Optional.empty(),
+                new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
+        LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
+                : "WebSockets: served on Helidon's connections, because " + whyNot);
+        return upgrader;
+    }
+
+    /** The upgrader of {@code <path>/ws}, for the stand-alone server's own HTTP/1 connections. */
+    DirectUpgrader webSockets() {
+        return webSockets;
+    }
+
+    @Override
+    public void setup(HttpRouting.Builder routing) {
+        routing.addFilter(scoped(hosts));
+        routes(routing);
+    }
+
+    /**
+     * On an application's server, the WebSocket upgrade of our path is answered by our upgrader
+     * through {@link UpgradeRoutes}, found by the port the server is bound to.
+     */
+    @Override
+    public void afterStart(WebServer server) {
+        boundPort.set(server.port());
+        if (!wholeServer) {
+            upgradeRoute.set(UpgradeRoutes.add(server.port(), webSockets));
+        }
+        sweepSessions();
+    }
+
+    /** The server is gone: hang up what is left and free the pty system. */
+    @Override
+    public void afterStop() {
+        close();
+    }
+
+    private Filter scoped(Filter filter) {
+        if (wholeServer) {
+            return filter;
+        }
+        String base = config.basePath();
+        return (chain, request, response) -> {
+            String path = request.path().path();
+            if (path.equals(base) || path.startsWith(base + "/")) {
+                filter.filter(chain, request, response);
+            } else {
+                chain.proceed();
+            }
+        };
+    }
+
+    /**
+     * Ends expired sessions (and so their terminals' connections) even when nobody asks for them,
+     * and those of accounts removed from the users file or given a new password.
+     */
+    private void sweepSessions() {
+        Thread.ofVirtual().name("session-sweep").start(() -> {
+            while (!released.get()) {
+                authenticator.sweep();
+                try {
+                    Thread.sleep(SESSION_SWEEP);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void routes(HttpRouting.Builder routing) {
+        String base = config.basePath();
+        Gate gate = context.gate();
+        LoginPage loginPage = new LoginPage(base);
+        routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
+        if (config.authMode() == AuthMode.BASIC) {
+            // ttyd's -c: every resource, the page included, needs the credential.
+            routing.addFilter(scoped((chain, request, response) -> {
+                Peer peer = Peer.of(request.remotePeer());
+                Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
+                if (decision.allowed()) {
+                    chain.proceed();
+                } else {
+                    AuthRoutes.refuse(response, decision.refusal(), true);
+                }
+            }));
+        }
+        if (config.authMode() == AuthMode.USERS) {
+            // With accounts, the terminal page itself sends a browser without a session to the form.
+            routing.addFilter(scoped((chain, request, response) -> {
+                String path = request.path().path();
+                // A link to a terminal (?t=) may carry a share token in its fragment, which a redirect
+                // from here would lose: the page itself loads, keeps it, and goes to the form.
+                boolean namesTerminal = request.query().contains("t");
+                if ((path.equals(base + "/") || path.equals(base + "/index.html")) && !namesTerminal
+                        && !hasSession(gate, request)) {
+                    response.headers().location(URI.create(base + "/login?next="
+                            + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)));
+                    response.status(Status.SEE_OTHER_303).send();
+                } else {
+                    chain.proceed();
+                }
+            }));
+        }
+        routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
+        routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(gate, launcher));
+        routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, request, response));
+        if (!base.isEmpty()) {
+            routing.get(base, (request, response) -> {
+                response.status(Status.MOVED_PERMANENTLY_301);
+                response.headers().location(URI.create(base + "/"));
+                response.send();
+            });
+        }
+        routing.register(base.isEmpty() ? "/" : base, StaticContentFeature.createService(
+                ClasspathHandlerConfig.builder().location("web").welcome("index.html").build()));
+    }
+
+    private static boolean hasSession(Gate gate, ServerRequest request) {
+        String id = gate.cookie().read(request.headers());
+        return id != null && gate.authenticator().sessionValid(id);
+    }
+
+    /** A /ws request that did not become a WebSocket: say precisely why. */
+    private static void refusedUpgrade(ServerContext context, ServerRequest request, ServerResponse response) {
+        Peer peer = Peer.of(request.remotePeer());
+        Gate.Decision decision = context.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
+                ? new Gate.Decision(null, context.gate().originRefusal(request.headers()))
+                : context.gate().check(request.headers(), peer.address(), peer.certificateSubject());
+        if (!decision.allowed()) {
+            AuthRoutes.refuse(response, decision.refusal(), context.config().authMode() == AuthMode.BASIC);
+            return;
+        }
+        String full = context.slots().refusal();
+        if (full != null) {
+            response.status(Status.SERVICE_UNAVAILABLE_503).send(full);
+            return;
+        }
+        response.status(Status.BAD_REQUEST_400).send("this is a WebSocket endpoint (subprotocol tty)");
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The access token of {@link AuthMode#TOKEN}, for the command line to print and for embedding code. */
+    public Optional<String> accessToken() {
+        return Optional.ofNullable(accessToken);
+    }
+
+    /** WebSockets now served on sockets taken over from Helidon (0 where Helidon serves them all). */
+    public int takenOverWebSockets() {
+        return webSockets.openCount();
+    }
+
+    public String ptyDescription() {
+        return ptys.description();
+    }
+
+    /** The C heap under this JVM, for the stand-alone server to trim: empty in pure-Java mode. */
+    public Optional<NativeHeap> nativeHeap() {
+        return ptys.nativeHeap();
+    }
+
+    /** Terminals currently alive (their children not yet reaped). */
+    public List<Terminal> terminals() {
+        return List.copyOf(launcher.live());
+    }
+
+    /**
+     * Says goodbye while the connections are still there: every client gets a close frame (1001,
+     * "server shutting down"), every terminal is hung up (its end audited), within the kill grace
+     * and a few seconds, whatever the children and clients do.
+     */
+    void goodbye() {
+        // Clients first, and told why: it is the server that goes, not their program that exited.
+        heartbeat.closeAll(CloseCodes.GOING_AWAY, "server shutting down", GOODBYE_PATIENCE);
+        List<Terminal> terminals = hangUpAll(List.of());
+        CompletableFuture<?>[] ends = terminals.stream().map(Terminal::ended).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(ends).get(config.killGrace().plus(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warning("some terminals did not end in time: " + e);
+        }
+        // A terminal whose handshake was under way as the clients were closed.
+        hangUpAll(terminals);
+    }
+
+    /** Hangs up every terminal and frees what the site holds; once, whoever asks first. */
+    @Override
+    public void close() {
+        if (released.getAndSet(true)) {
+            return;
+        }
+        UpgradeRoutes.Registration route = upgradeRoute.getAndSet(null);
+        if (route != null) {
+            route.close();
+        }
+        goodbye();
+        webSockets.closeAll();
+        heartbeat.close();
+        ptys.close();
+        authenticator.close();
+    }
+
+    /**
+     * Hangs up every live terminal not in {@code done}, all at once: in pure-Java mode each hang-up
+     * runs kill(1), and one after the other 200 of them took 25 s. Returns the terminals hung up.
+     */
+    private List<Terminal> hangUpAll(List<Terminal> done) {
+        List<Terminal> terminals = launcher.live().stream().filter(terminal -> !done.contains(terminal)).toList();
+        List<Thread> hangUps = terminals.stream()
+                .map(terminal -> Thread.ofVirtual().name("hang-up-" + terminal.id()).start(terminal::hangUp))
+                .toList();
+        for (Thread hangUp : hangUps) {
+            try {
+                hangUp.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return terminals;
+    }
+}

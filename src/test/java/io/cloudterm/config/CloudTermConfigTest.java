@@ -1,0 +1,151 @@
+package io.cloudterm.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.web.ServerConfig;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The command line and application.yaml are two front doors to one configuration: same keys, same result, same errors. */
+class CloudTermConfigTest {
+
+    @TempDir
+    static Path directory;
+
+    static Stream<Arguments> sameConfiguration() throws IOException {
+        Path users = Files.writeString(directory.resolve("users"), "");
+        return Stream.of(
+                Arguments.of("defaults", new String[] {"--", "sh"}, "command: [sh]"),
+                Arguments.of("listener", new String[] {"-p", "8080", "-i", "0.0.0.0", "-b", "/term/", "-c", "u:p",
+                        "--allow-host", "term.example,proxy:8443", "--header-timeout", "3", "--body-timeout", "40", "--", "sh"},
+                        """
+                        port: 8080
+                        interface: 0.0.0.0
+                        base-path: /term/
+                        credential: "u:p"
+                        allow-host: [term.example, "proxy:8443"]
+                        header-timeout: 3
+                        body-timeout: 40
+                        command: [sh]
+                        """),
+                Arguments.of("path is base-path", new String[] {"--base-path", "/term", "--", "sh"},
+                        "path: /term\ncommand: [sh]"),
+                Arguments.of("accounts and sessions", new String[] {"--users", users.toString(), "--session-idle", "5",
+                        "--session-lifetime", "2", "--login-burst", "3", "--login-refill", "9",
+                        "--allow-origin", "https://portal.example", "--frame-ancestors", "'self'", "--", "sh"},
+                        """
+                        users: %s
+                        session-idle: 5
+                        session-lifetime: 2
+                        login-burst: 3
+                        login-refill: 9
+                        allow-origin: https://portal.example
+                        frame-ancestors: "'self'"
+                        command: [sh]
+                        """.formatted(users)),
+                Arguments.of("terminals", new String[] {"-w", "/tmp", "-T", "vt100", "-t", "fontSize=16", "-t", "cursorBlink=true",
+                        "-m", "3", "-R", "-s", "TERM", "--kill-after", "2", "-a", "--keep-alive", "0", "--scrollback", "1024",
+                        "--max-terminals", "4", "--max-terminals-per-user", "2", "--max-clients-per-terminal", "5",
+                        "--max-guest-clients-per-user", "6", "--native", "off", "--ping-interval", "7", "--", "bash", "-l"},
+                        """
+                        cwd: /tmp
+                        terminal-type: vt100
+                        client-option: ["fontSize=16", "cursorBlink=true"]
+                        max-clients: 3
+                        readonly: true
+                        signal: TERM
+                        kill-after: 2
+                        url-arg: true
+                        keep-alive: 0
+                        scrollback: 1024
+                        max-terminals: 4
+                        max-terminals-per-user: 2
+                        max-clients-per-terminal: 5
+                        max-guest-clients-per-user: 6
+                        native: "off"
+                        ping-interval: 7
+                        command: ["bash", "-l"]
+                        """),
+                // A mapping is shorter to write but keeps no order: the list above sends them as written.
+                Arguments.of("client options as a mapping", new String[] {"-t", "fontSize=16", "--", "sh"},
+                        "client-option:\n  fontSize: 16\ncommand: [sh]"),
+                Arguments.of("recording and no login", new String[] {"--record", directory.toString(), "--record-input",
+                        "--no-auth", "-o", "-q", "--", "sh"},
+                        """
+                        record: %s
+                        record-input: true
+                        no-auth: true
+                        once: true
+                        exit-no-conn: true
+                        command: [sh]
+                        """.formatted(directory)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void sameConfiguration(String story, String[] commandLine, String yaml) {
+        ServerConfig fromCommandLine = CloudTerm.configFrom(commandLine);
+        ServerConfig fromYaml = CloudTermConfig.from(yaml(yaml));
+        assertEquals(fromCommandLine, fromYaml);
+        assertEquals(fromCommandLine.toString(), fromYaml.toString());
+    }
+
+    static Stream<Arguments> sameMessage() {
+        return Stream.of(
+                Arguments.of(new String[] {"-p", "70000"}, "port: 70000"),
+                Arguments.of(new String[] {"--native", "maybe"}, "native: maybe"),
+                Arguments.of(new String[] {"-s", "NOPE"}, "signal: NOPE"),
+                Arguments.of(new String[] {"-c", "nocolon"}, "credential: nocolon"),
+                Arguments.of(new String[] {"-c", "u:p", "--no-auth"}, "credential: \"u:p\"\nno-auth: true"),
+                Arguments.of(new String[] {"--allow-origin", "ftp://x"}, "allow-origin: [\"ftp://x\"]"),
+                Arguments.of(new String[] {"--allow-host", "a/b"}, "allow-host: a/b"),
+                Arguments.of(new String[] {"-b", "/a b"}, "path: /a b"),
+                Arguments.of(new String[] {"--keep-alive", "-1"}, "keep-alive: -1"),
+                Arguments.of(new String[] {"--ssl"}, "ssl: true"),
+                Arguments.of(new String[] {"--record-input"}, "record-input: true"),
+                Arguments.of(new String[] {"--frame-ancestors", "<script>"}, "frame-ancestors: <script>"),
+                Arguments.of(new String[] {"-i", "0.0.0.0", "--no-auth"}, "interface: 0.0.0.0\nno-auth: true"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void sameMessage(String[] commandLine, String yaml) {
+        String[] withCommand = Stream.concat(Stream.of(commandLine), Stream.of("--", "sh")).toArray(String[]::new);
+        IllegalArgumentException fromCommandLine = assertThrows(IllegalArgumentException.class, () -> CloudTerm.configFrom(withCommand));
+        IllegalArgumentException fromYaml = assertThrows(IllegalArgumentException.class,
+                () -> CloudTermConfig.from(yaml(yaml + "\ncommand: [sh]")));
+        assertEquals(fromCommandLine.getMessage(), fromYaml.getMessage());
+    }
+
+    @Test
+    void valuesOfTheWrongKindAreNamed() {
+        assertEquals("--port wants a whole number, not 'eighty'",
+                assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("port: eighty"))).getMessage());
+        assertEquals("--readonly wants true or false, not 'maybe'",
+                assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("readonly: maybe"))).getMessage());
+        assertEquals("--credential wants a single value",
+                assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("credential: [a, b]"))).getMessage());
+    }
+
+    @Test
+    void aPasswordIsTakenLiterally() {
+        ServerConfig config = CloudTerm.configFrom("-c", "u:${HOME}", "--", "sh");
+        assertEquals("u:${HOME}", config.credential().orElseThrow());
+    }
+
+    private static Config yaml(String text) {
+        return Config.just(ConfigSources.create(text, MediaTypes.APPLICATION_X_YAML));
+    }
+}

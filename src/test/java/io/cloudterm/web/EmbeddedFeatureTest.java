@@ -1,0 +1,200 @@
+package io.cloudterm.web;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.example.TerminalApp;
+import io.cloudterm.feature.CloudTermFeature;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** CloudTerm as a feature of an application's own Helidon server: one port, the application's routes untouched. */
+class EmbeddedFeatureTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @ParameterizedTest(name = "--native {0}")
+    @ValueSource(strings = {"on", "off"})
+    void aTerminalWorksNextToTheApplicationsOwnRoutes(String nativeMode) throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").credential("u:p")
+                .set("native", nativeMode).set("keep-alive", "0").build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                .routing(routing -> routing.get("/hello", (request, response) -> response.send("hello")))
+                .addFeature(feature)
+                .build().start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            HttpResponse<String> hello = get(base.resolve("hello"), Map.of());
+            assertEquals(200, hello.statusCode());
+            assertEquals("hello", hello.body());
+            assertFalse(hello.headers().firstValue("Content-Security-Policy").isPresent(), "CloudTerm's filters stay under /term");
+            assertEquals(401, get(base.resolve("term/"), Map.of()).statusCode());
+            HttpResponse<String> page = get(base.resolve("term/"), Map.of("Authorization", BASIC));
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<html") || page.body().contains("<!DOCTYPE"), page.body());
+
+            TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/term/ws"),
+                    Map.of("Authorization", BASIC)).handshake(terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
+            client.input("echo embedded-$((6*7))\r");
+            client.awaitOutput("embedded-42", WAIT);
+            assertEquals(nativeMode.equals("on") ? 1 : 0, feature.takenOverWebSockets(),
+                    "native mode takes the socket over from the application's server, as the stand-alone server does");
+            assertEquals(1, feature.terminals().size());
+            assertEquals(200, get(base.resolve("hello"), Map.of()).statusCode());
+        } finally {
+            server.stop();
+        }
+        await().atMost(WAIT).until(() -> feature.terminals().isEmpty());
+    }
+
+    @Test
+    void applicationYamlAloneMountsATerminal() throws Exception {
+        Config config = Config.just(ConfigSources.classpath("io/cloudterm/feature/application.yaml"));
+        WebServer server = TerminalApp.fromYaml(config);
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            HttpResponse<String> hello = get(base.resolve("hello"), Map.of());
+            assertEquals(200, hello.statusCode());
+            assertEquals("hello from the application", hello.body());
+            assertEquals(401, get(base.resolve("term/"), Map.of()).statusCode());
+            assertEquals(200, get(base.resolve("term/"), Map.of("Authorization", BASIC)).statusCode());
+            TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/term/ws"),
+                    Map.of("Authorization", BASIC)).handshake(terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
+            client.input("echo from-yaml-$((6*7)); echo $0\r");
+            client.awaitOutput("from-yaml-42", WAIT);
+            client.awaitOutput("bash", WAIT);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void theCodeVariantOfTheExampleServesTheSame() throws Exception {
+        WebServer server = TerminalApp.inCode(0, "u:p");
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            assertEquals(200, get(base.resolve("hello"), Map.of()).statusCode());
+            assertEquals(200, get(base.resolve("term/"), Map.of("Authorization", BASIC)).statusCode());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void withoutItsConfigurationNodeTheFeatureMountsNothing() throws Exception {
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                .routing(routing -> routing.get("/hello", (request, response) -> response.send("hello")))
+                .build().start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            assertEquals(200, get(base.resolve("hello"), Map.of()).statusCode());
+            assertEquals(404, get(base.resolve("cloudterm/"), Map.of()).statusCode(),
+                    "the dependency alone must not open a shell on an application's server");
+        } finally {
+            server.stop();
+        }
+        assertFalse(CloudTermFeature.create(Config.empty().get("server.features.cloudterm")).enabled());
+        assertFalse(CloudTermFeature.create(yaml("server.features.cloudterm.enabled", "false")).enabled());
+    }
+
+    @Test
+    void theListenerIsTheApplicationsToConfigure() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CloudTermFeature.builder().set("port", "9000").build());
+        assertEquals("cloudterm.port: inside a Helidon application this is server.port's to set, not CloudTerm's", e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> CloudTermFeature.builder().set("keep-alive", "-1").build());
+        assertEquals("--keep-alive cannot be negative", bad.getMessage());
+    }
+
+    @Test
+    void theHostCheckGuardsCloudTermsPathOnly() throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").credential("u:p").build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                .routing(routing -> routing.get("/hello", (request, response) -> response.send("hello")))
+                .addFeature(feature)
+                .build().start();
+        try {
+            String evil = "Host: evil.example:" + server.port() + "\r\nAuthorization: " + BASIC + "\r\n";
+            assertEquals("421", statusOf(server.port(), "GET /term/ HTTP/1.1\r\n" + evil + "Connection: close\r\n\r\n"),
+                    "a page reached through DNS rebinding is refused");
+            assertEquals("421", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + evil
+                    + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: tty\r\n\r\n"),
+                    "and so is its WebSocket");
+            assertEquals("200", statusOf(server.port(), "GET /hello HTTP/1.1\r\n" + evil + "Connection: close\r\n\r\n"),
+                    "the application's own routes keep their own rules");
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** The status code of the response to {@code request}, sent as it is. */
+    private static String statusOf(int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return statusLine.split(" ")[1];
+        }
+    }
+
+    @Test
+    void withoutALoginOptionTheApplicationGetsTheAccessToken() throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).addFeature(feature).build().start();
+        try {
+            String token = feature.accessToken().orElseThrow();
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/term/login"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, login.statusCode(), login.body());
+            assertTrue(login.headers().firstValue("Set-Cookie").orElse("").contains("Path=/term"),
+                    "the session cookie stays under CloudTerm's path");
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static Config yaml(String key, String value) {
+        Config root = Config.just(ConfigSources.create(Map.of(key, value)));
+        return root.get(key.substring(0, key.lastIndexOf('.')));
+    }
+
+    private String terminalToken(URI base, Map<String, String> headers) throws Exception {
+        HttpResponse<String> response = get(base.resolve("term/token"), headers);
+        assertEquals(200, response.statusCode(), response.body());
+        Matcher m = Pattern.compile("\"token\":\"([^\"]*)\"").matcher(response.body());
+        assertTrue(m.find(), response.body());
+        return m.group(1);
+    }
+
+    private HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        headers.forEach(request::header);
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
