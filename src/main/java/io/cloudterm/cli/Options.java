@@ -150,6 +150,9 @@ final class Options {
     @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "a client has this long to send a request's body (default ${DEFAULT-VALUE})")
     int bodyTimeout = 30;
 
+    @Option(names = "--observe-public", description = "serve the metrics and health endpoints (<base>/observe/metrics, <base>/observe/health) without a login")
+    boolean observePublic;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
@@ -229,7 +232,8 @@ final class Options {
                         recordInput),
                 new ServerConfig.Hosts(hosts),
                 new ServerConfig.ClientLimits(maxClientsPerTerminal, maxGuestClientsPerUser),
-                new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)));
+                new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)),
+                new ServerConfig.Observe(observePublic));
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;

@@ -5,6 +5,8 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.observe.Observability;
+import io.cloudterm.observe.ObservedServer;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
@@ -58,6 +60,7 @@ public final class CloudTermServer implements AutoCloseable {
     private final AtomicReference<WebServer> web = new AtomicReference<>();
     private final AtomicReference<DirectUpgrader> directWebSockets = new AtomicReference<>();
     private final AtomicReference<HttpGuard> httpGuard = new AtomicReference<>();
+    private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
 
     private CloudTermServer(ServerConfig config, PtySystem ptys, String accessToken, Heartbeat heartbeat,
                             TerminalLauncher launcher, Authenticator authenticator) {
@@ -107,6 +110,7 @@ public final class CloudTermServer implements AutoCloseable {
                     .maxPayloadSize(64 * 1024)
                     .routing(routing -> server.routes(routing.addFilter(hosts), context));
             server.listenerLimits(builder, server.takeOverWebSockets(context));
+            server.observe(builder);
             tls.ifPresent(t -> builder.tls(t.tls()));
             try (ListenerFailure failure = ListenerFailure.watch()) {
                 server.web.set(builder.build().start());
@@ -181,6 +185,17 @@ public final class CloudTermServer implements AutoCloseable {
     }
 
     /**
+     * Metrics and health checks at {@code <base>/observe/...} (under the base path, so that a
+     * reverse proxy that forwards the base path forwards them too), when Helidon's metrics and
+     * health are on the classpath: the stand-alone server ships them, an embedding application
+     * may leave them out. Behind the login unless --observe-public: see {@link ObserveGate}.
+     */
+    private void observe(WebServerConfig.Builder builder) {
+        unobserve.set(Observability.install(builder, config.basePath() + "/observe", new ObservedServer(
+                this::terminals, launcher::scrollbackBytesHeld, ptys, config.recording().directory(), config.usersFile())));
+    }
+
+    /**
      * Ends expired sessions (and so their terminals' connections) even when nobody asks for them,
      * and those of accounts removed from the users file or given a new password.
      */
@@ -202,6 +217,9 @@ public final class CloudTermServer implements AutoCloseable {
         Gate gate = context.gate();
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(new SecurityHeaders(config.secure(), config.frameAncestors()));
+        if (!config.observe().publicEndpoints()) {
+            routing.addFilter(new ObserveGate(base, gate));
+        }
         if (config.authMode() == AuthMode.BASIC) {
             // ttyd's -c: every resource, the page included, needs the credential.
             routing.addFilter((chain, request, response) -> {
@@ -371,6 +389,7 @@ public final class CloudTermServer implements AutoCloseable {
             direct.closeAll();
         }
         closeHttpGuard();
+        unobserve.get().run();
         heartbeat.close();
         ptys.close();
         authenticator.close();

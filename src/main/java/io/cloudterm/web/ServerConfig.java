@@ -42,6 +42,7 @@ import java.util.Set;
  * @param hosts           the Host names the server answers to besides its own addresses
  * @param clients         how many clients may attach to one terminal, and to other users' terminals
  * @param http            how long a client may take to send a request
+ * @param observe         who may read the metrics and health endpoints
  */
 public record ServerConfig(String host, int port, String basePath, List<String> command, Path workingDirectory,
                            String terminalType, Map<String, String> clientOptions, AuthMode authMode,
@@ -51,7 +52,17 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
                            Optional<TlsFiles> tls, SessionLimits sessions, LoginLimits loginLimits,
                            String frameAncestors, TerminalLimits terminals, Recording recording,
                            Hosts hosts, ClientLimits clients,
-                           HttpLimits http) {
+                           HttpLimits http, Observe observe) {
+
+    /**
+     * The metrics and health endpoints ({@code <base>/observe/metrics}, {@code .../health}).
+     *
+     * @param publicEndpoints served without a login (for a scraper or a load balancer that cannot
+     *                        log in); by default they need the same login as a terminal
+     */
+    public record Observe(boolean publicEndpoints) {
+        public static final Observe DEFAULT = new Observe(false);
+    }
 
     /**
      * Host names accepted besides the bound address (and localhost on loopback, every interface
@@ -159,7 +170,8 @@ public record ServerConfig(String host, int port, String basePath, List<String> 
     public ServerConfig withSessions(SessionLimits limits) {
         return new ServerConfig(host, port, basePath, command, workingDirectory, terminalType, clientOptions, authMode,
                 credential, allowedOrigins, maxClients, once, exitNoConn, readonly, hangupSignal, killGrace, urlArgs,
-                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients, http);
+                nativeMode, pingInterval, usersFile, tls, limits, loginLimits, frameAncestors, terminals, recording, hosts, clients, http,
+                observe);
     }
 
     public boolean secure() {

@@ -70,7 +70,7 @@ public class TerminalLookupBench {
                 Optional.empty(), ServerConfig.SessionLimits.DEFAULT, ServerConfig.LoginLimits.DEFAULT, "'none'",
                 new ServerConfig.TerminalLimits(Duration.ofMinutes(10), 0, TERMINALS, PER_OWNER),
                 ServerConfig.Recording.NONE, ServerConfig.Hosts.DEFAULT, ServerConfig.ClientLimits.DEFAULT,
-                ServerConfig.HttpLimits.DEFAULT);
+                ServerConfig.HttpLimits.DEFAULT, ServerConfig.Observe.DEFAULT);
         launcher = new TerminalLauncher(config, new QuietPtySystem(), new ReadBuffers(new BufferPool(16 * 1024, 64), new BufferPool(1024, 64)));
         List<Integer> order = new ArrayList<>();
         List<TerminalLauncher.Live> started = new ArrayList<>();
