@@ -84,6 +84,27 @@ class ObserveTest {
         }
     }
 
+    /** The program was there at start-up and is gone now: posix_spawn fails, the client hears 4500. */
+    @Test
+    void aProgramThatCannotStartIsCountedAsASpawnFailure(@TempDir Path temp) throws IOException {
+        Path program = temp.resolve("program");
+        Files.writeString(program, "#!/bin/sh\necho hi\n");
+        assertTrue(program.toFile().setExecutable(true));
+        try (TestServer server = TestServer.start("--native", "on", "--no-auth", "--observe-public", "--",
+                program.toString())) {
+            Files.delete(program);
+            double failures = meter(server, "cloudterm_spawn_failures_total");
+            double live = meter(server, "cloudterm_terminals_live");
+            double closes = meterOrZero(server, "cloudterm_websocket_closes_total{code=\"4500\"");
+            try (TtyClient client = server.open(80, 24)) {
+                assertEquals(4500, client.awaitClose(WAIT).code());
+            }
+            assertEquals(failures + 1, meter(server, "cloudterm_spawn_failures_total"));
+            assertEquals(closes + 1, meter(server, "cloudterm_websocket_closes_total{code=\"4500\""));
+            assertEquals(live, meter(server, "cloudterm_terminals_live"), "nothing left behind");
+        }
+    }
+
     @Test
     void healthIsUpWhenAPtyStartsAndTheRecordingDirectoryIsWritable(@TempDir Path recordings) {
         try (TestServer server = TestServer.start("--no-auth", "--observe-public", "--record", recordings.toString(),
