@@ -40,6 +40,20 @@ class ObserveAttackTest {
         }
     }
 
+    /** A page elsewhere must not read them with the visitor's cookie (CORS would have to let it). */
+    @Test
+    void aForeignPageCannotReadThemWithTheVisitorsCookie() {
+        try (TestServer server = TestServer.start("--", "sh")) {
+            String cookie = server.login();
+            for (String endpoint : ENDPOINTS) {
+                HttpResponse<String> response = server.get(endpoint, Map.of("Cookie", cookie, "Origin", "https://evil.example"));
+                assertFalse(response.headers().firstValue("Access-Control-Allow-Credentials").isPresent(), endpoint);
+                assertNotEquals("https://evil.example", response.headers().firstValue("Access-Control-Allow-Origin").orElse(""),
+                        endpoint);
+            }
+        }
+    }
+
     @Test
     void withBasicCredentialsTheyAskForThem() {
         try (TestServer server = TestServer.start("-c", "alice:s3cret", "--", "sh")) {
