@@ -37,15 +37,18 @@ public final class Observability {
 
     /**
      * Registers {@code server}'s meters and health checks and adds the observe feature at
-     * {@code endpoint} (e.g. "/observe"). Returns what undoes it at the server's stop; a no-op,
-     * with a log line saying why, when {@link #missing} names a class.
+     * {@code endpoint} (e.g. "/observe"). With {@code publicEndpoints}, health answers only UP or
+     * DOWN: its details (paths, the pty system, errors) are for those who may log in. Returns what
+     * undoes it at the server's stop; a no-op, with a log line saying why, when {@link #missing}
+     * names a class.
      */
-    public static Runnable install(WebServerConfig.Builder builder, String endpoint, ObservedServer server) {
+    public static Runnable install(WebServerConfig.Builder builder, String endpoint, ObservedServer server,
+                                   boolean publicEndpoints) {
         String missing = missing();
         if (missing != null) {
             LOG.info("metrics and health: off, because " + missing + " is not on the classpath");
             return () -> { };
         }
-        return ObserveFeatures.install(builder, endpoint, server);
+        return ObserveFeatures.install(builder, endpoint, server, publicEndpoints);
     }
 }

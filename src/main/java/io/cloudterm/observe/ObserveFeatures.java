@@ -12,9 +12,10 @@ final class ObserveFeatures {
     private ObserveFeatures() {
     }
 
-    static Runnable install(WebServerConfig.Builder builder, String endpoint, ObservedServer server) {
+    static Runnable install(WebServerConfig.Builder builder, String endpoint, ObservedServer server,
+                            boolean publicEndpoints) {
         Runnable unobserve = CloudTermMeters.observe(server);
-        HealthObserverConfig.Builder health = HealthObserver.builder().details(true)
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(!publicEndpoints)
                 .addCheck(new PtySpawnCheck(server.ptys()));
         server.recordingDirectory().ifPresent(directory -> health.addCheck(PathCheck.recordingDirectory(directory)));
         server.usersFile().ifPresent(file -> health.addCheck(PathCheck.usersFile(file)));

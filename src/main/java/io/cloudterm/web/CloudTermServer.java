@@ -192,7 +192,8 @@ public final class CloudTermServer implements AutoCloseable {
      */
     private void observe(WebServerConfig.Builder builder) {
         unobserve.set(Observability.install(builder, config.basePath() + "/observe", new ObservedServer(
-                this::terminals, launcher::scrollbackBytesHeld, ptys, config.recording().directory(), config.usersFile())));
+                this::terminals, launcher::scrollbackBytesHeld, ptys, config.recording().directory(), config.usersFile()),
+                config.observe().publicEndpoints()));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -107,13 +108,15 @@ class ObserveTest {
 
     @Test
     void healthIsUpWhenAPtyStartsAndTheRecordingDirectoryIsWritable(@TempDir Path recordings) {
-        try (TestServer server = TestServer.start("--no-auth", "--observe-public", "--record", recordings.toString(),
-                "--", "sh")) {
+        try (TestServer server = TestServer.start("--no-auth", "--record", recordings.toString(), "--", "sh")) {
             HttpResponse<String> health = server.get("observe/health", Map.of());
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
             assertTrue(health.body().contains("pty-spawn"), health.body());
             assertTrue(health.body().contains("recording-directory"), health.body());
+            HttpResponse<String> json = server.get("observe/metrics", Map.of("Accept", "application/json"));
+            assertEquals(200, json.statusCode());
+            assertTrue(json.body().startsWith("{") && json.body().contains("cloudterm.terminals.live"), json.body());
         }
     }
 
@@ -121,8 +124,7 @@ class ObserveTest {
     @Test
     void healthIsDownWhenTheRecordingDirectoryIsGone(@TempDir Path temp) throws IOException {
         Path recordings = Files.createDirectory(temp.resolve("recordings"));
-        try (TestServer server = TestServer.start("--no-auth", "--observe-public", "--record", recordings.toString(),
-                "--", "sh")) {
+        try (TestServer server = TestServer.start("--no-auth", "--record", recordings.toString(), "--", "sh")) {
             Files.delete(recordings);
             Files.writeString(recordings, "a file where the directory was");
             HttpResponse<String> health = server.get("observe/health", Map.of());
@@ -133,21 +135,22 @@ class ObserveTest {
     }
 
     @Test
-    void usersFileIsCheckedOnlyWithAccounts(@TempDir Path temp) throws IOException {
+    void usersFileIsCheckedWithAccountsAndPublicHealthSaysOnlyUpOrDown(@TempDir Path temp) throws IOException {
         Path users = temp.resolve("users");
         Files.writeString(users, "");
         try (TestServer server = TestServer.start("--users", users.toString(), "--observe-public", "--", "sh")) {
             HttpResponse<String> health = server.get("observe/health", Map.of());
-            assertEquals(200, health.statusCode(), health.body());
-            assertTrue(health.body().contains("users-file"), health.body());
+            assertEquals(204, health.statusCode(), "UP, and nothing more: " + health.body());
             Files.delete(users);
-            assertEquals(503, server.get("observe/health", Map.of()).statusCode());
+            HttpResponse<String> down = server.get("observe/health", Map.of());
+            assertEquals(503, down.statusCode());
+            assertFalse(down.body().contains(users.toString()), "public health tells no paths: " + down.body());
         }
     }
 
     @Test
     void underABasePathObserveLivesUnderIt() {
-        try (TestServer server = TestServer.start("--base-path", "/term", "--no-auth", "--observe-public", "--", "sh")) {
+        try (TestServer server = TestServer.start("--base-path", "/term", "--no-auth", "--", "sh")) {
             assertEquals(200, server.get("observe/health", Map.of()).statusCode(), "relative to /term/");
             assertEquals(404, server.get("/observe/health", Map.of()).statusCode());
         }
