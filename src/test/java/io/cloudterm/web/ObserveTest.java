@@ -55,16 +55,19 @@ class ObserveTest {
     }
 
     @Test
-    void aKeptTerminalCountsAsDetachedUntilItIsHungUp() {
+    void aKeptTerminalCountsAsDetachedWithItsScrollbackUntilItIsHungUp() {
         try (TestServer server = TestServer.start("--no-auth", "--observe-public", "--keep-alive", "600", "--", "sh")) {
             double detached = meter(server, "cloudterm_terminals_detached");
+            double scrollback = meter(server, "cloudterm_scrollback_bytes");
             TtyClient client = server.open(80, 24);
             client.input("echo kept\r");
             client.awaitOutput("kept\r\n", WAIT);
             client.close();
             await().atMost(WAIT).until(() -> meter(server, "cloudterm_terminals_detached") == detached + 1);
+            assertTrue(meter(server, "cloudterm_scrollback_bytes") > scrollback, "its output is kept for a reattach");
             server.server().terminals().forEach(io.cloudterm.terminal.Terminal::hangUp);
             await().atMost(WAIT).until(() -> meter(server, "cloudterm_terminals_detached") == detached);
+            await().atMost(WAIT).until(() -> meter(server, "cloudterm_scrollback_bytes") == scrollback);
         }
     }
 
