@@ -40,6 +40,8 @@ class CloudTermConfigTest {
                         body-timeout: 40
                         command: [sh]
                         """),
+                Arguments.of("public metrics and health", new String[] {"--observe-public", "--", "sh"},
+                        "observe-public: true\ncommand: [sh]"),
                 Arguments.of("path is base-path", new String[] {"--base-path", "/term", "--", "sh"},
                         "path: /term\ncommand: [sh]"),
                 Arguments.of("accounts and sessions", new String[] {"--users", users.toString(), "--session-idle", "5",
