@@ -104,6 +104,14 @@ class CloudTermConfigTest {
         assertEquals(fromCommandLine.toString(), fromYaml.toString());
     }
 
+    @Test
+    void observePublicOpensTheMetricsAndHealthEndpoints() {
+        assertEquals(true, CloudTermConfig.from(yaml("observe-public: true\ncommand: [sh]")).observe().publicEndpoints());
+        assertEquals(false, CloudTermConfig.from(yaml("command: [sh]")).observe().publicEndpoints());
+        assertEquals("--observe-public wants true or false, not 'maybe'", assertThrows(IllegalArgumentException.class,
+                () -> CloudTermConfig.from(yaml("observe-public: maybe\ncommand: [sh]"))).getMessage());
+    }
+
     static Stream<Arguments> sameMessage() {
         return Stream.of(
                 Arguments.of(new String[] {"-p", "70000"}, "port: 70000"),
