@@ -168,12 +168,30 @@ public final class ServerConfig {
         public static final LoginLimits DEFAULT = new LoginLimits(10, Duration.ofSeconds(6));
     }
 
+    /**
+     * The server's own timers, not on the command line: their defaults suit every use, and tests
+     * shorten them instead of waiting them out.
+     *
+     * @param greeting     how long a new terminal WebSocket may take to send JSON_DATA before it is closed (4408)
+     * @param sessionSweep how often expired and revoked browser sessions are ended when nobody asks for them
+     */
+    public record Timers(Duration greeting, Duration sessionSweep) {
+        public static final Timers DEFAULT = new Timers(Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+        public Timers {
+            if (!greeting.isPositive() || !sessionSweep.isPositive()) {
+                throw new IllegalArgumentException("the greeting timeout and the session sweep period must be positive");
+            }
+        }
+    }
+
     private final Listener listener;
     private final Auth auth;
     private final Terminals terminal;
     private final Recording recording;
     private final NativeMode nativeMode;
     private final Duration pingInterval;
+    private final Timers timers;
 
     private ServerConfig(Builder b) {
         this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts, b.tlsByHost);
@@ -184,6 +202,7 @@ public final class ServerConfig {
         this.recording = b.recording;
         this.nativeMode = b.nativeMode;
         this.pingInterval = b.pingInterval;
+        this.timers = b.timers;
     }
 
     /** A builder with the command line's defaults; {@link Builder#command} has none and must be given. */
@@ -194,7 +213,7 @@ public final class ServerConfig {
     /** A builder holding this configuration, to change a part of it. */
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
-                .nativeMode(nativeMode).pingInterval(pingInterval);
+                .nativeMode(nativeMode).pingInterval(pingInterval).timers(timers);
     }
 
     public Listener listener() {
@@ -221,6 +240,11 @@ public final class ServerConfig {
     /** How often idle WebSockets are pinged; two missed pongs close them. */
     public Duration pingInterval() {
         return pingInterval;
+    }
+
+    /** The server's own timers (the JSON_DATA greeting's, the session sweep's). */
+    public Timers timers() {
+        return timers;
     }
 
     // The parts most code needs, by the names it has always used.
@@ -347,18 +371,19 @@ public final class ServerConfig {
     public boolean equals(Object o) {
         return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
                 && terminal.equals(other.terminal) && recording.equals(other.recording)
-                && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval);
+                && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval)
+                && timers.equals(other.timers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval);
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, timers);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
-                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + "]";
+                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", timers=" + timers + "]";
     }
 
     /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
@@ -393,6 +418,7 @@ public final class ServerConfig {
         private Recording recording = Recording.NONE;
         private NativeMode nativeMode = NativeMode.AUTO;
         private Duration pingInterval = Duration.ofSeconds(30);
+        private Timers timers = Timers.DEFAULT;
 
         private Builder() {
         }
@@ -563,6 +589,11 @@ public final class ServerConfig {
 
         public Builder pingInterval(Duration pingInterval) {
             this.pingInterval = Objects.requireNonNull(pingInterval);
+            return this;
+        }
+
+        public Builder timers(Timers timers) {
+            this.timers = Objects.requireNonNull(timers);
             return this;
         }
 
