@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * direct buffer and hands OUTPUT payloads to the {@link TtyClient.Output} as slices of that
  * buffer, fragment by fragment, never copied. The buffer is large ({@link #STREAM_BUFFER}) for a
  * few clients streaming much output, small ({@link #SMALL_BUFFER}) for thousands with little each.
- * RFC 6455 as a client (framing by {@link ClientFrames}): the upgrade and its {@code Sec-WebSocket-Accept} checked, every frame sent masked (a fresh mask each), server frames
+ * RFC 6455 as a client, framed by {@link ClientFrames}: the upgrade and its
+ * {@code Sec-WebSocket-Accept} checked, every frame sent masked (a fresh mask each), server frames
  * unmasked with 7/16/64-bit lengths, fragmented messages, ping answered with pong, close answered
  * with close. Writes (INPUT, pong, close) are small and synchronized, on the caller's thread.
  * The connect and the upgrade are bounded ({@link #HANDSHAKE_LIMIT} each) and fail with an
