@@ -1,8 +1,6 @@
 package io.cloudterm.aot;
 
-import io.cloudterm.protocol.ClientMessages;
 import io.cloudterm.protocol.JsonFactories;
-import io.cloudterm.protocol.ServerMessages;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.CookieManager;
@@ -11,19 +9,15 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +37,8 @@ final class TrainingClient {
     /** Keys typed into each terminal, one at a time, before Enter (at most one line of a 4 KiB pty buffer). */
     private static final int KEYS_PER_TERMINAL = 64;
 
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-            .connectTimeout(EACH).build();
+    private final CookieManager cookies = new CookieManager();
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(EACH).build();
     private final URI base;
     private final String origin;
 
@@ -121,104 +115,46 @@ final class TrainingClient {
     }
 
     private void useTerminal(String token) throws Exception {
-        Session session = new Session();
         URI ws = URI.create("ws" + base.toString().substring("http".length())).resolve("ws");
-        WebSocket socket = http.newWebSocketBuilder().subprotocols("tty").header("Origin", origin).connectTimeout(EACH)
-                .buildAsync(ws, session).get(EACH.toSeconds(), TimeUnit.SECONDS);
-        String hello = JsonFactories.BUILDERS.createObjectBuilder().add("AuthToken", token).add("columns", 80).add("rows", 24)
-                .build().toString();
-        send(socket, hello.getBytes(StandardCharsets.UTF_8));
-        // Typed as a person types: a key at a time, each echoed by the pty before the next. The
-        // cache keeps this run's method profiles and the JIT compiles from them early, so the
-        // echo path must be as hot here as in use: trained on one line per terminal, a warm
-        // server's p99 with 100 typists was 1.03-1.50 ms in 9 runs against 0.33-1.08 without
-        // the cache; trained on typing, 0.33-1.71 against 0.38-1.55 (medians 0.80 and 0.67).
-        StringBuilder line = new StringBuilder();
-        for (int k = 0; k < KEYS_PER_TERMINAL; k++) {
-            String key = String.valueOf((char) ('a' + k % 26));
-            send(socket, ClientMessages.INPUT, key);
-            line.append(key);
-            session.await(line.toString());
-        }
-        send(socket, ClientMessages.INPUT, "\r");
-        session.await(line + "\r\n" + line + "\r\n"); // the pty's echo of Enter, then cat's copy of the line
-        send(socket, ClientMessages.RESIZE_TERMINAL, "{\"columns\":100,\"rows\":30}");
-        send(socket, ClientMessages.PAUSE, "");
-        send(socket, ClientMessages.RESUME, "");
-        send(socket, ClientMessages.INPUT, "\u0004"); // EOF: cat ends, and the server closes
-        String closed = session.closed.get(EACH.toSeconds(), TimeUnit.SECONDS);
-        if (!closed.equals("1000 exit 0")) {
-            throw new IOException("the terminal closed with " + closed + ", not 1000 exit 0");
+        try (TtydClient terminal = TtydClient.connect(ws, Map.of("Origin", origin, "Cookie", cookies()), "tty", EACH)) {
+            terminal.sendJson(JsonFactories.BUILDERS.createObjectBuilder().add("AuthToken", token).add("columns", 80)
+                    .add("rows", 24).build().toString());
+            // Typed as a person types: a key at a time, each echoed by the pty before the next. The
+            // cache keeps this run's method profiles and the JIT compiles from them early, so the
+            // echo path must be as hot here as in use: trained on one line per terminal, a warm
+            // server's p99 with 100 typists was 1.03-1.50 ms in 9 runs against 0.33-1.08 without
+            // the cache; trained on typing, 0.33-1.71 against 0.38-1.55 (medians 0.80 and 0.67).
+            StringBuilder line = new StringBuilder();
+            for (int k = 0; k < KEYS_PER_TERMINAL; k++) {
+                String key = String.valueOf((char) ('a' + k % 26));
+                terminal.input(key);
+                line.append(key);
+                expectOutput(terminal, line.toString());
+            }
+            terminal.input("\r");
+            expectOutput(terminal, line + "\r\n" + line + "\r\n"); // the pty's echo of Enter, then cat's copy of the line
+            terminal.resize(100, 30).pause().resume();
+            terminal.input("\u0004"); // EOF: cat ends, and the server closes
+            TtydClient.Close closed = terminal.awaitClose(EACH);
+            if (!closed.equals(new TtydClient.Close(1000, "exit 0"))) {
+                throw new IOException("the terminal closed with " + closed + ", not 1000 exit 0");
+            }
         }
     }
 
-    /** A message the client side sends (the layout is the same both ways). */
-    private static void send(WebSocket socket, byte command, String text) throws Exception {
-        send(socket, ServerMessages.withCommand(command, text));
+    /** Waits until the whole output so far is {@code expected}; fails on anything else, a close, or the time limit. */
+    private static void expectOutput(TtydClient terminal, String expected) throws IOException, InterruptedException {
+        String output = terminal.awaitOutput(o -> o.length() >= expected.length(),
+                expected.length() + " bytes ending the typed line", EACH);
+        if (!output.equals(expected)) {
+            throw new IOException("expected the output " + expected.length() + " bytes long, ending the typed line; got "
+                    + output.length());
+        }
     }
 
-    private static void send(WebSocket socket, byte[] message) throws Exception {
-        socket.sendBinary(ByteBuffer.wrap(message), true).get(EACH.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** One terminal's side of the conversation: its output so far, and how it closed. */
-    private static final class Session implements WebSocket.Listener {
-
-        final CompletableFuture<String> closed = new CompletableFuture<>();
-        private final StringBuilder output = new StringBuilder();
-        private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
-
-        /** Waits until the whole output so far is {@code expected}; fails on anything else, a close, or the time limit. */
-        synchronized void await(String expected) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + EACH.toNanos();
-            while (output.length() < expected.length() && !closed.isDone()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("no echo within " + EACH.toSeconds() + " s: " + output.length() + " of "
-                            + expected.length() + " bytes");
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            if (!output.toString().equals(expected)) {
-                throw new IOException("expected the output " + expected.length() + " bytes long, ending the typed line; got "
-                        + output.length() + (closed.isDone() ? ", then the terminal closed: " + closed.getNow("") : ""));
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            message.writeBytes(bytes);
-            if (last) {
-                byte[] whole = message.toByteArray();
-                message.reset();
-                if (whole.length > 0 && whole[0] == ServerMessages.OUTPUT) {
-                    synchronized (this) {
-                        output.append(new String(whole, 1, whole.length - 1, StandardCharsets.UTF_8));
-                        notifyAll();
-                    }
-                }
-            }
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
-            closed.complete(code + " " + reason);
-            synchronized (this) {
-                notifyAll();
-            }
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket socket, Throwable error) {
-            closed.completeExceptionally(error);
-            synchronized (this) {
-                notifyAll();
-            }
-        }
+    /** The session cookie the login set, as a browser sends it with the upgrade. */
+    private String cookies() {
+        return cookies.getCookieStore().get(base).stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 }

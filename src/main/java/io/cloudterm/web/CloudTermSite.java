@@ -45,7 +45,6 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private static final int MAX_POOLED_BUFFERS = 4096;
     /** Where a short pty read (an echo, a prompt) is kept while it is sent: see ReadBuffers. */
     private static final int SHORT_READ_BUFFER_SIZE = 1024;
-    private static final Duration SESSION_SWEEP = Duration.ofSeconds(10);
     /** Reads of taken-over WebSockets: client messages are keystrokes and resizes, pastes at most. */
     private static final int WS_READ_BUFFER_SIZE = 16 * 1024;
     private static final int MAX_POOLED_WS_BUFFERS = 64;
@@ -203,7 +202,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             while (!released.get()) {
                 authenticator.sweep();
                 try {
-                    Thread.sleep(SESSION_SWEEP);
+                    Thread.sleep(config.timers().sessionSweep());
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -179,6 +179,23 @@ public final class ServerConfig {
         public static final LoginLimits DEFAULT = new LoginLimits(10, Duration.ofSeconds(6));
     }
 
+    /**
+     * The server's own timers, not on the command line: their defaults suit every use, and tests
+     * shorten them instead of waiting them out.
+     *
+     * @param greeting     how long a new terminal WebSocket may take to send JSON_DATA before it is closed (4408)
+     * @param sessionSweep how often expired and revoked browser sessions are ended when nobody asks for them
+     */
+    public record Timers(Duration greeting, Duration sessionSweep) {
+        public static final Timers DEFAULT = new Timers(Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+        public Timers {
+            if (!greeting.isPositive() || !sessionSweep.isPositive()) {
+                throw new IllegalArgumentException("the greeting timeout and the session sweep period must be positive");
+            }
+        }
+    }
+
     private final Listener listener;
     private final Auth auth;
     private final Terminals terminal;
@@ -186,6 +203,7 @@ public final class ServerConfig {
     private final NativeMode nativeMode;
     private final Duration pingInterval;
     private final Observe observe;
+    private final Timers timers;
 
     private ServerConfig(Builder b) {
         this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts, b.tlsByHost);
@@ -197,6 +215,7 @@ public final class ServerConfig {
         this.nativeMode = b.nativeMode;
         this.pingInterval = b.pingInterval;
         this.observe = b.observe;
+        this.timers = b.timers;
     }
 
     /** A builder with the command line's defaults; {@link Builder#command} has none and must be given. */
@@ -207,7 +226,8 @@ public final class ServerConfig {
     /** A builder holding this configuration, to change a part of it. */
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
-                .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe);
+                .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe)
+                .timers(timers);
     }
 
     public Listener listener() {
@@ -239,6 +259,11 @@ public final class ServerConfig {
     /** Who may read the metrics and health endpoints. */
     public Observe observe() {
         return observe;
+    }
+
+    /** The server's own timers (the JSON_DATA greeting's, the session sweep's). */
+    public Timers timers() {
+        return timers;
     }
 
     // The parts most code needs, by the names it has always used.
@@ -366,18 +391,18 @@ public final class ServerConfig {
         return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
                 && terminal.equals(other.terminal) && recording.equals(other.recording)
                 && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval)
-                && observe.equals(other.observe);
+                && observe.equals(other.observe) && timers.equals(other.timers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe);
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, timers);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
-                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + "]";
+                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + ", timers=" + timers + "]";
     }
 
     /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
@@ -413,6 +438,7 @@ public final class ServerConfig {
         private NativeMode nativeMode = NativeMode.AUTO;
         private Duration pingInterval = Duration.ofSeconds(30);
         private Observe observe = Observe.DEFAULT;
+        private Timers timers = Timers.DEFAULT;
 
         private Builder() {
         }
@@ -586,12 +612,17 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The configuration; an {@link IllegalArgumentException} says which parts do not fit together. */
+        public Builder timers(Timers timers) {
+            this.timers = Objects.requireNonNull(timers);
+            return this;
+        }
+
         public Builder observe(Observe observe) {
             this.observe = Objects.requireNonNull(observe);
             return this;
         }
 
+        /** The configuration; an {@link IllegalArgumentException} says which parts do not fit together. */
         public ServerConfig build() {
             if (command.isEmpty()) {
                 throw new IllegalArgumentException("no command to run");

@@ -39,7 +39,6 @@ final class TerminalEndpoint implements UpgradeListener {
     static final String SUBPROTOCOL = "tty";
     /** Larger client messages are refused: a paste of this size is already absurd. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServerContext server;
     /** Who opened the connection; set at the upgrade, or at open for client certificates. */
@@ -124,10 +123,12 @@ final class TerminalEndpoint implements UpgradeListener {
         // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.
         server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out
-        // would hold this endpoint, and the closed connection with it, for its whole 10 s.
-        greeted.orTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, timeout) -> {
+        // would hold this endpoint, and the closed connection with it, for its whole time.
+        Duration greeting = server.config().timers().greeting();
+        greeted.orTimeout(greeting.toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, timeout) -> {
             if (timeout != null && !handshakeDone && !finished) {
-                Thread.ofVirtual().start(() -> fail(CloseCodes.TIMEOUT, "no JSON_DATA within " + HANDSHAKE_TIMEOUT.toSeconds() + " s"));
+                Thread.ofVirtual().start(() -> fail(CloseCodes.TIMEOUT, "no JSON_DATA within "
+                        + (greeting.toMillis() % 1000 == 0 ? greeting.toSeconds() + " s" : greeting.toMillis() + " ms")));
             }
         });
     }

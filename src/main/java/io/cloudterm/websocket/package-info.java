@@ -3,6 +3,7 @@
  * decoder, and two transports under it: a socket taken over from Helidon and driven by the poller
  * (plain TCP, native mode: no thread per idle connection, writes that gather pooled buffers into
  * the kernel), or Helidon's own connection (TLS, pure-Java mode). Hands each connection to a
- * Helidon {@code WsListener}; knows nothing of terminals.
+ * Helidon {@code WsListener}; knows nothing of terminals. {@link io.cloudterm.websocket.ClientFrames}
+ * is the client side's framing, for the AOT training run, the load driver and the tests.
  */
 package io.cloudterm.websocket;

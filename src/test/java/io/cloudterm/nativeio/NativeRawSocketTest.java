@@ -1,5 +1,6 @@
 package io.cloudterm.nativeio;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -512,11 +513,8 @@ class NativeRawSocketTest {
         return count;
     }
 
-    private static void awaitParked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (thread.getState() != Thread.State.WAITING) {
-            assertTrue(System.nanoTime() < deadline, "the thread parks: it is " + thread.getState());
-            Thread.sleep(5);
-        }
+    private static void awaitParked(Thread thread) {
+        await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(5))
+                .untilAsserted(() -> assertEquals(Thread.State.WAITING, thread.getState(), "the thread parks"));
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudterm.pty;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -290,13 +291,8 @@ class PtyContractTest {
         }
     }
 
-    private static void assertGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + Transcript.PATIENCE.toNanos();
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            if (System.nanoTime() > deadline) {
-                fail("process " + pid + " is still there");
-            }
-            Thread.sleep(10);
-        }
+    private static void assertGone(long pid) {
+        await().atMost(Transcript.PATIENCE).pollInterval(java.time.Duration.ofMillis(10)).untilAsserted(() ->
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " is still there"));
     }
 }

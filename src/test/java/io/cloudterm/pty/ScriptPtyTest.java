@@ -1,5 +1,6 @@
 package io.cloudterm.pty;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,13 +116,8 @@ class ScriptPtyTest {
             });
             // A virtual thread blocked in a pipe read holds its carrier and shows as RUNNABLE;
             // one parked on a queue shows as WAITING.
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (reader.getState() != Thread.State.WAITING) {
-                if (System.nanoTime() > deadline) {
-                    fail("the reader is " + reader.getState() + ", not parked");
-                }
-                Thread.sleep(5);
-            }
+            await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(5))
+                    .untilAsserted(() -> assertEquals(Thread.State.WAITING, reader.getState(), "the reader is not parked"));
             cat.signalGroup(Signal.KILL);
             reader.join(5000);
         }

@@ -1,6 +1,7 @@
 package io.cloudterm.recording;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -324,10 +326,7 @@ class AsciicastRecorderTest {
     void outputReachesTheFileWithinAFractionOfASecondWithoutClose() throws Exception {
         AsciicastRecorder recorder = AsciicastRecorder.create(dir, "open", 80, 24, ENV, null, false);
         recorder.output(bytes("still running\r\n"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!Files.readString(recorder.file()).contains("still running") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> Files.readString(recorder.file()).contains("still running"));
         assertEquals("still running\r\n", text(events(recorder.file()), "o"));
         recorder.close();
     }

@@ -133,7 +133,9 @@ class AccountsTest {
     @Test
     void anExpiredSessionIsRefusedAndItsTerminalClosed() throws Exception {
         ServerConfig config = CloudTerm.configFrom("--port", "0", "--users", users().toString(), "--", "sh")
-                .toBuilder().sessions(new ServerConfig.SessionLimits(Duration.ofSeconds(2), Duration.ofHours(1))).build();
+                .toBuilder().sessions(new ServerConfig.SessionLimits(Duration.ofSeconds(2), Duration.ofHours(1)))
+                // The sweep (every 10 s by default) is what closes the terminal: looking often, it is not waited out.
+                .timers(new ServerConfig.Timers(ServerConfig.Timers.DEFAULT.greeting(), Duration.ofMillis(200))).build();
         try (TestServer server = TestServer.start(config)) {
             String cookie = cookieOf(server.post("login", form("bob", "builder"), Map.of()));
             String token = server.terminalToken(Map.of("Cookie", cookie));

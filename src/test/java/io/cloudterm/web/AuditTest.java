@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +56,7 @@ class AuditTest {
             String token = server.terminalToken(Map.of("Cookie", cookie));
             TtyClient.connect(server.ws(), Map.of("Cookie", cookie)).handshake(token, 80, 24).awaitClose(Duration.ofSeconds(20));
             server.post("logout", "", Map.of("Cookie", cookie));
-            for (int i = 0; i < 100 && lines.stream().noneMatch(l -> l.contains("ended")); i++) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> lines.stream().anyMatch(l -> l.contains("ended")));
             String all = String.join("\n", lines);
             assertTrue(all.contains("login failed user=\"alice\" from=127.0.0.1 reason=\"wrong user name or password\""), all);
             assertTrue(all.contains("login failed user=\"eve\\u000aforged line\""), "control characters escaped: " + all);

@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,10 +46,8 @@ class HeartbeatTest {
         }
     }
 
-    private static io.cloudterm.terminal.Terminal awaitTerminal(TestServer server) throws InterruptedException {
-        for (int i = 0; i < 500 && server.server().terminals().isEmpty(); i++) {
-            Thread.sleep(10);
-        }
+    private static io.cloudterm.terminal.Terminal awaitTerminal(TestServer server) {
+        await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !server.server().terminals().isEmpty());
         return ProtocolTest.onlyTerminal(server);
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,11 +46,8 @@ class LeakTest {
         awaitNoTerminals(server);
     }
 
-    static void awaitNoTerminals(TestServer server) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!server.server().terminals().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(java.util.List.of(), server.server().terminals(), "terminals still alive");
+    static void awaitNoTerminals(TestServer server) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertEquals(java.util.List.of(), server.server().terminals(), "terminals still alive"));
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
@@ -74,11 +74,8 @@ class PasswordFloodAttackTest {
                 }));
             }
             // The flood is on once the checks have turned some of it away.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (busyAnswers.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(busyAnswers.get() > 0, "the flood never saturated the checks (" + guesses.get() + " guesses)");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                    assertTrue(busyAnswers.get() > 0, "the flood never saturated the checks (" + guesses.get() + " guesses)"));
             try {
                 HttpResponse<String> response = login(owner, server, "user=alice&password=wonderland&next=");
                 assertEquals(303, response.statusCode(), "the owner's right password during the flood: " + response.body());

@@ -1,11 +1,14 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** What the kernel says about processes and file descriptors, for tests. */
 final class Processes {
@@ -25,15 +28,13 @@ final class Processes {
     }
 
     /** Waits until {@code pid} is gone (reaped); false on timeout. */
-    static boolean awaitGone(long pid, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (gone(pid)) {
-                return true;
-            }
-            Thread.sleep(20);
+    static boolean awaitGone(long pid, Duration timeout) {
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> gone(pid));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false; // the caller's assertion says which process and why it matters
         }
-        return gone(pid);
     }
 
     /** Our own children that are zombies (exited, never reaped). */
@@ -46,14 +47,12 @@ final class Processes {
      * is a zombie for the instant between its exit and the JDK's reaper collecting it; one that
      * stays is the defect.
      */
-    static List<Long> lastingZombies(Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        List<Long> zombies = zombieChildren();
-        while (!zombies.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            zombies = zombieChildren();
+    static List<Long> lastingZombies(Duration patience) {
+        try {
+            return await().atMost(patience).pollInterval(Duration.ofMillis(20)).until(Processes::zombieChildren, List::isEmpty);
+        } catch (ConditionTimeoutException e) {
+            return zombieChildren();
         }
-        return zombies;
     }
 
     static int openFds() {

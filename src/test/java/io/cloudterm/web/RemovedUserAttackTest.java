@@ -24,8 +24,11 @@ import org.mindrot.jbcrypt.BCrypt;
 class RemovedUserAttackTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** The server's sweep looks every 10 s, and the users file is read again at most once a second. */
-    private static final Duration SWEEP_WAIT = Duration.ofSeconds(45);
+    /** The sweep (every 10 s by default) is made to look often; the users file is read again at most once a second. */
+    private static final ServerConfig.Timers OFTEN = new ServerConfig.Timers(ServerConfig.Timers.DEFAULT.greeting(),
+            Duration.ofMillis(200));
+    /** A bound, not a wait: the sweep and the users file's re-read take about a second. */
+    private static final Duration SWEEP_WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -44,7 +47,7 @@ class RemovedUserAttackTest {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--native", nativeMode, "--users", users.toString()));
         args.addAll(java.util.List.of(more));
         args.addAll(java.util.List.of("--", "sh"));
-        return TestServer.start(args.toArray(String[]::new));
+        return TestServer.start(b -> b.timers(OFTEN), args.toArray(String[]::new));
     }
 
     private static String basic(String userColonPassword) {

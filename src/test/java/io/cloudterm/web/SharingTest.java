@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,7 +106,8 @@ class SharingTest {
             big.input("stty size\r");
             big.awaitOutput("40 80\r\n", WAIT);
             small.close();
-            Thread.sleep(300);
+            // The server has seen the small client leave once only the big one is attached.
+            await().atMost(WAIT).until(() -> ProtocolTest.onlyTerminal(server).attachedClients() == 1);
             big.input("stty size\r");
             big.awaitOutput("40 120\r\n", WAIT);
             big.close();

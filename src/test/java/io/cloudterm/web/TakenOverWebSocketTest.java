@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -219,11 +220,7 @@ class TakenOverWebSocketTest {
             pid = client.shellPid();
         }
         assertTrue(Processes.awaitGone(pid, WAIT), "the shell of a vanished client is hung up");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (server.server().takenOverWebSockets() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, server.server().takenOverWebSockets());
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(0, server.server().takenOverWebSockets()));
     }
 
     @Test

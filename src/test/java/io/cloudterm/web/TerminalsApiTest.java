@@ -1,6 +1,8 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -53,11 +55,9 @@ class TerminalsApiTest {
             String handle = ReattachTest.terminalInfo(client)[0];
             long pid = BadInputTest.shellPid(client);
             client.abort();
-            JsonArray mine = list(server, alice);
-            for (int i = 0; i < 200 && mine.getJsonObject(0).getInt("clients") > 0; i++) {
-                Thread.sleep(50); // the server notices the dropped connection
-                mine = list(server, alice);
-            }
+            // The server notices the dropped connection.
+            JsonArray mine = await().atMost(WAIT).until(() -> list(server, alice),
+                    m -> m.size() != 1 || m.getJsonObject(0).getInt("clients") == 0);
             assertEquals(1, mine.size(), mine.toString());
             JsonObject entry = mine.getJsonObject(0);
             assertEquals(handle, entry.getString("terminal"));
@@ -73,10 +73,8 @@ class TerminalsApiTest {
             assertTrue(Processes.alive(pid));
             assertEquals(204, delete(server, handle, Map.of("Cookie", alice)));
             assertTrue(Processes.awaitGone(pid, WAIT), "ending it hangs it up and reaps it");
-            for (int i = 0; i < 100 && !list(server, alice).isEmpty(); i++) {
-                Thread.sleep(50); // reaped; the terminal leaves the list as it finishes ending
-            }
-            assertEquals(0, list(server, alice).size());
+            // Reaped; the terminal leaves the list as it finishes ending.
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(0, list(server, alice).size()));
         }
     }
 
@@ -95,12 +93,9 @@ class TerminalsApiTest {
             String unattended = Json.createReader(new StringReader(server.post("api/terminals", "", Map.of()).body()))
                     .readObject().getString("terminal");
             assertTrue(server.get("api/terminals", Map.of()).body().contains(unattended));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (server.get("api/terminals", Map.of()).body().contains(unattended) && System.nanoTime() < deadline) {
-                Thread.sleep(50); // nobody came within the keep-alive: hung up
-            }
-            assertTrue(!server.get("api/terminals", Map.of()).body().contains(unattended),
-                    "the unattended terminal outlived its keep-alive");
+            // Nobody came within the keep-alive: hung up.
+            await().atMost(WAIT).untilAsserted(() -> assertFalse(server.get("api/terminals", Map.of()).body().contains(unattended),
+                    "the unattended terminal outlived its keep-alive"));
             assertEquals(400, server.post("api/terminals", "columns=wide", Map.of()).statusCode());
         }
     }

@@ -27,13 +27,21 @@ final class TestServer implements AutoCloseable {
 
     /** Starts a server with {@code --port 0} and the given options (and command after {@code --}). */
     static TestServer start(String... args) {
+        return start(java.util.function.UnaryOperator.identity(), args);
+    }
+
+    /**
+     * As {@link #start(String...)}, with the built configuration changed by {@code change} first:
+     * for settings with no command-line option, such as timers a test would otherwise wait out.
+     */
+    static TestServer start(java.util.function.UnaryOperator<ServerConfig.Builder> change, String... args) {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         if (!Arrays.asList(args).contains("--keep-alive")) {
             // Most tests are about one connection and its child: ttyd's hang-up on disconnect.
             all.addAll(List.of("--keep-alive", "0"));
         }
         all.addAll(Arrays.asList(args));
-        return new TestServer(CloudTermServer.start(CloudTerm.configFrom(all.toArray(String[]::new))));
+        return new TestServer(CloudTermServer.start(change.apply(CloudTerm.configFrom(all.toArray(String[]::new)).toBuilder()).build()));
     }
 
     static TestServer start(ServerConfig config) {

@@ -1,5 +1,6 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.websocket.ClientFrames;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * direct buffer and hands OUTPUT payloads to the {@link TtyClient.Output} as slices of that
  * buffer, fragment by fragment, never copied. The buffer is large ({@link #STREAM_BUFFER}) for a
  * few clients streaming much output, small ({@link #SMALL_BUFFER}) for thousands with little each.
- * RFC 6455 as a client: the upgrade and its {@code Sec-WebSocket-Accept} checked, every frame sent masked (a fresh mask each), server frames
+ * RFC 6455 as a client, framed by {@link ClientFrames}: the upgrade and its
+ * {@code Sec-WebSocket-Accept} checked, every frame sent masked (a fresh mask each), server frames
  * unmasked with 7/16/64-bit lengths, fragmented messages, ping answered with pong, close answered
  * with close. Writes (INPUT, pong, close) are small and synchronized, on the caller's thread.
  * The connect and the upgrade are bounded ({@link #HANDSHAKE_LIMIT} each) and fail with an
@@ -42,7 +44,6 @@ final class RawTtyClient implements StreamClient {
 
     private static final byte OUTPUT = '0';
     private static final byte TERMINAL_INFO = '3';
-    private static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
     /** Read buffer sizes: for a few clients streaming much output, and for many with little. */
     static final int STREAM_BUFFER = 256 * 1024, SMALL_BUFFER = 8 * 1024;
     /** The upgrade response's head is read into this many bytes at most; what follows it must fit the read buffer. */
@@ -103,7 +104,7 @@ final class RawTtyClient implements StreamClient {
             step = "WebSocket upgrade";
             c.upgrade(uri);
             step = "JSON_DATA";
-            c.send(BINARY, TtyMessages.jsonData());
+            c.send(ClientFrames.BINARY, TtyMessages.jsonData());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("raw client, " + uri + ": " + step + " failed: " + e.getMessage(), e);
@@ -201,7 +202,7 @@ final class RawTtyClient implements StreamClient {
         m[0] = '0';
         System.arraycopy(bytes, 0, m, 1, bytes.length);
         try {
-            send(BINARY, m);
+            send(ClientFrames.BINARY, m);
             return CompletableFuture.completedFuture(null);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
@@ -243,36 +244,19 @@ final class RawTtyClient implements StreamClient {
         if (closeSent) {
             throw new ClosedChannelException();
         }
-        int n = payload.length;
-        ByteBuffer f = ByteBuffer.allocate(14 + n);
-        f.put((byte) (0x80 | opcode));
-        if (n < 126) {
-            f.put((byte) (0x80 | n));
-        } else if (n < 65536) {
-            f.put((byte) (0x80 | 126)).putShort((short) n);
-        } else {
-            f.put((byte) (0x80 | 127)).putLong(n);
-        }
-        int mask = ThreadLocalRandom.current().nextInt();
-        f.putInt(mask);
-        for (int i = 0; i < n; i++) {
-            f.put((byte) (payload[i] ^ (mask >>> (24 - 8 * (i & 3)))));
-        }
+        ByteBuffer f = ClientFrames.putMasked(ByteBuffer.allocate(ClientFrames.MAX_CLIENT_HEADER + payload.length),
+                ClientFrames.FIN | opcode, payload, ThreadLocalRandom.current().nextInt());
         write(f.flip());
-        if (opcode == CLOSE) {
+        if (opcode == ClientFrames.CLOSE) {
             closeSent = true;
         }
     }
 
     private void sendClose(int code, String reason) throws IOException {
-        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-        byte[] p = new byte[2 + r.length];
-        p[0] = (byte) (code >>> 8);
-        p[1] = (byte) code;
-        System.arraycopy(r, 0, p, 2, r.length);
+        byte[] p = ClientFrames.closePayload(code, reason);
         synchronized (this) {
             if (!closeSent) {
-                send(CLOSE, p);
+                send(ClientFrames.CLOSE, p);
             }
         }
     }
@@ -337,25 +321,12 @@ final class RawTtyClient implements StreamClient {
             return true;
         }
         int p = buffer.position(), r = buffer.remaining();
-        if (r < 2) {
+        int head = ClientFrames.headerBytes(buffer, p);
+        if (head == 0) {
             return false;
         }
-        int b0 = buffer.get(p) & 0xff, b1 = buffer.get(p + 1) & 0xff;
-        if ((b1 & 0x80) != 0) {
-            throw new IOException("a masked frame from the server");
-        }
-        if ((b0 & 0x70) != 0) {
-            throw new IOException("RSV bits set without an extension: " + Integer.toHexString(b0));
-        }
-        int len7 = b1 & 0x7f;
-        int head = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
-        if (r < head) {
-            return false;
-        }
-        long len = len7 == 126 ? buffer.getShort(p + 2) & 0xffff : len7 == 127 ? buffer.getLong(p + 2) : len7;
-        if (len < 0) {
-            throw new IOException("a frame length above 2^63");
-        }
+        long len = ClientFrames.payloadLength(buffer, p);
+        int b0 = buffer.get(p) & 0xff;
         int opcode = b0 & 0x0f;
         boolean last = (b0 & 0x80) != 0;
         if (opcode >= 8) {
@@ -370,11 +341,11 @@ final class RawTtyClient implements StreamClient {
             control(opcode, data);
             return true;
         }
-        if (opcode == CONTINUATION) {
+        if (opcode == ClientFrames.CONTINUATION) {
             if (!inMessage) {
                 throw new IOException("a continuation frame outside a message");
             }
-        } else if (opcode == TEXT || opcode == BINARY) {
+        } else if (opcode == ClientFrames.TEXT || opcode == ClientFrames.BINARY) {
             if (inMessage) {
                 throw new IOException("a new message inside a fragmented one");
             }
@@ -418,16 +389,16 @@ final class RawTtyClient implements StreamClient {
 
     private void control(int opcode, byte[] data) throws IOException {
         switch (opcode) {
-            case PING -> send(PONG, data);
-            case PONG -> {
+            case ClientFrames.PING -> send(ClientFrames.PONG, data);
+            case ClientFrames.PONG -> {
                 // unsolicited or an answer: nothing to do
             }
-            case CLOSE -> {
+            case ClientFrames.CLOSE -> {
                 int code = data.length >= 2 ? ((data[0] & 0xff) << 8) | (data[1] & 0xff) : 1005;
                 String reason = data.length > 2 ? new String(data, 2, data.length - 2, StandardCharsets.UTF_8) : "";
                 synchronized (this) {
                     if (!closeSent) {
-                        send(CLOSE, data.length >= 2 ? new byte[] {data[0], data[1]} : new byte[0]);
+                        send(ClientFrames.CLOSE, data.length >= 2 ? new byte[] {data[0], data[1]} : new byte[0]);
                     }
                 }
                 ended(new TtyClient.Closed(code, reason));
