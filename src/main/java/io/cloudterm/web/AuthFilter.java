@@ -19,10 +19,16 @@ final class AuthFilter implements Filter {
 
     private final RequestAuth auth;
     private final String base;
+    private final boolean observeGuarded;
 
-    AuthFilter(RequestAuth auth, String base) {
+    /**
+     * {@code observeGuarded}: {@code <base>/observe} is this server's own metrics and health, not
+     * made public (inside an application, its observe endpoints are its own to guard).
+     */
+    AuthFilter(RequestAuth auth, String base, boolean observeGuarded) {
         this.auth = auth;
         this.base = base;
+        this.observeGuarded = observeGuarded;
     }
 
     @Override
@@ -59,6 +65,9 @@ final class AuthFilter implements Filter {
         }
         if (local.equals("/ws")) {
             return RequestAuth.Purpose.UPGRADE_ROUTE;
+        }
+        if (observeGuarded && (local.equals("/observe") || local.startsWith("/observe/"))) {
+            return RequestAuth.Purpose.OBSERVE;
         }
         if (local.startsWith("/api/")) {
             Method method = request.prologue().method();

@@ -17,7 +17,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
@@ -232,12 +231,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         Gate gate = context.gate();
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
-        if (wholeServer && !config.observe().publicEndpoints()) {
-            // Our own server's <base>/observe; inside an application, its observe is its own to guard.
-            routing.addFilter(new ObserveGate(base, gate));
-        }
-        // One decision for every request under our path: see RequestAuth.
-        routing.addFilter(scoped(new AuthFilter(context.auth(), base)));
+        // One decision for every request under our path (and our own server's <base>/observe): see RequestAuth.
+        routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints())));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(launcher));
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, response));

@@ -35,8 +35,12 @@ final class RequestAuth {
         /** The WebSocket upgrade, before routing: as API_CHANGE, counting no wrong credential (its plain-HTTP retry does). */
         UPGRADE,
         /** A {@code /ws} request that did not become a WebSocket, answered as plain HTTP with the precise status. */
-        UPGRADE_ROUTE
-        // The metrics endpoint's own check (an observer's credential) belongs here as OBSERVE once it moves in.
+        UPGRADE_ROUTE,
+        /**
+         * The stand-alone server's metrics and health ({@code <base>/observe/...}) unless made public:
+         * they tell how busy the server is, who is being refused, and where it records; who is asking.
+         */
+        OBSERVE
     }
 
     /** The answer. */
@@ -100,7 +104,7 @@ final class RequestAuth {
         return switch (purpose) {
             case PAGE -> mode == AuthMode.USERS ? pageWithAccounts(request) : OPEN;
             case LOGIN -> OPEN;
-            case TOKEN, API_READ -> decided(gate.who(headers, peer.address(), peer.certificateSubject()), false);
+            case TOKEN, API_READ, OBSERVE -> decided(gate.who(headers, peer.address(), peer.certificateSubject()), false);
             case API_CHANGE -> decided(gate.check(headers, peer.address(), peer.certificateSubject()), false);
             case UPGRADE -> mode == AuthMode.CLIENT_CERTIFICATE ? byCertificate(headers, peer)
                     : decided(gate.checkUpgrade(headers, peer.address(), peer.certificateSubject()), mode == AuthMode.BASIC);

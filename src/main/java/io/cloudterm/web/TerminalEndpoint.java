@@ -1,6 +1,5 @@
 package io.cloudterm.web;
 
-import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.protocol.ClientMessage;
