@@ -112,7 +112,7 @@ public final class Authenticator implements AutoCloseable {
             case USERS -> {
                 Authentication session = fromSession(credentials.sessionCookie());
                 yield session instanceof Authentication.Known ? session
-                        : basicUsers.check(credentials.authorization(), counted ? credentials.address() : null);
+                        : basicUsers.check(credentials.authorization(), credentials.address(), counted);
             }
             case CLIENT_CERTIFICATE -> credentials.certificateSubject()
                     .<Authentication>map(s -> new Authentication.Known(new Principal(s), Optional.empty()))

@@ -49,7 +49,12 @@ final class BasicUsers {
         this.remember = remember;
     }
 
-    Authentication check(String authorization, String address) {
+    /**
+     * Who sent {@code authorization} from {@code address}. With {@code checkPassword} false (a
+     * WebSocket upgrade, see Authenticator#authenticateUpgrade) only a remembered credential is
+     * accepted: no bcrypt runs and nothing is counted.
+     */
+    Authentication check(String authorization, String address, boolean checkPassword) {
         Optional<BasicHeader> header = BasicHeader.parse(authorization);
         if (header.isEmpty()) {
             return Authentication.UNKNOWN;
@@ -60,8 +65,7 @@ final class BasicUsers {
         if (remembered(key, user)) {
             return new Authentication.Known(new Principal(user), Optional.empty());
         }
-        if (address == null) {
-            // A WebSocket upgrade (see Authenticator#authenticateUpgrade): no bcrypt is run there.
+        if (!checkPassword) {
             // ttyd clients fetch /token first, which checks the password (throttled) and leaves it
             // remembered for the upgrade that follows.
             return Authentication.UNKNOWN;

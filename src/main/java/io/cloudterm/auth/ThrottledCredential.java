@@ -41,9 +41,6 @@ final class ThrottledCredential {
     }
 
     private Authentication check(String authorization, String address, boolean count) {
-        if (address == null) {
-            return Authentication.UNKNOWN; // no peer, no throttle: nothing is compared
-        }
         long wait = limiter.waitFor(address);
         if (wait > 0) {
             return new Authentication.Throttled(wait);

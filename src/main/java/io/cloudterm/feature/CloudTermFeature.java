@@ -3,6 +3,7 @@ package io.cloudterm.feature;
 import io.cloudterm.config.CloudTermConfig;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.web.CloudTermSite;
+import io.cloudterm.web.HostAuthentication;
 import io.cloudterm.web.ServerConfig;
 import io.helidon.common.config.Config;
 import io.helidon.common.tls.Tls;
@@ -36,11 +37,13 @@ public final class CloudTermFeature implements ServerFeature {
 
     private final boolean enabled;
     private final ServerConfig config;
+    private final Optional<HostAuthentication> authentication;
     private final AtomicReference<CloudTermSite> site = new AtomicReference<>();
 
-    private CloudTermFeature(boolean enabled, ServerConfig config) {
+    private CloudTermFeature(boolean enabled, ServerConfig config, Optional<HostAuthentication> authentication) {
         this.enabled = enabled;
         this.config = config;
+        this.authentication = authentication;
     }
 
     public static Builder builder() {
@@ -68,7 +71,7 @@ public final class CloudTermFeature implements ServerFeature {
                 .port(listener.port())
                 .tlsByHost(listener.tls().map(Tls::enabled).orElse(false))
                 .build();
-        CloudTermSite created = CloudTermSite.mounted(mounted);
+        CloudTermSite created = CloudTermSite.mounted(mounted, authentication);
         site.set(created);
         socket.httpRouting().addFeature(created);
     }
@@ -135,6 +138,7 @@ public final class CloudTermFeature implements ServerFeature {
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>();
         private boolean enabled = true;
+        private HostAuthentication authentication;
 
         private Builder() {
         }
@@ -190,6 +194,18 @@ public final class CloudTermFeature implements ServerFeature {
             return set("users", file.toString());
         }
 
+        /**
+         * The application's own sign-in in place of CloudTerm's logins: the user it names owns the
+         * terminals (each user sees and attaches to their own), there is no login form and no access
+         * token; a request it names nobody for is answered 401. Asked for the page, the API and the
+         * WebSocket upgrade alike, so it sees only what an upgrade has: the headers and the peer.
+         * Not to be combined with {@code credential}, {@code users} or {@code no-auth}.
+         */
+        public Builder authentication(HostAuthentication authentication) {
+            this.authentication = java.util.Objects.requireNonNull(authentication, "authentication");
+            return this;
+        }
+
         /** Any option by its long name without the dashes, e.g. {@code set("keep-alive", "60")}. */
         public Builder set(String key, String value) {
             values.put(key, value);
@@ -202,7 +218,7 @@ public final class CloudTermFeature implements ServerFeature {
          */
         public CloudTermFeature build() {
             if (!enabled) {
-                return new CloudTermFeature(false, null);
+                return new CloudTermFeature(false, null, Optional.empty());
             }
             for (String key : values.keySet()) {
                 String option = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
@@ -214,7 +230,7 @@ public final class CloudTermFeature implements ServerFeature {
             }
             Map<String, String> withPath = new LinkedHashMap<>(values);
             withPath.putIfAbsent("path", DEFAULT_PATH);
-            return new CloudTermFeature(true, CloudTermConfig.fromValues(withPath));
+            return new CloudTermFeature(true, CloudTermConfig.fromValues(withPath), Optional.ofNullable(authentication));
         }
 
         private static boolean flag(String value) {

@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.auth.AuthMode;
+import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.auth.Authenticator.LoginOutcome;
 import io.cloudterm.protocol.JsonFactories;
@@ -15,6 +16,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.URI;
+import java.util.Optional;
 
 /**
  * {@code /token}, {@code /login} and {@code /logout}. Secrets never appear in a URL or a log here:
@@ -51,13 +53,13 @@ final class AuthRoutes implements HttpService {
 
     private void token(ServerRequest request, ServerResponse response) {
         response.header(NO_STORE);
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            refuse(response, decision.refusal());
+        // AuthFilter decided (RequestAuth.Purpose.TOKEN) and let this request in for its user.
+        Optional<Authentication.Known> who = AuthFilter.who(request);
+        if (who.isEmpty()) {
+            response.status(Status.UNAUTHORIZED_401).send("authentication required");
             return;
         }
-        String token = authenticator().terminalToken(decision.who().principal());
+        String token = authenticator().terminalToken(who.get().principal());
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.send(JsonFactories.BUILDERS.createObjectBuilder().add("token", token).build().toString());
     }

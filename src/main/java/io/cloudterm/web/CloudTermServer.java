@@ -58,7 +58,7 @@ public final class CloudTermServer implements AutoCloseable {
                     .routing(routing -> routing.addFeature(site));
             server.listenerLimits(builder, site.webSockets());
             // Under the base path, so that a reverse proxy that forwards the base path forwards them too;
-            // behind the login unless --observe-public (see ObserveGate).
+            // behind the login unless --observe-public (see RequestAuth.Purpose.OBSERVE).
             Observability.install(builder, config.basePath() + "/observe", site.observed(),
                     config.observe().publicEndpoints());
             tls.ifPresent(t -> builder.tls(t.tls()));

@@ -17,7 +17,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
@@ -66,14 +65,16 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
     private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
 
-    private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer) {
+    private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer,
+                          Optional<HostAuthentication> hostAuthentication) {
         this.config = config;
         this.wholeServer = wholeServer;
         this.boundPort = new AtomicInteger(config.port());
         this.hosts = new HostPolicy(config.host(), config.hosts().allowed(), boundPort::get, config.secure());
         AtomicReference<String> token = new AtomicReference<>();
         this.authenticator = Logins.authenticator(config, token::set);
-        this.accessToken = token.get();
+        // An application that signs its users in has no use for a token login: none is offered.
+        this.accessToken = hostAuthentication.isPresent() ? null : token.get();
         this.platform = Platform.select(config.nativeMode());
         Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
@@ -83,7 +84,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
         authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(), stopServer);
-        this.context = new ServerContext(config, gate, slots, heartbeat, launcher);
+        this.context = new ServerContext(config, gate, slots, heartbeat, launcher,
+                new RequestAuth(gate, config.basePath(), hostAuthentication));
         this.webSockets = takeOverWebSockets();
     }
 
@@ -94,7 +96,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
      */
     public static CloudTermSite wholeServer(ServerConfig config, Runnable stopServer) {
         checkLogin(config);
-        return new CloudTermSite(config, true, stopServer);
+        return new CloudTermSite(config, true, stopServer, Optional.empty());
     }
 
     /**
@@ -102,6 +104,19 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
      * only the requests under that path, the application's own routes are left as they are.
      */
     public static CloudTermSite mounted(ServerConfig config) {
+        return mounted(config, Optional.empty());
+    }
+
+    /**
+     * As {@link #mounted(ServerConfig)}; with {@code hostAuthentication}, the application's own
+     * sign-in replaces CloudTerm's logins: its user owns the terminals, there is no login form and
+     * no access token. The Host and Origin checks stay.
+     */
+    public static CloudTermSite mounted(ServerConfig config, Optional<HostAuthentication> hostAuthentication) {
+        if (hostAuthentication.isPresent() && config.authMode() != AuthMode.TOKEN) {
+            throw new IllegalArgumentException("authentication(...) replaces CloudTerm's logins: leave out "
+                    + "credential, users, no-auth and client certificates (" + config.authMode() + " was configured)");
+        }
         checkLogin(config);
         if (config.basePath().isEmpty()) {
             throw new IllegalArgumentException("inside a Helidon application CloudTerm needs a path of its own, e.g. /term");
@@ -110,7 +125,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             throw new IllegalArgumentException("--once and --exit-no-conn stop a stand-alone server;"
                     + " inside a Helidon application the application decides when to stop");
         }
-        return new CloudTermSite(config, false, () -> { });
+        return new CloudTermSite(config, false, () -> { }, hostAuthentication);
     }
 
     private static void checkLogin(ServerConfig config) {
@@ -215,42 +230,11 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         Gate gate = context.gate();
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
-        if (wholeServer && !config.observe().publicEndpoints()) {
-            // Our own server's <base>/observe; inside an application, its observe is its own to guard.
-            routing.addFilter(new ObserveGate(base, gate));
-        }
-        if (config.authMode() == AuthMode.BASIC) {
-            // ttyd's -c: every resource, the page included, needs the credential.
-            routing.addFilter(scoped((chain, request, response) -> {
-                Peer peer = Peer.of(request.remotePeer());
-                Gate.Decision decision = gate.who(request.headers(), peer.address(), peer.certificateSubject());
-                if (decision.allowed()) {
-                    chain.proceed();
-                } else {
-                    AuthRoutes.refuse(response, decision.refusal(), true);
-                }
-            }));
-        }
-        if (config.authMode() == AuthMode.USERS) {
-            // With accounts, the terminal page itself sends a browser without a session to the form.
-            routing.addFilter(scoped((chain, request, response) -> {
-                String path = request.path().path();
-                // A link to a terminal (?t=) may carry a share token in its fragment, which a redirect
-                // from here would lose: the page itself loads, keeps it, and goes to the form.
-                boolean namesTerminal = request.query().contains("t");
-                if ((path.equals(base + "/") || path.equals(base + "/index.html")) && !namesTerminal
-                        && !hasSession(gate, request)) {
-                    response.headers().location(URI.create(base + "/login?next="
-                            + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)));
-                    response.status(Status.SEE_OTHER_303).send();
-                } else {
-                    chain.proceed();
-                }
-            }));
-        }
+        // One decision for every request under our path (and our own server's <base>/observe): see RequestAuth.
+        routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints())));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
-        routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(gate, launcher));
-        routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, request, response));
+        routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(launcher));
+        routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, response));
         if (!base.isEmpty()) {
             routing.get(base, (request, response) -> {
                 response.status(Status.MOVED_PERMANENTLY_301);
@@ -262,21 +246,9 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
                 ClasspathHandlerConfig.builder().location("web").welcome("index.html").build()));
     }
 
-    private static boolean hasSession(Gate gate, ServerRequest request) {
-        String id = gate.cookie().read(request.headers());
-        return id != null && gate.authenticator().sessionValid(id);
-    }
-
     /** A /ws request that did not become a WebSocket: say precisely why. */
-    private static void refusedUpgrade(ServerContext context, ServerRequest request, ServerResponse response) {
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = context.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
-                ? new Gate.Decision(null, context.gate().originRefusal(request.headers()))
-                : context.gate().check(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), context.config().authMode() == AuthMode.BASIC);
-            return;
-        }
+    private static void refusedUpgrade(ServerContext context, ServerResponse response) {
+        // Who may ask was decided by AuthFilter (RequestAuth.Purpose.UPGRADE_ROUTE): what is left is why not.
         String full = context.slots().refusal();
         if (full != null) {
             response.status(Status.SERVICE_UNAVAILABLE_503).send(full);

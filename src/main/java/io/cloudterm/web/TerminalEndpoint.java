@@ -1,6 +1,5 @@
 package io.cloudterm.web;
 
-import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.protocol.ClientMessage;
@@ -41,7 +40,7 @@ final class TerminalEndpoint implements UpgradeListener {
     static final int MAX_MESSAGE_BYTES = 1 << 20;
 
     private final ServerContext server;
-    /** Who opened the connection; set at the upgrade, or at open for client certificates. */
+    /** Who opened the connection; set at the upgrade. */
     private volatile Authentication.Known who;
     private String address = "-";
     private volatile Runnable forgetSession = () -> { };
@@ -70,21 +69,19 @@ final class TerminalEndpoint implements UpgradeListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo remote) throws WsUpgradeException {
-        // A client certificate is read at open (the TLS handshake has verified it already); every
-        // other credential is checked now, before the upgrade, throttled by the peer's address.
-        Peer peer = Peer.of(remote);
-        Gate.Decision decision = server.gate().authenticator().mode() == AuthMode.CLIENT_CERTIFICATE
-                ? new Gate.Decision(null, server.gate().originRefusal(headers))
-                : server.gate().checkUpgrade(headers, peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            // Helidon then routes the request as plain HTTP, where the /ws route answers the status.
-            throw new WsUpgradeException(decision.refusal().reason());
+        RequestAuth.RequestView view = new RequestAuth.RequestView(prologue.uriPath().path(),
+                prologue.query().contains("t"), headers, remote);
+        switch (server.auth().decide(view, RequestAuth.Purpose.UPGRADE)) {
+            case RequestAuth.Allowed allowed -> who = allowed.who();
+            // Helidon then routes the request as plain HTTP, where AuthFilter answers the status.
+            case RequestAuth.Refused refused -> throw new WsUpgradeException(refused.refusal().reason());
+            case RequestAuth.Open open -> throw new WsUpgradeException("a terminal needs a user");
+            case RequestAuth.Redirect redirect -> throw new WsUpgradeException("log in first");
         }
         String full = server.slots().refusal();
         if (full != null) {
             throw new WsUpgradeException(full);
         }
-        who = decision.who();
         urlArgs = prologue.query().all("arg", List::of);
         reattachTo = prologue.query().first("t").orElse(null);
         boolean offersTty = headers.first(WsUpgrader.PROTOCOL).stream()
@@ -107,17 +104,7 @@ final class TerminalEndpoint implements UpgradeListener {
             return;
         }
         slotTaken = true;
-        Peer peer = Peer.of(session.socketContext().remotePeer());
-        address = peer.address();
-        if (who == null) {
-            Optional<String> subject = peer.certificateSubject();
-            if (subject.isEmpty()) {
-                client.close(CloseCodes.AUTH_FAILED, "a client certificate is required");
-                finished = true;
-                return;
-            }
-            who = new Authentication.Known(new Principal(subject.get()), Optional.empty());
-        }
+        address = Peer.of(session.socketContext().remotePeer()).address();
         forgetSession = server.gate().authenticator().onRevoke(who,
                 () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
         // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.

@@ -22,11 +22,9 @@ import java.util.Optional;
  */
 final class TerminalsApi implements HttpService {
 
-    private final Gate gate;
     private final TerminalLauncher launcher;
 
-    TerminalsApi(Gate gate, TerminalLauncher launcher) {
-        this.gate = gate;
+    TerminalsApi(TerminalLauncher launcher) {
         this.launcher = launcher;
     }
 
@@ -44,7 +42,7 @@ final class TerminalsApi implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<Caller> caller = caller(request, response, false);
+        Optional<Caller> caller = caller(request, response);
         if (caller.isEmpty()) {
             return;
         }
@@ -78,7 +76,7 @@ final class TerminalsApi implements HttpService {
      */
     private void create(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<Caller> caller = caller(request, response, true);
+        Optional<Caller> caller = caller(request, response);
         if (caller.isEmpty()) {
             return;
         }
@@ -116,23 +114,22 @@ final class TerminalsApi implements HttpService {
     }
 
     /**
-     * The authenticated caller, or an answer saying why not (then empty). Requests that change
-     * something must also come from our own pages (Origin).
+     * The caller {@link AuthFilter} let in, or an answer saying why not (then empty). Requests that
+     * change something were also checked to come from our own pages (Origin) there.
      */
-    private Optional<Caller> caller(ServerRequest request, ServerResponse response, boolean changesState) {
-        Peer peer = Peer.of(request.remotePeer());
-        Gate.Decision decision = changesState ? gate.check(request.headers(), peer.address(), peer.certificateSubject())
-                : gate.who(request.headers(), peer.address(), peer.certificateSubject());
-        if (!decision.allowed()) {
-            AuthRoutes.refuse(response, decision.refusal(), false);
+    private Optional<Caller> caller(ServerRequest request, ServerResponse response) {
+        // AuthFilter decided (RequestAuth.Purpose.API_READ or API_CHANGE) and let this request in for its user.
+        Optional<io.cloudterm.auth.Authentication.Known> who = AuthFilter.who(request);
+        if (who.isEmpty()) {
+            response.status(Status.UNAUTHORIZED_401).send("authentication required");
             return Optional.empty();
         }
-        return Optional.of(new Caller(decision.who().principal(), peer.address()));
+        return Optional.of(new Caller(who.get().principal(), Peer.of(request.remotePeer()).address()));
     }
 
     /** The caller's own terminal named in the path, or an answer saying why not (then empty). */
-    private Optional<TerminalLauncher.Live> owned(ServerRequest request, ServerResponse response, boolean changes) {
-        Optional<Caller> caller = caller(request, response, changes);
+    private Optional<TerminalLauncher.Live> owned(ServerRequest request, ServerResponse response) {
+        Optional<Caller> caller = caller(request, response);
         if (caller.isEmpty()) {
             return Optional.empty();
         }
@@ -146,7 +143,7 @@ final class TerminalsApi implements HttpService {
 
     private void shares(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        owned(request, response, false).ifPresent(live -> {
+        owned(request, response).ifPresent(live -> {
             JsonArrayBuilder list = JsonFactories.BUILDERS.createArrayBuilder();
             live.shares().list().forEach(s -> list.add(JsonFactories.BUILDERS.createObjectBuilder().add("id", s.id()).add("control", s.control())));
             response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
@@ -160,7 +157,7 @@ final class TerminalsApi implements HttpService {
      */
     private void share(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<TerminalLauncher.Live> owned = owned(request, response, true);
+        Optional<TerminalLauncher.Live> owned = owned(request, response);
         if (owned.isEmpty()) {
             return;
         }
@@ -181,7 +178,7 @@ final class TerminalsApi implements HttpService {
     }
 
     private void revoke(ServerRequest request, ServerResponse response) {
-        owned(request, response, true).ifPresent(live -> {
+        owned(request, response).ifPresent(live -> {
             String id = request.path().pathParameters().first("id").orElse("");
             if (live.shares().revoke(id)) {
                 response.status(Status.NO_CONTENT_204).send();
@@ -194,7 +191,7 @@ final class TerminalsApi implements HttpService {
     /** The caller's recordings made by this server (kept after their terminals end). */
     private void recordings(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<Caller> caller = caller(request, response, false);
+        Optional<Caller> caller = caller(request, response);
         if (caller.isEmpty()) {
             return;
         }
@@ -216,7 +213,7 @@ final class TerminalsApi implements HttpService {
     /** The asciicast file itself, to its owner only, as a download. */
     private void download(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<Caller> caller = caller(request, response, false);
+        Optional<Caller> caller = caller(request, response);
         if (caller.isEmpty()) {
             return;
         }
@@ -238,7 +235,7 @@ final class TerminalsApi implements HttpService {
     }
 
     private void end(ServerRequest request, ServerResponse response) {
-        owned(request, response, true).ifPresent(live -> {
+        owned(request, response).ifPresent(live -> {
             Audit.terminalEndedByRequest(live.terminal().id(), live.owner().name(), Peer.of(request.remotePeer()).address());
             live.terminal().hangUp();
             response.status(Status.NO_CONTENT_204).send();

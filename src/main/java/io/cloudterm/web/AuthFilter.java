@@ -1,0 +1,78 @@
+package io.cloudterm.web;
+
+import io.cloudterm.auth.Authentication;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
+
+/**
+ * The routing filter that asks {@link RequestAuth} about every request under CloudTerm's path,
+ * saying what the path asks for, and answers a refusal or a redirect itself. A request let in
+ * carries its user in its context, where the routes behind read it ({@link #who}).
+ */
+final class AuthFilter implements Filter {
+
+    private final RequestAuth auth;
+    private final String base;
+    private final boolean observeGuarded;
+
+    /**
+     * {@code observeGuarded}: {@code <base>/observe} is this server's own metrics and health, not
+     * made public (inside an application, its observe endpoints are its own to guard).
+     */
+    AuthFilter(RequestAuth auth, String base, boolean observeGuarded) {
+        this.auth = auth;
+        this.base = base;
+        this.observeGuarded = observeGuarded;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        RequestAuth.RequestView view = new RequestAuth.RequestView(request.path().path(), request.query().contains("t"),
+                request.headers(), request.remotePeer());
+        switch (auth.decide(view, purpose(request))) {
+            case RequestAuth.Allowed allowed -> {
+                request.context().register(allowed.who());
+                chain.proceed();
+            }
+            case RequestAuth.Open open -> chain.proceed();
+            case RequestAuth.Refused refused -> AuthRoutes.refuse(response, refused.refusal(), refused.basicChallenge());
+            case RequestAuth.Redirect redirect -> {
+                response.headers().location(redirect.location());
+                response.status(Status.SEE_OTHER_303).send();
+            }
+        }
+    }
+
+    /** The user {@link AuthFilter} let this request in for; empty where the route needs nobody. */
+    static Optional<Authentication.Known> who(ServerRequest request) {
+        return request.context().get(Authentication.Known.class);
+    }
+
+    private RequestAuth.Purpose purpose(RoutingRequest request) {
+        String path = request.path().path();
+        String local = path.startsWith(base) ? path.substring(base.length()) : path;
+        if (local.equals("/token")) {
+            return RequestAuth.Purpose.TOKEN;
+        }
+        if (local.equals("/login") || local.equals("/logout")) {
+            return RequestAuth.Purpose.LOGIN;
+        }
+        if (local.equals("/ws")) {
+            return RequestAuth.Purpose.UPGRADE_ROUTE;
+        }
+        if (observeGuarded && (local.equals("/observe") || local.startsWith("/observe/"))) {
+            return RequestAuth.Purpose.OBSERVE;
+        }
+        if (local.startsWith("/api/")) {
+            Method method = request.prologue().method();
+            return method == Method.GET || method == Method.HEAD ? RequestAuth.Purpose.API_READ : RequestAuth.Purpose.API_CHANGE;
+        }
+        return RequestAuth.Purpose.PAGE;
+    }
+}

@@ -1,0 +1,129 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.feature.CloudTermFeature;
+import io.cloudterm.protocol.CloseCodes;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An application that signs its users in itself (here: it trusts a header its own proxy would
+ * set) hands CloudTerm the user; each user gets their own terminals, and the Origin check stays.
+ */
+class EmbeddedHostSignInTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final HeaderName X_USER = HeaderNames.create("X-User");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @ParameterizedTest(name = "--native {0}")
+    @ValueSource(strings = {"on", "off"})
+    void theApplicationsUserOwnsTheTerminal(String nativeMode) throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").set("native", nativeMode)
+                .authentication((headers, peer) -> headers.first(X_USER))
+                .build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).addFeature(feature).build().start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            URI ws = URI.create("ws://127.0.0.1:" + server.port() + "/term/ws");
+            Map<String, String> alice = Map.of("X-User", "alice");
+            Map<String, String> bob = Map.of("X-User", "bob");
+            assertEquals(200, get(base.resolve("term/"), alice).statusCode());
+
+            TtyClient alicesTerminal = TtyClient.connect(ws, alice).handshake(terminalToken(base, alice), 80, 24);
+            alicesTerminal.input("echo host-$((6*7))\r");
+            alicesTerminal.awaitOutput("host-42", WAIT);
+            String handle = ReattachTest.terminalInfo(alicesTerminal)[0];
+            assertTrue(get(base.resolve("term/api/terminals"), alice).body().contains(handle));
+            assertFalse(get(base.resolve("term/api/terminals"), bob).body().contains(handle), "bob does not see alice's terminal");
+
+            TtyClient intruder = TtyClient.connect(URI.create(ws + "?t=" + handle), bob).handshake(terminalToken(base, bob), 80, 24);
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, intruder.awaitClose(WAIT).code(), "bob cannot attach to alice's terminal");
+            TtyClient forged = TtyClient.connect(URI.create(ws + "?t=" + handle), bob).handshake(terminalToken(base, alice), 80, 24);
+            assertEquals(CloseCodes.AUTH_FAILED, forged.awaitClose(WAIT).code(), "alice's terminal token is no good for bob");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @ParameterizedTest(name = "--native {0}")
+    @ValueSource(strings = {"on", "off"})
+    void nobodyAndForeignPagesAreRefused(String nativeMode) throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").set("native", nativeMode)
+                .authentication((headers, peer) -> headers.first(X_USER))
+                .build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).addFeature(feature).build().start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            assertEquals(401, get(base.resolve("term/"), Map.of()).statusCode());
+            assertEquals(401, get(base.resolve("term/token"), Map.of()).statusCode());
+            assertEquals(401, get(base.resolve("term/token"), Map.of("X-User", " ")).statusCode(), "a blank name is nobody");
+            assertEquals(404, get(base.resolve("term/login"), Map.of("X-User", "alice")).statusCode(),
+                    "the application signs users in: CloudTerm has no login form");
+            assertTrue(feature.accessToken().isEmpty(), "nor an access token");
+
+            String host = "Host: 127.0.0.1:" + server.port() + "\r\n";
+            String upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: tty\r\n\r\n";
+            assertEquals("401", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + upgrade));
+            assertEquals("403", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + "X-User: alice\r\n"
+                    + "Origin: http://evil.example\r\n" + upgrade), "a foreign page cannot open alice's terminal");
+            assertEquals("101", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + "X-User: alice\r\n"
+                    + "Origin: http://127.0.0.1:" + server.port() + "\r\n" + upgrade), "her own page can");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theApplicationsSignInReplacesCloudTermsLogins() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebServer.builder()
+                .host("127.0.0.1").port(0)
+                .addFeature(CloudTermFeature.builder().path("/term").credential("u:p")
+                        .authentication((headers, peer) -> headers.first(X_USER)).build())
+                .build().start());
+        assertTrue(e.getMessage().contains("authentication(...) replaces CloudTerm's logins"), e.getMessage());
+    }
+
+    /** The status code of the response to {@code request}, sent as it is. */
+    private static String statusOf(int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return statusLine.split(" ")[1];
+        }
+    }
+
+    private String terminalToken(URI base, Map<String, String> headers) throws Exception {
+        HttpResponse<String> response = get(base.resolve("term/token"), headers);
+        assertEquals(200, response.statusCode(), response.body());
+        Matcher m = Pattern.compile("\"token\":\"([^\"]*)\"").matcher(response.body());
+        assertTrue(m.find(), response.body());
+        return m.group(1);
+    }
+
+    private HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        headers.forEach(request::header);
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
