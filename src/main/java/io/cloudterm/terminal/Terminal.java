@@ -498,7 +498,7 @@ public final class Terminal {
     /**
      * Starts a reader thread. It reads while there is output and someone wants it, and when the
      * pty has nothing more it asks the pty to start another once there is, and ends: a quiet
-     * terminal holds no thread and no buffer (issue 5: memory per idle terminal). Only one runs
+     * terminal holds no thread and no buffer. Only one runs
      * at a time: a new one is started only by the previous one's {@link Pty#onOutput} request.
      */
     private void startReader() {

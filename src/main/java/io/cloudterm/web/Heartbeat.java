@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * just ends): the end of the connection's thread is the one signal that always comes (a socket
  * taken over from Helidon says itself that it closed, see {@link WsClient#connected}). It is
  * checked here a few times a second, rather than by a thread per connection waiting in
- * {@code join()}, which cost a parked thread for every idle client (issue 5).
+ * {@code join()}, which cost a parked thread for every idle client.
  */
 final class Heartbeat implements AutoCloseable {
 
