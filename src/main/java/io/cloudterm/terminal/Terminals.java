@@ -296,6 +296,11 @@ public final class Terminals {
         ownedBy(user).forEach(l -> l.terminal().hangUp());
     }
 
+    /** Bytes of scrollback the terminals hold now (whole pages), for the metrics. */
+    public long scrollbackBytesHeld() {
+        return (long) scrollbackBudget.pagesInUse() * scrollbackBudget.pageSize();
+    }
+
     public Set<Terminal> live() {
         return live.values().stream().map(Live::terminal).collect(Collectors.toUnmodifiableSet());
     }

@@ -5,6 +5,8 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.observe.Observability;
+import io.cloudterm.observe.ObservedServer;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.PtySystems;
@@ -64,6 +66,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicInteger boundPort;
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
+    private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
 
     private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer) {
         this.config = config;
@@ -160,7 +163,15 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         if (!wholeServer) {
             upgradeRoute.set(UpgradeRoutes.add(server.port(), webSockets));
         }
+        // Once the server has started: its observe feature (ours, or the application's) has made its registry.
+        unobserve.set(Observability.meters(observed()));
         sweepSessions();
+    }
+
+    /** What the meters and health checks read of this site. */
+    ObservedServer observed() {
+        return new ObservedServer(this::terminals, launcher::scrollbackBytesHeld, ptys, config.recording().directory(),
+                config.usersFile());
     }
 
     /** The server is gone: hang up what is left and free the pty system. */
@@ -206,6 +217,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         Gate gate = context.gate();
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
+        if (wholeServer && !config.observe().publicEndpoints()) {
+            // Our own server's <base>/observe; inside an application, its observe is its own to guard.
+            routing.addFilter(new ObserveGate(base, gate));
+        }
         if (config.authMode() == AuthMode.BASIC) {
             // ttyd's -c: every resource, the page included, needs the credential.
             routing.addFilter(scoped((chain, request, response) -> {
@@ -330,6 +345,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             route.close();
         }
         goodbye();
+        unobserve.getAndSet(() -> { }).run();
         webSockets.closeAll();
         heartbeat.close();
         ptys.close();

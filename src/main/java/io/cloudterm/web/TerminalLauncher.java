@@ -69,6 +69,11 @@ final class TerminalLauncher {
         return recordings;
     }
 
+    /** Bytes of scrollback the terminals hold now (whole pages), for the metrics. */
+    long scrollbackBytesHeld() {
+        return terminals.scrollbackBytesHeld();
+    }
+
     /**
      * Starts the command at {@code size} for {@code user}, with {@code extraArgs} (the page's ?arg=
      * values) appended if the server allows them. The child's environment names the user in
