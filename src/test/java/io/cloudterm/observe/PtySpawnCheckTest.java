@@ -3,11 +3,9 @@ package io.cloudterm.observe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
-import io.cloudterm.pty.PtySystems;
 import io.helidon.health.HealthCheckResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,7 +18,7 @@ class PtySpawnCheckTest {
 
     /** The real pure-Java pty system, counting its spawns. */
     private static final class CountedPtys implements PtySystem {
-        final PtySystem real = PtySystems.select(NativeMode.OFF);
+        final PtySystem real = PtySystem.pureJava();
         final AtomicInteger spawns = new AtomicInteger();
 
         @Override
@@ -33,41 +31,35 @@ class PtySpawnCheckTest {
         public String description() {
             return real.description();
         }
-
-        @Override
-        public void close() {
-            real.close();
-        }
     }
 
     @Test
     void aPollStormSpawnsOneProcessPerFreshnessPeriod() throws InterruptedException {
-        try (CountedPtys ptys = new CountedPtys()) {
-            PtySpawnCheck check = new PtySpawnCheck(ptys);
-            long started = System.nanoTime();
-            List<Thread> pollers = new ArrayList<>();
-            List<HealthCheckResponse.Status> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
-            for (int i = 0; i < 20; i++) {
-                pollers.add(Thread.ofVirtual().start(() -> {
-                    for (int j = 0; j < 10; j++) {
-                        statuses.add(check.call().status());
-                    }
-                }));
-            }
-            for (Thread poller : pollers) {
-                poller.join();
-            }
-            long periods = (System.nanoTime() - started) / PtySpawnCheck.FRESHNESS.toNanos();
-            assertEquals(200, statuses.size());
-            assertTrue(statuses.stream().allMatch(HealthCheckResponse.Status.UP::equals), statuses.toString());
-            assertTrue(ptys.spawns.get() <= 1 + periods, ptys.spawns.get() + " spawns for 200 polls in " + (periods + 1)
-                    + " periods");
+        CountedPtys ptys = new CountedPtys();
+        PtySpawnCheck check = new PtySpawnCheck(ptys);
+        long started = System.nanoTime();
+        List<Thread> pollers = new ArrayList<>();
+        List<HealthCheckResponse.Status> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 20; i++) {
+            pollers.add(Thread.ofVirtual().start(() -> {
+                for (int j = 0; j < 10; j++) {
+                    statuses.add(check.call().status());
+                }
+            }));
         }
+        for (Thread poller : pollers) {
+            poller.join();
+        }
+        long periods = (System.nanoTime() - started) / PtySpawnCheck.FRESHNESS.toNanos();
+        assertEquals(200, statuses.size());
+        assertTrue(statuses.stream().allMatch(HealthCheckResponse.Status.UP::equals), statuses.toString());
+        assertTrue(ptys.spawns.get() <= 1 + periods, ptys.spawns.get() + " spawns for 200 polls in " + (periods + 1)
+                + " periods");
     }
 
     @Test
     void aProgramThatCannotStartIsDown() {
-        try (PtySystem ptys = new PtySystem() {
+        PtySystem ptys = new PtySystem() {
             @Override
             public Pty spawn(PtySpec spec) throws IOException {
                 throw new IOException("posix_spawn: Resource temporarily unavailable");
@@ -77,15 +69,10 @@ class PtySpawnCheckTest {
             public String description() {
                 return "a pty system out of processes";
             }
-
-            @Override
-            public void close() {
-            }
-        }) {
-            HealthCheckResponse response = new PtySpawnCheck(ptys).call();
-            assertEquals(HealthCheckResponse.Status.DOWN, response.status());
-            assertTrue(response.details().get("error").toString().contains("Resource temporarily unavailable"),
-                    response.details().toString());
-        }
+        };
+        HealthCheckResponse response = new PtySpawnCheck(ptys).call();
+        assertEquals(HealthCheckResponse.Status.DOWN, response.status());
+        assertTrue(response.details().get("error").toString().contains("Resource temporarily unavailable"),
+                response.details().toString());
     }
 }

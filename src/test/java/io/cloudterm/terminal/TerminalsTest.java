@@ -41,10 +41,6 @@ class TerminalsTest {
         public String description() {
             return "fake (no process; for unit tests)";
         }
-
-        @Override
-        public void close() {
-        }
     };
     private final ReadBuffers buffers = new ReadBuffers(new BufferPool(16 * 1024, 1000), new BufferPool(1024, 1000));
     private Terminals terminals;
