@@ -62,6 +62,12 @@ public final class ServerMessages {
         return withCommand(TERMINAL_INFO, info.toString());
     }
 
+    /** Which terminal the client is attached to (the handle to reattach by), and whether it was there before. */
+    public static byte[] terminalInfo(String handle, boolean reattached) {
+        return terminalInfo(JsonFactories.BUILDERS.createObjectBuilder().add("terminal", handle)
+                .add("reattached", reattached).build());
+    }
+
     public static byte[] replayEnd() {
         return new byte[] {REPLAY_END};
     }

@@ -1,5 +1,8 @@
 /**
- * Terminals: one child on one pty, the clients attached to it, output fan-out and flow control.
- * Uses the pty and protocol packages; knows nothing of HTTP, WebSockets or authentication.
+ * Terminals: one child on one pty, the clients attached to it, output fan-out and flow control;
+ * the registry of a server's live terminals ({@link io.cloudterm.terminal.Terminals}: handles,
+ * limits, owner and guest seats) and their share links ({@link io.cloudterm.terminal.Shares}).
+ * Uses the pty, protocol, io and recording packages; knows nothing of HTTP, WebSockets or
+ * authentication (a user is a plain name decided above it), and must not import the web package.
  */
 package io.cloudterm.terminal;

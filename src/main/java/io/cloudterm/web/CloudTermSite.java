@@ -82,7 +82,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         this.launcher = new TerminalLauncher(config, platform.ptys(), new ReadBuffers(
                 new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
-        authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
+        authenticator.onAccountChanged(user -> launcher.terminals().hangUpAllOf(user.name()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(), stopServer);
         this.context = new ServerContext(config, gate, slots, heartbeat, launcher,
                 new RequestAuth(gate, config.basePath(), hostAuthentication));
@@ -282,7 +282,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
 
     /** Terminals currently alive (their children not yet reaped). */
     public List<Terminal> terminals() {
-        return List.copyOf(launcher.live());
+        return List.copyOf(launcher.terminals().live());
     }
 
     /**
@@ -327,7 +327,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
      * runs kill(1), and one after the other 200 of them took 25 s. Returns the terminals hung up.
      */
     private List<Terminal> hangUpAll(List<Terminal> done) {
-        List<Terminal> terminals = launcher.live().stream().filter(terminal -> !done.contains(terminal)).toList();
+        List<Terminal> terminals = launcher.terminals().live().stream().filter(terminal -> !done.contains(terminal)).toList();
         List<Thread> hangUps = terminals.stream()
                 .map(terminal -> Thread.ofVirtual().name("hang-up-" + terminal.id()).start(terminal::hangUp))
                 .toList();

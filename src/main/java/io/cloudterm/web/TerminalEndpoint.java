@@ -8,6 +8,7 @@ import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.ProtocolException;
 import io.cloudterm.terminal.Attachment;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.terminal.Terminals;
 import io.cloudterm.websocket.UpgradeListener;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.buffers.BufferData;
@@ -210,7 +211,7 @@ final class TerminalEndpoint implements UpgradeListener {
             return;
         }
         if (reattachTo != null) {
-            Optional<TerminalLauncher.Access> access = server.launcher().access(reattachTo, principal, handshake.share());
+            Optional<Terminals.Access> access = server.launcher().terminals().access(reattachTo, principal.name(), handshake.share());
             if (access.isEmpty()) {
                 fail(CloseCodes.NO_SUCH_TERMINAL, "no such terminal: it has ended, or it is not yours");
                 return;
@@ -220,27 +221,27 @@ final class TerminalEndpoint implements UpgradeListener {
             attach(access.get(), true, handshake);
             return;
         }
-        TerminalLauncher.Live live;
+        Terminals.Live live;
         try {
             live = server.launcher().start(handshake.size(), urlArgs, principal);
-        } catch (TerminalLauncher.LimitReached e) {
+        } catch (Terminals.LimitReached e) {
             fail(CloseCodes.TOO_MANY_TERMINALS, e.getMessage());
             return;
-        } catch (TerminalLauncher.CannotStart e) {
+        } catch (Terminals.CannotStart e) {
             fail(CloseCodes.SPAWN_FAILED, e.getMessage());
             return;
         }
         Terminal terminal = live.terminal();
         String user = principal.name();
         Audit.terminalStarted(terminal, user, address, handshake.size());
-        attach(TerminalLauncher.Access.owner(live), false, handshake);
+        attach(Terminals.Access.owner(live), false, handshake);
     }
 
-    private void attach(TerminalLauncher.Access access, boolean reattached, ClientMessage.Handshake handshake) {
+    private void attach(Terminals.Access access, boolean reattached, ClientMessage.Handshake handshake) {
         Terminal terminal = access.live().terminal();
         try {
             attachment = server.launcher().attach(access, who.principal(), client, reattached, handshake.size());
-        } catch (TerminalLauncher.ClientLimitReached e) {
+        } catch (Terminals.ClientLimitReached e) {
             fail(CloseCodes.TOO_MANY_CLIENTS, e.getMessage());
             return;
         } catch (IOException e) {

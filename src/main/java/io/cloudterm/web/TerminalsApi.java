@@ -1,7 +1,10 @@
 package io.cloudterm.web;
 
 import io.cloudterm.protocol.JsonFactories;
+import io.cloudterm.recording.Recordings;
+import io.cloudterm.terminal.Shares;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.terminal.Terminals;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaTypes;
@@ -13,6 +16,7 @@ import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,7 +52,7 @@ final class TerminalsApi implements HttpService {
         }
         JsonArrayBuilder terminals = JsonFactories.BUILDERS.createArrayBuilder();
         String command = launcher.commandLine();
-        for (TerminalLauncher.Live live : launcher.ownedBy(caller.get().principal())) {
+        for (Terminals.Live live : launcher.terminals().ownedBy(caller.get().principal().name())) {
             Terminal terminal = live.terminal();
             JsonObjectBuilder entry = JsonFactories.BUILDERS.createObjectBuilder()
                     .add("terminal", live.handle())
@@ -90,13 +94,13 @@ final class TerminalsApi implements HttpService {
             response.status(Status.BAD_REQUEST_400).send("columns and rows must be whole numbers");
             return;
         }
-        TerminalLauncher.Live live;
+        Terminals.Live live;
         try {
             live = launcher.start(size, java.util.List.of(), caller.get().principal());
-        } catch (TerminalLauncher.LimitReached e) {
+        } catch (Terminals.LimitReached e) {
             response.status(Status.TOO_MANY_REQUESTS_429).send(e.getMessage());
             return;
-        } catch (TerminalLauncher.CannotStart e) {
+        } catch (Terminals.CannotStart e) {
             response.status(Status.INTERNAL_SERVER_ERROR_500).send(e.getMessage());
             return;
         }
@@ -128,13 +132,13 @@ final class TerminalsApi implements HttpService {
     }
 
     /** The caller's own terminal named in the path, or an answer saying why not (then empty). */
-    private Optional<TerminalLauncher.Live> owned(ServerRequest request, ServerResponse response) {
+    private Optional<Terminals.Live> owned(ServerRequest request, ServerResponse response) {
         Optional<Caller> caller = caller(request, response);
         if (caller.isEmpty()) {
             return Optional.empty();
         }
         String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<TerminalLauncher.Live> live = launcher.find(handle, caller.get().principal());
+        Optional<Terminals.Live> live = launcher.terminals().find(handle, caller.get().principal().name());
         if (live.isEmpty()) {
             response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
         }
@@ -157,7 +161,7 @@ final class TerminalsApi implements HttpService {
      */
     private void share(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<TerminalLauncher.Live> owned = owned(request, response);
+        Optional<Terminals.Live> owned = owned(request, response);
         if (owned.isEmpty()) {
             return;
         }
@@ -167,13 +171,13 @@ final class TerminalsApi implements HttpService {
             response.status(Status.BAD_REQUEST_400).send("access must be view or control");
             return;
         }
-        var created = owned.get().shares().create(access.equals("control"));
+        Shares.Created created = owned.get().shares().create(access.equals("control"));
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.status(Status.CREATED_201).send(JsonFactories.BUILDERS.createObjectBuilder()
-                .add("id", created.getKey().id())
-                .add("control", created.getKey().control())
-                .add("token", created.getValue())
-                .add("link", "./?t=" + owned.get().handle() + "#share=" + created.getValue())
+                .add("id", created.share().id())
+                .add("control", created.share().control())
+                .add("token", created.token())
+                .add("link", "./?t=" + owned.get().handle() + "#share=" + created.token())
                 .build().toString());
     }
 
@@ -188,7 +192,7 @@ final class TerminalsApi implements HttpService {
         });
     }
 
-    /** The caller's recordings made by this server (kept after their terminals end). */
+    /** The caller's recordings in the --record directory, this run's and earlier runs' (kept after their terminals end). */
     private void recordings(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         Optional<Caller> caller = caller(request, response);
@@ -196,7 +200,7 @@ final class TerminalsApi implements HttpService {
             return;
         }
         JsonArrayBuilder list = JsonFactories.BUILDERS.createArrayBuilder();
-        for (TerminalLauncher.Recorded r : launcher.recordingsOf(caller.get().principal())) {
+        for (Recordings.Recorded r : launcher.recordings().map(all -> all.of(caller.get().principal().name())).orElse(List.of())) {
             long size;
             try {
                 size = java.nio.file.Files.size(r.file());
@@ -218,7 +222,7 @@ final class TerminalsApi implements HttpService {
             return;
         }
         String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<TerminalLauncher.Recorded> recorded = launcher.recording(handle, caller.get().principal());
+        Optional<Recordings.Recorded> recorded = launcher.recordings().flatMap(all -> all.find(handle, caller.get().principal().name()));
         if (recorded.isEmpty() || !java.nio.file.Files.isReadable(recorded.get().file())) {
             response.status(Status.NOT_FOUND_404).send("no such recording");
             return;
@@ -236,7 +240,7 @@ final class TerminalsApi implements HttpService {
 
     private void end(ServerRequest request, ServerResponse response) {
         owned(request, response).ifPresent(live -> {
-            Audit.terminalEndedByRequest(live.terminal().id(), live.owner().name(), Peer.of(request.remotePeer()).address());
+            Audit.terminalEndedByRequest(live.terminal().id(), live.owner(), Peer.of(request.remotePeer()).address());
             live.terminal().hangUp();
             response.status(Status.NO_CONTENT_204).send();
         });

@@ -147,4 +147,38 @@ class RecordingTest {
         assertTrue(e.getMessage().contains("is not a writable directory"), e.getMessage());
         assertTrue(err.size() == 0);
     }
+
+    @Test
+    void aRecordingOfAnEarlierRunIsOfferedToItsUserOnly() throws Exception {
+        Path users = Files.createTempFile("users", ".htpasswd");
+        Files.writeString(users, "alice:" + org.mindrot.jbcrypt.BCrypt.hashpw("a", org.mindrot.jbcrypt.BCrypt.gensalt(4))
+                + "\nbob:" + org.mindrot.jbcrypt.BCrypt.hashpw("b", org.mindrot.jbcrypt.BCrypt.gensalt(4)) + "\n");
+        try {
+            String handle;
+            try (TestServer earlier = TestServer.start("--users", users.toString(), "--record", dir.toString(), "--",
+                    "sh", "-c", "echo earlier-words; exit 0")) {
+                String alice = earlier.login("alice", "a");
+                TtyClient client = TtyClient.connect(earlier.ws(), java.util.Map.of("Cookie", alice))
+                        .handshake(earlier.terminalToken(java.util.Map.of("Cookie", alice)), 80, 24);
+                handle = ReattachTest.terminalInfo(client)[0];
+                client.awaitClose(WAIT);
+            }
+            Path cast = onlyRecording();
+            try (TestServer later = TestServer.start("--users", users.toString(), "--record", dir.toString(), "--", "cat")) {
+                String alice = later.login("alice", "a");
+                String bob = later.login("bob", "b");
+                var list = later.get("api/recordings", java.util.Map.of("Cookie", alice));
+                assertTrue(list.body().contains("\"terminal\":\"" + handle + "\""), list.body());
+                assertTrue(list.body().contains("\"file\":\"" + cast.getFileName() + "\""), list.body());
+                assertEquals("{\"recordings\":[]}", later.get("api/recordings", java.util.Map.of("Cookie", bob)).body());
+                var download = later.get("api/recordings/" + handle, java.util.Map.of("Cookie", alice));
+                assertEquals(200, download.statusCode());
+                assertEquals(Files.readString(cast), download.body());
+                assertTrue(download.body().contains("earlier-words"), download.body());
+                assertEquals(404, later.get("api/recordings/" + handle, java.util.Map.of("Cookie", bob)).statusCode());
+            }
+        } finally {
+            Files.deleteIfExists(users);
+        }
+    }
 }

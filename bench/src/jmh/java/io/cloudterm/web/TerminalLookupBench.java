@@ -7,7 +7,9 @@ import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.NativeMode;
+import io.cloudterm.terminal.Shares;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.terminal.Terminals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Finding a terminal: {@code TerminalLauncher.find} by handle among 1,000 live terminals (each
+ * Finding a terminal: {@code Terminals.find} by handle among 1,000 live terminals (each
  * owner has 10), as every WebSocket connection and API call does, and {@code Shares.find} of a
  * share token on a terminal shared 10 times (attaching through a share link). The terminals are
  * real {@link Terminal}s on {@link QuietPtySystem} ptys (no processes), started through the
@@ -52,9 +54,9 @@ public class TerminalLookupBench {
     private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9_-]{22}");
 
     private TerminalLauncher launcher;
-    private final Map<String, TerminalLauncher.Live> table = new ConcurrentHashMap<>();
+    private final Map<String, Terminals.Live> table = new ConcurrentHashMap<>();
     private String[] handles;
-    private Principal[] owners;
+    private String[] owners;
     private Shares shares;
     private String[] shareTokens;
     private int next;
@@ -68,9 +70,9 @@ public class TerminalLookupBench {
                 .build();
         launcher = new TerminalLauncher(config, new QuietPtySystem(), new ReadBuffers(new BufferPool(16 * 1024, 64), new BufferPool(1024, 64)));
         List<Integer> order = new ArrayList<>();
-        List<TerminalLauncher.Live> started = new ArrayList<>();
+        List<Terminals.Live> started = new ArrayList<>();
         for (int i = 0; i < TERMINALS; i++) {
-            TerminalLauncher.Live live = launcher.start(new TerminalSize(80, 24), List.of(),
+            Terminals.Live live = launcher.start(new TerminalSize(80, 24), List.of(),
                     new Principal("user" + i / PER_OWNER));
             started.add(live);
             table.put(live.handle(), live);
@@ -78,22 +80,22 @@ public class TerminalLookupBench {
         }
         Collections.shuffle(order, new Random(42));
         handles = new String[TERMINALS];
-        owners = new Principal[TERMINALS];
+        owners = new String[TERMINALS];
         for (int i = 0; i < TERMINALS; i++) {
-            TerminalLauncher.Live live = started.get(order.get(i));
+            Terminals.Live live = started.get(order.get(i));
             handles[i] = live.handle();
             owners[i] = live.owner();
         }
         shares = started.get(0).shares();
         shareTokens = new String[SHARES];
         for (int i = 0; i < SHARES; i++) {
-            shareTokens[i] = shares.create(i % 2 == 0).getValue();
+            shareTokens[i] = shares.create(i % 2 == 0).token();
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        List<Terminal> terminals = List.copyOf(launcher.live());
+        List<Terminal> terminals = List.copyOf(launcher.terminals().live());
         terminals.forEach(Terminal::hangUp);
         for (Terminal terminal : terminals) {
             terminal.ended().get(10, TimeUnit.SECONDS);
@@ -101,9 +103,9 @@ public class TerminalLookupBench {
     }
 
     @Benchmark
-    public Optional<TerminalLauncher.Live> launcherFind() {
+    public Optional<Terminals.Live> launcherFind() {
         int i = next();
-        return launcher.find(handles[i], owners[i]);
+        return launcher.terminals().find(handles[i], owners[i]);
     }
 
     @Benchmark
@@ -114,7 +116,7 @@ public class TerminalLookupBench {
     }
 
     @Benchmark
-    public TerminalLauncher.Live ref_concurrentHashMapGet() {
+    public Terminals.Live ref_concurrentHashMapGet() {
         return table.get(handles[next()]);
     }
 

@@ -1,0 +1,176 @@
+package io.cloudterm.terminal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.protocol.TerminalSize;
+import io.cloudterm.pty.Pty;
+import io.cloudterm.pty.PtySpec;
+import io.cloudterm.pty.PtySystem;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The registry of live terminals on fake ptys: limits, who may reach which terminal, share links. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TerminalsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final TerminalSize SIZE = new TerminalSize(80, 24);
+    private static final PtySpec SPEC = new PtySpec(List.of("fake"), Path.of("/"), Map.of(), 80, 24);
+
+    /** A fresh fake pty for every terminal started. */
+    private final PtySystem ptys = new PtySystem() {
+        @Override
+        public Pty spawn(PtySpec spec) {
+            return new FakePty();
+        }
+
+        @Override
+        public String description() {
+            return "fake (no process; for unit tests)";
+        }
+    };
+    private final ReadBuffers buffers = new ReadBuffers(new BufferPool(16 * 1024, 1000), new BufferPool(1024, 1000));
+    private Terminals terminals;
+
+    @AfterEach
+    void end() throws Exception {
+        if (terminals != null) {
+            for (Terminal terminal : terminals.live()) {
+                terminal.hangUp();
+                terminal.ended().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Terminals terminals(int max, int maxPerUser, int guestsPerUser) {
+        terminals = new Terminals(ptys, buffers, TerminalSettings.defaults(),
+                new Terminals.Limits(max, maxPerUser, guestsPerUser), 0, "test", Optional.empty());
+        return terminals;
+    }
+
+    @Test
+    void aUserCannotStartMoreThanTheirShareOfTerminals() throws Exception {
+        Terminals all = terminals(10, 2, 4);
+        all.start(SPEC, "alice");
+        all.start(SPEC, "alice");
+        Terminals.LimitReached refused = assertThrows(Terminals.LimitReached.class, () -> all.start(SPEC, "alice"));
+        assertTrue(refused.getMessage().contains("you have 2 terminals"), refused.getMessage());
+        all.start(SPEC, "bob"); // another user's count is their own
+        assertEquals(2, all.ownedBy("alice").size());
+        assertEquals(1, all.ownedBy("bob").size());
+    }
+
+    @Test
+    void theServerCannotStartMoreThanItsMaximum() throws Exception {
+        Terminals all = terminals(2, 5, 4);
+        all.start(SPEC, "alice");
+        all.start(SPEC, "bob");
+        Terminals.LimitReached refused = assertThrows(Terminals.LimitReached.class, () -> all.start(SPEC, "carol"));
+        assertTrue(refused.getMessage().contains("maximum of 2 terminals"), refused.getMessage());
+    }
+
+    @Test
+    void anEndedTerminalNoLongerCounts() throws Exception {
+        Terminals all = terminals(1, 1, 4);
+        Terminals.Live first = all.start(SPEC, "alice");
+        assertThrows(Terminals.LimitReached.class, () -> all.start(SPEC, "alice"));
+        first.terminal().hangUp();
+        first.terminal().ended().get(30, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> all.ownedBy("alice").isEmpty());
+        Terminals.Live second = all.start(SPEC, "alice");
+        assertEquals(List.of(second), all.ownedBy("alice"));
+    }
+
+    @Test
+    void hangingUpAUsersTerminalsLeavesOthersAlone() throws Exception {
+        Terminals all = terminals(10, 5, 4);
+        Terminals.Live alices = all.start(SPEC, "alice");
+        Terminals.Live bobs = all.start(SPEC, "bob");
+        all.hangUpAllOf("alice");
+        alices.terminal().ended().get(30, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> all.ownedBy("alice").isEmpty());
+        assertFalse(bobs.terminal().ended().isDone());
+        assertEquals(Optional.of(bobs), all.find(bobs.handle(), "bob"));
+    }
+
+    @Test
+    void onlyItsOwnerFindsATerminal() throws Exception {
+        Terminals all = terminals(10, 5, 4);
+        Terminals.Live live = all.start(SPEC, "alice");
+        assertEquals(Optional.of(live), all.find(live.handle(), "alice"));
+        assertEquals(Optional.empty(), all.find(live.handle(), "bob"));
+        assertEquals(Optional.empty(), all.find(live.handle(), "")); // the anonymous user is nobody else
+        assertEquals(Optional.empty(), all.access(live.handle(), "bob", ""));
+        assertEquals(Optional.empty(), all.find("not-a-handle", "alice"));
+        assertEquals(Optional.empty(), all.find(null, "alice"));
+    }
+
+    @Test
+    void aShareTokenLetsAnotherUserInAsItAllowsUntilRevoked() throws Exception {
+        Terminals all = terminals(10, 5, 4);
+        Terminals.Live live = all.start(SPEC, "alice");
+        Shares.Created view = live.shares().create(false);
+        Shares.Created control = live.shares().create(true);
+        assertFalse(view.toString().contains(view.token()), "a share's token is never printed");
+
+        Terminals.Access watching = all.access(live.handle(), "bob", view.token()).orElseThrow();
+        assertEquals(ClientRole.VIEW, watching.role(false));
+        Terminals.Access controlling = all.access(live.handle(), "bob", control.token()).orElseThrow();
+        assertEquals(ClientRole.CONTROL, controlling.role(false));
+        assertEquals(ClientRole.VIEW, controlling.role(true)); // a read-only server: nobody types
+        assertEquals(Optional.empty(), all.find(live.handle(), "bob"), "a share is no ownership");
+        assertEquals(Optional.empty(), all.access(live.handle(), "bob", view.token() + "x"));
+        assertEquals(Optional.empty(), all.access(live.handle(), "bob", "x".repeat(101)));
+
+        boolean[] letGo = new boolean[1];
+        live.shares().onRevoke(view.share().id(), () -> letGo[0] = true);
+        assertTrue(live.shares().revoke(view.share().id()));
+        assertTrue(letGo[0], "the clients that came through a revoked share are let go");
+        assertEquals(Optional.empty(), all.access(live.handle(), "bob", view.token()));
+        assertFalse(live.shares().revoke(view.share().id()), "revoked once");
+        assertEquals(List.of(control.share()), live.shares().list());
+    }
+
+    @Test
+    void watchingARevokedShareLetsGoAtOnce() throws Exception {
+        Terminals all = terminals(10, 5, 4);
+        Shares shares = all.start(SPEC, "alice").shares();
+        Shares.Created share = shares.create(false);
+        shares.revoke(share.share().id());
+        boolean[] letGo = new boolean[1];
+        shares.onRevoke(share.share().id(), () -> letGo[0] = true);
+        assertTrue(letGo[0]);
+    }
+
+    @Test
+    void aGuestsClientsOnOthersTerminalsAreLimitedAndFreedOnDetach() throws Exception {
+        Terminals all = terminals(10, 5, 1);
+        Terminals.Live live = all.start(SPEC, "alice");
+        String token = live.shares().create(false).token();
+        Terminals.Access guest = all.access(live.handle(), "bob", token).orElseThrow();
+        Attachment first = all.attach(guest, "bob", FakeClient.reading(), ClientRole.VIEW, List.of(), SIZE);
+        assertEquals(Seat.GUEST, first.seat());
+        assertThrows(Terminals.ClientLimitReached.class,
+                () -> all.attach(guest, "bob", FakeClient.reading(), ClientRole.VIEW, List.of(), SIZE));
+        // The owner's own clients are not guests and are not counted against that limit.
+        Attachment owners = all.attach(Terminals.Access.owner(live), "alice", FakeClient.reading(), ClientRole.CONTROL,
+                List.of(), SIZE);
+        assertEquals(Seat.OWNER, owners.seat());
+        first.detach();
+        Attachment again = all.attach(guest, "bob", FakeClient.reading(), ClientRole.VIEW, List.of(), SIZE);
+        assertTrue(again.attached());
+    }
+}
