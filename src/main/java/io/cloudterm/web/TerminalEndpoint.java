@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
+import io.cloudterm.connection.Connection;
 import io.cloudterm.protocol.ClientMessage;
 import io.cloudterm.protocol.ClientMessages;
 import io.cloudterm.protocol.CloseCodes;
@@ -11,16 +12,13 @@ import io.cloudterm.terminal.Attachment;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.websocket.UpgradeListener;
 import io.helidon.common.socket.PeerInfo;
-import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.websocket.WsUpgrader;
-import io.helidon.websocket.WsSession;
-import io.helidon.websocket.WsUpgradeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +28,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One terminal WebSocket (a listener per connection): the upgrade checks, the JSON_DATA
- * handshake, and turning each client message into a call on its {@link Attachment}.
+ * One terminal WebSocket (a listener per connection): the upgrade checks, then, on the
+ * {@link Connection} whatever carries it, the JSON_DATA handshake and turning each client message
+ * into a call on its {@link Attachment}.
  */
 final class TerminalEndpoint implements UpgradeListener {
 
@@ -70,7 +69,7 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo remote) throws WsUpgradeException {
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo remote) throws Refused {
         // A client certificate is read at open (the TLS handshake has verified it already); every
         // other credential is checked now, before the upgrade, throttled by the peer's address.
         Peer peer = Peer.of(remote);
@@ -79,11 +78,11 @@ final class TerminalEndpoint implements UpgradeListener {
                 : server.gate().checkUpgrade(headers, peer.address(), peer.certificateSubject());
         if (!decision.allowed()) {
             // Helidon then routes the request as plain HTTP, where the /ws route answers the status.
-            throw new WsUpgradeException(decision.refusal().reason());
+            throw new Refused(decision.refusal().reason());
         }
         String full = server.slots().refusal();
         if (full != null) {
-            throw new WsUpgradeException(full);
+            throw new Refused(full);
         }
         who = decision.who();
         urlArgs = prologue.query().all("arg", List::of);
@@ -100,15 +99,15 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public void onOpen(WsSession session) {
-        client = new WsClient(session);
+    public void opened(Connection connection) {
+        client = new WsClient(connection);
         if (!server.slots().take()) {
             client.close(CloseCodes.TRY_AGAIN_LATER, "the server is full; try again later");
             finished = true;
             return;
         }
         slotTaken = true;
-        Peer peer = Peer.of(session.socketContext().remotePeer());
+        Peer peer = Peer.of(connection);
         address = peer.address();
         if (who == null) {
             Optional<String> subject = peer.certificateSubject();
@@ -121,7 +120,7 @@ final class TerminalEndpoint implements UpgradeListener {
         }
         forgetSession = server.gate().authenticator().onRevoke(who,
                 () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
-        // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.
+        // The connection's end is the one sure sign that the client is gone.
         server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out
         // would hold this endpoint, and the closed connection with it, for its whole 10 s.
@@ -133,19 +132,20 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+    public void message(ByteBuffer piece, boolean last) {
         client.heard();
         if (finished) {
             return;
         }
-        int size = buffer.available();
+        int size = piece.remaining();
         int pending = fragments == null ? 0 : fragments.size();
         if (pending + size > MAX_MESSAGE_BYTES) {
             fail(CloseCodes.TOO_BIG, "message larger than " + MAX_MESSAGE_BYTES + " bytes");
             return;
         }
+        // The one copy of a keystroke on its way in: the piece is the connection's read buffer.
         byte[] bytes = new byte[size];
-        buffer.read(bytes);
+        piece.get(bytes);
         if (last && pending == 0) {
             handle(bytes);
             return;
@@ -162,33 +162,19 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public void onMessage(WsSession session, String text, boolean last) {
-        // Text frames carry the same layout. Our WebSocket hands text on as bytes (through the
-        // method above); this serves a WsSession that decodes text itself.
-        onMessage(session, BufferData.create(text.getBytes(StandardCharsets.UTF_8)), last);
-    }
-
-    @Override
-    public void onPing(WsSession session, BufferData buffer) {
-        client.heard();
-        client.pong(buffer);
-    }
-
-    @Override
-    public void onPong(WsSession session, BufferData buffer) {
+    public void heard() {
         client.heard();
     }
 
     @Override
-    public void onClose(WsSession session, int status, String reason) {
-        // Answer the close through our send lock: left to Helidon, its reply could interleave with
-        // an output frame our sender is writing at that moment.
+    public void closed(int status, String reason) {
+        // Our answer to the client's close frame, with our own reason.
         client.close(CloseCodes.NORMAL, "bye");
         cleanUp();
     }
 
     @Override
-    public void onError(WsSession session, Throwable t) {
+    public void error(Throwable t) {
         LOG.log(Level.FINE, "terminal WebSocket failed", t);
         cleanUp();
     }
