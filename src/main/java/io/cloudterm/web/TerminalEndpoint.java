@@ -12,10 +12,11 @@ import io.cloudterm.terminal.Attachment;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.websocket.UpgradeListener;
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
-import io.helidon.webserver.websocket.WsUpgrader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,6 +37,7 @@ final class TerminalEndpoint implements UpgradeListener {
 
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
     static final String SUBPROTOCOL = "tty";
+    private static final HeaderName SUBPROTOCOLS = HeaderNames.create("Sec-WebSocket-Protocol");
     /** Larger client messages are refused: a paste of this size is already absurd. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -87,14 +89,14 @@ final class TerminalEndpoint implements UpgradeListener {
         who = decision.who();
         urlArgs = prologue.query().all("arg", List::of);
         reattachTo = prologue.query().first("t").orElse(null);
-        boolean offersTty = headers.first(WsUpgrader.PROTOCOL).stream()
+        boolean offersTty = headers.first(SUBPROTOCOLS).stream()
                 .flatMap(value -> java.util.Arrays.stream(value.split(",")))
                 .anyMatch(p -> p.trim().equals(SUBPROTOCOL));
         if (!offersTty) {
             return Optional.empty();
         }
         WritableHeaders<?> answer = WritableHeaders.create();
-        answer.set(WsUpgrader.PROTOCOL, SUBPROTOCOL);
+        answer.set(SUBPROTOCOLS, SUBPROTOCOL);
         return Optional.of(answer);
     }
 
