@@ -172,6 +172,10 @@ public final class Authenticator implements AutoCloseable {
      * and only wrong ones count against the sender's address (see {@link LoginThrottle}).
      */
     public LoginOutcome loginWithToken(String candidate, String address) {
+        return LoginCounts.counted(checkToken(candidate, address));
+    }
+
+    private LoginOutcome checkToken(String candidate, String address) {
         if (mode != AuthMode.TOKEN) {
             return new LoginOutcome.Wrong();
         }
@@ -188,6 +192,10 @@ public final class Authenticator implements AutoCloseable {
      * at every login: no fixation). The password array is zeroed.
      */
     public LoginOutcome loginWithPassword(String user, char[] password, String address) {
+        return LoginCounts.counted(checkPassword(user, password, address));
+    }
+
+    private LoginOutcome checkPassword(String user, char[] password, String address) {
         try {
             if (mode != AuthMode.USERS || user == null || user.isEmpty() || user.length() > MAX_USER_LENGTH
                     || password.length == 0 || password.length > MAX_PASSWORD_LENGTH) {

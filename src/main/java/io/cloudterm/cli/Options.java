@@ -143,6 +143,9 @@ final class Options {
     @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "a client has this long to send a request's body (default ${DEFAULT-VALUE})")
     int bodyTimeout = 30;
 
+    @Option(names = "--observe-public", description = "serve the metrics and health endpoints (<base>/observe/metrics, <base>/observe/health) without a login")
+    boolean observePublic;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
@@ -204,6 +207,7 @@ final class Options {
         values.put("ping-interval", Integer.toString(pingInterval));
         values.put("header-timeout", Integer.toString(headerTimeout));
         values.put("body-timeout", Integer.toString(bodyTimeout));
+        putFlag(values, "observe-public", observePublic);
         putList(values, "command", command);
         return values;
     }

@@ -157,6 +157,7 @@ public final class CloudTermConfig {
                 .maxClients(maxClients).once(flag("once")).exitNoConn(flag("exit-no-conn"))
                 .recording(new ServerConfig.Recording(recordDirectory.map(p -> p.toAbsolutePath().normalize()), recordInput))
                 .nativeMode(mode).pingInterval(Duration.ofSeconds(pingInterval))
+                .observe(new ServerConfig.Observe(flag("observe-public")))
                 .build();
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);

@@ -18,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class BufferPool {
 
     private static final int BUFFERS_PER_SLAB = 64;
+    /** Every pool of this process, for {@link #bytesInUseByAll}; weakly, so a stopped server's pools go. */
+    private static final java.util.Set<BufferPool> ALL =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     private final int bufferSize;
     private final int maxPooled;
@@ -31,6 +34,21 @@ public final class BufferPool {
         }
         this.bufferSize = bufferSize;
         this.maxPooled = maxPooled;
+        ALL.add(this);
+    }
+
+    /**
+     * Bytes of pooled buffers lent out right now, over every pool of this process: read when
+     * metrics are scraped, so the acquire and release paths pay nothing for it.
+     */
+    public static long bytesInUseByAll() {
+        synchronized (ALL) {
+            long bytes = 0;
+            for (BufferPool pool : ALL) {
+                bytes += (long) pool.inUse() * pool.bufferSize;
+            }
+            return bytes;
+        }
     }
 
     public int bufferSize() {

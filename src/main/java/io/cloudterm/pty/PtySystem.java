@@ -1,34 +1,21 @@
 package io.cloudterm.pty;
 
-import io.cloudterm.io.NativeHeap;
-import io.cloudterm.io.RawSockets;
 import java.io.IOException;
-import java.util.Optional;
 
-/** Starts children on ptys. There is one per server: native (FFM) or pure Java. */
-public interface PtySystem extends AutoCloseable {
+/**
+ * Starts children on ptys: native (FFM) or pure Java, as {@code io.cloudterm.platform} chose. Its
+ * helper threads, if any, belong to the platform that made it, which stops them.
+ */
+public interface PtySystem {
+
+    /** The pure-Java pty system: script(1) and stty, where the native layer cannot run. */
+    static PtySystem pureJava() {
+        return new ScriptPtySystem();
+    }
 
     /** Starts {@code spec.command()} on a new pty of the given size. */
     Pty spawn(PtySpec spec) throws IOException;
 
-    /** A short name for logs and the health endpoint, e.g. "native (epoll, posix_spawn)". */
+    /** A short name for logs and the health endpoint, e.g. "native (posix_spawn, epoll)". */
     String description();
-
-    /**
-     * Sockets driven on the same poller as the ptys, where this system has one (the native one):
-     * the web layer serves terminal WebSockets on them once Helidon has upgraded the connection.
-     * Empty in pure-Java mode. Closing this system closes its sockets' poller too.
-     */
-    default Optional<RawSockets> rawSockets() {
-        return Optional.empty();
-    }
-
-    /** The C heap under this JVM, to trim: offered by the native layer, empty in pure-Java mode. */
-    default Optional<NativeHeap> nativeHeap() {
-        return Optional.empty();
-    }
-
-    /** Stops any helper thread the system runs (e.g. the poller). Open ptys must be closed first. */
-    @Override
-    void close();
 }

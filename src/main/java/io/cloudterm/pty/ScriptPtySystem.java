@@ -36,9 +36,4 @@ final class ScriptPtySystem implements PtySystem {
     public String description() {
         return "pure Java (script(1), stty)";
     }
-
-    @Override
-    public void close() {
-        // no helper threads: each ScriptPty owns its script(1) process
-    }
 }

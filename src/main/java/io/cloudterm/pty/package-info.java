@@ -1,6 +1,6 @@
 /**
- * Child processes on pseudo-terminals: the {@link io.cloudterm.pty.Pty} contract, the choice
- * between the native (FFM) and the pure-Java implementation, and the pure-Java one itself.
- * Knows nothing of WebSockets, clients or HTTP.
+ * Child processes on pseudo-terminals: the {@link io.cloudterm.pty.Pty} contract and the
+ * pure-Java implementation (the choice between it and the native one is {@code io.cloudterm.platform}'s).
+ * Knows nothing of WebSockets, clients, HTTP or the platform above it.
  */
 package io.cloudterm.pty;

@@ -107,7 +107,14 @@ public final class Terminal {
     public static Terminal start(PtySystem ptys, PtySpec spec, String title, ReadBuffers buffers,
                                  TerminalSettings settings, Scrollback scrollback, AsciicastRecorder recorder)
             throws IOException {
-        Terminal terminal = new Terminal(ptys.spawn(spec), title, buffers, settings, scrollback, recorder);
+        Pty pty;
+        try {
+            pty = ptys.spawn(spec);
+        } catch (IOException | RuntimeException e) {
+            TerminalTraffic.spawnFailed();
+            throw e;
+        }
+        Terminal terminal = new Terminal(pty, title, buffers, settings, scrollback, recorder);
         terminal.currentSize = new TerminalSize(spec.columns(), spec.rows());
         terminal.startReader();
         // No thread waits for the exit: the pty reports it, and only then is one started to end the terminal.
@@ -367,6 +374,7 @@ public final class Terminal {
     }
 
     void input(Attachment from, byte[] bytes) {
+        TerminalTraffic.typed(bytes.length);
         if (recorder != null) {
             recorder.input(bytes); // a no-op unless input recording was asked for
         }
@@ -526,6 +534,7 @@ public final class Terminal {
                     buffers.release(buffer);
                     return;
                 }
+                TerminalTraffic.read(n);
                 deliver(buffers.keep(buffer.flip()), firstRead);
                 firstRead = false;
             }

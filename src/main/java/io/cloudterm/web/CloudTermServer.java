@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.io.NativeHeap;
+import io.cloudterm.observe.Observability;
 import io.cloudterm.terminal.Terminal;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
@@ -56,6 +57,10 @@ public final class CloudTermServer implements AutoCloseable {
                     .maxPayloadSize(64 * 1024)
                     .routing(routing -> routing.addFeature(site));
             server.listenerLimits(builder, site.webSockets());
+            // Under the base path, so that a reverse proxy that forwards the base path forwards them too;
+            // behind the login unless --observe-public (see ObserveGate).
+            Observability.install(builder, config.basePath() + "/observe", site.observed(),
+                    config.observe().publicEndpoints());
             tls.ifPresent(t -> builder.tls(t.tls()));
             try (ListenerFailure failure = ListenerFailure.watch()) {
                 server.web.set(builder.build().start());

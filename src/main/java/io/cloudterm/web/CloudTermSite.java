@@ -5,9 +5,10 @@ import io.cloudterm.auth.Authenticator;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.observe.Observability;
+import io.cloudterm.observe.ObservedServer;
+import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
-import io.cloudterm.pty.PtySystem;
-import io.cloudterm.pty.PtySystems;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.websocket.DirectUpgrader;
 import io.cloudterm.websocket.UpgradeRoutes;
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  * Everything CloudTerm serves under its path (login, token, API, page, the terminal WebSocket)
  * and the terminals behind it, as a Helidon {@link HttpFeature}: the stand-alone server adds it
  * to its own routing, a Helidon application gets it through {@code CloudTermFeature}, next to its
- * own routes. When the server it belongs to stops, its terminals are hung up and its pty system freed.
+ * own routes. When the server it belongs to stops, its terminals are hung up and its platform (ptys, poller) freed.
  */
 public final class CloudTermSite implements HttpFeature, AutoCloseable {
 
@@ -53,7 +54,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
 
     private final ServerConfig config;
     private final boolean wholeServer;
-    private final PtySystem ptys;
+    private final Platform platform;
     private final Heartbeat heartbeat;
     private final TerminalLauncher launcher;
     private final String accessToken;
@@ -64,6 +65,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicInteger boundPort;
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
+    private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
 
     private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer) {
         this.config = config;
@@ -73,11 +75,11 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         AtomicReference<String> token = new AtomicReference<>();
         this.authenticator = Logins.authenticator(config, token::set);
         this.accessToken = token.get();
-        this.ptys = PtySystems.select(config.nativeMode());
+        this.platform = Platform.select(config.nativeMode());
         Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
         this.heartbeat = new Heartbeat(config.pingInterval());
-        this.launcher = new TerminalLauncher(config, ptys, new ReadBuffers(
+        this.launcher = new TerminalLauncher(config, platform.ptys(), new ReadBuffers(
                 new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
         // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
         authenticator.onAccountChanged(user -> launcher.ownedBy(user).forEach(live -> live.terminal().hangUp()));
@@ -129,10 +131,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
      */
     private DirectUpgrader takeOverWebSockets() {
         String whyNot = config.secure() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
-                : ptys.rawSockets().isEmpty() ? "the pty system is pure Java"
+                : platform.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
         DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
-                whyNot == null ? ptys.rawSockets() : Optional.empty(),
+                whyNot == null ? platform.rawSockets() : Optional.empty(),
                 new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
         LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
                 : "WebSockets: served on Helidon's connections, because " + whyNot);
@@ -160,10 +162,18 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         if (!wholeServer) {
             upgradeRoute.set(UpgradeRoutes.add(server.port(), webSockets));
         }
+        // Once the server has started: its observe feature (ours, or the application's) has made its registry.
+        unobserve.set(Observability.meters(observed()));
         sweepSessions();
     }
 
-    /** The server is gone: hang up what is left and free the pty system. */
+    /** What the meters and health checks read of this site. */
+    ObservedServer observed() {
+        return new ObservedServer(this::terminals, launcher::scrollbackBytesHeld, platform.ptys(),
+                config.recording().directory(), config.usersFile());
+    }
+
+    /** The server is gone: hang up what is left and free the platform. */
     @Override
     public void afterStop() {
         close();
@@ -206,6 +216,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         Gate gate = context.gate();
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
+        if (wholeServer && !config.observe().publicEndpoints()) {
+            // Our own server's <base>/observe; inside an application, its observe is its own to guard.
+            routing.addFilter(new ObserveGate(base, gate));
+        }
         if (config.authMode() == AuthMode.BASIC) {
             // ttyd's -c: every resource, the page included, needs the credential.
             routing.addFilter(scoped((chain, request, response) -> {
@@ -287,12 +301,12 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     }
 
     public String ptyDescription() {
-        return ptys.description();
+        return platform.description();
     }
 
     /** The C heap under this JVM, for the stand-alone server to trim: empty in pure-Java mode. */
     public Optional<NativeHeap> nativeHeap() {
-        return ptys.nativeHeap();
+        return platform.nativeHeap();
     }
 
     /** Terminals currently alive (their children not yet reaped). */
@@ -330,9 +344,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             route.close();
         }
         goodbye();
+        unobserve.getAndSet(() -> { }).run();
         webSockets.closeAll();
         heartbeat.close();
-        ptys.close();
+        platform.close();
         authenticator.close();
     }
 

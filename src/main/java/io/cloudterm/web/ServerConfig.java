@@ -151,6 +151,17 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * The metrics and health endpoints of a stand-alone server ({@code <base>/observe/metrics},
+     * {@code .../health}). Inside a Helidon application, its own observe feature serves them.
+     *
+     * @param publicEndpoints served without a login (for a scraper or a load balancer that cannot
+     *                        log in); by default they need the same login as a terminal
+     */
+    public record Observe(boolean publicEndpoints) {
+        public static final Observe DEFAULT = new Observe(false);
+    }
+
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
     public record TlsFiles(Path certificate, Path privateKey, Optional<Path> clientCa) {
     }
@@ -174,6 +185,7 @@ public final class ServerConfig {
     private final Recording recording;
     private final NativeMode nativeMode;
     private final Duration pingInterval;
+    private final Observe observe;
 
     private ServerConfig(Builder b) {
         this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts, b.tlsByHost);
@@ -184,6 +196,7 @@ public final class ServerConfig {
         this.recording = b.recording;
         this.nativeMode = b.nativeMode;
         this.pingInterval = b.pingInterval;
+        this.observe = b.observe;
     }
 
     /** A builder with the command line's defaults; {@link Builder#command} has none and must be given. */
@@ -194,7 +207,7 @@ public final class ServerConfig {
     /** A builder holding this configuration, to change a part of it. */
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
-                .nativeMode(nativeMode).pingInterval(pingInterval);
+                .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe);
     }
 
     public Listener listener() {
@@ -221,6 +234,11 @@ public final class ServerConfig {
     /** How often idle WebSockets are pinged; two missed pongs close them. */
     public Duration pingInterval() {
         return pingInterval;
+    }
+
+    /** Who may read the metrics and health endpoints. */
+    public Observe observe() {
+        return observe;
     }
 
     // The parts most code needs, by the names it has always used.
@@ -347,18 +365,19 @@ public final class ServerConfig {
     public boolean equals(Object o) {
         return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
                 && terminal.equals(other.terminal) && recording.equals(other.recording)
-                && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval);
+                && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval)
+                && observe.equals(other.observe);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval);
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
-                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + "]";
+                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + "]";
     }
 
     /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
@@ -393,6 +412,7 @@ public final class ServerConfig {
         private Recording recording = Recording.NONE;
         private NativeMode nativeMode = NativeMode.AUTO;
         private Duration pingInterval = Duration.ofSeconds(30);
+        private Observe observe = Observe.DEFAULT;
 
         private Builder() {
         }
@@ -567,6 +587,11 @@ public final class ServerConfig {
         }
 
         /** The configuration; an {@link IllegalArgumentException} says which parts do not fit together. */
+        public Builder observe(Observe observe) {
+            this.observe = Objects.requireNonNull(observe);
+            return this;
+        }
+
         public ServerConfig build() {
             if (command.isEmpty()) {
                 throw new IllegalArgumentException("no command to run");

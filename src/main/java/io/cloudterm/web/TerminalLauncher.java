@@ -125,6 +125,11 @@ final class TerminalLauncher {
         this.preferences = ServerMessages.preferences(preferencesJson(config.clientOptions()));
     }
 
+    /** Bytes of scrollback the terminals hold now (whole pages), for the metrics. */
+    long scrollbackBytesHeld() {
+        return (long) scrollbackBudget.pagesInUse() * scrollbackBudget.pageSize();
+    }
+
     /**
      * Starts the command at {@code size} for {@code user}, with {@code extraArgs} (the page's ?arg=
      * values) appended. The child's environment names the user in {@code CLOUDTERM_USER}.

@@ -258,6 +258,7 @@ public final class DirectWebSocket implements Connection {
             return false;
         }
         closeSent = true;
+        CloseCounts.sent(code);
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(text.length, 123);
         while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {

@@ -61,6 +61,13 @@ class CommandLineTest {
     }
 
     @Test
+    void observeEndpointsNeedTheLoginUnlessMadePublic() {
+        assertEquals(ServerConfig.Observe.DEFAULT, CloudTerm.configFrom().observe());
+        assertFalse(CloudTerm.configFrom().observe().publicEndpoints());
+        assertTrue(CloudTerm.configFrom("--observe-public").observe().publicEndpoints());
+    }
+
+    @Test
     void requestTimeoutsAreSeconds() {
         ServerConfig config = CloudTerm.configFrom("--header-timeout", "3", "--body-timeout", "40");
         assertEquals(new ServerConfig.HttpLimits(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(40)),

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.auth.PasswordHashes;
+import io.cloudterm.platform.Platform;
 import io.cloudterm.pty.ExitStatus;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
-import io.cloudterm.pty.PtySystems;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +39,7 @@ class PasswdOnTerminalTest {
     @TempDir
     static Path dir;
     private static Installation installation;
+    private static Platform platform;
     private static PtySystem ptys;
 
     @BeforeAll
@@ -46,12 +47,13 @@ class PasswdOnTerminalTest {
         installation = Installation.in(dir);
         // What `package` writes on a JDK without an AOT cache: the build's exec:exec passes it to java.
         Files.writeString(installation.dir.resolve("cloudterm.jvmopts"), "# No AOT cache here.\n");
-        ptys = PtySystems.select(NativeMode.AUTO);
+        platform = Platform.select(NativeMode.AUTO);
+        ptys = platform.ptys();
     }
 
     @AfterAll
     static void close() throws Exception {
-        ptys.close();
+        platform.close();
     }
 
     @Test

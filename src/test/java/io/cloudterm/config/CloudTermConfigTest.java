@@ -40,6 +40,8 @@ class CloudTermConfigTest {
                         body-timeout: 40
                         command: [sh]
                         """),
+                Arguments.of("public metrics and health", new String[] {"--observe-public", "--", "sh"},
+                        "observe-public: true\ncommand: [sh]"),
                 Arguments.of("path is base-path", new String[] {"--base-path", "/term", "--", "sh"},
                         "path: /term\ncommand: [sh]"),
                 Arguments.of("accounts and sessions", new String[] {"--users", users.toString(), "--session-idle", "5",
@@ -100,6 +102,14 @@ class CloudTermConfigTest {
         ServerConfig fromYaml = CloudTermConfig.from(yaml(yaml));
         assertEquals(fromCommandLine, fromYaml);
         assertEquals(fromCommandLine.toString(), fromYaml.toString());
+    }
+
+    @Test
+    void observePublicOpensTheMetricsAndHealthEndpoints() {
+        assertEquals(true, CloudTermConfig.from(yaml("observe-public: true\ncommand: [sh]")).observe().publicEndpoints());
+        assertEquals(false, CloudTermConfig.from(yaml("command: [sh]")).observe().publicEndpoints());
+        assertEquals("--observe-public wants true or false, not 'maybe'", assertThrows(IllegalArgumentException.class,
+                () -> CloudTermConfig.from(yaml("observe-public: maybe\ncommand: [sh]"))).getMessage());
     }
 
     static Stream<Arguments> sameMessage() {

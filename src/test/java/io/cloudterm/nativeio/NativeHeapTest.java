@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudterm.io.NativeHeap;
-import io.cloudterm.pty.PtySystem;
+import io.cloudterm.platform.Platform;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -79,8 +79,8 @@ class NativeHeapTest {
     @Test
     void freedHolesGoBackToTheKernelOnlyWhenTrimmed() throws IOException {
         assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "glibc's heap is Linux only");
-        try (PtySystem system = new NativePtySystemProvider().create()) {
-            NativeHeap heap = system.nativeHeap().orElseThrow();
+        try (Platform platform = new NativePlatformLoader().create()) {
+            NativeHeap heap = platform.nativeHeap().orElseThrow();
             // Late in one full test run (1 of 4 this session), glibc had given back 68% of the
             // pages at free, with 64-byte keepers; not reproduced alone, even after scattering
             // free chunks first. So: keepers as large as the blocks, and a second and third try

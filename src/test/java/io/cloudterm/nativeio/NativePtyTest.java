@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cloudterm.platform.Platform;
 import io.cloudterm.pty.ExitStatus;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
-import io.cloudterm.pty.PtySystems;
 import io.cloudterm.pty.Signal;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
@@ -50,18 +50,20 @@ class NativePtyTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final Path HERE = Path.of("").toAbsolutePath();
 
+    private static Platform platform;
     private static PtySystem system;
 
     @BeforeAll
     static void startSystem() {
         assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "native ptys are Linux only");
-        system = new NativePtySystemProvider().create();
+        platform = new NativePlatformLoader().create();
+        system = platform.ptys();
     }
 
     @AfterAll
     static void closeSystem() {
-        if (system != null) {
-            system.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -390,8 +392,9 @@ class NativePtyTest {
 
     @Test
     void theServiceLoaderFindsTheNativeSystem() {
-        try (PtySystem loaded = PtySystems.select(NativeMode.ON)) {
+        try (Platform loaded = Platform.select(NativeMode.ON)) {
             assertEquals("native (posix_spawn, epoll)", loaded.description());
+            assertEquals("native (posix_spawn, epoll)", loaded.ptys().description());
         }
     }
 

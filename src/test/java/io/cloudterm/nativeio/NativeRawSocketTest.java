@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudterm.io.RawSocket;
 import io.cloudterm.io.RawSockets;
-import io.cloudterm.pty.PtySystem;
+import io.cloudterm.platform.Platform;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +56,7 @@ class NativeRawSocketTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int PEER_PATIENCE_MILLIS = 10_000;
 
-    private static PtySystem system;
+    private static Platform platform;
     private static RawSockets sockets;
     private static ServerSocketChannel listener;
 
@@ -66,8 +66,8 @@ class NativeRawSocketTest {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "native sockets are Linux only");
-        system = new NativePtySystemProvider().create();
-        sockets = system.rawSockets().orElseThrow();
+        platform = new NativePlatformLoader().create();
+        sockets = platform.rawSockets().orElseThrow();
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
     }
 
@@ -76,8 +76,8 @@ class NativeRawSocketTest {
         if (listener != null) {
             listener.close();
         }
-        if (system != null) {
-            system.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -357,9 +357,9 @@ class NativeRawSocketTest {
     }
 
     @Test
-    void aStoppedPtySystemLeavesSocketsReadableButNoLongerWaitedFor() throws Exception {
+    void aStoppedPlatformLeavesSocketsReadableButNoLongerWaitedFor() throws Exception {
         Connection connection = connect();
-        PtySystem other = new NativePtySystemProvider().create();
+        Platform other = new NativePlatformLoader().create();
         RawSocket socket;
         try {
             socket = other.rawSockets().orElseThrow().adopt(fdOf(connection.owner()));

@@ -1,5 +1,6 @@
 package io.cloudterm.pty;
 
+import io.cloudterm.platform.Platform;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Run by {@link NativeFallbackTest} in a JVM of its own: prints which pty system {@code AUTO} and
- * {@code OFF} choose (PtySystems logs why on stderr) and echoes a line through the {@code OFF} one.
+ * Run by {@link NativeFallbackTest} in a JVM of its own: prints which platform {@code AUTO} and
+ * {@code OFF} choose (the choice logs why on stderr), what {@code ON} says when it cannot have
+ * the native one, and echoes a line through the {@code OFF} one.
  */
 public final class ChoosePty {
 
@@ -16,10 +18,16 @@ public final class ChoosePty {
     }
 
     public static void main(String[] args) throws Exception {
-        try (PtySystem auto = PtySystems.select(NativeMode.AUTO)) {
+        try (Platform auto = Platform.select(NativeMode.AUTO)) {
             System.out.println("AUTO: " + auto.description());
         }
-        try (PtySystem off = PtySystems.select(NativeMode.OFF)) {
+        try (Platform on = Platform.select(NativeMode.ON)) {
+            System.out.println("ON: " + on.description());
+        } catch (IllegalStateException e) {
+            System.out.println("ON refused: " + e.getMessage());
+        }
+        try (Platform platform = Platform.select(NativeMode.OFF)) {
+            PtySystem off = platform.ptys();
             System.out.println("OFF: " + off.description());
             PtySpec spec = new PtySpec(List.of("echo", "hello", "through", "script"), Path.of("").toAbsolutePath(),
                     Map.of("PATH", "/usr/bin:/bin"), 80, 24);

@@ -58,6 +58,15 @@ class NativeFallbackTest {
     }
 
     @Test
+    void onRefusesToFallBackAndSaysNativeAccessIsDenied() {
+        assumeTrue(PtyModes.nativeSelected(), "native cases not selected (" + PtyModes.PROPERTY + ")");
+        assumeTrue(PtyModes.isLinux() && Runtime.version().feature() >= 24,
+                "native access can be denied only on JDK 24+, and the native layer exists only on Linux");
+        assertTrue(output.contains("ON refused: --native=on but the native layer cannot run: native access is denied"),
+                output);
+    }
+
+    @Test
     void autoNeverChoosesNativeWhenNativeAccessIsDenied() {
         assumeTrue(Runtime.version().feature() >= 24, "native access can be denied only on JDK 24+");
         assertTrue(output.contains("AUTO: " + PURE_JAVA + System.lineSeparator()), output);

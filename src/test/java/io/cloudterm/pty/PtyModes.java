@@ -2,6 +2,7 @@ package io.cloudterm.pty;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cloudterm.platform.Platform;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -18,7 +19,7 @@ final class PtyModes {
 
     static final String PROPERTY = "cloudterm.test.pty.modes";
 
-    private static final Map<NativeMode, PtySystem> SYSTEMS = new EnumMap<>(NativeMode.class);
+    private static final Map<NativeMode, Platform> PLATFORMS = new EnumMap<>(NativeMode.class);
 
     private PtyModes() {
     }
@@ -43,21 +44,16 @@ final class PtyModes {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
     }
 
-    /** The system for {@code mode}, made once per test JVM; for ON, throws if the native layer cannot load. */
+    /** The ptys of the platform for {@code mode}, made once per test JVM; for ON, throws if the native layer cannot load. */
     static synchronized PtySystem system(NativeMode mode) {
         if (mode == NativeMode.ON) {
             assumeTrue(nativeCanExist(), "the native layer exists only on Linux with JDK 22 or newer");
         }
-        PtySystem system = SYSTEMS.get(mode);
-        if (system == null) {
-            system = PtySystems.select(mode);
-            SYSTEMS.put(mode, system);
-        }
-        return system;
+        return PLATFORMS.computeIfAbsent(mode, Platform::select).ptys();
     }
 
     static synchronized void closeAll() {
-        SYSTEMS.values().forEach(PtySystem::close);
-        SYSTEMS.clear();
+        PLATFORMS.values().forEach(Platform::close);
+        PLATFORMS.clear();
     }
 }

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ScriptPtyTest {
 
     private static final ScriptPtySystem SYSTEM = new ScriptPtySystem();
-
-    @AfterAll
-    static void close() {
-        SYSTEM.close();
-    }
 
     @Test
     void quotedWordsComeOutOfShUnchanged() throws Exception {

@@ -39,10 +39,6 @@ final class FakePty implements Pty {
             public String description() {
                 return "fake (no process; for unit tests)";
             }
-
-            @Override
-            public void close() {
-            }
         };
     }
 

@@ -11,6 +11,8 @@ import io.cloudterm.feature.CloudTermFeature;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,6 +179,35 @@ class EmbeddedFeatureTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void theApplicationsOwnMetricsShowCloudTermsMeters() throws Exception {
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").credential("u:p")
+                .set("native", "off").set("keep-alive", "0").build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                .addFeature(ObserveFeature.builder().addObserver(MetricsObserver.create()).build())
+                .addFeature(feature)
+                .build().start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/term/ws"),
+                    Map.of("Authorization", BASIC)).handshake(terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
+            client.input("echo metered-$((6*7))\r");
+            client.awaitOutput("metered-42", WAIT);
+            await().atMost(WAIT).until(() -> liveTerminals(get(base.resolve("observe/metrics"), Map.of("Accept", "text/plain"))) >= 1);
+            assertEquals(404, get(base.resolve("term/observe/metrics"), Map.of("Authorization", BASIC)).statusCode(),
+                    "inside an application, CloudTerm adds no observe endpoint of its own");
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** The value of cloudterm_terminals_live in a Prometheus scrape; -1 when it is not there. */
+    private static double liveTerminals(HttpResponse<String> scrape) {
+        assertEquals(200, scrape.statusCode(), scrape.body());
+        Matcher m = Pattern.compile("(?m)^cloudterm_terminals_live(?:\\{[^}]*\\})? ([0-9.]+)").matcher(scrape.body());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     private static Config yaml(String key, String value) {

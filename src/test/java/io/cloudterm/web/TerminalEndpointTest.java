@@ -8,9 +8,9 @@ import io.cloudterm.auth.AuthMode;
 import io.cloudterm.connection.Connection;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.ReadBuffers;
+import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.ServerMessages;
-import io.cloudterm.pty.PtySystems;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.uri.UriFragment;
 import io.helidon.common.uri.UriPath;
@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,12 +146,22 @@ class TerminalEndpointTest {
 
     private final RecordedConnection connection = new RecordedConnection();
     private Heartbeat heartbeat;
+    private Platform platform;
+    private TerminalLauncher launcher;
     private TerminalEndpoint endpoint;
 
+    /** The client goes, its terminal is hung up and ends; only then may the platform stop watching children. */
     @AfterEach
     void hangUp() {
         if (endpoint != null) {
             endpoint.closed(CloseCodes.NORMAL, "test over");
+        }
+        if (launcher != null) {
+            launcher.live().forEach(terminal -> terminal.hangUp());
+            Awaitility.await().atMost(PATIENCE).until(() -> launcher.live().isEmpty());
+        }
+        if (platform != null) {
+            platform.close();
         }
         if (heartbeat != null) {
             heartbeat.close();
@@ -166,7 +177,8 @@ class TerminalEndpointTest {
         Gate gate = new Gate(Logins.authenticator(built, token -> { }), hosts, new OriginPolicy(built.allowedOrigins()),
                 new SessionCookie(built.basePath(), false), false);
         heartbeat = new Heartbeat(Duration.ofMinutes(10));
-        TerminalLauncher launcher = new TerminalLauncher(built, PtySystems.select(built.nativeMode()),
+        platform = Platform.select(built.nativeMode());
+        launcher = new TerminalLauncher(built, platform.ptys(),
                 new ReadBuffers(new BufferPool(4096, 4), new BufferPool(512, 4)));
         endpoint = new TerminalEndpoint(new ServerContext(built, gate, new ClientSlots(8, false, false, () -> { }),
                 heartbeat, launcher));

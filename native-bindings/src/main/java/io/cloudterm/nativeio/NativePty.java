@@ -318,14 +318,14 @@ final class NativePty implements Pty {
     }
 
     /**
-     * Gives up watching the child (the pty system is closing): closes the pidfd. A child still
+     * Gives up watching the child (the platform is closing): closes the pidfd. A child still
      * running becomes a zombie when it exits, until this JVM exits.
      */
     void abandon() {
         reapLock.lock();
         try {
             if (!reaped && pidKey != null) {
-                LOG.warning("pty system closed while pid " + pid + " still runs; nobody will reap it");
+                LOG.warning("native platform closed while pid " + pid + " still runs; nobody will reap it");
                 closePidfd();
             }
         } finally {

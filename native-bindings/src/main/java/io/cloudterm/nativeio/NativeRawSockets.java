@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** Takes over sockets Helidon accepted, driving them on the pty system's {@link Poller}. */
+/** Takes over sockets Helidon accepted, driving them on the platform's {@link Poller}, the ptys' one. */
 final class NativeRawSockets implements RawSockets {
 
     private final Poller poller;
@@ -30,7 +30,7 @@ final class NativeRawSockets implements RawSockets {
     @Override
     public RawSocket adopt(int fd) throws IOException {
         if (poller.stopped()) {
-            throw new IOException("the pty system is closed: it adopts no more sockets");
+            throw new IOException("the native platform is closed: it adopts no more sockets");
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = Libc.allocateCallState(arena);

@@ -163,6 +163,7 @@ public final class Poller implements AutoCloseable {
                     LOG.log(Level.SEVERE, "the pty poller stops: " + Errno.failed("epoll_wait", errno).getMessage());
                     break;
                 }
+                io.cloudterm.io.PollerWakeups.woke();
                 for (int i = 0; i < n; i++) {
                     MemorySegment event = epoll_event.element(events, i);
                     int fd = epoll_event.data_fd(event);

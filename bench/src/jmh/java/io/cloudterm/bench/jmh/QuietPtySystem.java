@@ -27,10 +27,6 @@ public final class QuietPtySystem implements PtySystem {
         return "quiet (no process; for benchmarks)";
     }
 
-    @Override
-    public void close() {
-    }
-
     private static final class QuietPty implements Pty {
         private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 

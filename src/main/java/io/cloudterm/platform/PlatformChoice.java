@@ -1,34 +1,31 @@
-package io.cloudterm.pty;
+package io.cloudterm.platform;
 
+import io.cloudterm.pty.NativeMode;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.logging.Logger;
 
 /**
- * Chooses the pty implementation: the native one where it loads, the pure-Java one otherwise, and
- * says in one log line which one runs and why (the way Lucene's MMapDirectory reports its choice).
+ * Chooses the platform: the native one where it loads, pure Java otherwise, and says in one log line
+ * which one runs and why (the way Lucene's MMapDirectory reports its choice).
  */
-public final class PtySystems {
+final class PlatformChoice {
 
-    private static final Logger LOG = Logger.getLogger(PtySystems.class.getName());
+    private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
-    private PtySystems() {
+    private PlatformChoice() {
     }
 
-    /**
-     * Returns the pty system for {@code mode}. With {@link NativeMode#ON}, failing to load the native
-     * layer is an error (an {@link IllegalStateException} that says why) instead of a fallback.
-     */
-    public static PtySystem select(NativeMode mode) {
+    static Platform select(NativeMode mode) {
         if (mode == NativeMode.OFF) {
             LOG.info("pty: pure-Java mode (script(1) and stty), as --native=off asks");
-            return new ScriptPtySystem();
+            return new PureJavaPlatform();
         }
         String whyNot;
         try {
-            PtySystem system = loadNative();
-            LOG.info("pty: native mode, " + system.description());
-            return system;
+            Platform platform = loadNative();
+            LOG.info("pty: native mode, " + platform.description());
+            return platform;
         } catch (LinkageError e) {
             // UnsupportedClassVersionError on JDK 21: the bindings are JDK 22 class files.
             whyNot = "the native layer needs JDK 22 or newer (running " + Runtime.version().feature()
@@ -43,11 +40,12 @@ public final class PtySystems {
             throw new IllegalStateException("--native=on but the native layer cannot run: " + whyNot);
         }
         LOG.info("pty: pure-Java mode (script(1) and stty), because " + whyNot);
-        return new ScriptPtySystem();
+        return new PureJavaPlatform();
     }
 
-    private static PtySystem loadNative() {
-        for (NativePtyProvider provider : ServiceLoader.load(NativePtyProvider.class, PtySystems.class.getClassLoader())) {
+    private static Platform loadNative() {
+        for (NativePlatformProvider provider
+                : ServiceLoader.load(NativePlatformProvider.class, PlatformChoice.class.getClassLoader())) {
             return provider.create();
         }
         throw new UnsupportedOperationException("the native layer is not on the class path");

@@ -3,8 +3,8 @@ package io.cloudterm.nativeio;
 import static io.cloudterm.nativeio.LibcHeaders.ENOSYS;
 import static io.cloudterm.nativeio.LibcHeaders.SYS_pidfd_open;
 
-import io.cloudterm.pty.NativePtyProvider;
-import io.cloudterm.pty.PtySystem;
+import io.cloudterm.platform.NativePlatformProvider;
+import io.cloudterm.platform.Platform;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,20 +15,21 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Found by {@link java.util.ServiceLoader} (META-INF/services): makes the {@link NativePtySystem}
- * where it can run, and otherwise says why with the exception {@link NativePtyProvider} documents.
+ * Found by {@link java.util.ServiceLoader} (META-INF/services): starts the {@link NativePlatform}
+ * where it can run, and otherwise says why with the exception {@link NativePlatformProvider}
+ * documents. Whether to fall back, and what to log, is decided above, in {@code io.cloudterm.platform}.
  */
-public final class NativePtySystemProvider implements NativePtyProvider {
+public final class NativePlatformLoader implements NativePlatformProvider {
 
     /** The architectures whose C constants and layouts {@link LibcHeaders} and friends hold. */
     private static final Set<String> ARCHITECTURES = Set.of("amd64", "x86_64", "aarch64");
 
-    public NativePtySystemProvider() {
+    public NativePlatformLoader() {
     }
 
     @Override
     @SuppressWarnings("restricted") // on purpose: see the comment on downcallHandle below
-    public PtySystem create() {
+    public Platform create() {
         String os = System.getProperty("os.name", "unknown");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
             throw new UnsupportedOperationException("native ptys need Linux, this is " + os);
@@ -43,7 +44,7 @@ public final class NativePtySystemProvider implements NativePtyProvider {
         linker.downcallHandle(linker.defaultLookup().find("getpid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         try {
             requirePidfd();
-            return NativePtySystem.start();
+            return NativePlatform.start();
         } catch (ExceptionInInitializerError e) {
             // Libc failed to link a function (an older glibc): report that, e.g. UnsatisfiedLinkError.
             if (e.getCause() instanceof Error error) {

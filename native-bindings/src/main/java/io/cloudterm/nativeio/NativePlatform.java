@@ -1,0 +1,58 @@
+package io.cloudterm.nativeio;
+
+import io.cloudterm.io.NativeHeap;
+import io.cloudterm.io.RawSockets;
+import io.cloudterm.platform.Platform;
+import io.cloudterm.pty.PtySystem;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The native platform: one {@link Poller} thread waits for every pty's fds and pidfds and for every
+ * socket adopted from Helidon; glibc's malloc is the heap to trim.
+ */
+final class NativePlatform implements Platform {
+
+    private final Poller poller;
+    private final NativePtySystem ptys;
+    private final NativeRawSockets sockets;
+
+    private NativePlatform(Poller poller) {
+        this.poller = poller;
+        this.ptys = new NativePtySystem(poller);
+        this.sockets = new NativeRawSockets(poller);
+    }
+
+    /** Starts the poller thread. */
+    static NativePlatform start() throws IOException {
+        return new NativePlatform(Poller.start("cloudterm-pty-poller"));
+    }
+
+    @Override
+    public PtySystem ptys() {
+        return ptys;
+    }
+
+    @Override
+    public Optional<RawSockets> rawSockets() {
+        return Optional.of(sockets);
+    }
+
+    /** glibc's malloc, trimmed with {@code malloc_trim}. */
+    @Override
+    public Optional<NativeHeap> nativeHeap() {
+        return Optional.of(() -> Libc.malloc_trim(0) == 1);
+    }
+
+    @Override
+    public String description() {
+        return ptys.description();
+    }
+
+    /** The poller first: only once its thread has ended may the children's pidfds be closed under it. */
+    @Override
+    public void close() {
+        poller.close();
+        ptys.abandonChildren();
+    }
+}

@@ -1,0 +1,23 @@
+package io.cloudterm.observe;
+
+import io.cloudterm.pty.PtySystem;
+import io.cloudterm.terminal.Terminal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What the meters and health checks read of one running server, in plain Java types (so that the
+ * server can describe itself without naming any Helidon metrics type).
+ *
+ * @param terminals          the terminals alive now
+ * @param scrollbackBytes    bytes of scrollback its terminals hold now
+ * @param ptys               the pty system its terminals run on, for the spawn check
+ * @param recordingDirectory where terminals are recorded (--record), if they are
+ * @param usersFile          the accounts file (--users), if there is one
+ */
+public record ObservedServer(Supplier<List<Terminal>> terminals, LongSupplier scrollbackBytes, PtySystem ptys,
+                             Optional<Path> recordingDirectory, Optional<Path> usersFile) {
+}
