@@ -14,14 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Watches every open terminal WebSocket from one timer thread: pings each and gives up on those
  * that stay silent, and notices connections that have ended.
  *
- * <p>A peer that vanished (a laptop lid, a dropped Wi-Fi) produces no callback in Helidon, so
- * without the pings its terminal would never be hung up; they also keep Helidon's idle-connection
- * timer from closing a terminal that simply has nothing to say. And when the peer drops the TCP
- * connection without a close frame, Helidon 4.2 calls no listener method either (its read loop
- * just ends): the end of the connection's thread is the one signal that always comes (a socket
- * taken over from Helidon says itself that it closed, see {@link WsClient#connected}). It is
- * checked here a few times a second, rather than by a thread per connection waiting in
- * {@code join()}, which cost a parked thread for every idle client.
+ * <p>A peer that vanished (a laptop lid, a dropped Wi-Fi) sends nothing and closes nothing, so
+ * without the pings its terminal would never be hung up. Whether a connection has ended is asked
+ * of the connection itself ({@link WsClient#connected}) a few times a second, rather than by a
+ * thread per connection waiting for its end, which cost a parked thread for every idle client.
  */
 final class Heartbeat implements AutoCloseable {
 

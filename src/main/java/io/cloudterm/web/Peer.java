@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.connection.Connection;
 import io.helidon.common.socket.PeerInfo;
 import java.util.Optional;
 
@@ -11,5 +12,9 @@ record Peer(String address, Optional<String> certificateSubject) {
 
     static Peer of(PeerInfo info) {
         return new Peer(info.host(), TlsSettings.clientSubject(info));
+    }
+
+    static Peer of(Connection connection) {
+        return new Peer(connection.remoteHost(), TlsSettings.clientSubject(connection.clientCertificate()));
     }
 }

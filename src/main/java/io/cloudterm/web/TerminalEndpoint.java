@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
+import io.cloudterm.connection.Connection;
 import io.cloudterm.protocol.ClientMessage;
 import io.cloudterm.protocol.ClientMessages;
 import io.cloudterm.protocol.CloseCodes;
@@ -11,16 +12,14 @@ import io.cloudterm.terminal.Terminal;
 import io.cloudterm.terminal.Terminals;
 import io.cloudterm.websocket.UpgradeListener;
 import io.helidon.common.socket.PeerInfo;
-import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
-import io.helidon.webserver.websocket.WsUpgrader;
-import io.helidon.websocket.WsSession;
-import io.helidon.websocket.WsUpgradeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,13 +29,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One terminal WebSocket (a listener per connection): the upgrade checks, the JSON_DATA
- * handshake, and turning each client message into a call on its {@link Attachment}.
+ * One terminal WebSocket (a listener per connection): the upgrade checks, then, on the
+ * {@link Connection} whatever carries it, the JSON_DATA handshake and turning each client message
+ * into a call on its {@link Attachment}.
  */
 final class TerminalEndpoint implements UpgradeListener {
 
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
     static final String SUBPROTOCOL = "tty";
+    private static final HeaderName SUBPROTOCOLS = HeaderNames.create("Sec-WebSocket-Protocol");
     /** Larger client messages are refused: a paste of this size is already absurd. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -69,46 +70,46 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo remote) throws WsUpgradeException {
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo remote) throws Refused {
         RequestAuth.RequestView view = new RequestAuth.RequestView(prologue.uriPath().path(),
                 prologue.query().contains("t"), headers, remote);
         switch (server.auth().decide(view, RequestAuth.Purpose.UPGRADE)) {
             case RequestAuth.Allowed allowed -> who = allowed.who();
             // Helidon then routes the request as plain HTTP, where AuthFilter answers the status.
-            case RequestAuth.Refused refused -> throw new WsUpgradeException(refused.refusal().reason());
-            case RequestAuth.Open open -> throw new WsUpgradeException("a terminal needs a user");
-            case RequestAuth.Redirect redirect -> throw new WsUpgradeException("log in first");
+            case RequestAuth.Refused refused -> throw new Refused(refused.refusal().reason());
+            case RequestAuth.Open open -> throw new Refused("a terminal needs a user");
+            case RequestAuth.Redirect redirect -> throw new Refused("log in first");
         }
         String full = server.slots().refusal();
         if (full != null) {
-            throw new WsUpgradeException(full);
+            throw new Refused(full);
         }
         urlArgs = prologue.query().all("arg", List::of);
         reattachTo = prologue.query().first("t").orElse(null);
-        boolean offersTty = headers.first(WsUpgrader.PROTOCOL).stream()
+        boolean offersTty = headers.first(SUBPROTOCOLS).stream()
                 .flatMap(value -> java.util.Arrays.stream(value.split(",")))
                 .anyMatch(p -> p.trim().equals(SUBPROTOCOL));
         if (!offersTty) {
             return Optional.empty();
         }
         WritableHeaders<?> answer = WritableHeaders.create();
-        answer.set(WsUpgrader.PROTOCOL, SUBPROTOCOL);
+        answer.set(SUBPROTOCOLS, SUBPROTOCOL);
         return Optional.of(answer);
     }
 
     @Override
-    public void onOpen(WsSession session) {
-        client = new WsClient(session);
+    public void opened(Connection connection) {
+        client = new WsClient(connection);
         if (!server.slots().take()) {
             client.close(CloseCodes.TRY_AGAIN_LATER, "the server is full; try again later");
             finished = true;
             return;
         }
         slotTaken = true;
-        address = Peer.of(session.socketContext().remotePeer()).address();
+        address = Peer.of(connection).address();
         forgetSession = server.gate().authenticator().onRevoke(who,
                 () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
-        // The connection's end (its thread's, for Helidon's) is the one sure sign that the client is gone.
+        // The connection's end is the one sure sign that the client is gone.
         server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out
         // would hold this endpoint, and the closed connection with it, for its whole time.
@@ -122,19 +123,20 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+    public void message(ByteBuffer piece, boolean last) {
         client.heard();
         if (finished) {
             return;
         }
-        int size = buffer.available();
+        int size = piece.remaining();
         int pending = fragments == null ? 0 : fragments.size();
         if (pending + size > MAX_MESSAGE_BYTES) {
             fail(CloseCodes.TOO_BIG, "message larger than " + MAX_MESSAGE_BYTES + " bytes");
             return;
         }
+        // The one copy of a keystroke on its way in: the piece is the connection's read buffer.
         byte[] bytes = new byte[size];
-        buffer.read(bytes);
+        piece.get(bytes);
         if (last && pending == 0) {
             handle(bytes);
             return;
@@ -151,33 +153,19 @@ final class TerminalEndpoint implements UpgradeListener {
     }
 
     @Override
-    public void onMessage(WsSession session, String text, boolean last) {
-        // Text frames carry the same layout. Our WebSocket hands text on as bytes (through the
-        // method above); this serves a WsSession that decodes text itself.
-        onMessage(session, BufferData.create(text.getBytes(StandardCharsets.UTF_8)), last);
-    }
-
-    @Override
-    public void onPing(WsSession session, BufferData buffer) {
-        client.heard();
-        client.pong(buffer);
-    }
-
-    @Override
-    public void onPong(WsSession session, BufferData buffer) {
+    public void heard() {
         client.heard();
     }
 
     @Override
-    public void onClose(WsSession session, int status, String reason) {
-        // Answer the close through our send lock: left to Helidon, its reply could interleave with
-        // an output frame our sender is writing at that moment.
+    public void closed(int status, String reason) {
+        // Our answer to the client's close frame, with our own reason.
         client.close(CloseCodes.NORMAL, "bye");
         cleanUp();
     }
 
     @Override
-    public void onError(WsSession session, Throwable t) {
+    public void error(Throwable t) {
         LOG.log(Level.FINE, "terminal WebSocket failed", t);
         cleanUp();
     }

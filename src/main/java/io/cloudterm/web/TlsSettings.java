@@ -141,13 +141,17 @@ public final class TlsSettings {
      * subject (RFC 2253) when it has no usable CN. Empty for a plain connection, a TLS connection
      * without a client certificate, or a certificate with an empty subject.
      *
-     * @param remotePeer {@code ServerRequest.remotePeer()} or {@code WsSession.socketContext().remotePeer()}
+     * @param remotePeer {@code ServerRequest.remotePeer()}
      */
     public static Optional<String> clientSubject(PeerInfo remotePeer) {
-        return remotePeer.tlsCertificates()
+        return clientSubject(remotePeer.tlsCertificates()
                 .filter(chain -> chain.length > 0 && chain[0] instanceof X509Certificate)
-                .map(chain -> userName(((X509Certificate) chain[0]).getSubjectX500Principal()))
-                .filter(name -> !name.isEmpty());
+                .map(chain -> (X509Certificate) chain[0]));
+    }
+
+    /** The user a verified client certificate names, as {@link #clientSubject(PeerInfo)}. */
+    static Optional<String> clientSubject(Optional<X509Certificate> certificate) {
+        return certificate.map(verified -> userName(verified.getSubjectX500Principal())).filter(name -> !name.isEmpty());
     }
 
     static String userName(X500Principal subject) {

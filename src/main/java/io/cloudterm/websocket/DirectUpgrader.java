@@ -2,7 +2,6 @@ package io.cloudterm.websocket;
 
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.RawSockets;
-import io.helidon.common.socket.SocketContext;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -11,10 +10,9 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsUpgrader;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsUpgradeException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
@@ -45,8 +43,6 @@ public final class DirectUpgrader implements Http1Upgrader {
     private final long maxFrameBytes;
     private final Set<DirectWebSocket> open = ConcurrentHashMap.newKeySet();
     private final Set<DirectWebSocket> takenOver = ConcurrentHashMap.newKeySet();
-    /** The listening address every connection shares, kept once rather than per connection. */
-    private volatile FixedPeer local;
 
     /**
      * Serves WebSockets on {@code path} with a listener from {@code listeners} each; a frame of
@@ -90,7 +86,7 @@ public final class DirectUpgrader implements Http1Upgrader {
             // The listener decides (Host, Origin, credentials): this runs before routing, so the
             // routing filters have not seen the request.
             answer = accepted(listener, ctx, prologue, headers);
-        } catch (WsUpgradeException e) {
+        } catch (UpgradeListener.Refused e) {
             return null; // Helidon then routes the request as plain HTTP, where the path answers the status
         }
         StringBuilder response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n")
@@ -101,21 +97,20 @@ public final class DirectUpgrader implements Http1Upgrader {
         SendBuffer.bound(ctx.serverSocket());
         ctx.dataWriter().write(BufferData.create(response.toString().getBytes(StandardCharsets.US_ASCII)));
         ctx.dataWriter().flush();
-        String subProtocol = answer.flatMap(extra -> extra.first(WsUpgrader.PROTOCOL)).orElse(null);
         if (sockets.isPresent() && !ctx.isSecure() && SocketFds.of(ctx.serverSocket()) >= 0) {
-            return new Takeover(this, ctx, listener, subProtocol);
+            return new Takeover(this, ctx, listener);
         }
-        return new StreamConnection(this, ctx, listener, subProtocol);
+        return new StreamConnection(this, ctx, listener);
     }
 
     /**
      * The one place where an upgrade of a well-formed request on our path is accepted or refused:
-     * the headers to add to the 101, or {@link WsUpgradeException} to refuse (the request is then
+     * the headers to add to the 101, or {@link UpgradeListener.Refused} to refuse (the request is then
      * routed as plain HTTP, whose handler for the path answers the status). The listener is told the
      * connection's peer, so that a credential sent with the upgrade is throttled by its address.
      */
     private static Optional<Headers> accepted(UpgradeListener listener, ConnectionContext ctx, HttpPrologue prologue,
-                                              WritableHeaders<?> headers) throws WsUpgradeException {
+                                              WritableHeaders<?> headers) throws UpgradeListener.Refused {
         return listener.onHttpUpgrade(prologue, headers, ctx.remotePeer());
     }
 
@@ -131,20 +126,10 @@ public final class DirectUpgrader implements Http1Upgrader {
         return takenOver.size();
     }
 
-    /** The local peer, the same object for every connection on the same address. */
-    FixedPeer local(FixedPeer peer) {
-        FixedPeer known = local;
-        if (peer.equals(known)) {
-            return known;
-        }
-        local = peer;
-        return peer;
-    }
-
-    /** A connection over {@code transport}, counted as open until it closes. */
-    DirectWebSocket connection(FrameTransport transport, WsListener listener, SocketContext context, String subProtocol,
-                               boolean polled) {
-        DirectWebSocket connection = new DirectWebSocket(transport, listener, context, subProtocol, maxFrameBytes,
+    /** A connection over {@code transport} to {@code remoteHost}, counted as open until it closes. */
+    DirectWebSocket connection(FrameTransport transport, UpgradeListener listener, String remoteHost,
+                               Optional<X509Certificate> clientCertificate, boolean polled) {
+        DirectWebSocket connection = new DirectWebSocket(transport, listener, remoteHost, clientCertificate, maxFrameBytes,
                 closed -> {
                     open.remove(closed);
                     takenOver.remove(closed);

@@ -1,14 +1,12 @@
 package io.cloudterm.websocket;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.socket.SocketContext;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsSession;
+import io.cloudterm.connection.Connection;
+import io.cloudterm.connection.ConnectionListener;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,40 +21,42 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One terminal WebSocket as we serve it, whichever bytes carry it: the {@link WsSession} its
+ * One terminal WebSocket as we serve it, whichever bytes carry it: the {@link Connection} its
  * listener sends through, and the decoding ({@link FrameDecoder}) that feeds the listener. Every
  * client is judged by this one decoder, so the same bad input gets the same answer on a socket taken
  * over by the poller ({@link PolledTransport}) and on Helidon's connection, TLS included
  * ({@link StreamTransport}); only the transport differs.
  *
  * <p>The transport hands in bytes as they come ({@link #received}) on one thread at a time, and
- * says when its stream ended ({@link #ended}). Text messages reach the listener as their UTF-8 bytes
- * through {@link WsListener#onMessage(WsSession, BufferData, boolean)}: the listener served here
- * (the terminal protocol) reads text and binary alike, and bytes keep a character split across
- * frames intact. Writes are serialized by one lock and may block while the client is slow: that is
- * the back-pressure.
+ * says when its stream ended ({@link #ended}). Text and binary messages reach the listener alike,
+ * as bytes, piece by piece straight from the read buffer (no copy); bytes keep a character split
+ * across frames intact. Pings are answered here. Writes are serialized by one lock and may block
+ * while the client is slow: that is the back-pressure.
  *
  * <p>Closing (RFC 6455, 7.1): after our close frame the client has {@link #CLOSE_GRACE} to answer
  * with its own (or hang up) before the connection is closed anyway; once the frames have crossed,
  * the transport ends our side ({@link #finish}) and what the client still sends is dropped. The
- * listener hears the end once: {@code onClose} for a close frame or a hang-up, {@code onError} for
+ * listener hears the end once: {@code closed} for a close frame or a hang-up, {@code error} for
  * a broken connection or a protocol violation.
  */
-public final class DirectWebSocket implements WsSession {
+public final class DirectWebSocket implements Connection {
 
     private static final Logger LOG = Logger.getLogger(DirectWebSocket.class.getName());
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    /** How long {@link #abandon} waits for a send in progress before it closes without a close frame. */
+    static final Duration ABANDON_WAIT = Duration.ofSeconds(1);
     /** One timer thread for every connection's close grace; cancelled timers leave its queue at once. */
     private static final ScheduledThreadPoolExecutor CLOSE_TIMER = closeTimer();
     private static final int NO_STATUS = 1005;
     private static final int ABNORMAL = 1006;
 
     private static final int SERVER_ERROR = 1011;
+    private static final byte[] EMPTY = {};
 
     private final FrameTransport transport;
-    private final WsListener listener;
-    private final SocketContext context;
-    private final String subProtocol;
+    private final ConnectionListener listener;
+    private final String remoteHost;
+    private final Optional<X509Certificate> clientCertificate;
     private final FrameDecoder decoder;
     private final Consumer<DirectWebSocket> onClosed;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -73,12 +73,17 @@ public final class DirectWebSocket implements WsSession {
     /** Set by the reader; read under writeLock by close(). */
     private volatile boolean closeReceived;
 
-    DirectWebSocket(FrameTransport transport, WsListener listener, SocketContext context, String subProtocol,
-                    long maxFrameBytes, Consumer<DirectWebSocket> onClosed) {
+    /**
+     * A connection over {@code transport} to the client at {@code remoteHost} (copied at the
+     * upgrade, so that no Helidon object of the socket stays reachable), which calls
+     * {@code onClosed} once its socket is closed.
+     */
+    DirectWebSocket(FrameTransport transport, ConnectionListener listener, String remoteHost,
+                    Optional<X509Certificate> clientCertificate, long maxFrameBytes, Consumer<DirectWebSocket> onClosed) {
         this.transport = transport;
         this.listener = listener;
-        this.context = context;
-        this.subProtocol = subProtocol;
+        this.remoteHost = remoteHost;
+        this.clientCertificate = clientCertificate;
         this.decoder = new FrameDecoder(maxFrameBytes);
         this.onClosed = onClosed;
     }
@@ -93,7 +98,7 @@ public final class DirectWebSocket implements WsSession {
     /** Tells the listener the connection is open; the transport then hands in what the client sends. */
     void opened() {
         try {
-            listener.onOpen(this);
+            listener.opened(this);
         } catch (RuntimeException e) {
             listenerFailed(e);
         }
@@ -128,16 +133,19 @@ public final class DirectWebSocket implements WsSession {
     private final FrameDecoder.Frames frames = new FrameDecoder.Frames() {
         @Override
         public void data(ByteBuffer piece, boolean last) {
-            byte[] bytes = new byte[piece.remaining()];
-            piece.get(bytes);
-            listener.onMessage(DirectWebSocket.this, BufferData.create(bytes), last);
+            listener.message(piece, last);
         }
 
         @Override
         public void control(int opcode, byte[] payload) {
             switch (opcode) {
-                case FrameDecoder.PING -> listener.onPing(DirectWebSocket.this, BufferData.create(payload));
-                case FrameDecoder.PONG -> listener.onPong(DirectWebSocket.this, BufferData.create(payload));
+                case FrameDecoder.PING -> {
+                    // RFC 6455, 5.5.2: answered with the same payload, through the write lock, so
+                    // the pong never lands inside an output frame being written.
+                    sendControl(FrameDecoder.PONG, payload);
+                    listener.heard();
+                }
+                case FrameDecoder.PONG -> listener.heard();
                 default -> closeFrame(payload);
             }
         }
@@ -146,7 +154,7 @@ public final class DirectWebSocket implements WsSession {
         public void violation(int code, String reason) {
             close(code, reason);
             if (endReported.compareAndSet(false, true)) {
-                listener.onError(DirectWebSocket.this, new IOException("WebSocket protocol violation: " + reason));
+                listener.error(new IOException("WebSocket protocol violation: " + reason));
             }
             finish();
         }
@@ -162,7 +170,7 @@ public final class DirectWebSocket implements WsSession {
             reason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
         }
         if (endReported.compareAndSet(false, true)) {
-            listener.onClose(this, code, reason);
+            listener.closed(code, reason);
         }
         // The listener normally answers; if it did not, answer for it, then hang up.
         close(code == NO_STATUS ? 1000 : code, "");
@@ -174,44 +182,24 @@ public final class DirectWebSocket implements WsSession {
         closeSocket();
         if (endReported.compareAndSet(false, true)) {
             if (failure == null) {
-                listener.onClose(this, ABNORMAL, "the connection closed without a close frame");
+                listener.closed(ABNORMAL, "the connection closed without a close frame");
             } else {
-                listener.onError(this, failure);
+                listener.error(failure);
             }
         }
     }
 
     // ---- writing ----
 
-    /**
-     * Sends one binary message: {@code prefix}, then {@code parts}, without moving their
-     * positions; on a taken-over socket the parts are gathered into the kernel without a copy (a
-     * pooled direct buffer goes straight there). Blocks while the client is slow.
-     */
-    public void sendBinary(byte[] prefix, List<ByteBuffer> parts) throws IOException {
+    @Override
+    public void send(byte[] message) throws IOException {
+        sendFrame(FrameDecoder.BINARY, true, message, List.of());
+    }
+
+    /** On a taken-over socket the parts are gathered into the kernel without a copy (a pooled direct buffer goes straight there). */
+    @Override
+    public void send(byte[] prefix, List<ByteBuffer> parts) throws IOException {
         sendFrame(FrameDecoder.BINARY, true, prefix, parts);
-    }
-
-    @Override
-    public WsSession send(String text, boolean last) {
-        return sendData(FrameDecoder.TEXT, text.getBytes(StandardCharsets.UTF_8), last);
-    }
-
-    @Override
-    public WsSession send(BufferData bufferData, boolean last) {
-        byte[] bytes = new byte[bufferData.available()];
-        bufferData.read(bytes);
-        return sendData(FrameDecoder.BINARY, bytes, last);
-    }
-
-    /** For the WsSession methods, which throw unchecked (as Helidon's do). */
-    private WsSession sendData(int opcode, byte[] payload, boolean last) {
-        try {
-            sendFrame(opcode, last, payload, List.of());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
     }
 
     /**
@@ -233,19 +221,17 @@ public final class DirectWebSocket implements WsSession {
     }
 
     @Override
-    public WsSession ping(BufferData bufferData) {
-        return control(FrameDecoder.PING, bufferData);
+    public void ping() {
+        sendControl(FrameDecoder.PING, EMPTY);
     }
 
-    @Override
-    public WsSession pong(BufferData bufferData) {
-        return control(FrameDecoder.PONG, bufferData);
-    }
-
-    private WsSession control(int opcode, BufferData bufferData) {
-        byte[] payload = new byte[Math.min(bufferData.available(), 125)];
-        bufferData.read(payload);
-        return sendData(opcode, payload, true);
+    /** A ping or pong while the connection is open; one that cannot go out any more is not missed. */
+    private void sendControl(int opcode, byte[] payload) {
+        try {
+            sendFrame(opcode, true, payload, List.of());
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "control frame not sent", e);
+        }
     }
 
     /**
@@ -253,57 +239,94 @@ public final class DirectWebSocket implements WsSession {
      * hangs up, or {@link #CLOSE_GRACE} has passed.
      */
     @Override
-    public WsSession close(int code, String reason) {
+    public void close(int code, String reason) {
+        boolean sent;
         writeLock.lock();
         try {
-            if (closeSent || socketClosed.get()) {
-                return this;
-            }
-            closeSent = true;
-            CloseCounts.sent(code);
-            byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-            int length = Math.min(text.length, 123);
-            while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
-                length--; // cut before a character, not inside it: the reason must stay UTF-8
-            }
-            byte[] payload = new byte[2 + length];
-            payload[0] = (byte) (code >>> 8);
-            payload[1] = (byte) code;
-            System.arraycopy(text, 0, payload, 2, payload.length - 2);
-            writeFrame(FrameDecoder.CLOSE, true, payload, List.of());
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "close frame not sent", e);
-            closeSocket();
-            return this;
+            sent = sendClose(code, reason);
         } finally {
             writeLock.unlock();
         }
+        if (sent) {
+            afterCloseSent();
+        }
+    }
+
+    /** Writes the close frame unless one was sent; under writeLock. Whether it wrote one now. */
+    private boolean sendClose(int code, String reason) {
+        if (closeSent || socketClosed.get()) {
+            return false;
+        }
+        closeSent = true;
+        CloseCounts.sent(code);
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, 123);
+        while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+            length--; // cut before a character, not inside it: the reason must stay UTF-8
+        }
+        byte[] payload = new byte[2 + length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, payload.length - 2);
+        try {
+            writeFrame(FrameDecoder.CLOSE, true, payload, List.of());
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "close frame not sent", e);
+            closeSocket();
+            return false;
+        }
+    }
+
+    /** Our close frame is out: end now if the client's came first, otherwise give it time to answer. */
+    private void afterCloseSent() {
         if (closeReceived) {
             finish();
         } else {
             closeLater();
         }
-        return this;
     }
 
-    /** Closes the socket now, without a close frame; the listener hears of it through the reader. */
+    /**
+     * A close frame if the write lock comes free within {@link #ABANDON_WAIT} (a send blocked on
+     * a dead client holds it), then the socket closed now; the listener hears of it through the reader.
+     */
     @Override
-    public WsSession terminate() {
+    public void abandon(int code, String reason) {
+        boolean locked;
+        try {
+            locked = writeLock.tryLock(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (locked) {
+            try {
+                sendClose(code, reason);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        // No grace for an answer: this client gave none to our pings.
         closeSocket();
-        return this;
+    }
+
+    /** Closes the socket now, without a close frame (the server is stopping); the listener hears of it through the reader. */
+    void terminate() {
+        closeSocket();
     }
 
     @Override
-    public Optional<String> subProtocol() {
-        return Optional.ofNullable(subProtocol);
+    public String remoteHost() {
+        return remoteHost;
     }
 
     @Override
-    public SocketContext socketContext() {
-        return context;
+    public Optional<X509Certificate> clientCertificate() {
+        return clientCertificate;
     }
 
-    /** Whether the connection is still open. */
+    @Override
     public boolean open() {
         return !socketClosed.get();
     }

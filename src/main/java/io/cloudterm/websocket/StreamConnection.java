@@ -3,8 +3,9 @@ package io.cloudterm.websocket;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.websocket.WsListener;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The connection Helidon runs after our 101 where the socket stays Helidon's: the WebSocket is
@@ -15,25 +16,29 @@ final class StreamConnection implements ServerConnection {
 
     private final DirectUpgrader upgrader;
     private final ConnectionContext ctx;
-    private final WsListener listener;
-    private final String subProtocol;
+    private final UpgradeListener listener;
     private volatile DirectWebSocket connection;
 
-    StreamConnection(DirectUpgrader upgrader, ConnectionContext ctx, WsListener listener, String subProtocol) {
+    StreamConnection(DirectUpgrader upgrader, ConnectionContext ctx, UpgradeListener listener) {
         this.upgrader = upgrader;
         this.ctx = ctx;
         this.listener = listener;
-        this.subProtocol = subProtocol;
     }
 
     @Override
     public void handle(Limit limit) {
         StreamTransport transport = new StreamTransport(ctx);
-        // The context is Helidon's own, so a listener still sees the TLS peer and its certificate.
-        DirectWebSocket opened = upgrader.connection(transport, listener, ctx, subProtocol, false);
+        // The TLS handshake is over (the upgrade request came through it): its verified client certificate is known.
+        DirectWebSocket opened = upgrader.connection(transport, listener, ctx.remotePeer().host(), clientCertificate(), false);
         connection = opened;
         opened.opened();
         transport.readUntilEnd(opened);
+    }
+
+    private Optional<X509Certificate> clientCertificate() {
+        return ctx.remotePeer().tlsCertificates()
+                .filter(chain -> chain.length > 0 && chain[0] instanceof X509Certificate)
+                .map(chain -> (X509Certificate) chain[0]);
     }
 
     /** Never idle in Helidon's sense: the heartbeat decides when a quiet client is gone. */

@@ -5,10 +5,10 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.websocket.WsListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,14 +27,12 @@ final class Takeover implements ServerConnection {
 
     private final DirectUpgrader upgrader;
     private final ConnectionContext ctx;
-    private final WsListener listener;
-    private final String subProtocol;
+    private final UpgradeListener listener;
 
-    Takeover(DirectUpgrader upgrader, ConnectionContext ctx, WsListener listener, String subProtocol) {
+    Takeover(DirectUpgrader upgrader, ConnectionContext ctx, UpgradeListener listener) {
         this.upgrader = upgrader;
         this.ctx = ctx;
         this.listener = listener;
-        this.subProtocol = subProtocol;
     }
 
     @Override
@@ -48,14 +46,14 @@ final class Takeover implements ServerConnection {
             socket = upgrader.sockets().orElseThrow().adopt(fd);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "WebSocket not taken over; served over Helidon's stream", e);
-            new StreamConnection(upgrader, ctx, listener, subProtocol).handle(limit);
+            new StreamConnection(upgrader, ctx, listener).handle(limit);
             return;
         }
-        FixedSocketContext context = new FixedSocketContext(FixedPeer.of(ctx.remotePeer()),
-                upgrader.local(FixedPeer.of(ctx.localPeer())), ctx.socketId(), ctx.childSocketId());
         ByteBuffer readAhead = readAhead(ctx.dataReader());
         PolledTransport transport = new PolledTransport(socket, upgrader.readBuffers());
-        DirectWebSocket connection = upgrader.connection(transport, listener, context, subProtocol, true);
+        // The address is copied: Helidon's peer reads it from the socket it wraps, and would keep that
+        // socket (with its buffers) reachable for the connection's life. Plain TCP: no certificate.
+        DirectWebSocket connection = upgrader.connection(transport, listener, ctx.remotePeer().host(), Optional.empty(), true);
         connection.opened();
         transport.start(connection, readAhead);
     }

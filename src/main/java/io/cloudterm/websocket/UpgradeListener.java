@@ -1,29 +1,29 @@
 package io.cloudterm.websocket;
 
+import io.cloudterm.connection.ConnectionListener;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsUpgradeException;
 import java.util.Optional;
 
 /**
- * A WebSocket listener that decides its upgrade knowing who is at the other end of the connection:
- * Helidon's {@link WsListener#onHttpUpgrade(HttpPrologue, Headers)} gives no peer, and without one
- * no login throttle can apply to a credential sent with the upgrade.
+ * The listener of one WebSocket, which first decides its upgrade knowing who is at the other end
+ * of the connection (without a peer, no login throttle could apply to a credential sent with the
+ * upgrade), then holds the conversation on the {@link io.cloudterm.connection.Connection} it is opened with.
  */
-public interface UpgradeListener extends WsListener {
+public interface UpgradeListener extends ConnectionListener {
 
     /**
-     * The headers to add to the 101, or {@link WsUpgradeException} to refuse the upgrade.
+     * The headers to add to the 101, or {@link Refused} to refuse the upgrade.
      *
      * @param peer the connection's far end (its address is the socket's, never a header's)
      */
-    Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo peer) throws WsUpgradeException;
+    Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo peer) throws Refused;
 
-    /** Refused: an upgrade is decided only with its peer, by the method above. */
-    @Override
-    default Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        throw new WsUpgradeException("an upgrade is decided only knowing its peer");
+    /** The upgrade is refused: the request is then routed as plain HTTP, whose handler answers the status. */
+    final class Refused extends Exception {
+        public Refused(String reason) {
+            super(reason, null, false, false);
+        }
     }
 }
