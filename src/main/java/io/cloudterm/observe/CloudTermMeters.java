@@ -30,6 +30,12 @@ final class CloudTermMeters {
 
     private static final AtomicReference<MeterRegistry> REGISTERED_IN = new AtomicReference<>();
     private static final List<ObservedServer> SERVERS = new CopyOnWriteArrayList<>();
+    /**
+     * Every functional counter's state object. Micrometer holds a FunctionCounter's state only
+     * weakly, and Helidon's builder offers no strong reference: a boxed close code would be
+     * collected at the next GC and its counter would read nothing from then on.
+     */
+    private static final java.util.Queue<Object> STATES = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private CloudTermMeters() {
     }
@@ -63,12 +69,12 @@ final class CloudTermMeters {
         counter(registry, "cloudterm.poller.wakeups", "returns of the native poller's epoll_wait with events (native mode)",
                 PollerWakeups::count);
         for (LoginCounts.Result result : LoginCounts.Result.values()) {
-            registry.getOrCreate(FunctionalCounter.builder("cloudterm.logins", result, count(LoginCounts::count))
+            registry.getOrCreate(FunctionalCounter.builder("cloudterm.logins", held(result), count(LoginCounts::count))
                     .addTag(Tag.create("result", result.tag()))
                     .description("logins through the login form or the access token, by result"));
         }
         CloseCounts.onNewCode(code -> registry.getOrCreate(
-                FunctionalCounter.builder("cloudterm.websocket.closes", code, count(CloseCounts::count))
+                FunctionalCounter.builder("cloudterm.websocket.closes", held(code), count(CloseCounts::count))
                         .addTag(Tag.create("code", String.valueOf(code)))
                         .description("close frames sent on terminal WebSockets, by close code")));
     }
@@ -80,8 +86,13 @@ final class CloudTermMeters {
     }
 
     private static void counter(MeterRegistry registry, String name, String description, LongSupplier total) {
-        registry.getOrCreate(FunctionalCounter.builder(name, total, count(LongSupplier::getAsLong))
+        registry.getOrCreate(FunctionalCounter.builder(name, held(total), count(LongSupplier::getAsLong))
                 .description(description));
+    }
+
+    private static <T> T held(T state) {
+        STATES.add(state);
+        return state;
     }
 
     private static <T> Function<T, Long> count(ToLongFunction<T> reading) {
