@@ -14,7 +14,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,7 @@ class EmbeddedFeatureTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final EmbeddedClient http = new EmbeddedClient();
 
     @ParameterizedTest(name = "--native {0}")
     @ValueSource(strings = {"on", "off"})
@@ -45,23 +44,23 @@ class EmbeddedFeatureTest {
                 .build().start();
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
-            HttpResponse<String> hello = get(base.resolve("hello"), Map.of());
+            HttpResponse<String> hello = http.get(base.resolve("hello"), Map.of());
             assertEquals(200, hello.statusCode());
             assertEquals("hello", hello.body());
             assertFalse(hello.headers().firstValue("Content-Security-Policy").isPresent(), "CloudTerm's filters stay under /term");
-            assertEquals(401, get(base.resolve("term/"), Map.of()).statusCode());
-            HttpResponse<String> page = get(base.resolve("term/"), Map.of("Authorization", BASIC));
+            assertEquals(401, http.get(base.resolve("term/"), Map.of()).statusCode());
+            HttpResponse<String> page = http.get(base.resolve("term/"), Map.of("Authorization", BASIC));
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<html") || page.body().contains("<!DOCTYPE"), page.body());
 
             TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/term/ws"),
-                    Map.of("Authorization", BASIC)).handshake(terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
+                    Map.of("Authorization", BASIC)).handshake(http.terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
             client.input("echo embedded-$((6*7))\r");
             client.awaitOutput("embedded-42", WAIT);
             assertEquals(nativeMode.equals("on") ? 1 : 0, feature.takenOverWebSockets(),
                     "native mode takes the socket over from the application's server, as the stand-alone server does");
             assertEquals(1, feature.terminals().size());
-            assertEquals(200, get(base.resolve("hello"), Map.of()).statusCode());
+            assertEquals(200, http.get(base.resolve("hello"), Map.of()).statusCode());
         } finally {
             server.stop();
         }
@@ -74,13 +73,13 @@ class EmbeddedFeatureTest {
         WebServer server = TerminalApp.fromYaml(config);
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
-            HttpResponse<String> hello = get(base.resolve("hello"), Map.of());
+            HttpResponse<String> hello = http.get(base.resolve("hello"), Map.of());
             assertEquals(200, hello.statusCode());
             assertEquals("hello from the application", hello.body());
-            assertEquals(401, get(base.resolve("term/"), Map.of()).statusCode());
-            assertEquals(200, get(base.resolve("term/"), Map.of("Authorization", BASIC)).statusCode());
+            assertEquals(401, http.get(base.resolve("term/"), Map.of()).statusCode());
+            assertEquals(200, http.get(base.resolve("term/"), Map.of("Authorization", BASIC)).statusCode());
             TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/term/ws"),
-                    Map.of("Authorization", BASIC)).handshake(terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
+                    Map.of("Authorization", BASIC)).handshake(http.terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
             client.input("echo from-yaml-$((6*7)); echo $0\r");
             client.awaitOutput("from-yaml-42", WAIT);
             client.awaitOutput("bash", WAIT);
@@ -94,8 +93,8 @@ class EmbeddedFeatureTest {
         WebServer server = TerminalApp.inCode(0, "u:p");
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
-            assertEquals(200, get(base.resolve("hello"), Map.of()).statusCode());
-            assertEquals(200, get(base.resolve("term/"), Map.of("Authorization", BASIC)).statusCode());
+            assertEquals(200, http.get(base.resolve("hello"), Map.of()).statusCode());
+            assertEquals(200, http.get(base.resolve("term/"), Map.of("Authorization", BASIC)).statusCode());
         } finally {
             server.stop();
         }
@@ -108,8 +107,8 @@ class EmbeddedFeatureTest {
                 .build().start();
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
-            assertEquals(200, get(base.resolve("hello"), Map.of()).statusCode());
-            assertEquals(404, get(base.resolve("cloudterm/"), Map.of()).statusCode(),
+            assertEquals(200, http.get(base.resolve("hello"), Map.of()).statusCode());
+            assertEquals(404, http.get(base.resolve("cloudterm/"), Map.of()).statusCode(),
                     "the dependency alone must not open a shell on an application's server");
         } finally {
             server.stop();
@@ -172,7 +171,7 @@ class EmbeddedFeatureTest {
                             URI.create("http://127.0.0.1:" + server.port() + "/term/login"))
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build());
             assertEquals(204, login.statusCode(), login.body());
             assertTrue(login.headers().firstValue("Set-Cookie").orElse("").contains("Path=/term"),
                     "the session cookie stays under CloudTerm's path");
@@ -192,11 +191,11 @@ class EmbeddedFeatureTest {
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
             TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/term/ws"),
-                    Map.of("Authorization", BASIC)).handshake(terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
+                    Map.of("Authorization", BASIC)).handshake(http.terminalToken(base, Map.of("Authorization", BASIC)), 80, 24);
             client.input("echo metered-$((6*7))\r");
             client.awaitOutput("metered-42", WAIT);
-            await().atMost(WAIT).until(() -> liveTerminals(get(base.resolve("observe/metrics"), Map.of("Accept", "text/plain"))) >= 1);
-            assertEquals(404, get(base.resolve("term/observe/metrics"), Map.of("Authorization", BASIC)).statusCode(),
+            await().atMost(WAIT).until(() -> liveTerminals(http.get(base.resolve("observe/metrics"), Map.of("Accept", "text/plain"))) >= 1);
+            assertEquals(404, http.get(base.resolve("term/observe/metrics"), Map.of("Authorization", BASIC)).statusCode(),
                     "inside an application, CloudTerm adds no observe endpoint of its own");
         } finally {
             server.stop();
@@ -213,19 +212,5 @@ class EmbeddedFeatureTest {
     private static Config yaml(String key, String value) {
         Config root = Config.just(ConfigSources.create(Map.of(key, value)));
         return root.get(key.substring(0, key.lastIndexOf('.')));
-    }
-
-    private String terminalToken(URI base, Map<String, String> headers) throws Exception {
-        HttpResponse<String> response = get(base.resolve("term/token"), headers);
-        assertEquals(200, response.statusCode(), response.body());
-        Matcher m = Pattern.compile("\"token\":\"([^\"]*)\"").matcher(response.body());
-        assertTrue(m.find(), response.body());
-        return m.group(1);
-    }
-
-    private HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
-        headers.forEach(request::header);
-        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -11,14 +11,10 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,7 +26,7 @@ class EmbeddedHostSignInTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HeaderName X_USER = HeaderNames.create("X-User");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final EmbeddedClient http = new EmbeddedClient();
 
     @ParameterizedTest(name = "--native {0}")
     @ValueSource(strings = {"on", "off"})
@@ -44,18 +40,18 @@ class EmbeddedHostSignInTest {
             URI ws = URI.create("ws://127.0.0.1:" + server.port() + "/term/ws");
             Map<String, String> alice = Map.of("X-User", "alice");
             Map<String, String> bob = Map.of("X-User", "bob");
-            assertEquals(200, get(base.resolve("term/"), alice).statusCode());
+            assertEquals(200, http.get(base.resolve("term/"), alice).statusCode());
 
-            TtyClient alicesTerminal = TtyClient.connect(ws, alice).handshake(terminalToken(base, alice), 80, 24);
+            TtyClient alicesTerminal = TtyClient.connect(ws, alice).handshake(http.terminalToken(base, alice), 80, 24);
             alicesTerminal.input("echo host-$((6*7))\r");
             alicesTerminal.awaitOutput("host-42", WAIT);
             String handle = ReattachTest.terminalInfo(alicesTerminal)[0];
-            assertTrue(get(base.resolve("term/api/terminals"), alice).body().contains(handle));
-            assertFalse(get(base.resolve("term/api/terminals"), bob).body().contains(handle), "bob does not see alice's terminal");
+            assertTrue(http.get(base.resolve("term/api/terminals"), alice).body().contains(handle));
+            assertFalse(http.get(base.resolve("term/api/terminals"), bob).body().contains(handle), "bob does not see alice's terminal");
 
-            TtyClient intruder = TtyClient.connect(URI.create(ws + "?t=" + handle), bob).handshake(terminalToken(base, bob), 80, 24);
+            TtyClient intruder = TtyClient.connect(URI.create(ws + "?t=" + handle), bob).handshake(http.terminalToken(base, bob), 80, 24);
             assertEquals(CloseCodes.NO_SUCH_TERMINAL, intruder.awaitClose(WAIT).code(), "bob cannot attach to alice's terminal");
-            TtyClient forged = TtyClient.connect(URI.create(ws + "?t=" + handle), bob).handshake(terminalToken(base, alice), 80, 24);
+            TtyClient forged = TtyClient.connect(URI.create(ws + "?t=" + handle), bob).handshake(http.terminalToken(base, alice), 80, 24);
             assertEquals(CloseCodes.AUTH_FAILED, forged.awaitClose(WAIT).code(), "alice's terminal token is no good for bob");
         } finally {
             server.stop();
@@ -71,10 +67,10 @@ class EmbeddedHostSignInTest {
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).addFeature(feature).build().start();
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
-            assertEquals(401, get(base.resolve("term/"), Map.of()).statusCode());
-            assertEquals(401, get(base.resolve("term/token"), Map.of()).statusCode());
-            assertEquals(401, get(base.resolve("term/token"), Map.of("X-User", " ")).statusCode(), "a blank name is nobody");
-            assertEquals(404, get(base.resolve("term/login"), Map.of("X-User", "alice")).statusCode(),
+            assertEquals(401, http.get(base.resolve("term/"), Map.of()).statusCode());
+            assertEquals(401, http.get(base.resolve("term/token"), Map.of()).statusCode());
+            assertEquals(401, http.get(base.resolve("term/token"), Map.of("X-User", " ")).statusCode(), "a blank name is nobody");
+            assertEquals(404, http.get(base.resolve("term/login"), Map.of("X-User", "alice")).statusCode(),
                     "the application signs users in: CloudTerm has no login form");
             assertTrue(feature.accessToken().isEmpty(), "nor an access token");
 
@@ -111,19 +107,5 @@ class EmbeddedHostSignInTest {
                     StandardCharsets.US_ASCII)).readLine();
             return statusLine.split(" ")[1];
         }
-    }
-
-    private String terminalToken(URI base, Map<String, String> headers) throws Exception {
-        HttpResponse<String> response = get(base.resolve("term/token"), headers);
-        assertEquals(200, response.statusCode(), response.body());
-        Matcher m = Pattern.compile("\"token\":\"([^\"]*)\"").matcher(response.body());
-        assertTrue(m.find(), response.body());
-        return m.group(1);
-    }
-
-    private HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
-        headers.forEach(request::header);
-        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }
