@@ -157,21 +157,16 @@ public final class LoginThrottle {
 
     /** The check of an allowed attempt failed: from now on the user bucket applies to this address. */
     public void failed(InetAddress client, String userName) {
-        String userKey = userKey(userName);
-        if (userKey == null) {
-            return;
-        }
-        String addressKey = addressKey(client);
-        lock.lock();
-        try {
-            failures.add(addressKey, userKey, nanoTime.getAsLong());
-        } finally {
-            lock.unlock();
-        }
+        withPair(client, userName, (addressKey, userKey) -> failures.add(addressKey, userKey, nanoTime.getAsLong()));
     }
 
     /** The check of an allowed attempt succeeded: this address's earlier failures for the name are forgiven. */
     public void succeeded(InetAddress client, String userName) {
+        withPair(client, userName, failures::remove);
+    }
+
+    /** Runs {@code change} on the (address, user name) keys under the lock; nothing for no user name. */
+    private void withPair(InetAddress client, String userName, java.util.function.BiConsumer<String, String> change) {
         String userKey = userKey(userName);
         if (userKey == null) {
             return;
@@ -179,7 +174,7 @@ public final class LoginThrottle {
         String addressKey = addressKey(client);
         lock.lock();
         try {
-            failures.remove(addressKey, userKey);
+            change.accept(addressKey, userKey);
         } finally {
             lock.unlock();
         }

@@ -51,8 +51,7 @@ class ViewerAttackTest {
                 "--max-guest-clients-per-user", String.valueOf(viewers + 10), "--", "sh")) {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
-            TtyClient owner = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
-                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            TtyClient owner = newTerminal(server, alice);
             String handle = ReattachTest.terminalInfo(owner)[0];
             owner.keepOnlyRecentOutput(64 * 1024);
             owner.input("head -c 4700000 /dev/urandom | base64; echo fi''lled\r");
@@ -90,8 +89,7 @@ class ViewerAttackTest {
                 "--max-clients-per-terminal", "3", "--", "sh")) {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
-            TtyClient first = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
-                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            TtyClient first = newTerminal(server, alice);
             String handle = ReattachTest.terminalInfo(first)[0];
             String view = server.shareToken(handle, alice, "view");
             String control = server.shareToken(handle, alice, "control");
@@ -130,8 +128,7 @@ class ViewerAttackTest {
                 "--max-guest-clients-per-user", "2", "--", "sh")) {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
-            TtyClient owner = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
-                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            TtyClient owner = newTerminal(server, alice);
             String handle = ReattachTest.terminalInfo(owner)[0];
             String view = server.shareToken(handle, alice, "view");
             TtyClient first = server.joinShared(handle, bob, view, true);
@@ -158,8 +155,7 @@ class ViewerAttackTest {
                 "--", "sh")) {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
-            TtyClient owner = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
-                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
+            TtyClient owner = newTerminal(server, alice);
             String handle = ReattachTest.terminalInfo(owner)[0];
             String view = server.shareToken(handle, alice, "view");
             TtyClient viewer = server.joinShared(handle, bob, view, true);
@@ -219,5 +215,11 @@ class ViewerAttackTest {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** A new terminal of the user whose session cookie is {@code cookie}, with its client attached. */
+    private static TtyClient newTerminal(TestServer server, String cookie) throws Exception {
+        return TtyClient.connect(server.ws(), Map.of("Cookie", cookie))
+                .handshake(server.terminalToken(Map.of("Cookie", cookie)), 80, 24);
     }
 }
