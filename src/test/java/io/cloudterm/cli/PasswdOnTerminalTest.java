@@ -89,9 +89,9 @@ class PasswdOnTerminalTest {
     private static void typePasswordTwice(List<String> command, Path cwd, Map<String, String> env, Path users) throws Exception {
         try (Screen screen = new Screen(ptys.spawn(new PtySpec(command, cwd, env, 100, 30)))) {
             screen.await("New password for alice: ");
-            screen.type(PASSWORD + "\r");
+            screen.typeOnceEchoIsOff(PASSWORD + "\r");
             screen.await("Retype the password: ");
-            screen.type(PASSWORD + "\r");
+            screen.typeOnceEchoIsOff(PASSWORD + "\r");
             screen.await("user alice added");
             assertEquals(ExitStatus.exited(0), screen.exit(), screen.text());
             assertFalse(screen.text().contains(PASSWORD), () -> "the password was echoed:\n" + screen.text());
@@ -151,6 +151,25 @@ class PasswdOnTerminalTest {
 
         void type(String keys) throws java.io.IOException {
             pty.write(ByteBuffer.wrap(keys.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /**
+         * Types once the program has turned the terminal's echo off, as a person does after reading
+         * the prompt: a password reader may flush input typed before that (the prompt comes first),
+         * and a test that typed at once would wait for a prompt that never comes.
+         */
+        void typeOnceEchoIsOff(String keys) throws java.io.IOException {
+            Path terminal = Files.readSymbolicLink(Path.of("/proc", Long.toString(pty.pid()), "fd", "0"));
+            if (terminal.startsWith("/dev/pts")) { // the native pty; script(1)'s child is one process further
+                org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> echoIsOff(terminal));
+            }
+            type(keys);
+        }
+
+        private static boolean echoIsOff(Path terminal) throws Exception {
+            Process stty = new ProcessBuilder("stty", "-F", terminal.toString(), "-a").redirectErrorStream(true).start();
+            String settings = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return stty.waitFor() == 0 && java.util.Arrays.asList(settings.split("\\s+")).contains("-echo");
         }
 
         ExitStatus exit() throws Exception {
