@@ -1,8 +1,8 @@
 package io.cloudterm.cli;
 
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.pty.ProgramPath;
 import io.cloudterm.web.CloudTermServer;
-import io.cloudterm.web.ServerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import picocli.CommandLine;

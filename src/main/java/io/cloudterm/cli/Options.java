@@ -2,7 +2,7 @@ package io.cloudterm.cli;
 
 import io.cloudterm.auth.BasicCredential;
 import io.cloudterm.config.CloudTermConfig;
-import io.cloudterm.web.ServerConfig;
+import io.cloudterm.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,6 @@ import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.BasicCredential;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Signal;
-import io.cloudterm.web.ServerConfig;
 import io.helidon.common.config.Config;
 import io.helidon.common.config.ConfigException;
 import java.nio.file.Files;

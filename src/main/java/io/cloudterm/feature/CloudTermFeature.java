@@ -1,10 +1,10 @@
 package io.cloudterm.feature;
 
 import io.cloudterm.config.CloudTermConfig;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.web.CloudTermSite;
 import io.cloudterm.web.HostAuthentication;
-import io.cloudterm.web.ServerConfig;
 import io.helidon.common.config.Config;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.ListenerConfig;

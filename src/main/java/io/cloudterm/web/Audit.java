@@ -1,7 +1,6 @@
 package io.cloudterm.web;
 
 import io.cloudterm.protocol.TerminalSize;
-import io.cloudterm.pty.ExitStatus;
 import io.cloudterm.terminal.Terminal;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -50,7 +49,7 @@ final class Audit {
         long pid = terminal.pid();
         log(Level.INFO, "terminalStarted", () -> "terminal " + id + " started pid=" + pid + " user=" + quote(user) + " from=" + address
                 + " size=" + size.columns() + "x" + size.rows());
-        terminal.exit().thenAccept(status -> terminalEnded(id, user, address, status));
+        terminal.exit().thenAccept(status -> terminalEnded(id, user, address, status.toString()));
     }
 
     static void terminalReattached(long id, String user, String address) {
@@ -61,8 +60,8 @@ final class Audit {
         log(Level.INFO, "terminalEndedByRequest", () -> "terminal " + id + " ended on request user=" + quote(user) + " from=" + address);
     }
 
-    private static void terminalEnded(long id, String user, String address, ExitStatus status) {
-        log(Level.INFO, "terminalEnded", () -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status.toString()));
+    private static void terminalEnded(long id, String user, String address, String status) {
+        log(Level.INFO, "terminalEnded", () -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status));
     }
 
     /** A quoted value with quotes, backslashes and control characters escaped; long values cut. */

@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.auth.AuthMode;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.observe.Observability;
 import io.cloudterm.terminal.Terminal;

@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
@@ -10,6 +11,7 @@ import io.cloudterm.observe.ObservedServer;
 import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.terminal.TerminalLauncher;
 import io.cloudterm.websocket.DirectUpgrader;
 import io.cloudterm.websocket.UpgradeRoutes;
 import io.helidon.http.Status;

@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.config.ServerConfig;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.Bytes;
 import io.helidon.common.concurrency.limits.Limit;

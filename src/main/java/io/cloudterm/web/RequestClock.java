@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.config.ServerConfig;
 import java.util.function.LongSupplier;
 
 /**

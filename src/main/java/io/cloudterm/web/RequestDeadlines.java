@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.config.ServerConfig;
 import io.helidon.common.buffers.BufferData;
 import java.io.IOException;
 import java.net.InetSocketAddress;

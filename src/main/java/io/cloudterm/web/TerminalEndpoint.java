@@ -211,7 +211,7 @@ final class TerminalEndpoint implements UpgradeListener {
         }
         Terminals.Live live;
         try {
-            live = server.launcher().start(handshake.size(), urlArgs, principal);
+            live = server.launcher().start(handshake.size(), urlArgs, principal.name());
         } catch (Terminals.LimitReached e) {
             fail(CloseCodes.TOO_MANY_TERMINALS, e.getMessage());
             return;
@@ -228,7 +228,7 @@ final class TerminalEndpoint implements UpgradeListener {
     private void attach(Terminals.Access access, boolean reattached, ClientMessage.Handshake handshake) {
         Terminal terminal = access.live().terminal();
         try {
-            attachment = server.launcher().attach(access, who.principal(), client, reattached, handshake.size());
+            attachment = server.launcher().attach(access, who.principal().name(), client, reattached, handshake.size());
         } catch (Terminals.ClientLimitReached e) {
             fail(CloseCodes.TOO_MANY_CLIENTS, e.getMessage());
             return;

@@ -4,6 +4,7 @@ import io.cloudterm.protocol.JsonFactories;
 import io.cloudterm.recording.Recordings;
 import io.cloudterm.terminal.Shares;
 import io.cloudterm.terminal.Terminal;
+import io.cloudterm.terminal.TerminalLauncher;
 import io.cloudterm.terminal.Terminals;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -96,7 +97,7 @@ final class TerminalsApi implements HttpService {
         }
         Terminals.Live live;
         try {
-            live = launcher.start(size, java.util.List.of(), caller.get().principal());
+            live = launcher.start(size, java.util.List.of(), caller.get().principal().name());
         } catch (Terminals.LimitReached e) {
             response.status(Status.TOO_MANY_REQUESTS_429).send(e.getMessage());
             return;

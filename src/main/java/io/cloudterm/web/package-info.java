@@ -2,6 +2,7 @@
  * The HTTP and WebSocket face of CloudTerm on Helidon SE: routes, the terminal endpoint, security
  * headers, the Host and Origin checks, login and token endpoints. Turns requests into calls on the
  * auth, terminal ({@code Terminals}, {@code Shares}) and recording ({@code Recordings}) packages;
- * holds no terminal, sharing, recording or authentication logic of its own. Nothing below imports it.
+ * holds no terminal, sharing, recording or authentication logic of its own, and imports nothing of
+ * the pty package. Nothing below imports it.
  */
 package io.cloudterm.web;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.auth.AuthMode;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.Signal;
-import io.cloudterm.web.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -23,9 +23,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 /** The command line: ttyd's options, secure defaults, and one clear line with status 2 for bad input. */
 class CommandLineTest {

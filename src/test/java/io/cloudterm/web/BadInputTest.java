@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;

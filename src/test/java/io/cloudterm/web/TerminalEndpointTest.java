@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.auth.AuthMode;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.connection.Connection;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.ServerMessages;
+import io.cloudterm.terminal.TerminalLauncher;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.uri.UriFragment;
 import io.helidon.common.uri.UriPath;

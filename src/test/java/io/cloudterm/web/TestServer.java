@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

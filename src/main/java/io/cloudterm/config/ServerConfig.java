@@ -1,4 +1,4 @@
-package io.cloudterm.web;
+package io.cloudterm.config;
 
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.pty.NativeMode;
@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -322,6 +322,14 @@ public final class ServerConfig {
 
     public List<String> command() {
         return terminal.command();
+    }
+
+    /**
+     * Variables of the server's own environment that a terminal's child never inherits: the login
+     * secret may be handed to the server in one, and no shell should be able to read it back.
+     */
+    public Set<String> withheldEnvironment() {
+        return Set.of(io.cloudterm.auth.BasicCredential.ENVIRONMENT_VARIABLE);
     }
 
     public Path workingDirectory() {

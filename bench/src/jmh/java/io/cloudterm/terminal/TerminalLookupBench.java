@@ -1,15 +1,12 @@
-package io.cloudterm.web;
+package io.cloudterm.terminal;
 
 import io.cloudterm.auth.AuthMode;
-import io.cloudterm.auth.Principal;
 import io.cloudterm.bench.jmh.QuietPtySystem;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.NativeMode;
-import io.cloudterm.terminal.Shares;
-import io.cloudterm.terminal.Terminal;
-import io.cloudterm.terminal.Terminals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +70,7 @@ public class TerminalLookupBench {
         List<Terminals.Live> started = new ArrayList<>();
         for (int i = 0; i < TERMINALS; i++) {
             Terminals.Live live = launcher.start(new TerminalSize(80, 24), List.of(),
-                    new Principal("user" + i / PER_OWNER));
+                    "user" + i / PER_OWNER);
             started.add(live);
             table.put(live.handle(), live);
             order.add(i);

@@ -1,6 +1,6 @@
-package io.cloudterm.web;
+package io.cloudterm.terminal;
 
-import io.cloudterm.auth.Principal;
+import io.cloudterm.config.ServerConfig;
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.JsonFactories;
 import io.cloudterm.protocol.ServerMessages;
@@ -8,10 +8,6 @@ import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.recording.Recordings;
-import io.cloudterm.terminal.Attachment;
-import io.cloudterm.terminal.TerminalClient;
-import io.cloudterm.terminal.TerminalSettings;
-import io.cloudterm.terminal.Terminals;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -30,7 +26,7 @@ import java.util.Optional;
  * The server's configuration applied to {@link Terminals} and {@link Recordings}: the command line
  * and the child's environment of each terminal, the limits, and what each client is greeted with.
  */
-final class TerminalLauncher {
+public final class TerminalLauncher {
 
     private final ServerConfig config;
     private final Terminals terminals;
@@ -39,7 +35,7 @@ final class TerminalLauncher {
     private final byte[] preferences;
 
     /** @throws IllegalArgumentException if the --record directory cannot be listed */
-    TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers) {
+    public TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers) {
         this.config = config;
         // --once and --exit-no-conn stop the server when clients leave: nothing to keep alive for.
         Duration keepAlive = config.once() || config.exitNoConn() ? Duration.ZERO : config.terminals().keepAlive();
@@ -60,17 +56,17 @@ final class TerminalLauncher {
                 limits.scrollbackBytes(), title, recordings);
     }
 
-    Terminals terminals() {
+    public Terminals terminals() {
         return terminals;
     }
 
     /** The recordings this server offers, if it records. */
-    Optional<Recordings> recordings() {
+    public Optional<Recordings> recordings() {
         return recordings;
     }
 
     /** Bytes of scrollback the terminals hold now (whole pages), for the metrics. */
-    long scrollbackBytesHeld() {
+    public long scrollbackBytesHeld() {
         return terminals.scrollbackBytesHeld();
     }
 
@@ -79,34 +75,34 @@ final class TerminalLauncher {
      * values) appended if the server allows them. The child's environment names the user in
      * {@code CLOUDTERM_USER}, and never holds the server's own login secret.
      */
-    Terminals.Live start(TerminalSize size, List<String> extraArgs, Principal user)
+    public Terminals.Live start(TerminalSize size, List<String> extraArgs, String user)
             throws Terminals.CannotStart, Terminals.LimitReached {
         List<String> command = new ArrayList<>(config.command());
         if (config.urlArgs()) {
             command.addAll(extraArgs);
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.remove(io.cloudterm.auth.BasicCredential.ENVIRONMENT_VARIABLE);
+        environment.keySet().removeAll(config.withheldEnvironment());
         environment.put("TERM", config.terminalType());
-        environment.put("CLOUDTERM_USER", user.name());
+        environment.put("CLOUDTERM_USER", user);
         return terminals.start(new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows()),
-                user.name());
+                user);
     }
 
     /** Attaches {@code client} for {@code user} as {@code access} allows, greeted as a new or a reattaching client. */
-    Attachment attach(Terminals.Access access, Principal user, TerminalClient client, boolean reattached, TerminalSize size)
+    public Attachment attach(Terminals.Access access, String user, TerminalClient client, boolean reattached, TerminalSize size)
             throws IOException, Terminals.ClientLimitReached {
-        return terminals.attach(access, user.name(), client, access.role(config.readonly()),
+        return terminals.attach(access, user, client, access.role(config.readonly()),
                 greeting(access.live().handle(), reattached), size);
     }
 
     /** The command line terminals run, for listings. */
-    String commandLine() {
+    public String commandLine() {
         return String.join(" ", config.command());
     }
 
     /** What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal. */
-    List<byte[]> greeting(String handle, boolean reattached) {
+    private List<byte[]> greeting(String handle, boolean reattached) {
         return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(handle, reattached));
     }
 
@@ -114,7 +110,7 @@ final class TerminalLauncher {
      * The -t key=value options as a JSON object: a value that is JSON (a number, true, an object)
      * stays typed, anything else is a string, as ttyd does.
      */
-    static JsonObject preferencesJson(Map<String, String> options) {
+    private static JsonObject preferencesJson(Map<String, String> options) {
         JsonObjectBuilder json = JsonFactories.BUILDERS.createObjectBuilder();
         options.forEach((key, value) -> {
             try (JsonReader reader = JsonFactories.READERS.createReader(new StringReader(value))) {
