@@ -1,6 +1,6 @@
 package io.cloudterm.cli;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The stand-alone server's request to the JVM to keep its heap small, in a JVM of its own. */
 class HeapFootprintTest {
+
+    /** The share of its committed heap G1 may keep free after a full collection, as the server sets it. */
+    private static final double MAX_FREE = Integer.parseInt(HeapFootprint.SETTINGS.get("MaxHeapFreeRatio")) / 100.0;
 
     /** Run in a child JVM: applies the settings twice and prints what each call set, then the values. */
     public static void main(String[] args) {
@@ -29,7 +32,7 @@ class HeapFootprintTest {
 
     /**
      * Run in a child JVM started with the start command's heap options: the server's live heap
-     * shrinking as its terminals' clients leave, from 16 MiB down to 4 MiB a mebibyte at a time,
+     * shrinking as its terminals' clients leave, from 16 MiB held down to 4 MiB a mebibyte at a time,
      * in 1 KiB objects (as many small per-connection objects), a full collection after each step.
      * Prints "used committed" in bytes after each collection.
      */
@@ -74,15 +77,13 @@ class HeapFootprintTest {
      * memory (4 MB), whatever this one has: in those, 8.5 MiB live kept 20 MiB committed. One GC
      * worker, so that the compaction leaves one part-filled region, not one per worker.
      */
-    private static final double MAX_FREE = Integer.parseInt(HeapFootprint.SETTINGS.get("MaxHeapFreeRatio")) / 100.0;
-
     @Test
     void theHeapKeptAfterClientsLeaveFollowsTheLiveHeap() throws Exception {
         List<String> options = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xmx6g", "-XX:ParallelGCThreads=1"));
         options.addAll(HeapFootprint.LAUNCH_OPTIONS);
         String output = ChildJvm.run(ClientsLeaving.class, options.toArray(String[]::new));
         List<String> steps = output.lines().filter(line -> line.matches("\\d+ \\d+")).toList();
-        assertFalse(steps.size() < 12, output);
+        assertEquals(12, steps.size(), output);
         for (String step : steps) {
             String[] usedAndCommitted = step.split(" ");
             double usedMib = Long.parseLong(usedAndCommitted[0]) / 1048576.0;
