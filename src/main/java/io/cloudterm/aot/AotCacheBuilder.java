@@ -1,5 +1,6 @@
 package io.cloudterm.aot;
 
+import io.cloudterm.cli.HeapFootprint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
  * newer the cache holds the classes the server loads, already linked, and the method profiles of
  * a training run (JEP 483, 514, 515), so a fresh server reaches its warm speed sooner. Elsewhere,
  * or when the training fails, the file names no cache and the server starts as it would without
- * one: the cache is an optimization, so the build goes on, saying why.
+ * one: the cache is an optimization, so the build goes on, saying why. Either way the file holds
+ * the server's launch-time heap options ({@link HeapFootprint#LAUNCH_OPTIONS}), and the training
+ * runs with them, so that the cache is made in the heap it is used in.
  */
 @Command(name = "aot-cache", mixinStandardHelpOptions = true,
         description = "Train and write the JDK 25+ AOT cache for a server launch, and the JVM options file naming it.")
@@ -81,7 +84,9 @@ public final class AotCacheBuilder implements Callable<Integer> {
             return 0;
         }
         String inputs = "# inputs " + CacheInputs.of(launch).fingerprint();
-        if (Files.isRegularFile(cache) && Files.isRegularFile(options) && Files.readAllLines(options).containsAll(List.of(inputs, javaLine()))) {
+        List<String> expected = new ArrayList<>(List.of(inputs, javaLine()));
+        expected.addAll(HeapFootprint.LAUNCH_OPTIONS);
+        if (Files.isRegularFile(cache) && Files.isRegularFile(options) && Files.readAllLines(options).containsAll(expected)) {
             out.println("AOT cache: up to date, " + cache);
             return 0;
         }
@@ -111,7 +116,7 @@ public final class AotCacheBuilder implements Callable<Integer> {
         Files.deleteIfExists(recording);
         Files.deleteIfExists(fresh);
         try {
-            try (TrainingRun run = TrainingRun.start(recording, launch, terminals, log)) {
+            try (TrainingRun run = TrainingRun.start(recording, serverLaunch(), terminals, log)) {
                 TrainingClient browser = new TrainingClient(run.base());
                 String token = browser.logIn(run.accessToken());
                 browser.useTerminals(token, terminals, inFlight);
@@ -134,7 +139,7 @@ public final class AotCacheBuilder implements Callable<Integer> {
     private void create(Path recording, Path fresh, Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording,
                 "-XX:AOTCache=" + fresh));
-        command.addAll(launch);
+        command.addAll(serverLaunch());
         Process creating = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         if (!creating.waitFor(CREATE.toSeconds(), TimeUnit.SECONDS)) {
@@ -151,13 +156,22 @@ public final class AotCacheBuilder implements Callable<Integer> {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The launch as the start command makes it: the heap options of the options file first. */
+    private List<String> serverLaunch() {
+        List<String> all = new ArrayList<>(HeapFootprint.LAUNCH_OPTIONS);
+        all.addAll(launch);
+        return all;
+    }
+
     /**
-     * Writes the options file with a line naming this JVM's java: the launcher script passes the file
-     * only to that java, since another JDK refuses the cache and one before 25 fails on the option.
+     * Writes the options file with a line naming this JVM's java (the launcher script passes the file
+     * only to that java, since another JDK refuses the cache and one before 25 fails on the option)
+     * and the server's heap options after {@code lines}.
      */
     private void writeOptions(List<String> lines) throws IOException {
         List<String> all = new ArrayList<>(lines);
         all.add(1, javaLine());
+        all.addAll(HeapFootprint.LAUNCH_OPTIONS);
         Files.write(options, all, StandardCharsets.UTF_8);
     }
 

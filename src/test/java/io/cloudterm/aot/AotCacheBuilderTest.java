@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cloudterm.cli.HeapFootprint;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -87,6 +88,8 @@ class AotCacheBuilderTest {
         assertEquals(0, first.status(), first.output());
         assertTrue(first.output().startsWith("AOT cache: trained on 24 terminals"), first.output());
         assertTrue(Files.readAllLines(options).contains("-XX:AOTCache=" + cache.toAbsolutePath()), Files.readString(options));
+        assertTrue(Files.readAllLines(options).containsAll(HeapFootprint.LAUNCH_OPTIONS), "the server's heap options too: "
+                + Files.readString(options));
         assertFalse(Files.exists(Path.of(cache + "conf")), "the recording is removed");
         List<String> addresses = Files.readAllLines(Path.of(cache + ".log")).stream().filter(l -> l.contains("#token=")).toList();
         assertEquals(1, addresses.size(), "the training server printed its address once");
@@ -165,7 +168,9 @@ class AotCacheBuilderTest {
         assertTrue(run.output().endsWith("the server starts without one\n"), run.output());
         String written = Files.readString(options);
         assertTrue(written.startsWith("# No AOT cache: the training failed"), written);
-        assertFalse(written.contains("-XX:"), written);
+        assertFalse(written.contains("-XX:AOTCache"), written);
+        assertTrue(Files.readAllLines(options).containsAll(HeapFootprint.LAUNCH_OPTIONS), "the heap options stand without a cache: "
+                + written);
         assertFalse(Files.exists(cache));
     }
 }
