@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.TtyClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
