@@ -224,9 +224,17 @@ public final class TtyClient implements AutoCloseable {
                 .add("rows", rows).build().toString());
     }
 
-    /** Keys typed: INPUT. */
+    /** Keys typed: INPUT, in UTF-8. */
     public TtyClient input(String text) {
         return send(ServerMessages.withCommand(ClientMessages.INPUT, text));
+    }
+
+    /** Bytes typed as they are: INPUT. */
+    public TtyClient input(byte[] keys) {
+        byte[] message = new byte[1 + keys.length];
+        message[0] = ClientMessages.INPUT;
+        System.arraycopy(keys, 0, message, 1, keys.length);
+        return send(message);
     }
 
     public TtyClient resize(int columns, int rows) {
