@@ -4,26 +4,25 @@ import io.cloudterm.protocol.ClientMessages;
 import io.cloudterm.protocol.JsonFactories;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.websocket.ClientFrames;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,8 +48,9 @@ import javax.net.ssl.SSLSocketFactory;
  * little cost. With {@link Builder#readOnRequest()} the client reads nothing until asked ({@link
  * #request}): it then looks to the server like a peer that has stopped reading.
  *
- * <p>Sends write whole frames (masked, a fresh mask each) on the caller's thread. Every call is
- * bounded by the time given; failures are {@link UncheckedIOException}s, so that calls chain.
+ * <p>Sends write whole frames (masked, a fresh mask each) on the caller's thread, blocking until
+ * the socket has taken them. Connecting and every wait are bounded by the time given; failures
+ * are {@link UncheckedIOException}s, so that calls chain.
  */
 public final class TtyClient implements AutoCloseable {
 
@@ -72,40 +72,17 @@ public final class TtyClient implements AutoCloseable {
 
     private final Wire wire;
     private final Duration timeout;
-    /** Where OUTPUT goes as it arrives; null: kept in {@link #output}. */
-    private final Output sink;
-    private final ByteBuffer view;
-    private final CompletableFuture<Close> closed = new CompletableFuture<>();
-    private final CompletableFuture<String> terminalInfo = new CompletableFuture<>();
+    private final Inbox inbox;
     private final Object writeLock = new Object();
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    /** Guarded by lock: every message (all but OUTPUT when there is a sink), and the OUTPUT kept. */
-    private final List<byte[]> messages = new ArrayList<>();
-    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-    private int keepOutputBytes = Integer.MAX_VALUE;
-    /** Messages the reader may still handle (pings and closes count); {@link Long#MAX_VALUE}: no limit. */
-    private volatile long demand;
-    private volatile boolean shut;
-
-    // Written by the reader only.
-    private volatile long outputBytesSeen;
-    private volatile long outputMessages;
-    private volatile int pings;
-    /** The data message being received when it is kept: its command byte first. */
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-    private int command = -1;
-
     /** Guarded by writeLock: a close frame has gone out; nothing may follow it. */
     private boolean closeSent;
+    /** Written by the reader only. */
+    private volatile int pings;
 
-    private TtyClient(Wire wire, Builder b, ByteBuffer buffer) {
+    private TtyClient(Wire wire, Duration timeout, Inbox inbox) {
         this.wire = wire;
-        this.timeout = b.timeout;
-        this.sink = b.output;
-        this.view = buffer.duplicate();
-        this.demand = b.readOnRequest ? 0 : Long.MAX_VALUE;
+        this.timeout = timeout;
+        this.inbox = inbox;
     }
 
     /** Connects to {@code uri} ({@code ws://} or {@code wss://} with the JDK's default trust) with extra request headers. */
@@ -196,7 +173,7 @@ public final class TtyClient implements AutoCloseable {
                 wire = Wire.connect(uri, factory, timeout);
                 ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(Upgrade.HEAD_LIMIT, readBuffer));
                 Upgrade.perform(wire, uri, headers, subprotocol, timeout, buffer);
-                TtyClient client = new TtyClient(wire, this, buffer);
+                TtyClient client = new TtyClient(wire, timeout, new Inbox(output, buffer, readOnRequest));
                 FrameReader frames = new FrameReader(buffer, client.new Handler());
                 Thread.ofVirtual().name("tty-client-" + IDS.incrementAndGet()).start(() -> client.read(frames));
                 return client;
@@ -292,96 +269,44 @@ public final class TtyClient implements AutoCloseable {
 
     /** Lets a client built with {@link Builder#readOnRequest()} handle {@code n} more messages (pings and closes count). */
     public void request(long n) {
-        lock.lock();
-        try {
-            demand = demand > Long.MAX_VALUE - n ? Long.MAX_VALUE : demand + n;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until the reader may handle another message; at once unless reading on request. */
-    private void awaitDemand() throws InterruptedException {
-        if (demand != 0) {
-            return;
-        }
-        lock.lock();
-        try {
-            while (demand == 0 && !shut) {
-                changed.await();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void consumeDemand() {
-        if (demand != Long.MAX_VALUE) {
-            lock.lock();
-            try {
-                demand--;
-            } finally {
-                lock.unlock();
-            }
-        }
+        inbox.request(n);
     }
 
     // What came.
 
     /** Keeps only about the last {@code bytes} of output, and no OUTPUT messages: for terminals that print without end. */
     public TtyClient keepOnlyRecentOutput(int bytes) {
-        lock.lock();
-        try {
-            keepOutputBytes = bytes;
-        } finally {
-            lock.unlock();
-        }
+        inbox.keepOnlyRecentOutput(bytes);
         return this;
     }
 
     /** The OUTPUT kept so far, as UTF-8 text (empty when output goes to an {@link Output}). */
     public String outputText() {
-        lock.lock();
-        try {
-            return output.toString(StandardCharsets.UTF_8);
-        } finally {
-            lock.unlock();
-        }
+        return inbox.outputText();
     }
 
     public byte[] outputBytes() {
-        lock.lock();
-        try {
-            return output.toByteArray();
-        } finally {
-            lock.unlock();
-        }
+        return inbox.outputBytes();
     }
 
     /** Every OUTPUT byte received, including any no longer kept or given to an {@link Output}. */
     public long outputBytesSeen() {
-        return outputBytesSeen;
+        return inbox.outputBytesSeen();
     }
 
     /** OUTPUT messages received. */
     public long outputMessages() {
-        return outputMessages;
+        return inbox.outputMessages();
     }
 
     /** The messages received, each with its command byte, in order (see {@link Builder#output} and {@link #keepOnlyRecentOutput}). */
     public List<byte[]> messages() {
-        lock.lock();
-        try {
-            return List.copyOf(messages);
-        } finally {
-            lock.unlock();
-        }
+        return inbox.messages();
     }
 
     /** TERMINAL_INFO's JSON, once it has come (CloudTerm sends it after the handshake; ttyd does not). */
     public CompletableFuture<String> terminalInfo() {
-        return terminalInfo;
+        return inbox.terminalInfo();
     }
 
     /** Pings the server has sent so far (each answered). */
@@ -406,54 +331,30 @@ public final class TtyClient implements AutoCloseable {
      * the failure); returns all of it. Fails at the limit, or once the connection has ended.
      */
     public String awaitOutput(Predicate<String> done, String what, Duration limit) {
-        if (sink != null) {
-            throw new IllegalStateException("output goes to an Output, none is kept to wait on");
-        }
-        long deadline = System.nanoTime() + limit.toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                String text = output.toString(StandardCharsets.UTF_8);
-                if (done.test(text)) {
-                    return text;
-                }
-                long left = deadline - System.nanoTime();
-                if (closed.isDone() || left <= 0) {
-                    throw new UncheckedIOException(new IOException("no " + what + " in the output "
-                            + (closed.isDone() ? "before the close " + closed.join() : "within " + limit)
-                            + "; the output was:\n" + text));
-                }
-                changed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + what, e);
-        } finally {
-            lock.unlock();
-        }
+        return inbox.awaitOutput(done, what, limit);
     }
 
     /** Completes when the connection has ended, with the server's close code and reason (or 1006 and the failure). */
     public CompletableFuture<Close> closed() {
-        return closed;
+        return inbox.closed();
     }
 
     /** Waits for the connection's end. */
     public Close awaitClose(Duration limit) {
         try {
-            return closed.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            return inbox.closed().get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
             throw new UncheckedIOException(new IOException("not closed within " + limit + "; the output was:\n" + outputText()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for the close", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
     }
 
     public boolean isClosed() {
-        return closed.isDone();
+        return inbox.closed().isDone();
     }
 
     // Ending.
@@ -467,8 +368,9 @@ public final class TtyClient implements AutoCloseable {
     }
 
     private CompletableFuture<Close> closeAsync(Duration wait) {
+        CompletableFuture<Close> closed = inbox.closed();
         if (!closed.isDone()) {
-            request(Long.MAX_VALUE); // the answer must be read
+            inbox.request(Long.MAX_VALUE); // the answer must be read
             try {
                 synchronized (writeLock) {
                     if (!closeSent) {
@@ -491,13 +393,7 @@ public final class TtyClient implements AutoCloseable {
 
     /** Drops the TCP connection without a close handshake, as a vanished browser would. */
     public void abort() {
-        lock.lock();
-        try {
-            shut = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        inbox.shut();
         wire.close();
     }
 
@@ -505,63 +401,28 @@ public final class TtyClient implements AutoCloseable {
 
     private void read(FrameReader frames) {
         try {
-            while (!closed.isDone()) {
+            while (!inbox.closed().isDone()) {
                 if (frames.atFrameStart()) {
-                    awaitDemand();
+                    inbox.awaitDemand();
                 }
                 if (!frames.next(wire.in())) {
-                    ended(new Close(1006, "connection closed without a close frame"));
+                    inbox.ended(new Close(1006, "connection closed without a close frame"));
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            ended(new Close(1006, shut && (e instanceof AsynchronousCloseException || e instanceof java.net.SocketException)
+            inbox.ended(new Close(1006, inbox.isShut() && (e instanceof AsynchronousCloseException || e instanceof SocketException)
                     ? "closed by this client" : String.valueOf(e)));
         } finally {
             abort();
         }
     }
 
-    private void ended(Close how) {
-        lock.lock();
-        try {
-            closed.complete(how);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        terminalInfo.completeExceptionally(new IllegalStateException("closed before TERMINAL_INFO: " + how));
-    }
-
+    /** Data to the inbox; pings answered, a close answered and the end recorded. */
     private final class Handler implements FrameReader.Handler {
 
         @Override
         public void data(ByteBuffer buffer, int from, int to, boolean last) {
-            if (command < 0 && from < to) {
-                command = buffer.get(from);
-                if (sink != null && command == ServerMessages.OUTPUT) {
-                    from++;
-                }
-            }
-            if (sink != null && command == ServerMessages.OUTPUT) {
-                outputBytesSeen += to - from; // one writer: this thread
-                view.clear().position(from).limit(to);
-                sink.output(view, last);
-                if (last) {
-                    outputMessages++;
-                }
-            } else {
-                byte[] piece = new byte[to - from];
-                buffer.get(from, piece);
-                partial.writeBytes(piece);
-                if (last) {
-                    received(partial.toByteArray());
-                    partial.reset();
-                }
-            }
-            if (last) {
-                command = -1;
-                consumeDemand();
-            }
+            inbox.data(buffer, from, to, last);
         }
 
         @Override
@@ -585,38 +446,11 @@ public final class TtyClient implements AutoCloseable {
                                     payload.length < 2 ? new byte[0] : new byte[] {payload[0], payload[1]});
                         }
                     }
-                    ended(how);
+                    inbox.ended(how);
                 }
                 default -> throw new IOException("unknown control opcode " + opcode);
             }
-            consumeDemand();
-        }
-
-        /** A whole message that is kept (the command byte first). */
-        private void received(byte[] message) {
-            lock.lock();
-            try {
-                boolean isOutput = message.length > 0 && message[0] == ServerMessages.OUTPUT;
-                messages.add(message);
-                if (isOutput) {
-                    output.write(message, 1, message.length - 1);
-                    outputBytesSeen += message.length - 1;
-                    outputMessages++;
-                    if (output.size() > 2L * keepOutputBytes) {
-                        byte[] all = output.toByteArray();
-                        output.reset();
-                        output.write(all, all.length - keepOutputBytes, keepOutputBytes);
-                    }
-                    if (keepOutputBytes != Integer.MAX_VALUE) {
-                        messages.clear(); // a client that keeps only recent output keeps no message list either
-                    }
-                } else if (message.length > 0 && message[0] == ServerMessages.TERMINAL_INFO) {
-                    terminalInfo.complete(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
-                }
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            inbox.consumeDemand();
         }
     }
 }
