@@ -1,5 +1,6 @@
 package io.cloudterm.aot;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.protocol.JsonFactories;
 import java.io.IOException;
 import java.io.StringReader;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -116,9 +116,9 @@ final class TrainingClient {
 
     private void useTerminal(String token) throws Exception {
         URI ws = URI.create("ws" + base.toString().substring("http".length())).resolve("ws");
-        try (TtydClient terminal = TtydClient.connect(ws, Map.of("Origin", origin, "Cookie", cookies()), "tty", EACH)) {
-            terminal.sendJson(JsonFactories.BUILDERS.createObjectBuilder().add("AuthToken", token).add("columns", 80)
-                    .add("rows", 24).build().toString());
+        try (TtyClient terminal = TtyClient.builder(ws).header("Origin", origin).header("Cookie", cookies()).timeout(EACH)
+                .connect()) {
+            terminal.handshake(token, 80, 24);
             // Typed as a person types: a key at a time, each echoed by the pty before the next. The
             // cache keeps this run's method profiles and the JIT compiles from them early, so the
             // echo path must be as hot here as in use: trained on one line per terminal, a warm
@@ -135,15 +135,15 @@ final class TrainingClient {
             expectOutput(terminal, line + "\r\n" + line + "\r\n"); // the pty's echo of Enter, then cat's copy of the line
             terminal.resize(100, 30).pause().resume();
             terminal.input("\u0004"); // EOF: cat ends, and the server closes
-            TtydClient.Close closed = terminal.awaitClose(EACH);
-            if (!closed.equals(new TtydClient.Close(1000, "exit 0"))) {
+            TtyClient.Close closed = terminal.awaitClose(EACH);
+            if (!closed.equals(new TtyClient.Close(1000, "exit 0"))) {
                 throw new IOException("the terminal closed with " + closed + ", not 1000 exit 0");
             }
         }
     }
 
     /** Waits until the whole output so far is {@code expected}; fails on anything else, a close, or the time limit. */
-    private static void expectOutput(TtydClient terminal, String expected) throws IOException, InterruptedException {
+    private static void expectOutput(TtyClient terminal, String expected) throws IOException {
         String output = terminal.awaitOutput(o -> o.length() >= expected.length(),
                 expected.length() + " bytes ending the typed line", EACH);
         if (!output.equals(expected)) {

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * RFC 6455 framing from the client's side: frames out masked, server frames in unmasked. The one
- * client codec of the project, for the AOT training run, the load driver and the tests (which
- * also use it to break the rules: unmasked frames, any first byte).
+ * client codec of the project: the product's client ({@code io.cloudterm.client.TtyClient}, which
+ * the AOT training run, the load driver and the tests use) frames with it, and tests that break
+ * the rules on purpose (unmasked frames, any first byte) use it directly.
  *
  * <p>The server's own codec ({@link FrameDecoder}, {@link FrameEncoder}) is not reused: it checks
  * the opposite rules (every frame masked) on the server's hot path, and a mode flag there would

@@ -16,7 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -37,13 +36,11 @@ class LoadDriverSmokeTest {
         assertTrue(r.getJsonNumber("server_MBps").doubleValue() > 0);
     }
 
-    /** Through either client: the JDK's WebSocket client (the default) and the raw-socket one. */
     @ParameterizedTest
-    @CsvSource({"on, jdk", "off, jdk", "on, raw", "off, raw"})
-    void fanOutDeliversEveryByteToEachTerminal(String mode, String client) throws IOException {
-        JsonObject r = run(mode, "fanout", "--terminals", "2", "--mb", "1", "--runs", "1", "--client", client);
+    @ValueSource(strings = {"on", "off"})
+    void fanOutDeliversEveryByteToEachTerminal(String mode) throws IOException {
+        JsonObject r = run(mode, "fanout", "--terminals", "2", "--mb", "1", "--runs", "1");
         assertEquals(2, r.getInt("terminals"));
-        assertEquals(client, r.getString("client"));
         assertTrue(r.getBoolean("bytes_exact"));
     }
 
@@ -62,12 +59,11 @@ class LoadDriverSmokeTest {
         assertEquals(20, r.getInt("processes_under_server") / (mode.equals("on") ? 1 : 2));
     }
 
-    /** The raw-socket client through every phase: the driver's warm-up, open, fill, detach, reattach by handle, end. */
+    /** Every phase: the driver's warm-up, open, fill, detach, reattach by handle, end. */
     @Test
-    void sessionsThroughTheRawClient() throws IOException {
-        JsonObject r = run("on", "sessions", "--terminals", "4", "--warmup", "2", "--fill", "2", "--no-gc", "--client", "raw",
+    void sessionsThroughEveryPhase() throws IOException {
+        JsonObject r = run("on", "sessions", "--terminals", "4", "--warmup", "2", "--fill", "2", "--no-gc",
                 "--driver-warmup", "3");
-        assertEquals("raw", r.getString("client"));
         assertEquals(3, r.getInt("driver_warmup"));
         int rounds = r.getInt("driver_warmup_rounds");
         assertTrue(rounds >= 1 && rounds <= 6, rounds + " rounds");

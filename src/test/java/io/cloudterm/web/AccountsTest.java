@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.config.ServerConfig;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

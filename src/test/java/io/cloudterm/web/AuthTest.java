@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
+import io.cloudterm.client.UpgradeRefusedException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -228,11 +229,11 @@ class AuthTest {
         }
     }
 
-    /** The HTTP status of a refused WebSocket upgrade (the JDK client reports it in the exception). */
+    /** The HTTP status of a refused WebSocket upgrade. */
     static int upgradeStatus(TestServer server, Map<String, String> headers) {
-        CompletionException e = assertThrows(CompletionException.class, () -> TtyClient.connect(server.ws(), headers));
-        if (e.getCause() instanceof WebSocketHandshakeException handshake) {
-            return handshake.getResponse().statusCode();
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TtyClient.connect(server.ws(), headers));
+        if (e.getCause() instanceof UpgradeRefusedException refused) {
+            return refused.status();
         }
         throw new AssertionError("expected a refused handshake", e);
     }

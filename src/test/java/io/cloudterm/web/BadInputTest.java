@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.config.ServerConfig;
+import io.cloudterm.websocket.ClientFrames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -52,24 +54,24 @@ class BadInputTest {
 
     @Test
     void malformedJsonIsRefused() {
-        assertClosedWith(4001, "malformed JSON", connect().sendText("{\"columns\":80,"));
+        assertClosedWith(4001, "malformed JSON", connect().send("{\"columns\":80,"));
     }
 
     @Test
     void jsonThatIsNotAnObjectIsRefused() {
         TtyClient client = connect().handshake("", 80, 24);
-        client.sendText("1[80,24]");
+        client.send("1[80,24]");
         assertClosedWith(4001, "expected a JSON object", client);
     }
 
     @Test
     void missingColumnsAreRefused() {
-        assertClosedWith(4001, "'columns' is missing", connect().sendText("{\"rows\":24}"));
+        assertClosedWith(4001, "'columns' is missing", connect().send("{\"rows\":24}"));
     }
 
     @Test
     void textInsteadOfANumberIsRefused() {
-        assertClosedWith(4001, "'rows' must be a number", connect().sendText("{\"columns\":80,\"rows\":\"many\"}"));
+        assertClosedWith(4001, "'rows' must be a number", connect().send("{\"columns\":80,\"rows\":\"many\"}"));
     }
 
     @Test
@@ -85,10 +87,10 @@ class BadInputTest {
 
     @Test
     void absurdSizesAreClampedNotRejected() {
-        try (TtyClient client = connect().sendText("{\"columns\":-5,\"rows\":1e12}")) {
+        try (TtyClient client = connect().send("{\"columns\":-5,\"rows\":1e12}")) {
             client.input("stty size\r");
             client.awaitOutput("1000 1\r\n", WAIT);
-            client.sendText("1{\"columns\":0,\"rows\":0}");
+            client.send("1{\"columns\":0,\"rows\":0}");
             client.input("stty size\r");
             client.awaitOutput("1 1\r\n", WAIT);
         }
@@ -97,7 +99,7 @@ class BadInputTest {
     @Test
     void anUnknownCommandByteIsRefused() {
         TtyClient client = connect().handshake("", 80, 24);
-        client.sendText("9whatever");
+        client.send("9whatever");
         assertClosedWith(4002, "unknown command byte 0x39", client);
     }
 
@@ -116,7 +118,7 @@ class BadInputTest {
             for (int i = 0; i < 8; i++) {
                 byte[] fragment = new byte[256 * 1024];
                 fragment[0] = '0';
-                client.socket().sendBinary(java.nio.ByteBuffer.wrap(fragment), i == 7).join();
+                client.sendFrame((i == 7 ? ClientFrames.FIN : 0) | (i == 0 ? ClientFrames.BINARY : ClientFrames.CONTINUATION), fragment);
             }
         } catch (RuntimeException e) {
             // the server may close before the whole message is written
@@ -150,8 +152,9 @@ class BadInputTest {
     @Test
     void textFramesWithTheSameLayoutWork() {
         try (TtyClient client = connect()) {
-            client.socket().sendText("{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}", true).join();
-            client.socket().sendText("0echo te''xt\r", true).join();
+            client.sendFrame(ClientFrames.FIN | ClientFrames.TEXT, "{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}"
+                    .getBytes(StandardCharsets.UTF_8));
+            client.sendFrame(ClientFrames.FIN | ClientFrames.TEXT, "0echo te''xt\r".getBytes(StandardCharsets.UTF_8));
             client.awaitOutput("text\r\n", WAIT);
         }
     }

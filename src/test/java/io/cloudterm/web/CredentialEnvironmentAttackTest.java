@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.feature.CloudTermFeature;
 import io.cloudterm.protocol.CloseCodes;
 import io.helidon.http.HeaderName;

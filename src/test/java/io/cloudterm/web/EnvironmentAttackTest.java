@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.testkit.CommandLines;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,8 @@ class HeartbeatTest {
     @Test
     void aPeerThatStopsAnsweringPingsIsDroppedAndItsTerminalHungUp() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--ping-interval", "1", "--", "sh")) {
-            // The JDK client reads (and so answers pings) only when asked to: this one never asks.
-            TtyClient silent = TtyClient.connect(server.ws(), Map.of(), false).handshake("", 80, 24);
+            // This client reads (and so answers pings) only when asked to, and never asks.
+            TtyClient silent = TtyClient.builder(server.ws()).readOnRequest().connect().handshake("", 80, 24);
             long pid = awaitTerminal(server).pid();
             assertTrue(Processes.awaitGone(pid, Duration.ofSeconds(15)), "the silent peer's shell is still alive");
             silent.abort();

@@ -2,6 +2,7 @@ package io.cloudterm.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cloudterm.client.TtyClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

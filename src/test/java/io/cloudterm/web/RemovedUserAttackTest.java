@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

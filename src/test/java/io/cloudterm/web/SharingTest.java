@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -69,7 +70,7 @@ class SharingTest {
 
     private static TtyClient join(TestServer server, String handle, String cookie, String share, int columns, int rows) {
         return TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of("Cookie", cookie))
-                .sendText("{\"AuthToken\":\"" + server.terminalToken(Map.of("Cookie", cookie)) + "\",\"columns\":" + columns
+                .send("{\"AuthToken\":\"" + server.terminalToken(Map.of("Cookie", cookie)) + "\",\"columns\":" + columns
                         + ",\"rows\":" + rows + ",\"share\":\"" + share + "\"}");
     }
 
@@ -121,7 +122,7 @@ class SharingTest {
             String handle = ReattachTest.terminalInfo(reader)[0];
             reader.keepOnlyRecentOutput(64 * 1024);
             // This one asks for nothing after its first message: the server's queue for it fills.
-            TtyClient stuck = TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of(), false)
+            TtyClient stuck = TtyClient.builder(URI.create(server.ws() + "?t=" + handle)).readOnRequest().connect()
                     .handshake("", 80, 24);
             stuck.request(1);
             stuck.pause();

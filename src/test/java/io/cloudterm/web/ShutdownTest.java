@@ -1,9 +1,11 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.TtyClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,15 +105,12 @@ class ShutdownTest {
 
     /** The address the server says it serves at. */
     private static URI awaitUrl(Process server, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && server.isAlive()) {
-            Matcher serving = SERVING.matcher(Files.readString(log));
-            if (serving.find()) {
-                return URI.create(serving.group(1));
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the server never said where it serves:\n" + Files.readString(log));
+        await("the server saying where it serves, in " + log).atMost(Duration.ofSeconds(60))
+                .failFast("the server exited before saying where it serves", () -> !server.isAlive())
+                .until(() -> SERVING.matcher(Files.readString(log)).find());
+        Matcher serving = SERVING.matcher(Files.readString(log));
+        serving.find();
+        return URI.create(serving.group(1));
     }
 
     private static Set<String> ids(Pattern pattern, String output) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.testkit.HttpHead;
 import io.cloudterm.websocket.ClientFrames;
 import java.io.ByteArrayOutputStream;

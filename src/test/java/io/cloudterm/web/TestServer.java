@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -123,13 +124,10 @@ final class TestServer implements AutoCloseable {
         return m.group(1);
     }
 
-    /**
-     * Another user (by {@code cookie}) joins terminal {@code handle} through share link {@code share}.
-     * With {@code autoRequest} false the client reads nothing unless told (see {@link TtyClient#request}).
-     */
-    TtyClient joinShared(String handle, String cookie, String share, boolean autoRequest) {
-        return TtyClient.connect(URI.create(ws() + "?t=" + handle), Map.of("Cookie", cookie), autoRequest)
-                .sendText("{\"AuthToken\":\"" + terminalToken(Map.of("Cookie", cookie)) + "\",\"columns\":80,\"rows\":24,"
+    /** Another user (by {@code cookie}) joins terminal {@code handle} through share link {@code share}. */
+    TtyClient joinShared(String handle, String cookie, String share) {
+        return TtyClient.connect(URI.create(ws() + "?t=" + handle), Map.of("Cookie", cookie))
+                .send("{\"AuthToken\":\"" + terminalToken(Map.of("Cookie", cookie)) + "\",\"columns\":80,\"rows\":24,"
                         + "\"share\":\"" + share + "\"}");
     }
 

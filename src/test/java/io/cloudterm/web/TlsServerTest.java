@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.TtyClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -80,7 +81,8 @@ class TlsServerTest {
             String token = tokenFrom(get(http, cloudterm.url("token"), Map.of("Cookie", cookie)));
             URI wss = URI.create(cloudterm.ws().toString());
             assertTrue(wss.getScheme().equals("wss"), wss.toString());
-            try (TtyClient terminal = TtyClient.connect(http, wss, Map.of("Cookie", cookie), true).handshake(token, 80, 24)) {
+            try (TtyClient terminal = TtyClient.builder(wss).header("Cookie", cookie).tls(http.sslContext()).connect()
+                    .handshake(token, 80, 24)) {
                 terminal.input("echo o''ver tls\r");
                 terminal.awaitOutput("over tls\r\n", WAIT);
             }
@@ -93,7 +95,7 @@ class TlsServerTest {
                 "--ssl-key", server.key().toString(), "--ssl-ca", ca.certificate().toString(), "--", "sh");
              HttpClient http = client(alice)) {
             String token = tokenFrom(get(http, cloudterm.url("token"), Map.of()));
-            try (TtyClient terminal = TtyClient.connect(http, cloudterm.ws(), Map.of(), true).handshake(token, 80, 24)) {
+            try (TtyClient terminal = TtyClient.builder(cloudterm.ws()).tls(http.sslContext()).connect().handshake(token, 80, 24)) {
                 terminal.input("echo user=$CLOUDTERM_USER.\r");
                 terminal.awaitOutput("user=alice.", WAIT);
             }

@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ class TlsSlowClientAttackTest {
                     .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\":\"([^\"]*)\"").matcher(tokenResponse.body());
             assertTrue(token.find(), tokenResponse.body());
-            try (TtyClient terminal = TtyClient.connect(http, cloudterm.ws(), Map.of("Cookie", cookie), true)
+            try (TtyClient terminal = TtyClient.builder(cloudterm.ws()).header("Cookie", cookie).tls(http.sslContext()).connect()
                     .handshake(token.group(1), 80, 24)) {
                 Thread.sleep(3_000); // three header timeouts without a byte from the client
                 terminal.input("echo still'' here\r");

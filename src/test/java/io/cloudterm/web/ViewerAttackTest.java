@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.client.TtyClient;
 import io.cloudterm.terminal.Terminal;
 import java.lang.management.ManagementFactory;
 import io.cloudterm.websocket.ClientFrames;
@@ -69,7 +70,7 @@ class ViewerAttackTest {
             assertTrue(grown < 64 * MiB, viewers + " viewers of a full 6 MiB scrollback that never read grew the heap by "
                     + grown / MiB + " MB");
 
-            TtyClient.Close refused = server.joinShared(handle, bob, view, true).awaitClose(WAIT);
+            TtyClient.Close refused = server.joinShared(handle, bob, view).awaitClose(WAIT);
             assertEquals(4009, refused.code(), refused.toString());
             assertTrue(refused.reason().contains("too many clients on this terminal"), refused.reason());
 
@@ -100,7 +101,7 @@ class ViewerAttackTest {
             // ...and meanwhile the guests take every guest seat, one of them with control.
             List<TtyClient> guests = new ArrayList<>();
             for (String share : List.of(view, view, control)) {
-                TtyClient guest = server.joinShared(handle, bob, share, true);
+                TtyClient guest = server.joinShared(handle, bob, share);
                 ReattachTest.terminalInfo(guest);
                 guests.add(guest);
             }
@@ -113,7 +114,7 @@ class ViewerAttackTest {
             reloaded.awaitOutput("owner\r\n", WAIT);
             assertFalse(reloaded.isClosed());
 
-            TtyClient.Close refused = server.joinShared(handle, bob, view, true).awaitClose(WAIT);
+            TtyClient.Close refused = server.joinShared(handle, bob, view).awaitClose(WAIT);
             assertEquals(4009, refused.code(), refused.toString());
             assertTrue(refused.reason().contains("3 guests attached"), refused.reason());
             guests.forEach(TtyClient::close);
@@ -131,17 +132,17 @@ class ViewerAttackTest {
             TtyClient owner = newTerminal(server, alice);
             String handle = ReattachTest.terminalInfo(owner)[0];
             String view = server.shareToken(handle, alice, "view");
-            TtyClient first = server.joinShared(handle, bob, view, true);
-            TtyClient second = server.joinShared(handle, bob, view, true);
+            TtyClient first = server.joinShared(handle, bob, view);
+            TtyClient second = server.joinShared(handle, bob, view);
             ReattachTest.terminalInfo(first);
             ReattachTest.terminalInfo(second);
 
-            TtyClient.Close refused = server.joinShared(handle, bob, view, true).awaitClose(WAIT);
+            TtyClient.Close refused = server.joinShared(handle, bob, view).awaitClose(WAIT);
             assertEquals(4009, refused.code(), refused.toString());
             assertTrue(refused.reason().contains("other users' terminals"), refused.reason());
 
             first.close();
-            ReattachTest.terminalInfo(server.joinShared(handle, bob, view, true));
+            ReattachTest.terminalInfo(server.joinShared(handle, bob, view));
             owner.close();
         }
     }
@@ -158,7 +159,7 @@ class ViewerAttackTest {
             TtyClient owner = newTerminal(server, alice);
             String handle = ReattachTest.terminalInfo(owner)[0];
             String view = server.shareToken(handle, alice, "view");
-            TtyClient viewer = server.joinShared(handle, bob, view, true);
+            TtyClient viewer = server.joinShared(handle, bob, view);
             ReattachTest.terminalInfo(viewer);
             viewer.keepOnlyRecentOutput(64 * 1024);
             viewer.pause();

@@ -1,66 +1,70 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.client.TtyClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
  * Many clients at once, opened and closed asynchronously with a bound on how many are in flight,
- * each with its OUTPUT kept in a {@link Transcript}. Either client ({@link StreamClient.Kind}):
- * the JDK's (no thread per connection: one selector thread for all) or the raw one (a virtual
- * thread per connection, reading into a small buffer).
+ * each with its OUTPUT kept in a {@link Transcript}: a virtual thread per connection, reading into
+ * a small buffer ({@link #SMALL_BUFFER}).
  */
 final class Clients {
 
     private static final Duration EACH = Duration.ofSeconds(60);
+    /** Read buffer sizes: for a few clients streaming much output, and for many with little each. */
+    static final int STREAM_BUFFER = 256 * 1024, SMALL_BUFFER = 8 * 1024;
+    /** Where clients connect when many are opened at once: the opener blocks, not the caller. */
+    private static final ExecutorService CONNECTS = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("tty-connect-", 0).factory());
 
     private Clients() {
     }
 
     /** A client whose terminal has said who it is (TERMINAL_INFO). */
-    record Open(StreamClient client, Transcript output, String handle, boolean reattached) {
+    record Open(TtyClient client, Transcript output, String handle, boolean reattached) {
     }
 
-    /** Connects with the JDK client and waits for TERMINAL_INFO. */
+    /**
+     * Connects (bounded) and sends JSON_DATA (80x24, an empty AuthToken: the server runs with
+     * --no-auth); OUTPUT goes to {@code output} as it arrives, through a read buffer of {@code readBuffer} bytes.
+     */
+    static TtyClient open(URI uri, TtyClient.Output output, int readBuffer) {
+        return TtyClient.builder(uri).output(output).readBuffer(readBuffer).timeout(Duration.ofSeconds(30)).connect()
+                .handshake("", 80, 24);
+    }
+
+    /** Connects on a virtual thread of its own and waits for TERMINAL_INFO. */
     static CompletableFuture<Open> connect(URI uri) {
-        return connect(StreamClient.Kind.jdk, uri);
-    }
-
-    /** Connects with the given client and waits for TERMINAL_INFO. */
-    static CompletableFuture<Open> connect(StreamClient.Kind kind, URI uri) {
         Transcript output = new Transcript();
-        return kind.connect(uri, output).thenCompose(c -> c.info().thenApply(
-                info -> new Open(c, output, info.getString("terminal"), info.getBoolean("reattached", false))));
+        return CompletableFuture.supplyAsync(() -> open(uri, output, SMALL_BUFFER), CONNECTS)
+                .thenCompose(c -> c.terminalInfo().thenApply(TtyMessages::terminalInfo).thenApply(
+                        info -> new Open(c, output, info.getString("terminal"), info.getBoolean("reattached", false))));
     }
 
-    /** Opens {@code n} JDK clients, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
+    /** Opens {@code n} clients, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
     static List<Open> open(int n, int inFlight, IntFunction<URI> uri, Duration limit) throws InterruptedException {
-        return open(StreamClient.Kind.jdk, n, inFlight, uri, limit);
-    }
-
-    /** Opens {@code n} clients of the given kind, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
-    static List<Open> open(StreamClient.Kind kind, int n, int inFlight, IntFunction<URI> uri, Duration limit)
-            throws InterruptedException {
-        return all(n, inFlight, i -> connect(kind, uri.apply(i)), limit, "open");
+        return all(n, inFlight, i -> connect(uri.apply(i)), limit, "open");
     }
 
     /** Sends a close from each client and waits for the server's answers; returns them. */
-    static List<TtyClient.Closed> close(List<Open> clients, int inFlight, Duration limit) throws InterruptedException {
+    static List<TtyClient.Close> close(List<Open> clients, int inFlight, Duration limit) throws InterruptedException {
         return all(clients.size(), inFlight, i -> clients.get(i).client().closeAsync(), limit, "close");
     }
 
-    /** Types the same text into each client (all sends in flight at once). */
+    /** Types the same text into each client. */
     static void typeAll(List<Open> clients, String text) {
-        List<CompletableFuture<?>> sent = new ArrayList<>();
         for (Open c : clients) {
-            sent.add(c.client().input(text));
+            c.client().input(text);
         }
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
     }
 
     /**
@@ -88,7 +92,7 @@ final class Clients {
         int wrong = 0;
         for (Open c : clients) {
             long left = Math.max(1, deadline - System.nanoTime());
-            TtyClient.Closed closed = c.client().closed().completeOnTimeout(new TtyClient.Closed(-1, "not closed in time"),
+            TtyClient.Close closed = c.client().closed().completeOnTimeout(new TtyClient.Close(-1, "not closed in time"),
                     left, TimeUnit.NANOSECONDS).join();
             if (closed.code() != code || !closed.reason().equals(reason)) {
                 if (wrong++ < 3) {

@@ -35,12 +35,8 @@ final class Connections implements Callable<Integer> {
     @Option(names = "--hold", description = "seconds to hold them idle before the reading (default ${DEFAULT-VALUE})", defaultValue = "10")
     int hold;
 
-    @Mixin
-    ClientOption clientOption;
-
     @Override
     public Integer call() throws Exception {
-        StreamClient.Kind client = clientOption.kind;
         long fdLimit = openFilesLimit();
         if (n + 500 > fdLimit) {
             throw new IllegalArgumentException(n + " connections need as many fds in this driver and in the server, and one"
@@ -60,8 +56,8 @@ final class Connections implements Callable<Integer> {
             report.server(server);
             memory = new Memory(report, server, spec);
             // Warm-up: a terminal with a few reattached clients, ended.
-            List<Clients.Open> warm = new ArrayList<>(Clients.open(client, 1, 1, i -> server.ws(), limit));
-            warm.addAll(Clients.open(client, 5, 5, i -> server.ws(warm.get(0).handle()), limit));
+            List<Clients.Open> warm = new ArrayList<>(Clients.open(1, 1, i -> server.ws(), limit));
+            warm.addAll(Clients.open(5, 5, i -> server.ws(warm.get(0).handle()), limit));
             Clients.typeAll(warm.subList(0, 1), "\u0004");
             report.check("warm-up terminal ended with exit 0 for all its clients", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
             Thread.sleep(500);
@@ -69,11 +65,11 @@ final class Connections implements Callable<Integer> {
             server.baseline();
             driverFdsBefore = Proc.fds(ProcessHandle.current().pid());
 
-            List<Clients.Open> owners = Clients.open(client, terminals, parallel, i -> server.ws(), limit);
+            List<Clients.Open> owners = Clients.open(terminals, parallel, i -> server.ws(), limit);
             Thread.sleep(500);
             memory.read(terminals + " terminals, one client each");
             long t0 = System.nanoTime();
-            List<Clients.Open> others = Clients.open(client, n - terminals, parallel, i -> server.ws(owners.get(i % terminals).handle()), limit);
+            List<Clients.Open> others = Clients.open(n - terminals, parallel, i -> server.ws(owners.get(i % terminals).handle()), limit);
             openSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("opened %d more connections in %.1f s; holding them idle for %d s%n", n - terminals, openSeconds, hold);
             report.check("every extra connection reattached", others.stream().allMatch(Clients.Open::reattached));
@@ -103,12 +99,12 @@ final class Connections implements Callable<Integer> {
         memory.nmtTable("where each idle connection's memory went (NMT committed, KB per connection)", 1, 2, extra);
         memory.histogramTable("live heap per idle connection, by class (bytes per connection)", 1, 2, extra);
         double driverFdsPer = (driverFds - driverFdsBefore) / (double) n;
-        report.table("opening and the client side (" + client.label + ")", "", "connections", "seconds", "per second", "driver fds/connection", "driver heap MB")
+        report.table("opening and the client side", "", "connections", "seconds", "per second", "driver fds/connection", "driver heap MB")
                 .row("reattach (connect, JSON_DATA, TERMINAL_INFO)", extra, Report.fmt(openSeconds), Report.fmt(extra / openSeconds),
                         Report.fmt(driverFdsPer), Report.fmt(driverHeapKb / 1024.0));
         long baseKb = r.get(1).rssKb();
         double at100k = (baseKb + perConnection * 100_000) / 1024 / 1024;
-        report.json().add("client", client.name()).add("connections", n).add("terminals", terminals).add("per_terminal", perTerminal)
+        report.json().add("connections", n).add("terminals", terminals).add("per_terminal", perTerminal)
                 .add("open_seconds", Report.round(openSeconds, 2)).add("kb_per_idle_connection", Report.round(perConnection, 2))
                 .add("server_fds_per_connection", Report.round((r.get(2).fds() - r.get(1).fds()) / (double) extra, 3))
                 .add("driver_fds_per_connection", Report.round(driverFdsPer, 3)).add("driver_heap_kb", driverHeapKb)

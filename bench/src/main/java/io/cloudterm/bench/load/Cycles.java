@@ -1,5 +1,6 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.client.TtyClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,12 +179,12 @@ final class Cycles implements Callable<Integer> {
 
     private static void cycle(ServerProcess server) throws Exception {
         Clients.Open c = Clients.connect(server.ws()).orTimeout(EACH.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
-        c.client().type("k\r");
+        c.client().input("k\r");
         String got = c.output().await(6, EACH);
         if (!got.equals("k\r\nk\r\n")) {
             throw new IllegalStateException("expected the key echoed through cat, got " + StreamCheck.printable(got));
         }
-        TtyClient.Closed closed = c.client().close();
+        TtyClient.Close closed = c.client().closeAsync().join();
         if (closed.code() != 1000) {
             throw new IllegalStateException("the server answered the close with " + closed);
         }

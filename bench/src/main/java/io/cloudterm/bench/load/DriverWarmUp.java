@@ -21,8 +21,8 @@ import java.util.List;
 final class DriverWarmUp {
 
     /**
-     * Rounds stop once the JIT compiled for less than this share of a round's time. Here neither
-     * client's JIT quite gets there: after four rounds it still counts 15-50% of a round compiling
+     * Rounds stop once the JIT compiled for less than this share of a round's time. Here the
+     * driver's JIT never quite gets there: after four rounds it still counts 15-50% of a round compiling
      * (the JVM's count is elapsed time per compile, partly spent waiting for a CPU that the
      * throwaway server wants too), so the cap usually ends it; a quieter driver stops sooner.
      */
@@ -37,7 +37,7 @@ final class DriverWarmUp {
      * rounds until the driver's JIT is quiet (at most {@link #MOST_ROUNDS}), stops it; checks all of it.
      * Returns the rounds.
      */
-    static int run(Report report, ServerSpec spec, StreamClient.Kind client, int terminals, int parallel, Duration limit)
+    static int run(Report report, ServerSpec spec, int terminals, int parallel, Duration limit)
             throws IOException, InterruptedException {
         String most = String.valueOf(terminals);
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -50,7 +50,7 @@ final class DriverWarmUp {
                 List.of("--keep-alive", "0", "--max-terminals", most, "--max-terminals-per-user", most), List.of("cat"))) {
             while (!quiet && rounds.size() < MOST_ROUNDS) {
                 long jit0 = jit.getTotalCompilationTime(), r0 = System.nanoTime();
-                List<Clients.Open> opened = Clients.open(client, terminals, Math.min(terminals, parallel), i -> throwaway.ws(), limit);
+                List<Clients.Open> opened = Clients.open(terminals, Math.min(terminals, parallel), i -> throwaway.ws(), limit);
                 throwaway.children(); // remembered, so that finish() can check none of them outlives the server
                 Clients.typeAll(opened, "\u0004"); // EOF for cat
                 notEnded += Clients.awaitClosed(opened, 1000, "exit 0", limit);

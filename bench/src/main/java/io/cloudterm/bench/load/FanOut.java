@@ -22,12 +22,8 @@ final class FanOut implements Callable<Integer> {
     @Option(names = "--runs", description = "timed runs of each; the fastest is reported (default ${DEFAULT-VALUE})", defaultValue = "3")
     int runs;
 
-    @Mixin
-    ClientOption clientOption;
-
     @Override
     public Integer call() throws Exception {
-        StreamClient.Kind client = clientOption.kind;
-        return Streams.measure("fanout", spec, terminals, (long) (mb * 1e6), runs, 0.80, client);
+        return Streams.measure("fanout", spec, terminals, (long) (mb * 1e6), runs, 0.80);
     }
 }

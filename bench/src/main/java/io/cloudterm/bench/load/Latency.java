@@ -1,5 +1,6 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.client.TtyClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import java.io.InputStream;
@@ -73,7 +74,7 @@ final class Latency implements Callable<Integer> {
         }
         try (EchoFloors.WebSocketEcho echo = new EchoFloors.WebSocketEcho()) {
             EchoCheck check = new EchoCheck(false);
-            TtyClient c = TtyClient.open(URI.create("ws://127.0.0.1:" + echo.port() + "/ws"), check);
+            TtyClient c = Clients.open(URI.create("ws://127.0.0.1:" + echo.port() + "/ws"), check, Clients.SMALL_BUFFER);
             for (int r = 0; r < runs; r++) {
                 ws.add(loop("WebSocket echo", keystroke(c, check)));
             }
@@ -87,14 +88,14 @@ final class Latency implements Callable<Integer> {
         try (ServerProcess server = ServerProcess.start(spec, options, EchoCheck.COMMAND)) {
             report.server(server);
             EchoCheck warm = new EchoCheck(true);
-            TtyClient first = TtyClient.open(server.ws(), warm);
+            TtyClient first = Clients.open(server.ws(), warm, Clients.SMALL_BUFFER);
             warm.awaitReady(Duration.ofSeconds(30));
             first.close();
             server.settle();
             server.baseline();
 
             EchoCheck check = new EchoCheck(true);
-            TtyClient c = TtyClient.open(server.ws(), check);
+            TtyClient c = Clients.open(server.ws(), check, Clients.SMALL_BUFFER);
             check.awaitReady(Duration.ofSeconds(30));
             for (int r = 0; r < runs; r++) {
                 alone.add(loop("CloudTerm alone", keystroke(c, check)));
@@ -105,7 +106,7 @@ final class Latency implements Callable<Integer> {
                 List<TtyClient> others = new ArrayList<>();
                 for (int i = 0; i < typists; i++) {
                     EchoCheck e = new EchoCheck(true);
-                    others.add(TtyClient.open(server.ws(), e));
+                    others.add(Clients.open(server.ws(), e, Clients.SMALL_BUFFER));
                     checks.add(e);
                 }
                 for (EchoCheck e : checks) {
@@ -168,7 +169,7 @@ final class Latency implements Callable<Integer> {
             report.json().add("with_typists_us", all(loaded)).add("with_typists_median_us", l.json());
             report.target("p99 with " + typists + " typists, µs", l.p99(), true, 2000, "");
         }
-        report.note("One key in flight at a time; each timed from handing INPUT to the JDK WebSocket client to the"
+        report.note("One key in flight at a time; each timed from handing INPUT to the client (a blocking socket write) to the"
                 + " arrival of its echo. The typists run in this driver's JVM, on the same CPUs as the server.");
         report.cleanup(cleanup);
         return report.finish(System.out, spec.json);

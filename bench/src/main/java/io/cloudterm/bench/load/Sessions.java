@@ -43,9 +43,6 @@ final class Sessions implements Callable<Integer> {
             + " and read again (default ${DEFAULT-VALUE}: no)", defaultValue = "0")
     int fillKb;
 
-    @Mixin
-    ClientOption clientOption;
-
     /** One line typed when filling: the pty echoes it and cat prints it, 2 x 80 bytes of output. */
     private static final String LINE = "y".repeat(78);
     private static final int CHUNK_LINES = 40;
@@ -60,7 +57,6 @@ final class Sessions implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StreamClient.Kind client = clientOption.kind;
         int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
         if (driverWarmUp < 0) {
             throw new IllegalArgumentException("--driver-warmup must be 0 or more, not " + driverWarmUp);
@@ -73,7 +69,7 @@ final class Sessions implements Callable<Integer> {
         Report report = new Report("sessions", spec);
         int driverRounds = 0;
         if (driverWarmUp > 0) {
-            driverRounds = DriverWarmUp.run(report, spec, client, driverWarmUp, parallel, Duration.ofSeconds(60 + driverWarmUp / 10));
+            driverRounds = DriverWarmUp.run(report, spec, driverWarmUp, parallel, Duration.ofSeconds(60 + driverWarmUp / 10));
         }
         int half = n / 2;
         List<String> options = List.of("--keep-alive", "3600", "--max-terminals", String.valueOf(n + 2 * warmUp),
@@ -87,7 +83,7 @@ final class Sessions implements Callable<Integer> {
         try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
             report.server(server);
             memory = new Memory(report, server, spec);
-            List<Clients.Open> warm = Clients.open(client, warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
+            List<Clients.Open> warm = Clients.open(warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
             Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
             report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
             Thread.sleep(500);
@@ -100,7 +96,7 @@ final class Sessions implements Callable<Integer> {
             long driver = ProcessHandle.current().pid();
             long server0 = Proc.cpuTicks(server.pid()), driver0 = Proc.cpuTicks(driver);
             long t0 = System.nanoTime();
-            List<Clients.Open> clients = new ArrayList<>(Clients.open(client, half, parallel, i -> server.ws(), limit));
+            List<Clients.Open> clients = new ArrayList<>(Clients.open(half, parallel, i -> server.ws(), limit));
             openSeconds = (System.nanoTime() - t0) / 1e9;
             serverTicks = Proc.cpuTicks(server.pid()) - server0;
             driverTicks = Proc.cpuTicks(driver) - driver0;
@@ -108,11 +104,11 @@ final class Sessions implements Callable<Integer> {
             memory.read(half + " terminals, each with its client");
             long server1 = Proc.cpuTicks(server.pid()), driver1 = Proc.cpuTicks(driver);
             long t1 = System.nanoTime();
-            List<Clients.Open> second = Clients.open(client, n - half, parallel, i -> server.ws(), limit);
+            List<Clients.Open> second = Clients.open(n - half, parallel, i -> server.ws(), limit);
             openSeconds += (System.nanoTime() - t1) / 1e9;
             serverTicks += Proc.cpuTicks(server.pid()) - server1;
             driverTicks += Proc.cpuTicks(driver) - driver1;
-            System.out.printf("opened %d terminals in %.2f s (%d in flight, %s)%n", n, openSeconds, parallel, client.label);
+            System.out.printf("opened %d terminals in %.2f s (%d in flight)%n", n, openSeconds, parallel);
             echoThroughCat(report, "second half", second, limit);
             clients.addAll(second);
             children = server.children().size();
@@ -123,7 +119,7 @@ final class Sessions implements Callable<Integer> {
             memory.read(n + " terminals detached (clients gone)");
 
             if (fillKb > 0) {
-                List<Clients.Open> filling = Clients.open(client, n, parallel, i -> server.ws(clients.get(i).handle()), limit);
+                List<Clients.Open> filling = Clients.open(n, parallel, i -> server.ws(clients.get(i).handle()), limit);
                 long lines = Math.max(1, fillKb * 1000L / 160);
                 long expected = 6 + lines * 160; // the replayed k, then each line twice with CR LF
                 Clients.all(n, parallel, i -> CompletableFuture.supplyAsync(() -> {
@@ -133,7 +129,7 @@ final class Sessions implements Callable<Integer> {
                         // can lose echoes in the kernel's line discipline when output lags.
                         for (long done = 0; done < lines; done += CHUNK_LINES) {
                             long now = Math.min(CHUNK_LINES, lines - done);
-                            c.client().type((LINE + "\r").repeat((int) now));
+                            c.client().input((LINE + "\r").repeat((int) now));
                             c.output().await(6 + (done + now) * 160, Duration.ofSeconds(30));
                         }
                         return c.output().await(expected, limit);
@@ -148,7 +144,7 @@ final class Sessions implements Callable<Integer> {
                 memory.read(n + " terminals detached, " + fillKb + " KB of output each");
             }
 
-            List<Clients.Open> again = Clients.open(client, n, parallel, i -> server.ws(clients.get(i).handle()), limit);
+            List<Clients.Open> again = Clients.open(n, parallel, i -> server.ws(clients.get(i).handle()), limit);
             report.check("every terminal reattached", again.stream().allMatch(Clients.Open::reattached));
             if (fillKb > 0) {
                 // The replay is the newest output the scrollback kept: it must end at a line's end (the
@@ -189,11 +185,11 @@ final class Sessions implements Callable<Integer> {
         // A terminal's client costs what the clients' leaving gave back; the rest is the terminal's own.
         double marginalDetached = marginal - (r.get(2).rssKb() - r.get(3).rssKb()) / (double) n;
         double serverCpu = serverTicks / (double) Proc.TICKS_PER_SECOND, driverCpu = driverTicks / (double) Proc.TICKS_PER_SECOND;
-        report.table("opening through the " + client.label, "", "terminals", "seconds", "ms each", "in flight", "server CPU s",
+        report.table("opening", "", "terminals", "seconds", "ms each", "in flight", "server CPU s",
                 "driver CPU s", "processes under the server")
                 .row("open all (connect, JSON_DATA, TERMINAL_INFO)", n, Report.fmt(openSeconds), Report.fmt(openSeconds * 1000 / n),
                         parallel, Report.fmt(serverCpu), Report.fmt(driverCpu), children);
-        report.json().add("client", client.name()).add("driver_warmup", driverWarmUp)
+        report.json().add("driver_warmup", driverWarmUp)
                 .add("driver_warmup_rounds", driverRounds).add("terminals", n).add("parallel", parallel)
                 .add("open_seconds", Report.round(openSeconds, 3))
                 .add("open_server_cpu_seconds", Report.round(serverCpu, 2)).add("open_driver_cpu_seconds", Report.round(driverCpu, 2))
@@ -216,7 +212,7 @@ final class Sessions implements Callable<Integer> {
                 + " terminal's marginal is that less what its client gave back when it left. \"From empty\" also carries"
                 + " what the first terminals pay once: compiled code, pools grown to the opening burst, the heap grown during it.");
         report.note("CPU while opening: the server JVM's own utime+stime from /proc (CLK_TCK 100), and this driver's (mostly"
-                + " its WebSocket client, the " + client.label + "); both share the machine's "
+                + " its WebSocket client); both share the machine's "
                 + Runtime.getRuntime().availableProcessors() + " CPUs. "
                 + (driverWarmUp > 0 ? "The driver was warmed first against a throwaway server (" + driverRounds + " rounds of "
                         + driverWarmUp + " terminals, until its JIT was quiet or for at most " + DriverWarmUp.MOST_ROUNDS

@@ -1,5 +1,6 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.client.TtyClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,7 +105,7 @@ final class StreamCheck implements TtyClient.Output {
     }
 
     /** The connection ended: unless END came first, that is a failure. */
-    void closed(TtyClient.Closed how) {
+    void closed(TtyClient.Close how) {
         if (done.getCount() > 0) {
             fail("closed (" + how + ") after " + xs + " of " + expected + " x");
         }

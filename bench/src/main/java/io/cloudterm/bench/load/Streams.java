@@ -1,22 +1,22 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.client.TtyClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Throughput and fan-out: S terminals, each printing the same number of {@code x} at once,
  * against S plain pty loops at once (the ceiling), runs interleaved so both see the same machine.
  * The clock starts when every terminal has said READY and the byte counts are sent, and stops at
- * the last {@code x}; every byte is checked ({@link StreamCheck}). Server CPU is utime + stime of
- * the server JVM over the run (the shells, head and tr are other processes, not counted). The
- * client is the JDK's WebSocket client or the lean raw-socket one ({@link StreamClient.Kind}); the
- * driver's CPU, on the same CPUs as the server, is mostly its client's.
+ * the last {@code x}; every byte is checked ({@link StreamCheck}) as it arrives, in the client's
+ * read buffer, never copied. Server CPU is utime + stime of the server JVM over the run (the
+ * shells, head and tr are other processes, not counted). The driver's CPU, on the same CPUs as
+ * the server, is mostly its client's.
  */
 final class Streams {
 
@@ -41,8 +41,8 @@ final class Streams {
     }
 
     /** The whole scenario; returns the exit status. */
-    static int measure(String scenario, ServerSpec spec, int terminals, long bytesEach, int runs, double ratioTarget,
-            StreamClient.Kind client) throws Exception {
+    static int measure(String scenario, ServerSpec spec, int terminals, long bytesEach, int runs, double ratioTarget)
+            throws Exception {
         Report report = new Report(scenario, spec);
         long limit = Math.max(60, bytesEach * terminals / 1_000_000);
         PtyCeiling.run(terminals, Math.max(1, bytesEach / 5), limit); // warm the page cache and binaries
@@ -54,13 +54,13 @@ final class Streams {
         try (ServerProcess s = ServerProcess.start(spec, options, StreamCheck.COMMAND)) {
             report.server(s);
             System.out.println("server pid " + s.pid() + ": " + String.join(" ", s.command()));
-            run(s, terminals, Math.max(1, bytesEach / 5), client); // warm-up: JIT, buffers
+            run(s, terminals, Math.max(1, bytesEach / 5)); // warm-up: JIT, buffers
             s.settle();
             s.baseline();
             for (int i = 0; i < runs; i++) {
                 PtyCeiling.Run c = PtyCeiling.run(terminals, bytesEach, limit);
                 ceiling.add(c);
-                Run r = run(s, terminals, bytesEach, client);
+                Run r = run(s, terminals, bytesEach);
                 server.add(r);
                 System.out.printf("run %d: server %.1f MB/s (%d messages, %.2f CPU s/GB), ceiling %.1f MB/s%n", i + 1,
                         r.mbPerSecond(), r.messages(), r.cpuSecondsPerGb(), c.mbPerSecond());
@@ -80,7 +80,7 @@ final class Streams {
                     .add("bytes_per_message", Math.round((double) r.payload() / r.messages()))
                     .add("ceiling_MBps", Report.round(ceiling.get(i).mbPerSecond(), 1)));
         }
-        report.json().add("client", client.name()).add("terminals", terminals).add("bytes_per_terminal", bytesEach).add("runs", all)
+        report.json().add("terminals", terminals).add("bytes_per_terminal", bytesEach).add("runs", all)
                 .add("server_MBps", Report.round(best.mbPerSecond(), 1))
                 .add("ceiling_MBps", Report.round(top.mbPerSecond(), 1))
                 .add("ratio", Report.round(ratio, 3))
@@ -92,7 +92,7 @@ final class Streams {
         String what = terminals == 1 ? "one terminal" : terminals + " terminals at once";
         Table t = report.table(String.format("%s printing %,d bytes%s (best of %d; every byte checked)", what, bytesEach,
                 terminals == 1 ? "" : " each", runs), "", "MB/s", "bytes/message", "server CPU s/GB", "driver CPU s/GB", "runs, MB/s");
-        t.row("CloudTerm -> " + client.label, Report.fmt(best.mbPerSecond()), Report.fmt(bytesPerMessage),
+        t.row("CloudTerm", Report.fmt(best.mbPerSecond()), Report.fmt(bytesPerMessage),
                 Report.fmt(best.cpuSecondsPerGb()), Report.fmt(best.driverCpuSecondsPerGb()), join(server.stream().mapToDouble(Run::mbPerSecond).toArray()));
         t.row("ceiling: " + (terminals == 1 ? "a python3 loop" : terminals + " python3 loops") + " on a pty master",
                 Report.fmt(top.mbPerSecond()), Report.fmt((double) top.bytes() / top.reads()) + "/read", "-", "-",
@@ -102,18 +102,18 @@ final class Streams {
                 ratio, false, ratioTarget, "");
         report.target("server CPU-seconds per GB", best.cpuSecondsPerGb(), true, 10, "");
         report.note("CPU: the server JVM's own utime+stime from /proc over the run (CLK_TCK 100), and this driver's (its"
-                + " WebSocket client, the " + client.label + "); both share the machine's " + Runtime.getRuntime().availableProcessors() + " CPUs.");
+                + " WebSocket client); both share the machine's " + Runtime.getRuntime().availableProcessors() + " CPUs.");
         report.cleanup(cleanup);
         return report.finish(System.out, spec.json);
     }
 
     /** One run: S terminals ready, the counts sent at once, every byte checked, every terminal ended. */
-    static Run run(ServerProcess server, int terminals, long bytesEach, StreamClient.Kind client) throws Exception {
+    static Run run(ServerProcess server, int terminals, long bytesEach) throws Exception {
         List<StreamCheck> checks = new ArrayList<>();
-        List<StreamClient> clients = new ArrayList<>();
+        List<TtyClient> clients = new ArrayList<>();
         for (int i = 0; i < terminals; i++) {
             StreamCheck check = new StreamCheck(bytesEach);
-            StreamClient c = client.open(server.ws(), check);
+            TtyClient c = Clients.open(server.ws(), check, Clients.STREAM_BUFFER);
             c.closed().thenAccept(check::closed);
             checks.add(check);
             clients.add(c);
@@ -125,11 +125,9 @@ final class Streams {
         long driver = ProcessHandle.current().pid();
         long cpu0 = Proc.cpuTicks(server.pid()), driver0 = Proc.cpuTicks(driver);
         long t0 = System.nanoTime();
-        List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (StreamClient c : clients) {
-            sent.add(c.input(bytesEach + "\r"));
+        for (TtyClient c : clients) {
+            c.input(bytesEach + "\r");
         }
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
         Duration limit = Duration.ofSeconds(Math.max(60, bytesEach * terminals / 1_000_000));
         long last = 0;
         for (StreamCheck check : checks) {
@@ -139,12 +137,12 @@ final class Streams {
         long cpu1 = Proc.cpuTicks(server.pid()), driver1 = Proc.cpuTicks(driver);
         long payload = 0, messages = 0;
         for (int i = 0; i < terminals; i++) {
-            TtyClient.Closed closed = clients.get(i).closed().orTimeout(20, TimeUnit.SECONDS).join();
+            TtyClient.Close closed = clients.get(i).closed().orTimeout(20, TimeUnit.SECONDS).join();
             if (closed.code() != 1000 || !closed.reason().equals("exit 0")) {
                 throw new IllegalStateException("the terminal ended with " + closed + ", not 1000 'exit 0'");
             }
             payload += checks.get(i).payload();
-            messages += clients.get(i).messages();
+            messages += clients.get(i).outputMessages();
         }
         return new Run(bytesEach * terminals, (last - t0) / 1e9, payload, messages, cpu1 - cpu0, driver1 - driver0);
     }

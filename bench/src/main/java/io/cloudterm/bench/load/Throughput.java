@@ -19,12 +19,8 @@ final class Throughput implements Callable<Integer> {
     @Option(names = "--runs", description = "timed runs of each; the fastest is reported (default ${DEFAULT-VALUE})", defaultValue = "3")
     int runs;
 
-    @Mixin
-    ClientOption clientOption;
-
     @Override
     public Integer call() throws Exception {
-        StreamClient.Kind client = clientOption.kind;
-        return Streams.measure("throughput", spec, 1, (long) (mb * 1e6), runs, 0.85, client);
+        return Streams.measure("throughput", spec, 1, (long) (mb * 1e6), runs, 0.85);
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudterm.bench.load;
 
+import io.cloudterm.client.TtyClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
