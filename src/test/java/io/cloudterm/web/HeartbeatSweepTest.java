@@ -137,6 +137,20 @@ class HeartbeatSweepTest {
     }
 
     @Test
+    void aPeerIsGivenUpOnOnceEvenIfTheNextBeatComesBeforeTheGiveUpHasRun() {
+        // In the server each give-up runs on a thread of its own, which a short interval can outrun.
+        List<Runnable> notYetRun = new ArrayList<>();
+        Heartbeat slowTasks = Heartbeat.unscheduled(INTERVAL, notYetRun::add);
+        slowTasks.watch(client, ended::incrementAndGet);
+        advance(GIVE_UP_AFTER.plusNanos(1));
+        slowTasks.beat();
+        advance(INTERVAL);
+        slowTasks.beat();
+        notYetRun.forEach(Runnable::run);
+        assertEquals(List.of("abandon " + CloseCodes.TIMEOUT + " no answer to pings"), connection.calls);
+    }
+
+    @Test
     void aPeerThatComesBackBeforeTheLimitIsKept() {
         watch();
         advance(GIVE_UP_AFTER);
