@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * Who may hold the program back, and when: PAUSE, the high-water mark, and a client too slow to
  * keep up, each as one rule, over a fake pty. "Nothing is read" is shown without waiting out a
  * quiet period: the terminal's reader, with output to read, waits on the terminal's condition for a
- * client to want it ({@link #readerHeldBack}), and while it waits there the pty keeps every byte.
+ * client to want it ({@link TerminalProbe#readerHeldBack}), and while it waits there the pty keeps every byte.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TerminalFlowControlTest {
@@ -192,17 +192,8 @@ class TerminalFlowControlTest {
         }
     }
 
-    /**
-     * Whether the reader has output to read and waits for some client to want it. Only the reader
-     * waits on {@code outputWanted}, and while it does nothing is read: the child is held back.
-     */
     private boolean readerHeldBack() {
-        terminal.lock.lock();
-        try {
-            return terminal.lock.hasWaiters(terminal.outputWanted);
-        } finally {
-            terminal.lock.unlock();
-        }
+        return TerminalProbe.readerHeldBack(terminal);
     }
 
     /**
