@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
+import io.cloudterm.auth.PasswordVerifier;
 import io.cloudterm.auth.Principal;
+import io.cloudterm.auth.Sessions;
 import io.cloudterm.config.ServerConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -115,7 +117,7 @@ class GateTest {
     }
 
     @Test
-    void aPlainReadChecksNoOriginAndNoHost() {
+    void aPlainReadIsJudgedByItsCredentialAlone() {
         // who() serves GETs: browsers send no Origin there, and the Host filter has run before any route.
         tokenServer();
         WritableHeaders<?> headers = request("evil.example", "http://evil.example");
@@ -192,6 +194,20 @@ class GateTest {
                 "ten refused upgrades used none of the address's two guesses");
     }
 
+    @Test
+    void whileThePasswordChecksAreSaturatedTheAnswerIsToRetryInAMoment() {
+        // The real check says busy only under a flood of bcrypt work; the verdict is what matters here.
+        authenticator = Authenticator.builder(AuthMode.USERS)
+                .passwords((client, user, password) -> PasswordVerifier.Verdict.BUSY)
+                .sessions(new Sessions())
+                .build();
+        gate = gate(authenticator, ServerConfig.builder().authMode(AuthMode.NONE).command(List.of("true")).host("127.0.0.1")
+                .port(7681).build());
+        Gate.Refusal busy = gate.check(withAuthorization(RIGHT), ADDRESS, Optional.empty()).refusal();
+        assertEquals(new Gate.Refusal(Status.SERVICE_UNAVAILABLE_503, "the server is busy checking passwords; retry in a moment", 1),
+                busy);
+    }
+
     // ---- the server as the test builds it ----
 
     private void tokenServer() {
@@ -205,7 +221,11 @@ class GateTest {
     private void build(ServerConfig.Builder config) {
         ServerConfig built = config.command(List.of("true")).host("127.0.0.1").port(7681).build();
         authenticator = Logins.authenticator(built, accessToken::set);
-        gate = new Gate(authenticator, new HostPolicy(built.host(), built.hosts().allowed(), built::port, false),
+        gate = gate(authenticator, built);
+    }
+
+    private static Gate gate(Authenticator authenticator, ServerConfig built) {
+        return new Gate(authenticator, new HostPolicy(built.host(), built.hosts().allowed(), built::port, false),
                 new OriginPolicy(built.allowedOrigins()), new SessionCookie(built.basePath(), false), false);
     }
 

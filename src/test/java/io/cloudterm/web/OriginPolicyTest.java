@@ -72,6 +72,8 @@ class OriginPolicyTest {
 
     @Test
     void withoutAHostOnlyAllowedOriginsPass() {
-        assertFalse(ownOnly.permits("http://127.0.0.1:7681", null, false, "same-origin"));
+        OriginPolicy policy = new OriginPolicy(Set.of("https://portal.example"));
+        assertFalse(policy.permits("http://127.0.0.1:7681", null, false, "same-origin"), "nothing to be the same origin as");
+        assertTrue(policy.permits("https://portal.example", null, false, "cross-site"));
     }
 }
