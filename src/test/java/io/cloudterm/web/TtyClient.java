@@ -173,6 +173,26 @@ final class TtyClient implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code bytes} OUTPUT bytes in all have arrived (kept or not): for a stream of unchanging bytes. */
+    void awaitOutputBytesSeen(long bytes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (outputBytesSeen < bytes) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed.isDone()) {
+                    throw new AssertionError(outputBytesSeen + " output bytes of " + bytes + " within " + timeout
+                            + " (closed: " + closed.getNow(null) + ")");
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     String outputText() {
         lock.lock();
         try {
