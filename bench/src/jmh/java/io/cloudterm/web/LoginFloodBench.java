@@ -37,26 +37,30 @@ import org.openjdk.jmh.infra.ThreadParams;
  * ({@code login}), each from its own loopback address (127.0.1.2, 127.0.1.3, ...), post wrong
  * passwords as fast as the answers come, a quarter of them for the real user and the rest for
  * names that do not exist; meanwhile one thread ({@code echo}) types one key at a time into
- * {@code cat} in raw mode on the logged-in user's terminal and waits for its echo. {@code login}'s
- * score is answers a second; its secondary results say how they were answered, a second each:
- * {@code checked} (401: bcrypt ran), {@code throttled} (429: the login throttle refused first),
- * {@code busy} (503: the check pool was full), {@code other} (any other answer, or none).
- * {@code echo}'s score is keystrokes echoed a second, one at a time: 1/score is the mean round trip.
+ * {@code cat} in raw mode on the logged-in user's terminal and waits for its echo.
+ * {@code echo}'s score is the mean keystroke round trip; {@code login}'s, the mean wait of a
+ * flooder for its answer. The secondary results count the answers by kind, summed over all
+ * measured iterations: {@code checked} (401: bcrypt ran), {@code throttled} (429: the login
+ * throttle refused first), {@code busy} (503: the check pool was full), {@code other} (any other
+ * answer, or none); over the measured time they are answers a second. (The group's own score
+ * means nothing.)
  * {@code throttle=on} is the server's defaults; {@code off} lets every attempt reach the checks;
  * {@code cost} is the users file's bcrypt cost (the default cost unless told).
  *
- * <p>Iterations are long: an attempt can wait seconds for its check, and each iteration ends only
- * when every flooder has its answer. The warm-up outlasts the throttle's burst (10 attempts per
- * address, 640 checks), so the measured iterations see its steady state.
+ * <p>Iterations are long: an attempt can wait seconds for its check, and JMH ends an iteration
+ * only when every flooder has its answer. The warm-up outlasts the throttle's burst (10 attempts
+ * per address, 640 checks: 45-60 s of bcrypt on two busy cores), so the measured iterations see
+ * its steady state; the idle reference needs no such wait. Keys are typed back
+ * to back, so the server's threads stay awake between them: the hot path.
  *
  * <p>Reference, in the same run: {@code ref_echoIdle}, the same typing on a server of the same
  * settings that nobody floods. What stays comparable is the echo's ratio and the answers' mix: the
  * flood runs in the same JVM on the same cores, so it also takes CPU that a remote attacker's
  * requests would leave to the server.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 1, time = 60, timeUnit = TimeUnit.SECONDS)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 1, time = 90, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 3, time = 10, timeUnit = TimeUnit.SECONDS)
 public class LoginFloodBench {
 
@@ -77,6 +81,9 @@ public class LoginFloodBench {
         private Path users;
         TestServer server;
         private TtyClient terminal;
+        /** OUTPUT bytes before the first key, and keys typed since: cat echoes each key as one byte. */
+        private long echoedBefore;
+        private long keys;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
@@ -94,10 +101,16 @@ public class LoginFloodBench {
                     .handshake(server.terminalToken(Map.of("Cookie", cookie)), 80, 24);
             terminal.awaitOutput("READY", Duration.ofSeconds(30));
             terminal.keepOnlyRecentOutput(64);
+            echoedBefore = terminal.outputBytesSeen();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
+            // A byte more than the keys typed would have let a key's wait end on the one before it.
+            long echoed = terminal.outputBytesSeen() - echoedBefore;
+            if (echoed != keys) {
+                throw new IllegalStateException(keys + " keys typed, " + echoed + " bytes echoed");
+            }
             terminal.close();
             server.close();
             Files.deleteIfExists(users);
@@ -105,10 +118,10 @@ public class LoginFloodBench {
 
         /** One key typed, and its echo back from cat. */
         long echo() {
-            long echoed = terminal.outputBytesSeen() + 1;
+            keys++;
             terminal.input("x");
-            terminal.awaitOutputBytesSeen(echoed, Duration.ofSeconds(30));
-            return echoed;
+            terminal.awaitOutputBytesSeen(echoedBefore + keys, Duration.ofSeconds(30));
+            return keys;
         }
     }
 
@@ -154,9 +167,9 @@ public class LoginFloodBench {
         }
     }
 
-    /** How the attempts were answered: JMH reports each field a second, beside the score. */
+    /** How the attempts of an iteration were answered: JMH reports each field's count beside the score. */
     @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Answers {
         public long checked;
         public long throttled;
@@ -202,6 +215,7 @@ public class LoginFloodBench {
     }
 
     @Benchmark
+    @Warmup(iterations = 1, time = 10, timeUnit = TimeUnit.SECONDS)
     public long ref_echoIdle(Site site) {
         return site.echo();
     }
