@@ -95,8 +95,9 @@ class JmhSmokeTest {
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(50))
-                // The cheapest bcrypt: an iteration ends only when each of LoginFloodBench's 64
-                // flooders has its answer, and at the default cost their checks queue for seconds.
+                // The cheapest bcrypt for every "cost" parameter: an iteration ends only when each
+                // of LoginFloodBench's 64 flooders has its answer, and at the default cost their
+                // checks queue for seconds.
                 .param("cost", Integer.toString(BcryptHash.MIN_COST))
                 .shouldFailOnError(true)
                 .build();
