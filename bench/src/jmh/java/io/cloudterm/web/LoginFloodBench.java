@@ -108,12 +108,15 @@ public class LoginFloodBench {
         public void tearDown() throws IOException {
             // A byte more than the keys typed would have let a key's wait end on the one before it.
             long echoed = terminal.outputBytesSeen() - echoedBefore;
+            try {
+                terminal.close();
+                server.close();
+            } finally {
+                Files.deleteIfExists(users);
+            }
             if (echoed != keys) {
                 throw new IllegalStateException(keys + " keys typed, " + echoed + " bytes echoed");
             }
-            terminal.close();
-            server.close();
-            Files.deleteIfExists(users);
         }
 
         /** One key typed, and its echo back from cat. */
