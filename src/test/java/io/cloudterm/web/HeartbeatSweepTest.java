@@ -2,14 +2,11 @@ package io.cloudterm.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cloudterm.connection.Connection;
 import io.cloudterm.protocol.CloseCodes;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,7 @@ class HeartbeatSweepTest {
     private static final Duration GIVE_UP_AFTER = INTERVAL.multipliedBy(2).plusSeconds(1);
 
     /** A connection that writes down what it is asked to do. */
-    private static final class PeerConnection implements Connection {
+    private static final class PeerConnection extends LoopbackConnection {
         final List<String> calls = new ArrayList<>();
         volatile boolean open = true;
 
@@ -60,16 +57,6 @@ class HeartbeatSweepTest {
         @Override
         public boolean open() {
             return open;
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Optional<X509Certificate> clientCertificate() {
-            return Optional.empty();
         }
     }
 

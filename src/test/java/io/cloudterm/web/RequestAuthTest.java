@@ -8,14 +8,10 @@ import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.config.ServerConfig;
-import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.WritableHeaders;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -130,34 +126,6 @@ class RequestAuthTest {
     }
 
     private static RequestAuth.RequestView view(Headers headers) {
-        return new RequestAuth.RequestView("/ws", false, headers, new Loopback());
-    }
-
-    /** A plain-TCP peer on loopback. */
-    private static final class Loopback implements PeerInfo {
-        @Override
-        public SocketAddress address() {
-            return new InetSocketAddress("127.0.0.1", 40000);
-        }
-
-        @Override
-        public String host() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int port() {
-            return 40000;
-        }
-
-        @Override
-        public Optional<java.security.Principal> tlsPrincipal() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Certificate[]> tlsCertificates() {
-            return Optional.empty();
-        }
+        return new RequestAuth.RequestView("/ws", false, headers, new LoopbackPeer());
     }
 }

@@ -1,6 +1,5 @@
 package io.cloudterm.web;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +12,6 @@ import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.ServerMessages;
 import io.cloudterm.terminal.TerminalLauncher;
-import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.uri.UriFragment;
 import io.helidon.common.uri.UriPath;
 import io.helidon.common.uri.UriQuery;
@@ -23,13 +21,8 @@ import io.helidon.http.Method;
 import io.helidon.http.WritableHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -51,7 +44,7 @@ class TerminalEndpointTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     /** A connection that keeps what is sent (OUTPUT bytes apart) and how it was closed. */
-    private static final class RecordedConnection implements Connection {
+    private static final class RecordedConnection extends LoopbackConnection {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -103,16 +96,6 @@ class TerminalEndpointTest {
         @Override
         public boolean open() {
             return !closed.isDone();
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Optional<X509Certificate> clientCertificate() {
-            return Optional.empty();
         }
 
         /** Waits (bounded) until the terminal's output holds {@code text}. */
@@ -258,33 +241,5 @@ class TerminalEndpointTest {
         Thread.sleep(1000);
         assertFalse(connection.output().contains("typed"), connection.output());
         assertFalse(connection.closed.isDone(), "ignored, not refused");
-    }
-
-    /** The far end of a loopback connection, as Helidon would report it. */
-    private static final class LoopbackPeer implements PeerInfo {
-        @Override
-        public SocketAddress address() {
-            return new InetSocketAddress("127.0.0.1", 40000);
-        }
-
-        @Override
-        public String host() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int port() {
-            return 40000;
-        }
-
-        @Override
-        public Optional<Principal> tlsPrincipal() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Certificate[]> tlsCertificates() {
-            return Optional.empty();
-        }
     }
 }

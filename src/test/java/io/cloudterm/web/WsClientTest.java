@@ -10,16 +10,14 @@ import io.cloudterm.connection.Connection;
 import io.cloudterm.protocol.ServerMessages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A terminal client over a {@link Connection} that writes down each call. */
 class WsClientTest {
 
-    private static final class CallRecorder implements Connection {
+    private static final class CallRecorder extends LoopbackConnection {
         final List<String> calls = new ArrayList<>();
         List<ByteBuffer> gathered;
         boolean failSends;
@@ -56,16 +54,6 @@ class WsClientTest {
         @Override
         public boolean open() {
             return true;
-        }
-
-        @Override
-        public String remoteHost() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Optional<X509Certificate> clientCertificate() {
-            return Optional.empty();
         }
     }
 
