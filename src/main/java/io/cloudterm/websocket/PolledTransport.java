@@ -10,7 +10,10 @@ import java.util.concurrent.ThreadFactory;
  * A WebSocket's socket taken over from Helidon and driven by the native poller. No thread waits
  * for a quiet client: when bytes come, the poller starts a virtual thread that reads all there is
  * into a pooled buffer, hands it to the connection, and arms the poller again before it ends, so
- * one reader runs at a time. Writes gather the buffers (pooled direct ones untouched) into the
+ * one reader runs at a time. A read that leaves room in the buffer has emptied the socket, so the
+ * reader arms the poller at once instead of reading again only to hear EAGAIN: a keystroke costs
+ * one read, not two (arming asks the kernel for readiness, so bytes that came in between still
+ * wake a reader). Writes gather the buffers (pooled direct ones untouched) into the
  * kernel, parking on the poller, not a carrier, while the client is slow.
  */
 final class PolledTransport implements FrameTransport {
@@ -53,8 +56,13 @@ final class PolledTransport implements FrameTransport {
                     connection.ended(null);
                     return;
                 }
+                boolean drained = buffer.hasRemaining();
                 buffer.flip();
                 connection.received(buffer);
+                if (drained) {
+                    awaitInput();
+                    return;
+                }
             }
         } catch (IOException e) {
             connection.ended(e);
