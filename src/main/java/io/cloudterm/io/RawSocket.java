@@ -36,7 +36,9 @@ public interface RawSocket {
     /**
      * Runs {@code action} once, on the poller thread (it must be short and must not block), when
      * the socket is readable, at the end of its stream, on an error, or when it is closed, whichever
-     * comes first. At most one action waits at a time; the action may call this again.
+     * comes first. At most one action waits at a time; the action may call this again. Arming
+     * asks for readiness at once, so a reader may arm after a read that did not fill its buffer
+     * (the socket was empty then) without reading again to see 0.
      */
     void onReadable(Runnable action);
 

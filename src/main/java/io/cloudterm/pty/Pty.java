@@ -28,7 +28,9 @@ public interface Pty extends AutoCloseable {
     /**
      * Reads what output there is now, without waiting: the number of bytes read, 0 if there is
      * none yet (then {@link #onOutput} says when), or -1 at the end. Implementations that cannot
-     * tell wait here as {@link #read} does, and never return 0.
+     * tell wait here as {@link #read} does, and never return 0. After a small read an
+     * implementation may say 0 without looking, as output that is already there makes
+     * {@link #onOutput} run at once.
      */
     default int readNow(ByteBuffer dst) throws IOException {
         return read(dst);

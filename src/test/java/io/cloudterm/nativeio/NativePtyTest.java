@@ -1,5 +1,6 @@
 package io.cloudterm.nativeio;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The native pty on real ptys with real children: what the child finds at its start (controlling
@@ -236,6 +238,27 @@ class NativePtyTest {
             pty.write(ByteBuffer.wrap("x\n".getBytes(StandardCharsets.US_ASCII)));
             assertTrue(ready.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS), "the echo and the answer came");
             assertTrue(readUntil(pty, "got-x").contains("got-x"));
+        } finally {
+            pty.signalGroup(Signal.KILL);
+            pty.close();
+        }
+    }
+
+    @Test
+    void afterAnEchoSizedReadReadNowSaysNothingYetWithoutLookingAndOnOutputRunsAtOnceForWhatCame(@TempDir Path dir)
+            throws Exception {
+        Path written = dir.resolve("written");
+        Pty pty = spawn("sh", "-c", "echo ready; read line; printf b; : > " + written + "; exec sleep 100");
+        try {
+            readUntil(pty, "ready");
+            pty.write(ByteBuffer.wrap("x\n".getBytes(StandardCharsets.US_ASCII)));
+            await().atMost(PATIENCE).until(() -> Files.exists(written));
+            ByteBuffer buffer = ByteBuffer.allocateDirect(64);
+            assertEquals(0, pty.readNow(buffer), "the last read was small: no read() to hear EAGAIN, though output is there");
+            CountDownLatch ready = new CountDownLatch(1);
+            pty.onOutput(ready::countDown);
+            assertTrue(ready.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS), "arming found the output that was there");
+            assertTrue(readUntil(pty, "b").endsWith("b"));
         } finally {
             pty.signalGroup(Signal.KILL);
             pty.close();

@@ -46,6 +46,15 @@ final class NativePty implements Pty {
     private static final Logger LOG = Logger.getLogger(NativePty.class.getName());
     /** The largest chunk copied through native memory for a heap buffer. */
     private static final int MAX_COPY = 64 * 1024;
+    /**
+     * A readNow that got less than this, with room left in its buffer, was an echo or a prompt:
+     * the child wrote it and now waits, so the next readNow says 0 without a read() that would
+     * only hear EAGAIN, and the reader arms the poller (which asks the kernel for readiness at
+     * once: output that came in between still wakes it). The bound keeps a stream reading on:
+     * the line discipline hands out at most 4 KiB per read, so a stream's reads are often
+     * "short", and arming after each would cost it a wake-up per read.
+     */
+    static final int SMALL_READ = 256;
 
     private final int master;
     private final int pid;
@@ -60,6 +69,8 @@ final class NativePty implements Pty {
     private final ReentrantLock reapLock = new ReentrantLock();
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private Poller.Registration pidKey; // guarded by reapLock, null once the pidfd is closed
+    /** The last readNow was small (see {@link #SMALL_READ}); only the terminal's one reader at a time touches it. */
+    private boolean drainedBySmallRead;
     private int pidfd; // guarded by reapLock
     private boolean reaped; // guarded by reapLock
 
@@ -118,6 +129,7 @@ final class NativePty implements Pty {
 
     @Override
     public void onOutput(Runnable action) throws IOException {
+        drainedBySmallRead = false; // the next readNow, after the wake-up, reads
         if (closed.get()) {
             action.run();
         } else {
@@ -131,6 +143,10 @@ final class NativePty implements Pty {
             throw new IllegalArgumentException("cannot read into a read-only buffer");
         }
         if (!dst.hasRemaining()) {
+            return closed.get() ? -1 : 0;
+        }
+        if (!wait && drainedBySmallRead) {
+            drainedBySmallRead = false;
             return closed.get() ? -1 : 0;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -148,6 +164,7 @@ final class NativePty implements Pty {
                     masterLock.readLock().unlock();
                 }
                 if (n > 0) {
+                    drainedBySmallRead = !wait && n < SMALL_READ && n < target.byteSize();
                     return ReadTarget.landed(dst, target, n);
                 }
                 if (n == 0) {

@@ -21,7 +21,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,8 +54,17 @@ public final class Poller implements AutoCloseable {
     private final int wakeupFd;
     private final Thread thread;
     private final ConcurrentHashMap<Integer, Registration> registrations = new ConcurrentHashMap<>();
-    /** Read-held around every epoll_ctl, write-held to stop: no epoll_ctl ever meets a closed epfd. */
-    private final ReentrantReadWriteLock epfdLock = new ReentrantReadWriteLock();
+    /**
+     * Held around every epoll_ctl and to stop: no epoll_ctl ever meets a closed epfd. One lock,
+     * not a read-write one, because it also guards {@link #ctlMemory}: the kernel serializes
+     * epoll_ctl calls on one epoll instance anyway (its mutex), so calls gain nothing from
+     * overlapping, and a keystroke's two re-arms no longer each open and free an Arena.
+     */
+    private final ReentrantLock epfdLock = new ReentrantLock();
+    /** The epoll_event and errno segments every epoll_ctl uses, under epfdLock; freed by close(). */
+    private final Arena ctlMemory = Arena.ofShared();
+    private final MemorySegment ctlEvent = epoll_event.allocate(ctlMemory);
+    private final MemorySegment ctlCallState = Libc.allocateCallState(ctlMemory);
     /** Set before the thread ends; read under epfdLock before every epoll_ctl. */
     private volatile boolean stopped;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -138,6 +147,7 @@ public final class Poller implements AutoCloseable {
             // Only here, after the thread ended: it never sees its fds closed (or reused) under it.
             Libc.close(callState, wakeupFd);
             Libc.close(callState, epfd);
+            ctlMemory.close(); // stopped under epfdLock: no epoll_ctl uses it any more
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -186,31 +196,29 @@ public final class Poller implements AutoCloseable {
     }
 
     private void stop() {
-        epfdLock.writeLock().lock();
+        epfdLock.lock();
         try {
             stopped = true;
         } finally {
-            epfdLock.writeLock().unlock();
+            epfdLock.unlock();
         }
     }
 
     /** epoll_ctl on our epfd, or false without a call once the poller stopped (the epfd may be closed). */
     private boolean ctl(int op, int fd, int events) throws IOException {
-        epfdLock.readLock().lock();
-        try (Arena arena = Arena.ofConfined()) {
+        epfdLock.lock();
+        try {
             if (stopped) {
                 return false;
             }
-            MemorySegment callState = Libc.allocateCallState(arena);
-            MemorySegment event = epoll_event.allocate(arena);
-            epoll_event.events(event, events);
-            epoll_event.data_fd(event, fd);
-            if (Libc.epoll_ctl(callState, epfd, op, fd, event) < 0) {
-                throw Errno.failed("epoll_ctl", Libc.errno(callState));
+            epoll_event.events(ctlEvent, events);
+            epoll_event.data_fd(ctlEvent, fd);
+            if (Libc.epoll_ctl(ctlCallState, epfd, op, fd, ctlEvent) < 0) {
+                throw Errno.failed("epoll_ctl", Libc.errno(ctlCallState));
             }
             return true;
         } finally {
-            epfdLock.readLock().unlock();
+            epfdLock.unlock();
         }
     }
 
