@@ -32,7 +32,7 @@ public final class PasswordHashes {
     public static final int MAX_PASSWORD_BYTES = 72;
 
     /**
-     * Measured with bench/.../LoginTimingBench on this project's machine (2 cores, Intel Xeon, JDK 25,
+     * Measured with LoginTimingBench (bench/src/jmh) on a 2-core Intel Xeon (JDK 25,
      * jBCrypt 0.4; medians, with other builds loading it to 5-6): a check takes 61 ms at cost 10,
      * 126 ms at 11, 248 ms at 12 and 522 ms at 13 (at 12 it was 288-375 ms in busier runs). Cost 11
      * stays inside the 100-250 ms band even on a busy machine, which a terminal server's is; 12 leaves

@@ -37,7 +37,7 @@ import java.util.function.LongSupplier;
  * times agree. Time comes from a nanosecond {@link LongSupplier} ({@code System::nanoTime}), which
  * is monotonic and lets tests move time without sleeping.
  *
- * <p>Memory, measured (SessionStoreBench, SessionsTest): about 190 bytes per session, which is the
+ * <p>Memory, measured (SessionsTest): about 190 bytes per session, which is the
  * layout one expects with compressed pointers (session object 56, map entry 40, the hash as a
  * 43-character String 88, table slot ~7), plus about 100 per distinct user for the per-user index.
  */

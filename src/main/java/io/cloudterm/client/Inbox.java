@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * What a {@link TtyClient} has received, and how fast it may receive more: the data messages the
@@ -232,6 +233,22 @@ final class Inbox {
 
     /** Waits until the output kept satisfies {@code done}; returns all of it. Fails at the limit or the end. */
     String awaitOutput(Predicate<String> done, String what, Duration limit) {
+        return await(() -> {
+            String text = output.toString(StandardCharsets.UTF_8);
+            return done.test(text) ? text : null;
+        }, what, limit);
+    }
+
+    /** Waits until {@code bytes} of OUTPUT have come in all (kept or not); returns the count. */
+    long awaitOutputBytesSeen(long bytes, Duration limit) {
+        return await(() -> outputBytesSeen >= bytes ? outputBytesSeen : null, bytes + " bytes", limit);
+    }
+
+    /**
+     * Waits, under the lock that every kept message signals, until {@code outcome} answers
+     * something other than null. Fails at the limit, or once the connection has ended.
+     */
+    private <T> T await(Supplier<T> outcome, String what, Duration limit) {
         if (sink != null) {
             throw new IllegalStateException("output goes to an Output, none is kept to wait on");
         }
@@ -239,15 +256,16 @@ final class Inbox {
         lock.lock();
         try {
             while (true) {
-                String text = output.toString(StandardCharsets.UTF_8);
-                if (done.test(text)) {
-                    return text;
+                T found = outcome.get();
+                if (found != null) {
+                    return found;
                 }
                 long left = deadline - System.nanoTime();
                 if (closed.isDone() || left <= 0) {
                     throw new UncheckedIOException(new IOException("no " + what + " in the output "
                             + (closed.isDone() ? "before the close " + closed.join() : "within " + limit)
-                            + "; the output was:\n" + text));
+                            + "; " + outputBytesSeen + " bytes came, the output kept was:\n"
+                            + output.toString(StandardCharsets.UTF_8)));
                 }
                 changed.awaitNanos(left);
             }

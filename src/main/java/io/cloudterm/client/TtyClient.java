@@ -334,6 +334,11 @@ public final class TtyClient implements AutoCloseable {
         return inbox.awaitOutput(done, what, limit);
     }
 
+    /** Waits until {@code bytes} OUTPUT bytes have come in all, kept or not (not with an {@link Output}). */
+    public long awaitOutputBytesSeen(long bytes, Duration limit) {
+        return inbox.awaitOutputBytesSeen(bytes, limit);
+    }
+
     /** Completes when the connection has ended, with the server's close code and reason (or 1006 and the failure). */
     public CompletableFuture<Close> closed() {
         return inbox.closed();

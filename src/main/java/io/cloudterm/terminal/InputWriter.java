@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,7 +20,8 @@ final class InputWriter {
 
     private final Pty pty;
     private final int maxPending;
-    private final String threadName;
+    /** Starts the writer thread (a new virtual one each time; a test's, to know when it has ended). */
+    private final Executor writers;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private long pendingBytes;
@@ -27,10 +29,10 @@ final class InputWriter {
     private boolean writerRunning;
     private boolean stopped;
 
-    InputWriter(Pty pty, int maxPending, String threadName) {
+    InputWriter(Pty pty, int maxPending, Executor writers) {
         this.pty = pty;
         this.maxPending = maxPending;
-        this.threadName = threadName;
+        this.writers = writers;
     }
 
     /** Writes or queues bytes for the child; false if too much is already waiting. */
@@ -62,7 +64,7 @@ final class InputWriter {
             pendingBytes += bytes.length;
             if (!writerRunning) {
                 writerRunning = true;
-                Thread.ofVirtual().name(threadName).start(this::writePending);
+                writers.execute(this::writePending);
             }
             return true;
         } finally {

@@ -95,7 +95,8 @@ public final class Terminal {
         this.title = title;
         this.buffers = buffers;
         this.settings = settings;
-        this.input = new InputWriter(pty, settings.maxPendingInput(), "terminal-" + id + "-input");
+        String inputName = "terminal-" + id + "-input";
+        this.input = new InputWriter(pty, settings.maxPendingInput(), task -> Thread.ofVirtual().name(inputName).start(task));
     }
 
     /**

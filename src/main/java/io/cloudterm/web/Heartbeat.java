@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +35,35 @@ final class Heartbeat implements AutoCloseable {
 
     private final Map<WsClient, Watch> clients = new ConcurrentHashMap<>();
     private volatile Goodbye goodbye;
+    /** Null when nothing is scheduled: then whoever made it calls {@link #beat} and {@link #sweep}. */
     private final ScheduledExecutorService timer;
+    /** Runs the pings, the give-ups and the end actions, so that a slow one holds up no other client. */
+    private final Executor tasks;
     private final long silentLimitNanos;
     /** A client heard from more recently than this is alive: it is not pinged. */
     private final long pingAfterNanos;
 
     Heartbeat(Duration interval) {
-        this.silentLimitNanos = interval.toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
-        this.pingAfterNanos = interval.toNanos() / 2;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("cloudterm-heartbeat").daemon().factory());
+        this(interval, task -> Thread.ofVirtual().start(task),
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("cloudterm-heartbeat").daemon().factory()));
         timer.scheduleAtFixedRate(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Heartbeat(Duration interval, Executor tasks, ScheduledExecutorService timer) {
+        this.silentLimitNanos = interval.toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
+        this.pingAfterNanos = interval.toNanos() / 2;
+        this.tasks = tasks;
+        this.timer = timer;
+    }
+
+    /**
+     * A heartbeat with no timer, whose beats and sweeps the caller runs itself, and whose pings,
+     * give-ups and end actions run on {@code tasks}: a unit test then drives the time (with the
+     * clients' clocks) instead of waiting for it.
+     */
+    static Heartbeat unscheduled(Duration interval, Executor tasks) {
+        return new Heartbeat(interval, tasks, null);
     }
 
     /**
@@ -55,7 +74,7 @@ final class Heartbeat implements AutoCloseable {
         clients.put(client, new Watch(onEnd, new AtomicBoolean()));
         Goodbye leaving = goodbye;
         if (leaving != null) {
-            Thread.ofVirtual().start(() -> client.close(leaving.code(), leaving.reason()));
+            tasks.execute(() -> client.close(leaving.code(), leaving.reason()));
         }
     }
 
@@ -87,7 +106,8 @@ final class Heartbeat implements AutoCloseable {
         clients.remove(client);
     }
 
-    private void beat() {
+    /** Every interval: pings the quiet clients, gives up on the silent ones. */
+    void beat() {
         for (Map.Entry<WsClient, Watch> entry : clients.entrySet()) {
             WsClient client = entry.getKey();
             if (client.closed()) {
@@ -95,27 +115,30 @@ final class Heartbeat implements AutoCloseable {
             }
             if (client.silentNanos() > silentLimitNanos) {
                 if (entry.getValue().abandoned().compareAndSet(false, true)) {
-                    Thread.ofVirtual().start(() -> client.abandon(CloseCodes.TIMEOUT, "no answer to pings"));
+                    tasks.execute(() -> client.abandon(CloseCodes.TIMEOUT, "no answer to pings"));
                 }
             } else if (client.silentNanos() >= pingAfterNanos) {
                 // Only quiet clients: one that just spoke is alive, and a ping that crosses its
                 // close frame makes some clients (the JDK's) fail their close with an error.
-                Thread.ofVirtual().start(client::ping);
+                tasks.execute(client::ping);
             }
         }
     }
 
-    private void sweep() {
+    /** Every {@link #SWEEP_INTERVAL}: lets go of the clients whose connection has ended. */
+    void sweep() {
         for (Map.Entry<WsClient, Watch> entry : clients.entrySet()) {
             Watch watch = entry.getValue();
             if (!entry.getKey().connected() && clients.remove(entry.getKey(), watch)) {
-                Thread.ofVirtual().start(watch.onEnd());
+                tasks.execute(watch.onEnd());
             }
         }
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        if (timer != null) {
+            timer.shutdownNow();
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One connection seen as a terminal client, and by the heartbeat. The connection serializes what
@@ -19,11 +20,19 @@ final class WsClient implements TerminalClient {
     private static final byte[] OUTPUT_COMMAND = {ServerMessages.OUTPUT};
 
     private final Connection connection;
-    private final AtomicLong lastHeardNanos = new AtomicLong(System.nanoTime());
+    /** {@link System#nanoTime}, or a test's clock: how long a peer has been silent is all the heartbeat reads of time. */
+    private final LongSupplier nanoTime;
+    private final AtomicLong lastHeardNanos;
     private volatile boolean closed;
 
     WsClient(Connection connection) {
+        this(connection, System::nanoTime);
+    }
+
+    WsClient(Connection connection, LongSupplier nanoTime) {
         this.connection = connection;
+        this.nanoTime = nanoTime;
+        this.lastHeardNanos = new AtomicLong(nanoTime.getAsLong());
     }
 
     @Override
@@ -95,11 +104,11 @@ final class WsClient implements TerminalClient {
 
     /** Any frame from the peer proves it alive. */
     void heard() {
-        lastHeardNanos.set(System.nanoTime());
+        lastHeardNanos.set(nanoTime.getAsLong());
     }
 
     long silentNanos() {
-        return System.nanoTime() - lastHeardNanos.get();
+        return nanoTime.getAsLong() - lastHeardNanos.get();
     }
 
     boolean closed() {

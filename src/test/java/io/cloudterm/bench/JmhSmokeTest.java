@@ -3,6 +3,7 @@ package io.cloudterm.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudterm.auth.BcryptHash;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +65,23 @@ class JmhSmokeTest {
             "ScrollbackRingBench.appendUnderFullBudget",
             "ScrollbackRingBench.snapshot1MiB",
             "ScrollbackRingBench.ref_ringCopy4KiB",
-            "ScrollbackRingBench.ref_ringSnapshot1MiB");
+            "ScrollbackRingBench.ref_ringSnapshot1MiB",
+            "ScrollbackCopyBench.appendAtCap",
+            "ScrollbackCopyBench.appendSpread",
+            "ScrollbackCopyBench.appendWhileCopied",
+            "ScrollbackCopyBench.replay1MiB",
+            "ScrollbackCopyBench.ref_copy4KiB",
+            "ScrollbackCopyBench.ref_copy4KiBSpread",
+            "ScrollbackCopyBench.ref_copyOut1MiB",
+            "SessionStoreBench.find",
+            "SessionStoreBench.findContended",
+            "SessionStoreBench.ref_sha256",
+            "SessionStoreBench.ref_sha256Contended",
+            "LoginTimingBench.unknownUser",
+            "LoginTimingBench.wrongPassword",
+            "LoginTimingBench.ref_bcrypt",
+            "LoginFloodBench.flood",
+            "LoginFloodBench.ref_echoIdle");
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -78,6 +95,10 @@ class JmhSmokeTest {
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(50))
+                // The cheapest bcrypt for every "cost" parameter: an iteration ends only when each
+                // of LoginFloodBench's 64 flooders has its answer, and at the default cost their
+                // checks queue for seconds.
+                .param("cost", Integer.toString(BcryptHash.MIN_COST))
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();

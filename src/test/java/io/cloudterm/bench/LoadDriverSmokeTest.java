@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * compiled classes (the jar does not exist yet in the test phase). Only completion and exactness
  * are checked (every byte, every echo, every child reaped, fds back), never a speed.
  */
+@Tag("load")
 class LoadDriverSmokeTest {
 
     @TempDir

@@ -79,7 +79,8 @@ class AttachmentTest {
 
         byte[] more = print(2 * MiB);
         // The history alone is above the high-water mark: the paused owner wants no more output.
-        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> pty.unread() == 2 * MiB);
+        await().atMost(WAIT).until(() -> TerminalProbe.readerHeldBack(terminal));
+        assertEquals(2 * MiB, pty.unread(), "the reader waits for the owner with the output still in the pty");
 
         attachment.resume();
         await().atMost(WAIT).until(() -> pty.unread() == 0 && owner.received() == history.length + more.length);

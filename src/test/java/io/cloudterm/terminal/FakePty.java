@@ -69,6 +69,19 @@ final class FakePty implements Pty {
         }
     }
 
+    /**
+     * Whether the terminal has read all there was and asked to be told of more ({@link #onOutput}):
+     * its reader has ended, and none runs until the child prints again.
+     */
+    boolean awaitsOutput() {
+        lock.lock();
+        try {
+            return waiting != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public int readNow(ByteBuffer dst) {
         lock.lock();

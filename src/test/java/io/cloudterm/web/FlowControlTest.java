@@ -1,7 +1,6 @@
 package io.cloudterm.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.client.TtyClient;
 import java.time.Duration;
@@ -9,7 +8,11 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** PAUSE and RESUME hold output back without losing, repeating or reordering a byte. */
+/**
+ * PAUSE and RESUME hold output back without losing, repeating or reordering a byte, on real ptys in
+ * both modes. That a paused client is sent nothing and holds the program back is pinned, without
+ * waiting out a quiet period, by {@code terminal.TerminalFlowControlTest}.
+ */
 class FlowControlTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -45,27 +48,6 @@ class FlowControlTest {
             String output = client.outputText();
             assertEquals(ProtocolTest.expectedSeq(lines).length(), output.length(), "byte count");
             assertEquals(ProtocolTest.expectedSeq(lines), output);
-        }
-    }
-
-    @ParameterizedTest(name = "native={0}")
-    @ValueSource(strings = {"on", "off"})
-    void aPausedClientStopsThePtyBeingReadAndResumeDeliversEverything(String mode) throws Exception {
-        int lines = 400_000;
-        try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--", "seq", "1", String.valueOf(lines));
-             TtyClient client = TtyClient.connect(server.ws(), java.util.Map.of())) {
-            client.handshake("", 80, 24).pause();
-            Thread.sleep(1500);
-            int whilePaused = client.outputBytes().length;
-            Thread.sleep(1000);
-            assertEquals(whilePaused, client.outputBytes().length, "output kept coming while paused");
-            assertTrue(whilePaused < ProtocolTest.expectedSeq(lines).length() / 4,
-                    "paused right after JSON_DATA, yet " + whilePaused + " bytes arrived");
-            assertTrue(ProtocolTest.onlyTerminal(server).exit().getNow(null) == null,
-                    "the child must be blocked on the full pty, not finished");
-            client.resume();
-            assertEquals(new TtyClient.Close(1000, "exit 0"), client.awaitClose(WAIT));
-            assertEquals(ProtocolTest.expectedSeq(lines), client.outputText());
         }
     }
 }

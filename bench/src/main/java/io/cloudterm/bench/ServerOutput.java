@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Reads a benchmarked server's stdout or stderr: completes {@code port} from its "serving ... at
  * http://127.0.0.1:PORT/" line, echoes its warnings, and keeps its last 20 lines for error
- * messages. Shared by the bench programs and the load driver (the JDK 22+ source launcher
- * compiles it alongside).
+ * messages. The load driver's (the JDK 22+ source launcher compiles it alongside).
  */
 public final class ServerOutput {
 
