@@ -93,7 +93,8 @@ class LoadDriverSmokeTest {
 
     @Test
     void connectionsAllGetTheirTerminalsOutput() throws IOException {
-        JsonObject r = run("on", "connections", "--connections", "50", "--per-terminal", "25", "--hold", "0");
+        // More per terminal than the server's default cap of a user's clients on one terminal (32).
+        JsonObject r = run("on", "connections", "--connections", "80", "--per-terminal", "40", "--hold", "0");
         assertEquals(2, r.getInt("terminals"));
     }
 

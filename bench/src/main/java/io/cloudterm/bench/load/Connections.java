@@ -42,7 +42,9 @@ final class Connections implements Callable<Integer> {
         }
         int terminals = (n + perTerminal - 1) / perTerminal;
         Report report = new Report("connections", spec);
+        // The server caps a user's clients per terminal (32 by default): here one user holds them all.
         List<String> options = List.of("--keep-alive", "3600", "--max-clients", "0",
+                "--max-clients-per-terminal", String.valueOf(perTerminal + 10),
                 "--max-terminals", String.valueOf(terminals + 10), "--max-terminals-per-user", String.valueOf(terminals + 10));
         Duration limit = Duration.ofSeconds(120 + n / 50);
         ServerProcess.Cleanup cleanup;

@@ -52,6 +52,7 @@ final class ResultsPage implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
+        List<String> incomplete = new ArrayList<>();
         int status = 0;
         String loadAtStart = Proc.loadAverage();
         long t0 = System.nanoTime();
@@ -70,10 +71,15 @@ final class ResultsPage implements Callable<Integer> {
                 status = Math.max(status, s);
                 if (Files.exists(json)) {
                     written.add(json);
+                } else {
+                    incomplete.add(String.join(" ", args) + " (exit " + s + ")");
                 }
             }
         }
         String page = page(written, loadAtStart, (System.nanoTime() - t0) / 60e9);
+        if (!incomplete.isEmpty()) {
+            page += "\nDid not complete (see its output): " + String.join("; ", incomplete) + "\n";
+        }
         System.out.println();
         System.out.println(page);
         if (markdown != null) {
