@@ -12,6 +12,11 @@ import java.nio.file.Path;
 final class PtyLimit implements AutoCloseable {
 
     private static final Path MAX = Path.of("/proc/sys/kernel/pty/max");
+    /**
+     * Ptys kept for the initial devpts instance: a container's own /dev/pts (as here) may open
+     * only max less this, so a limit raised by just the ptys wanted fails half-way with ENOSPC.
+     */
+    private static final Path RESERVE = Path.of("/proc/sys/kernel/pty/reserve");
 
     private final String before;
     private final Thread restoreOnExit;
@@ -28,11 +33,14 @@ final class PtyLimit implements AutoCloseable {
      */
     static PtyLimit roomFor(int ptys) throws IOException {
         String before = Proc.ptyMax();
-        int room = Integer.parseInt(before) - Integer.parseInt(Proc.ptysInUse());
+        // Read by lines: Files.readString of a /proc/sys file can return only its first byte.
+        int reserve = Files.isReadable(RESERVE) ? Integer.parseInt(Files.readAllLines(RESERVE).get(0).trim()) : 0;
+        int inUse = Integer.parseInt(Proc.ptysInUse());
+        int room = Integer.parseInt(before) - reserve - inUse;
         if (ptys <= room) {
             return new PtyLimit(before, null);
         }
-        String raised = Integer.toString(Integer.parseInt(Proc.ptysInUse()) + ptys + 64);
+        String raised = Integer.toString(inUse + ptys + reserve + 64);
         if (!Files.isWritable(MAX)) {
             throw new IllegalArgumentException(ptys + " terminals need as many ptys, and only " + room + " of " + before
                     + " are free: run as root (the driver then raises " + MAX + " for the run and restores it) or open fewer");
