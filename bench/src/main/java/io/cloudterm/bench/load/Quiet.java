@@ -47,11 +47,12 @@ final class Quiet {
         long[] a = cpuLine();
         Thread.sleep(1000);
         long[] b = cpuLine();
-        long total = 0, idle = 0;
+        // user nice system idle iowait irq softirq steal: idle and iowait are the idle share.
+        long total = 0;
         for (int i = 0; i < Math.min(a.length, 8); i++) {
             total += b[i] - a[i];
         }
-        idle = (b[3] - a[3]) + (b[4] - a[4]);
+        long idle = (b[3] - a[3]) + (b[4] - a[4]);
         return total == 0 ? 0 : (total - idle) / (double) total;
     }
 

@@ -58,8 +58,7 @@ final class ResultsPage implements Callable<Integer> {
         long t0 = System.nanoTime();
         for (String mode : modes) {
             for (List<String> scenario : scenarios(mode)) {
-                Path json = dir.resolve(mode + "-" + String.join("-", scenario.subList(0, Math.min(scenario.size(), 1)))
-                        + "-" + written.size() + ".json");
+                Path json = dir.resolve(mode + "-" + scenario.get(0) + "-" + (written.size() + incomplete.size()) + ".json");
                 List<String> args = new ArrayList<>(scenario);
                 args.addAll(List.of("--native", mode, "--json", json.toString()));
                 args.addAll(classpath != null ? List.of("--server-classpath", classpath) : List.of("--jar", jar));
