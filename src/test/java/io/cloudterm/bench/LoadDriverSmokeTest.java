@@ -52,6 +52,8 @@ class LoadDriverSmokeTest {
         JsonObject r = run(mode, "latency", "--keys", "200", "--warmup", "20", "--runs", "1", "--typists", "2");
         assertEquals(r.getJsonNumber("typist_keys_typed").longValue(), r.getJsonNumber("typist_keys_echoed").longValue());
         assertTrue(r.getJsonNumber("typist_keys_typed").longValue() > 0);
+        assertTrue(r.getJsonObject("pty_echo_floor_median_us").getJsonNumber("p99").doubleValue() > 0);
+        assertTrue(r.getJsonNumber("server_cpu_us_per_keystroke_alone").doubleValue() >= 0);
     }
 
     @ParameterizedTest
@@ -59,6 +61,23 @@ class LoadDriverSmokeTest {
     void sessionsOpenReattachAndEndEveryTerminal(String mode) throws IOException {
         JsonObject r = run(mode, "sessions", "--terminals", "20", "--driver-warmup", "0");
         assertEquals(20, r.getInt("processes_under_server") / (mode.equals("on") ? 1 : 2));
+        assertTrue(r.getJsonNumber("idle_rss_kb_fresh").longValue() > 0);
+    }
+
+    /** The results page: every scenario of a mode run in turn, their targets gathered into one table. */
+    @Test
+    void reportGathersEveryGoalIntoOneTable() throws IOException {
+        Path page = dir.resolve("results.md");
+        int status = LoadDriver.run("report", "--tiny", "--modes", "on", "--server-classpath", serverClasspath(),
+                "--dir", dir.resolve("report").toString(), "--markdown", page.toString());
+        String md = Files.readString(page);
+        assertEquals(0, status, md);
+        assertTrue(md.contains("| figure | target | reading | met |"), md);
+        for (String goal : List.of("throughput / raw-pty ceiling", "server CPU-seconds per GB", "server CPU per keystroke alone",
+                "p99 alone", "p99 with 2 typists", "idle RSS of a freshly started server", "seconds to open 1,000 terminals",
+                "server RSS KB per live terminal", "RSS back within 5 MB", "server RSS KB per idle connection")) {
+            assertTrue(md.contains(goal), goal + " missing from\n" + md);
+        }
     }
 
     /** Every phase: the driver's warm-up, open, fill, detach, reattach by handle, end. */
@@ -74,7 +93,8 @@ class LoadDriverSmokeTest {
 
     @Test
     void connectionsAllGetTheirTerminalsOutput() throws IOException {
-        JsonObject r = run("on", "connections", "--connections", "50", "--per-terminal", "25", "--hold", "0");
+        // More per terminal than the server's default cap of a user's clients on one terminal (32).
+        JsonObject r = run("on", "connections", "--connections", "80", "--per-terminal", "40", "--hold", "0");
         assertEquals(2, r.getInt("terminals"));
     }
 

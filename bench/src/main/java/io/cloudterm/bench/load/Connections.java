@@ -1,7 +1,5 @@
 package io.cloudterm.bench.load;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,7 @@ final class Connections implements Callable<Integer> {
     @Mixin
     ServerSpec spec;
 
-    @Option(names = "--connections", description = "connections to hold (default ${DEFAULT-VALUE})", defaultValue = "15000")
+    @Option(names = "--connections", description = "connections to hold (default ${DEFAULT-VALUE})", defaultValue = "10000")
     int n;
 
     @Option(names = "--per-terminal", description = "connections sharing one terminal (default ${DEFAULT-VALUE})", defaultValue = "1000")
@@ -37,14 +35,16 @@ final class Connections implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long fdLimit = openFilesLimit();
+        long fdLimit = Proc.openFilesLimit();
         if (n + 500 > fdLimit) {
             throw new IllegalArgumentException(n + " connections need as many fds in this driver and in the server, and one"
                     + " process may open " + fdLimit + " here: hold fewer");
         }
         int terminals = (n + perTerminal - 1) / perTerminal;
         Report report = new Report("connections", spec);
+        // The server caps a user's clients per terminal (32 by default): here one user holds them all.
         List<String> options = List.of("--keep-alive", "3600", "--max-clients", "0",
+                "--max-clients-per-terminal", String.valueOf(perTerminal + 10),
                 "--max-terminals", String.valueOf(terminals + 10), "--max-terminals-per-user", String.valueOf(terminals + 10));
         Duration limit = Duration.ofSeconds(120 + n / 50);
         ServerProcess.Cleanup cleanup;
@@ -109,25 +109,23 @@ final class Connections implements Callable<Integer> {
                 .add("server_fds_per_connection", Report.round((r.get(2).fds() - r.get(1).fds()) / (double) extra, 3))
                 .add("driver_fds_per_connection", Report.round(driverFdsPer, 3)).add("driver_heap_kb", driverHeapKb)
                 .add("extrapolated_rss_gb_at_100k", Report.round(at100k, 2));
-        report.target("server RSS KB per idle connection", perConnection, true, 10, "");
+        // A connection holds one socket in the server; the terminals and the JVM's own need the rest.
+        long fdsAt100k = 100_000 + r.get(1).fds() + 1000;
+        report.json().add("fds_needed_at_100k", fdsAt100k).add("fd_limit_here", fdLimit);
+        report.target(String.format("server RSS KB per idle connection (%,d held)", extra), perConnection, true,
+                Targets.KB_PER_CONNECTION, "");
         report.note(String.format("What a connection includes: its TCP socket (one fd), its WebSocket state (in native mode"
                 + " on a socket taken over from Helidon, parked on the epoll thread with no thread of its own; otherwise"
                 + " Helidon's connection with a virtual thread blocked reading it), CloudTerm's listener and its attachment to"
                 + " the terminal; the terminal's own cost is in the base reading."));
-        report.note(String.format("100K connections, extrapolated: %.1f GB of server RSS (%.0f MB now + 100,000 x %.1f KB), 100K+"
-                + " fds in the server (here one process may hold %d: raise the limit), and on the client side 100K sockets from"
+        report.note(String.format("100K connections, extrapolated: %.1f GB of server RSS (%.0f MB now + 100,000 x %.1f KB), %,d"
+                + " fds in the server (ulimit -n %,d or more; here one process may hold %,d), and on the client side 100K sockets from"
                 + " more source addresses than one (a source address has about 28K ephemeral ports) or several client machines;"
-                + " terminals need not grow (ptys: %s here).", at100k, baseKb / 1024.0, perConnection, fdLimit, Proc.ptyMax()));
+                + " terminals need not grow (ptys: %s here).", at100k, baseKb / 1024.0, perConnection, fdsAt100k, fdsAt100k, fdLimit,
+                Proc.ptyMax()));
+        report.table("100,000 idle connections, extrapolated", "", "server RSS GB", "server fds (ulimit -n)", "limit here")
+                .row("from this run", Report.fmt(at100k), String.format("%,d", fdsAt100k), String.format("%,d", fdLimit));
         report.cleanup(cleanup);
         return report.finish(System.out, spec.json);
-    }
-
-    private static long openFilesLimit() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-            if (line.startsWith("Max open files")) {
-                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
-            }
-        }
-        return Long.MAX_VALUE;
     }
 }

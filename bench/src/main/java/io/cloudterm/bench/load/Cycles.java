@@ -103,20 +103,20 @@ final class Cycles implements Callable<Integer> {
             // had not touched since committing it (4 MB here, between two otherwise equal readings).
             long committedGrowthKb = last.javaHeap().committedKb() - first.javaHeap().committedKb();
             report.json().add("heap_committed_growth_kb", committedGrowthKb);
-            report.target("RSS growth outside the Java heap over the cycles, KB", outsideGrowthKb, true, 2048, "");
-            report.target("live Java heap growth (after a full GC), KB", last.heapKb() - first.heapKb(), true, 1024, "");
-            report.target("committed Java heap growth (after a full GC), KB", committedGrowthKb, true, 0, "");
+            report.target("RSS growth outside the Java heap over the cycles, KB", outsideGrowthKb, true, Targets.CYCLES_RSS_OUTSIDE_HEAP_GROWTH_KB, "");
+            report.target("live Java heap growth (after a full GC), KB", last.heapKb() - first.heapKb(), true, Targets.CYCLES_LIVE_HEAP_GROWTH_KB, "");
+            report.target("committed Java heap growth (after a full GC), KB", committedGrowthKb, true, Targets.CYCLES_NO_GROWTH, "");
             report.note(String.format("RSS in all grew by %,d KB, %,d KB of it resident pages of the Java heap's committed"
                     + " %,d KB (G1 writes whole regions): held memory is judged outside the heap (within 2 MB), by the live heap"
                     + " (within 1 MB) and by the heap G1 keeps committed (not up).", growthKb, growthKb - outsideGrowthKb,
                     last.javaHeap().committedKb()));
         } else {
-            report.target("RSS growth over the cycles, KB", growthKb, true, 2048, "");
+            report.target("RSS growth over the cycles, KB", growthKb, true, Targets.CYCLES_RSS_OUTSIDE_HEAP_GROWTH_KB, "");
             report.note("RSS growth target: within 2 MB, i.e. no growth per cycle (the Java heap could not be told apart,"
                     + " or --no-gc left its live size unknown).");
         }
-        report.target("fds growth (pollers aside)", fdsGrowth, true, 0, "");
-        report.target("threads growth", last.threads() - first.threads(), true, 0, "");
+        report.target("fds growth (pollers aside)", fdsGrowth, true, Targets.CYCLES_NO_GROWTH, "");
+        report.target("threads growth", last.threads() - first.threads(), true, Targets.CYCLES_NO_GROWTH, "");
         report.check("no children left after the cycles", last.children() == 0);
         report.cleanup(cleanup);
         return report.finish(System.out, spec.json);

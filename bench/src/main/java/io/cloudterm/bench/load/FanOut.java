@@ -24,6 +24,6 @@ final class FanOut implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Streams.measure("fanout", spec, terminals, (long) (mb * 1e6), runs, 0.80);
+        return Streams.measure("fanout", spec, terminals, (long) (mb * 1e6), runs, Targets.FANOUT_RATIO);
     }
 }

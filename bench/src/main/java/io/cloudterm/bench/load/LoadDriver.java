@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The load driver of issue 5: one command per scenario, each starting its own CloudTerm server
+ * The load driver: one command per scenario, each starting its own CloudTerm server
  * (a separate process, from the jar or a class path), measuring it through the terminal protocol
  * as a browser speaks it, stopping it, and checking that it reaped every child and gave back every
  * fd. Prints tables and, with {@code --json FILE}, the same figures as JSON; exits 1 when a check
@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Load scenarios against a real CloudTerm server; each figure beside its reference and target.",
-        subcommands = {Throughput.class, FanOut.class, Latency.class, Sessions.class, Connections.class, Cycles.class})
+        subcommands = {Throughput.class, FanOut.class, Latency.class, Sessions.class, Connections.class, Cycles.class,
+            ResultsPage.class})
 public final class LoadDriver {
 
     /** Runs one scenario; returns its exit status (0: every check passed). */

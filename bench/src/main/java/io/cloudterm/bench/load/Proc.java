@@ -273,6 +273,16 @@ final class Proc {
         return read(Path.of("/proc/sys/kernel/pty/nr")).trim();
     }
 
+    /** The most files this process may open (its soft RLIMIT_NOFILE); child processes inherit it. */
+    static long openFilesLimit() {
+        for (String line : read(Path.of("/proc/self/limits")).split("\n")) {
+            if (line.startsWith("Max open files")) {
+                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     static String loadAverage() {
         String[] f = read(Path.of("/proc/loadavg")).trim().split(" ");
         return f[0] + " " + f[1] + " " + f[2];

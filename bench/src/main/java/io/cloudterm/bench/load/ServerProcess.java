@@ -70,7 +70,12 @@ final class ServerProcess implements AutoCloseable {
     /** The period of HotSpot's task that frees the pooled arena chunks ({@code ChunkPoolCleaner}). */
     private static final Duration ARENA_CLEANER = Duration.ofSeconds(5);
 
-    private static final java.util.Set<String> POLLERS = java.util.Set.of("anon_inode:[eventpoll]", "anon_inode:[eventfd]");
+    /**
+     * Fds the JVM opens lazily, once, and keeps: the pollers, and the random devices the first
+     * SecureRandom (a terminal's first handle) opens; a fresh server has none of them yet.
+     */
+    private static final java.util.Set<String> POLLERS = java.util.Set.of("anon_inode:[eventpoll]", "anon_inode:[eventfd]",
+            "/dev/random", "/dev/urandom");
 
     static ServerProcess start(ServerSpec spec, List<String> serverOptions, List<String> terminalCommand) throws IOException {
         List<String> command = spec.command(serverOptions, terminalCommand);
@@ -134,6 +139,17 @@ final class ServerProcess implements AutoCloseable {
         Proc.JavaHeap javaHeap = Proc.javaHeap(pid());
         int children = children().size();
         return new Reading(label, u.rssKb(), u.rssFileKb(), heap, javaHeap, u.threads(), u.fds(), children);
+    }
+
+    /**
+     * The RSS a user sees: once the server has gone quiet (unless --no-settle), no GC asked for,
+     * nothing trimmed.
+     */
+    long plainRssKb() {
+        if (settle) {
+            Proc.awaitQuiet(pid(), Duration.ofSeconds(30));
+        }
+        return Proc.usage(pid()).rssKb();
     }
 
     /** The processes under the server now (and remembered, for the check after it stops). */

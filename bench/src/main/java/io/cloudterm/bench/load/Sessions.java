@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ final class Sessions implements Callable<Integer> {
     int parallel;
 
     @Option(names = "--warmup", description = "terminals opened and ended before the timed opens, so that the JIT has"
-            + " compiled the path (default ${DEFAULT-VALUE}: a cold server)", defaultValue = "10")
+            + " compiled the path (default ${DEFAULT-VALUE}: a fresh server, what a user sees)", defaultValue = "0")
     int warmUp;
 
     @Option(names = "--driver-warmup", description = "terminals the driver first opens and ends against a throwaway server,"
@@ -55,17 +56,27 @@ final class Sessions implements Callable<Integer> {
                 Clients.awaitOutput(clients, "k\r\nk\r\n", limit) == 0);
     }
 
+    /** Fds a live terminal holds in the server: its pty, its child's pidfd, its client's socket. */
+    private static final int FDS_PER_TERMINAL = 3;
+
     @Override
     public Integer call() throws Exception {
-        int room = Integer.parseInt(Proc.ptyMax()) - Integer.parseInt(Proc.ptysInUse());
-        if (driverWarmUp < 0) {
-            throw new IllegalArgumentException("--driver-warmup must be 0 or more, not " + driverWarmUp);
+        if (driverWarmUp < 0 || warmUp < 0) {
+            throw new IllegalArgumentException("--warmup and --driver-warmup must be 0 or more");
+        }
+        long fdLimit = Proc.openFilesLimit();
+        if ((long) FDS_PER_TERMINAL * n + 500 > fdLimit) {
+            throw new IllegalArgumentException(String.format("%,d live terminals need about %,d fds in the server (a pty, a"
+                    + " pidfd and a socket each), and one process may open %,d here (ulimit -n): open at most %,d",
+                    n, FDS_PER_TERMINAL * n + 500, fdLimit, (fdLimit - 500) / FDS_PER_TERMINAL));
         }
         // The driver's throwaway server has stopped before the server under test starts.
-        if (Math.max(n + warmUp, driverWarmUp) > room) {
-            throw new IllegalArgumentException(Math.max(n + warmUp, driverWarmUp) + " terminals need as many ptys, and only " + room
-                    + " of " + Proc.ptyMax() + " are free: raise /proc/sys/kernel/pty/max (as root) or open fewer");
+        try (PtyLimit ptys = PtyLimit.roomFor(Math.max(n + warmUp, driverWarmUp))) {
+            return measure(ptys);
         }
+    }
+
+    private int measure(PtyLimit ptys) throws Exception {
         Report report = new Report("sessions", spec);
         int driverRounds = 0;
         if (driverWarmUp > 0) {
@@ -80,14 +91,23 @@ final class Sessions implements Callable<Integer> {
         double openSeconds;
         long serverTicks, driverTicks;
         int children;
+        long idleKb, preOpenKb, afterKb = 0;
+        double returnSeconds = -1;
         try (ServerProcess server = ServerProcess.start(spec, options, List.of("cat"))) {
             report.server(server);
             memory = new Memory(report, server, spec);
-            List<Clients.Open> warm = Clients.open(warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
-            Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
-            report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
-            Thread.sleep(500);
-            memory.read("before (after " + warmUp + " opened and ended)");
+            // What a user sees of a freshly started server, idle: its RSS once it has gone quiet,
+            // no GC asked for.
+            idleKb = server.plainRssKb();
+            System.out.printf("freshly started, idle: RSS %.1f MB%n", idleKb / 1024.0);
+            if (warmUp > 0) {
+                List<Clients.Open> warm = Clients.open(warmUp, Math.min(warmUp, parallel), i -> server.ws(), limit);
+                Clients.typeAll(warm, "\u0004"); // EOF for cat at the start of a line
+                report.check("warm-up terminals ended with exit 0", Clients.awaitClosed(warm, 1000, "exit 0", limit) == 0);
+                Thread.sleep(500);
+            }
+            preOpenKb = server.plainRssKb();
+            memory.read(warmUp == 0 ? "before (fresh server)" : "before (after " + warmUp + " opened and ended)");
             server.baseline();
 
             // Opened in two halves with a reading between: the second half's cost is the marginal
@@ -170,6 +190,18 @@ final class Sessions implements Callable<Integer> {
             }
             Clients.typeAll(again, "\u0004");
             report.check("every terminal ended with exit 0", Clients.awaitClosed(again, 1000, "exit 0", limit) == 0);
+            // All gone: does the RSS a user sees come back, on its own (no GC asked for), within the goal's time?
+            long ended = System.nanoTime(), returnDeadline = ended + TimeUnit.SECONDS.toNanos(Targets.RSS_RETURN_SECONDS);
+            do {
+                afterKb = Proc.usage(server.pid()).rssKb();
+                if (afterKb - preOpenKb <= Targets.RSS_RETURN_MB * 1024) {
+                    returnSeconds = (System.nanoTime() - ended) / 1e9;
+                    break;
+                }
+                Thread.sleep(1000);
+            } while (System.nanoTime() < returnDeadline);
+            System.out.printf("after all ended: RSS %.1f MB (%.1f MB before opening)%s%n", afterKb / 1024.0, preOpenKb / 1024.0,
+                    returnSeconds < 0 ? ", not back within " + Targets.RSS_RETURN_SECONDS + " s" : ", back after " + Report.fmt(returnSeconds) + " s");
             cleanup = server.finish();
         }
         List<ServerProcess.Reading> r = memory.readings();
@@ -197,12 +229,16 @@ final class Sessions implements Callable<Integer> {
                 .add("kb_per_attached_terminal_marginal", Report.round(marginal, 2))
                 .add("kb_per_detached_terminal_marginal", Report.round(marginalDetached, 2))
                 .add("processes_under_server", children);
-        report.target(n == 1000 ? "seconds to open 1,000 terminals" : "seconds to open 1,000 terminals (scaled from " + n + ")",
-                openSeconds * 1000 / n, true, 3, "");
-        report.target("server RSS KB per live terminal (with its client), from empty", attached, true, 10, "");
-        report.target("server RSS KB per live terminal (with its client), marginal", marginal, true, 10, "");
-        report.target("server RSS KB per detached terminal, from empty", detached, true, 10, "");
-        report.target("server RSS KB per detached terminal, marginal", marginalDetached, true, 10, "");
+        String server = warmUp == 0 ? "fresh server" : "server warmed with " + warmUp;
+        report.json().add("idle_rss_kb_fresh", idleKb).add("rss_kb_before_open", preOpenKb).add("rss_kb_after_all_ended", afterKb)
+                .add("rss_return_seconds", Report.round(returnSeconds, 1)).add("pty_limit_raised", ptys.raised());
+        report.target("idle RSS of a freshly started server, MB", idleKb / 1024.0, true, Targets.IDLE_RSS_MB, "");
+        report.target(String.format("seconds to open 1,000 terminals, %s%s", warmUp == 0 ? "cold server" : server,
+                n == 1000 ? "" : String.format(" (scaled from %,d)", n)), openSeconds * 1000 / n, true, Targets.OPEN_1000_SECONDS, "");
+        report.target(String.format("server RSS KB per live terminal (with its client) at %,d, %s", n, server), attached, true,
+                Targets.kbPerTerminal(spec, n), "");
+        report.target(String.format("RSS back within %.0f MB of before opening, %d s after all ended, MB over",
+                Targets.RSS_RETURN_MB, Targets.RSS_RETURN_SECONDS), (afterKb - preOpenKb) / 1024.0, true, Targets.RSS_RETURN_MB, "");
         if (fillKb > 0) {
             report.json().add("fill_kb", fillKb).add("kb_per_detached_terminal_with_scrollback", Report.round(Memory.perUnitKb(r.get(0), r.get(4), n), 2));
             report.note("Scrollback: 1 MiB per terminal at most, and all terminals share one budget (256 MiB by default);"
@@ -217,7 +253,9 @@ final class Sessions implements Callable<Integer> {
                 + (driverWarmUp > 0 ? "The driver was warmed first against a throwaway server (" + driverRounds + " rounds of "
                         + driverWarmUp + " terminals, until its JIT was quiet or for at most " + DriverWarmUp.MOST_ROUNDS
                         + " rounds); the server under test was not." : "The driver was as cold as the server (--driver-warmup 0)."));
-        report.note("pty max " + Proc.ptyMax() + " on this machine: one pty per terminal."
+        report.note("pty max " + ptys.before() + " on this machine: one pty per terminal"
+                + (ptys.raised() ? " (raised to " + Proc.ptyMax() + " for this run, restored at its end)." : ".")
+                + " RSS before opening and after all ended is as a user sees it (no GC asked for); the table's are after a full GC."
                 + (spec.mode().equals("pure-Java") ? " Pure-Java mode: each terminal is script(1) + cat, outside the server's RSS." : ""));
         report.cleanup(cleanup);
         return report.finish(System.out, spec.json);

@@ -21,6 +21,6 @@ final class Throughput implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Streams.measure("throughput", spec, 1, (long) (mb * 1e6), runs, 0.85);
+        return Streams.measure("throughput", spec, 1, (long) (mb * 1e6), runs, Targets.THROUGHPUT_RATIO);
     }
 }
