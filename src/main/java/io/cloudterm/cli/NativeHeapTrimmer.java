@@ -20,8 +20,12 @@ final class NativeHeapTrimmer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(NativeHeapTrimmer.class.getName());
 
-    /** Often enough that a burst's leftovers go soon after it; each trim takes well under 1 ms. */
-    static final Duration INTERVAL = Duration.ofSeconds(30);
+    /**
+     * Often enough that a burst's leftovers go soon after it, and soon after the heap's periodic
+     * collection ({@link HeapFootprint}) has freed what the clients that left held; each trim
+     * takes well under 1 ms.
+     */
+    static final Duration INTERVAL = Duration.ofSeconds(10);
 
     /** The trimming thread, or null when none was needed. */
     private final Thread thread;

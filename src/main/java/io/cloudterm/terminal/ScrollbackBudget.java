@@ -41,8 +41,9 @@ public final class ScrollbackBudget {
 
     public static final long DEFAULT_CAP_BYTES = 256L << 20;
     /**
-     * 2 KiB: a terminal that printed a prompt and sits idle holds one page, and that is most of
-     * its memory (the target is 10 KB per terminal); bulk output links 8 pages per 16 KiB read, which
+     * 2 KiB: a terminal that printed more than a prompt and sits idle holds one page, and that is
+     * much of its memory (the target is 10 KB per terminal; a prompt alone takes none, see
+     * {@link Scrollback}); bulk output links 8 pages per 16 KiB read, which
      * costs microseconds (ScrollbackRingBench).
      */
     public static final int DEFAULT_PAGE_SIZE = 2 << 10;

@@ -105,6 +105,17 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void javaRunsWithTwoMallocArenasUnlessTheOperatorSaidOtherwise(@TempDir Path jdks) throws Exception {
+        Path java = fakeJdk(jdks.resolve("jdk-25"), "25.0.1");
+        Files.writeString(java, "#!/bin/sh\necho \"arenas ${MALLOC_ARENA_MAX-unset}\"\n");
+        Map<String, String> env = installation.environment();
+        env.put("CLOUDTERM_JAVA", java.toString());
+        assertEquals("arenas 2", installation.run(env, "--version").out().strip());
+        env.put("MALLOC_ARENA_MAX", "8");
+        assertEquals("arenas 8", installation.run(env, "--version").out().strip());
+    }
+
     /** A JDK directory whose java prints its arguments. */
     private static Path fakeJdk(Path home, String version) throws Exception {
         Files.createDirectories(home.resolve("bin"));

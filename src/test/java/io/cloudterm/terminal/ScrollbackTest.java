@@ -172,6 +172,48 @@ class ScrollbackTest {
     }
 
     @Test
+    void aPromptTakesNoPageUntilItOutgrowsTheOpeningBytes() {
+        ScrollbackBudget budget = new ScrollbackBudget();
+        Scrollback scrollback = new Scrollback(budget, Scrollback.DEFAULT_CAP_BYTES);
+        assertEquals(256, scrollback.openingBytes(), "an eighth of a 2 KiB page");
+        byte[] all = stream(6, 0, 3 * budget.pageSize());
+        scrollback.append(ByteBuffer.wrap(all, 0, 200));
+        scrollback.append(ByteBuffer.wrap(all, 200, 56));
+        assertEquals(0, budget.pagesInUse(), "a prompt's worth of output waits outside the budget's pages");
+        assertArrayEquals(Arrays.copyOf(all, 256), scrollback.snapshot());
+        ByteBuffer tail = ByteBuffer.allocate(100);
+        assertEquals(250, scrollback.copy(250, tail));
+        assertArrayEquals(Arrays.copyOfRange(all, 250, 256), Arrays.copyOf(tail.array(), tail.position()));
+
+        scrollback.append(ByteBuffer.wrap(all, 256, 1));
+        assertEquals(1, budget.pagesInUse(), "one byte more and the opening moves into the first page");
+        scrollback.append(ByteBuffer.wrap(all, 257, all.length - 257));
+        assertEquals(3, budget.pagesInUse(), "three pages, the first one full from offset 0");
+        assertArrayEquals(all, scrollback.snapshot());
+        ByteBuffer across = ByteBuffer.allocate(2 * budget.pageSize());
+        assertEquals(100, scrollback.copy(100, across));
+        assertArrayEquals(Arrays.copyOfRange(all, 100, 100 + across.capacity()), across.array());
+    }
+
+    @Test
+    void aScrollbackStrippedOfItsPagesKeepsItsNextOpeningBytesFromItsNewStart() {
+        ScrollbackBudget budget = new ScrollbackBudget(1 << 20, 64, 0);
+        Scrollback quiet = new Scrollback(budget, 1024);
+        quiet.append(ByteBuffer.wrap(stream(7, 0, 100)));
+        assertEquals(2, quiet.pages());
+        assertTrue(quiet.surrenderOldest(0) != null && quiet.surrenderOldest(0) != null);
+        assertEquals(100, quiet.start(), "all history gone with its pages");
+        quiet.append(ByteBuffer.wrap(stream(7, 100, 5)));
+        assertEquals(0, quiet.pages());
+        assertArrayEquals(stream(7, 100, 5), quiet.snapshot());
+        quiet.append(ByteBuffer.wrap(stream(7, 105, 10)));
+        assertEquals(1, quiet.pages());
+        assertArrayEquals(stream(7, 100, 15), quiet.snapshot());
+        quiet.release();
+        assertEquals(0, quiet.snapshot().length, "the opening bytes go with the release");
+    }
+
+    @Test
     void releaseGivesPagesBackOnceAndLaterAppendsAreIgnored() {
         ScrollbackBudget budget = new ScrollbackBudget(1 << 20, 16, 2);
         Scrollback scrollback = new Scrollback(budget, 1024);
