@@ -119,6 +119,7 @@ public final class Scrollback {
                 if (count == 0 && end - start + left <= openingBytes) {
                     if (opening == null) {
                         opening = new byte[openingBytes];
+                        budget.openingHeld(openingBytes);
                     }
                     bytes.get(from, opening, (int) (end - start), left);
                     end += left;
@@ -153,7 +154,7 @@ public final class Scrollback {
                     if (count == 0 && opening != null) {
                         // The opening bytes become the first page's, so that it is full from offset start.
                         page.put(0, opening, 0, (int) (end - start));
-                        opening = null;
+                        dropOpening();
                     }
                     pages[(head + count) % pages.length] = page;
                     count++;
@@ -241,7 +242,7 @@ public final class Scrollback {
                 pages[head] = null;
                 head = (head + 1) % pages.length;
             }
-            opening = null;
+            dropOpening();
             start = end;
         } finally {
             lock.unlock();
@@ -280,6 +281,14 @@ public final class Scrollback {
 
     private ByteBuffer tail() {
         return pages[(head + count - 1) % pages.length];
+    }
+
+    /** Forgets the opening array, if any, and tells the budget (under our lock). */
+    private void dropOpening() {
+        if (opening != null) {
+            budget.openingHeld(-openingBytes);
+            opening = null;
+        }
     }
 
     /** Free bytes in the newest page; 0 when no page is held (the opening bytes, if any, go into the first). */

@@ -4,6 +4,7 @@ import io.cloudterm.io.BufferPool;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,6 +53,7 @@ public final class ScrollbackBudget {
 
     private final long capBytes;
     private final int pageSize;
+    private final LongAdder openingBytesHeld = new LongAdder();
     private final int maxPages;
     private final int minimumPages;
     private final BufferPool pool;
@@ -100,6 +102,20 @@ public final class ScrollbackBudget {
 
     public int minimumPages() {
         return minimumPages;
+    }
+
+    /**
+     * Bytes the scrollbacks hold now: their pages, and the small opening arrays of those that
+     * have not yet needed a page (most idle terminals), so that the metric shows every terminal
+     * that keeps output for a reattach.
+     */
+    public long bytesHeld() {
+        return (long) pagesInUse() * pageSize + openingBytesHeld.sum();
+    }
+
+    /** A scrollback took ({@code bytes} > 0) or dropped (< 0) its opening array. */
+    void openingHeld(int bytes) {
+        openingBytesHeld.add(bytes);
     }
 
     /** Pages currently held by scrollbacks or on their way to one (for metrics and leak tests). */

@@ -296,9 +296,9 @@ public final class Terminals {
         ownedBy(user).forEach(l -> l.terminal().hangUp());
     }
 
-    /** Bytes of scrollback the terminals hold now (whole pages), for the metrics. */
+    /** Bytes of scrollback the terminals hold now (whole pages and opening arrays), for the metrics. */
     public long scrollbackBytesHeld() {
-        return (long) scrollbackBudget.pagesInUse() * scrollbackBudget.pageSize();
+        return scrollbackBudget.bytesHeld();
     }
 
     public Set<Terminal> live() {

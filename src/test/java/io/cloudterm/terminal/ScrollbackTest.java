@@ -196,6 +196,24 @@ class ScrollbackTest {
     }
 
     @Test
+    void theBytesHeldCountTheOpeningUntilItBecomesAPageAndNothingAfterRelease() {
+        ScrollbackBudget budget = new ScrollbackBudget();
+        Scrollback scrollback = new Scrollback(budget, Scrollback.DEFAULT_CAP_BYTES);
+        assertEquals(0, budget.bytesHeld(), "nothing printed, nothing held");
+        scrollback.append(ByteBuffer.wrap(new byte[10]));
+        assertEquals(scrollback.openingBytes(), budget.bytesHeld(), "a prompt holds its opening array");
+        scrollback.append(ByteBuffer.wrap(new byte[scrollback.openingBytes()]));
+        assertEquals(budget.pageSize(), budget.bytesHeld(), "the opening moved into a page: counted once");
+        scrollback.release();
+        assertEquals(0, budget.bytesHeld());
+
+        Scrollback quiet = new Scrollback(budget, Scrollback.DEFAULT_CAP_BYTES);
+        quiet.append(ByteBuffer.wrap(new byte[1]));
+        quiet.release();
+        assertEquals(0, budget.bytesHeld(), "a released opening is given back too");
+    }
+
+    @Test
     void aScrollbackStrippedOfItsPagesKeepsItsNextOpeningBytesFromItsNewStart() {
         ScrollbackBudget budget = new ScrollbackBudget(1 << 20, 64, 0);
         Scrollback quiet = new Scrollback(budget, 1024);
