@@ -234,11 +234,16 @@ final class ScriptPty implements Pty {
      * script exits only after its child did and after it relayed all the pty still held.
      */
     private void pump() {
-        byte[] buffer = new byte[CHUNK_BYTES];
         try (InputStream in = output) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                chunks.put(Arrays.copyOf(buffer, n));
+            int first;
+            // The JDK's stream for script's stdout already buffers 8 KiB, so the pump waits in a
+            // one-byte read, which fills that buffer, instead of holding an idle buffer of its own per
+            // terminal; what came with the byte is taken without waiting and leaves as one chunk.
+            while ((first = in.read()) >= 0) {
+                byte[] chunk = new byte[1 + Math.min(in.available(), CHUNK_BYTES - 1)];
+                chunk[0] = (byte) first;
+                in.readNBytes(chunk, 1, chunk.length - 1);
+                chunks.put(chunk);
             }
         } catch (IOException e) {
             pumpFailure = e;
