@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -75,6 +76,8 @@ final class ScriptPty implements Pty {
     private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(4);
     private final Thread pump;
     private volatile IOException pumpFailure;
+    /** What {@link #onOutput} asked to run when the pump next hands over a chunk, or the end. */
+    private final AtomicReference<Runnable> outputWaiter = new AtomicReference<>();
 
     /** The chunk being read from, and where; only the reading thread touches these. */
     private byte[] chunk;
@@ -229,6 +232,35 @@ final class ScriptPty implements Pty {
         return n;
     }
 
+    /** Reads only a chunk that is already there, so that a quiet terminal's reader can end. */
+    @Override
+    public int readNow(ByteBuffer dst) throws IOException {
+        if (closed.get() || ended) {
+            return -1;
+        }
+        if (chunk == null && chunks.isEmpty()) {
+            return 0;
+        }
+        return read(dst); // a chunk, or the end, is there: this does not wait
+    }
+
+    @Override
+    public void onOutput(Runnable action) {
+        outputWaiter.set(action);
+        // The pump may have queued a chunk, or close() the end, just before the action was set.
+        if (!chunks.isEmpty() || closed.get()) {
+            runOutputWaiter();
+        }
+    }
+
+    /** Runs the waiting {@link #onOutput} action, if any, exactly once. */
+    private void runOutputWaiter() {
+        Runnable action = outputWaiter.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
+    }
+
     /**
      * Moves script's output to the queue until it ends. script's stdout ends when script exits, and
      * script exits only after its child did and after it relayed all the pty still held.
@@ -244,6 +276,7 @@ final class ScriptPty implements Pty {
                 chunk[0] = (byte) first;
                 in.readNBytes(chunk, 1, chunk.length - 1);
                 chunks.put(chunk);
+                runOutputWaiter();
             }
         } catch (IOException e) {
             pumpFailure = e;
@@ -252,6 +285,7 @@ final class ScriptPty implements Pty {
         }
         try {
             chunks.put(END);
+            runOutputWaiter();
         } catch (InterruptedException e) {
             // close() ended the wait; it tells the reader itself
         }
@@ -393,6 +427,7 @@ final class ScriptPty implements Pty {
         pump.interrupt();
         chunks.clear();
         chunks.offer(END);
+        runOutputWaiter();
     }
 
     private static void closeQuietly(Closeable closeable) {
