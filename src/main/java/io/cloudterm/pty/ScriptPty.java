@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -75,6 +76,8 @@ final class ScriptPty implements Pty {
     private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(4);
     private final Thread pump;
     private volatile IOException pumpFailure;
+    /** What {@link #onOutput} asked to run when the pump next hands over a chunk, or the end. */
+    private final AtomicReference<Runnable> outputWaiter = new AtomicReference<>();
 
     /** The chunk being read from, and where; only the reading thread touches these. */
     private byte[] chunk;
@@ -229,16 +232,51 @@ final class ScriptPty implements Pty {
         return n;
     }
 
+    /** Reads only a chunk that is already there, so that a quiet terminal's reader can end. */
+    @Override
+    public int readNow(ByteBuffer dst) throws IOException {
+        if (closed.get() || ended) {
+            return -1;
+        }
+        if (chunk == null && chunks.isEmpty()) {
+            return 0;
+        }
+        return read(dst); // a chunk, or the end, is there: this does not wait
+    }
+
+    @Override
+    public void onOutput(Runnable action) {
+        outputWaiter.set(action);
+        // The pump may have queued a chunk, or close() the end, just before the action was set.
+        if (!chunks.isEmpty() || closed.get()) {
+            runOutputWaiter();
+        }
+    }
+
+    /** Runs the waiting {@link #onOutput} action, if any, exactly once. */
+    private void runOutputWaiter() {
+        Runnable action = outputWaiter.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
+    }
+
     /**
      * Moves script's output to the queue until it ends. script's stdout ends when script exits, and
      * script exits only after its child did and after it relayed all the pty still held.
      */
     private void pump() {
-        byte[] buffer = new byte[CHUNK_BYTES];
         try (InputStream in = output) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                chunks.put(Arrays.copyOf(buffer, n));
+            int first;
+            // The JDK's stream for script's stdout already buffers 8 KiB, so the pump waits in a
+            // one-byte read, which fills that buffer, instead of holding an idle buffer of its own per
+            // terminal; what came with the byte is taken without waiting and leaves as one chunk.
+            while ((first = in.read()) >= 0) {
+                byte[] chunk = new byte[1 + Math.min(in.available(), CHUNK_BYTES - 1)];
+                chunk[0] = (byte) first;
+                in.readNBytes(chunk, 1, chunk.length - 1);
+                chunks.put(chunk);
+                runOutputWaiter();
             }
         } catch (IOException e) {
             pumpFailure = e;
@@ -247,6 +285,7 @@ final class ScriptPty implements Pty {
         }
         try {
             chunks.put(END);
+            runOutputWaiter();
         } catch (InterruptedException e) {
             // close() ended the wait; it tells the reader itself
         }
@@ -388,6 +427,7 @@ final class ScriptPty implements Pty {
         pump.interrupt();
         chunks.clear();
         chunks.offer(END);
+        runOutputWaiter();
     }
 
     private static void closeQuietly(Closeable closeable) {

@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * The pure-Java pty system: each child gets its own pty from script(1), and stty sets its size.
  * Used where the native layer cannot run (macOS, JDK 21, native access denied, {@code --native=off}).
- * It has no threads of its own; every read blocks in the JDK's pipe code, which a virtual thread may do.
+ * Each child costs the server two small platform threads: the JDK's reaper of script(1), and the
+ * pump that blocks reading script's stdout (the JDK cannot wait for a pipe without a thread).
  */
 final class ScriptPtySystem implements PtySystem {
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -225,6 +226,34 @@ class PtyContractTest {
             cat.pty.close();
             cat.awaitEnd(Duration.ofSeconds(3));
             assertEquals(-1, cat.pty.read(ByteBuffer.allocate(16)));
+        }
+    }
+
+    /**
+     * A quiet terminal's reader ends instead of waiting (thousands of idle terminals would each hold
+     * one): readNow says 0 at once, and onOutput wakes the next reader when the child prints.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void quietPtyWakesItsReaderWhenOutputArrives(NativeMode mode) throws Exception {
+        try (Pty pty = PtyModes.system(mode).spawn(Transcript.spec(List.of("cat")))) {
+            ByteBuffer buffer = ByteBuffer.allocate(256);
+            assertEquals(0, pty.readNow(buffer), "cat prints nothing unprompted: no output, and no waiting for it");
+            CountDownLatch woken = new CountDownLatch(1);
+            pty.onOutput(woken::countDown);
+            pty.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.US_ASCII)));
+            StringBuilder output = new StringBuilder();
+            while (!output.toString().contains("ping\r\nping\r\n")) {
+                assertTrue(woken.await(Transcript.PATIENCE.toMillis(), TimeUnit.MILLISECONDS),
+                        () -> "no wake-up for output; so far: " + output);
+                int n;
+                while ((n = pty.readNow(buffer.clear())) > 0) {
+                    output.append(new String(buffer.array(), 0, n, StandardCharsets.US_ASCII));
+                }
+                assertTrue(n == 0, "cat is still running");
+                woken = new CountDownLatch(1);
+                pty.onOutput(woken::countDown);
+            }
         }
     }
 
