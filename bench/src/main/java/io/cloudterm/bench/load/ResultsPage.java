@@ -111,7 +111,7 @@ final class ResultsPage implements Callable<Integer> {
         if (nativeMode) {
             s.add(List.of("sessions", "--terminals", "1000", "--warmup", "1000", "--driver-warmup", "0"));
             if (large) {
-                long most = (Proc.openFilesLimit() - 500) / 3;
+                long most = Sessions.mostTerminals(Proc.openFilesLimit());
                 s.add(List.of("sessions", "--terminals", Long.toString(Math.min(10_000, most / 100 * 100)), "--warmup", "0",
                         "--driver-warmup", "0"));
             }

@@ -59,16 +59,31 @@ final class Sessions implements Callable<Integer> {
     /** Fds a live terminal holds in the server: its pty, its child's pidfd, its client's socket. */
     private static final int FDS_PER_TERMINAL = 3;
 
+    /**
+     * The most terminals a server can hold with {@code fdLimit} open files: it refuses new
+     * connections once it is within its headroom of the limit (so that it can still accept,
+     * log and close), and about 500 fds go to the JVM, its jars and its listeners.
+     */
+    static long mostTerminals(long fdLimit) {
+        return (fdLimit - serverFdHeadroom(fdLimit) - 500) / FDS_PER_TERMINAL;
+    }
+
+    /** The fds the server keeps free: an eighth of its limit, from 32 to 1,024 (as its FdHeadroom does). */
+    private static long serverFdHeadroom(long fdLimit) {
+        return Math.clamp(fdLimit / 8, 32, 1024);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (driverWarmUp < 0 || warmUp < 0) {
             throw new IllegalArgumentException("--warmup and --driver-warmup must be 0 or more");
         }
         long fdLimit = Proc.openFilesLimit();
-        if ((long) FDS_PER_TERMINAL * n + 500 > fdLimit) {
+        if (n > mostTerminals(fdLimit)) {
             throw new IllegalArgumentException(String.format("%,d live terminals need about %,d fds in the server (a pty, a"
-                    + " pidfd and a socket each), and one process may open %,d here (ulimit -n): open at most %,d",
-                    n, FDS_PER_TERMINAL * n + 500, fdLimit, (fdLimit - 500) / FDS_PER_TERMINAL));
+                    + " pidfd and a socket each), and one process may open %,d here (ulimit -n), of which the server"
+                    + " keeps the last %,d free: open at most %,d",
+                    n, FDS_PER_TERMINAL * n + 500, fdLimit, serverFdHeadroom(fdLimit), mostTerminals(fdLimit)));
         }
         // The driver's throwaway server has stopped before the server under test starts.
         try (PtyLimit ptys = PtyLimit.roomFor(Math.max(n + warmUp, driverWarmUp))) {
