@@ -11,13 +11,10 @@ import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.TerminalSize;
 import io.cloudterm.pty.ExitStatus;
-import io.cloudterm.pty.PtySpec;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -245,12 +242,7 @@ class AttachmentTest {
      * on, with nobody attached, for the keep-alive.
      */
     private void startWithHistory(TerminalSettings settings) {
-        try {
-            terminal = Terminal.start(FakePty.systemOf(pty), new PtySpec(List.of("fake"), Path.of("/"), Map.of(), 80, 24),
-                    "test", buffers, settings, scrollback, null);
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        terminal = pty.startTerminal(buffers, settings, scrollback);
         FakeClient owner = FakeClient.reading();
         Attachment attachment = attach(owner, ClientRole.CONTROL);
         print(3 * MiB / 2);
@@ -281,9 +273,7 @@ class AttachmentTest {
     /** The child prints {@code bytes} more of one stream with no short period, in pty-sized pieces. */
     private byte[] print(int bytes) {
         byte[] all = ScrollbackTest.stream(3, printed, bytes);
-        for (int at = 0; at < bytes; at += 4096) {
-            pty.print(java.util.Arrays.copyOfRange(all, at, Math.min(bytes, at + 4096)));
-        }
+        pty.printInPieces(all);
         printed += bytes;
         return all;
     }

@@ -1,12 +1,18 @@
 package io.cloudterm.terminal;
 
+import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.pty.ExitStatus;
 import io.cloudterm.pty.Pty;
 import io.cloudterm.pty.PtySpec;
 import io.cloudterm.pty.PtySystem;
 import io.cloudterm.pty.Signal;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +47,23 @@ final class FakePty implements Pty {
             }
         };
     }
+    /** Starts a terminal on this pty (80x24, command "fake"), with the given buffers, settings and scrollback. */
+    Terminal startTerminal(ReadBuffers buffers, TerminalSettings settings, Scrollback scrollback) {
+        try {
+            return Terminal.start(systemOf(this), new PtySpec(List.of("fake"), Path.of("/"), Map.of(), 80, 24),
+                    "test", buffers, settings, scrollback, null);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The child prints {@code all} as a pty hands it over: in pieces of at most 4 KiB. */
+    void printInPieces(byte[] all) {
+        for (int at = 0; at < all.length; at += 4096) {
+            print(Arrays.copyOfRange(all, at, Math.min(all.length, at + 4096)));
+        }
+    }
+
 
     /** The child writes {@code bytes} to its terminal. */
     void print(byte[] bytes) {

@@ -10,14 +10,11 @@ import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.ReadBuffers;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.protocol.TerminalSize;
-import io.cloudterm.pty.PtySpec;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,12 +181,7 @@ class TerminalFlowControlTest {
     // ---- the setting ----
 
     private void start() {
-        try {
-            terminal = Terminal.start(FakePty.systemOf(pty), new PtySpec(List.of("fake"), Path.of("/"), Map.of(), 80, 24),
-                    "test", buffers, SETTINGS, scrollback, null);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        terminal = pty.startTerminal(buffers, SETTINGS, scrollback);
     }
 
     private boolean readerHeldBack() {
@@ -222,9 +214,7 @@ class TerminalFlowControlTest {
     /** The child prints {@code bytes} more of one stream, in pty-sized pieces. */
     private byte[] print(int bytes) {
         byte[] all = ScrollbackTest.stream(5, printed, bytes);
-        for (int at = 0; at < bytes; at += 4096) {
-            pty.print(Arrays.copyOfRange(all, at, Math.min(bytes, at + 4096)));
-        }
+        pty.printInPieces(all);
         printed += bytes;
         return all;
     }
