@@ -128,7 +128,7 @@ class AccountsTest {
             TtyClient.Close close = client.awaitClose(WAIT);
             assertEquals(4004, close.code(), close.toString());
             assertEquals(401, server.get("token", Map.of("Cookie", cookie)).statusCode(), "the session is over");
-            assertEquals(401, AuthTest.upgradeStatus(server, Map.of("Cookie", cookie)));
+            assertEquals(401, server.upgradeStatus(Map.of("Cookie", cookie)));
         }
     }
 

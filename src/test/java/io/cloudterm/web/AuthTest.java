@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.client.TtyClient;
-import io.cloudterm.client.UpgradeRefusedException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,7 +56,7 @@ class AuthTest {
         try (TestServer server = TestServer.start("--", "sh")) {
             assertEquals(401, server.get("token", Map.of()).statusCode());
             assertEquals(401, server.get("token", Map.of("Cookie", "cloudterm_session=forged")).statusCode());
-            assertEquals(401, upgradeStatus(server, Map.of()));
+            assertEquals(401, server.upgradeStatus(Map.of()));
             assertEquals(401, server.get("ws", Map.of()).statusCode());
         }
     }
@@ -77,7 +75,7 @@ class AuthTest {
     void aForeignOriginCannotOpenATerminalOrLogIn() {
         try (TestServer server = TestServer.start("--", "sh")) {
             String cookie = server.login();
-            assertEquals(403, upgradeStatus(server, Map.of("Cookie", cookie, "Origin", "https://evil.example")));
+            assertEquals(403, server.upgradeStatus(Map.of("Cookie", cookie, "Origin", "https://evil.example")));
             assertEquals(403, server.get("ws", Map.of("Cookie", cookie, "Origin", "https://evil.example")).statusCode());
             HttpResponse<String> login = server.post("login", "token=" + server.server().accessToken().orElseThrow(),
                     Map.of("Origin", "https://evil.example"));
@@ -106,7 +104,7 @@ class AuthTest {
     @Test
     void allowOriginAdmitsANamedOrigin() {
         try (TestServer server = TestServer.start("--no-auth", "--allow-origin", "https://tools.example", "--", "sh")) {
-            assertEquals(403, upgradeStatus(server, Map.of("Origin", "https://evil.example")));
+            assertEquals(403, server.upgradeStatus(Map.of("Origin", "https://evil.example")));
             try (TtyClient client = TtyClient.connect(server.ws(), Map.of("Origin", "https://tools.example")).handshake("", 80, 24)) {
                 client.input("echo a''llowed\r");
                 client.awaitOutput("allowed\r\n", WAIT);
@@ -137,7 +135,7 @@ class AuthTest {
             String token = server.terminalToken(Map.of("Authorization", good));
             assertFalse(token.contains("s3cret"));
             assertNotEquals(good.substring(6), token, "ttyd's token is base64(user:password); ours must not be");
-            assertEquals(401, upgradeStatus(server, Map.of("Authorization", bad)));
+            assertEquals(401, server.upgradeStatus(Map.of("Authorization", bad)));
             try (TtyClient client = TtyClient.connect(server.ws(), Map.of("Authorization", good)).handshake(token, 80, 24)) {
                 client.input("echo b''asic\r");
                 client.awaitOutput("basic\r\n", WAIT);
@@ -227,14 +225,5 @@ class AuthTest {
                 client.awaitOutput("base\r\n", WAIT);
             }
         }
-    }
-
-    /** The HTTP status of a refused WebSocket upgrade. */
-    static int upgradeStatus(TestServer server, Map<String, String> headers) {
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TtyClient.connect(server.ws(), headers));
-        if (e.getCause() instanceof UpgradeRefusedException refused) {
-            return refused.status();
-        }
-        throw new AssertionError("expected a refused handshake", e);
     }
 }

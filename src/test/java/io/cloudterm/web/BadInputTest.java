@@ -130,7 +130,7 @@ class BadInputTest {
     @Test
     void anOversizedFrameEndsTheConnectionAndItsTerminal() throws Exception {
         TtyClient client = connect().handshake("", 80, 24);
-        long pid = shellPid(client);
+        long pid = Shell.pid(client);
         byte[] huge = new byte[2 * 1024 * 1024];
         huge[0] = '0';
         try {
@@ -141,12 +141,6 @@ class BadInputTest {
         }
         client.awaitClose(WAIT);
         assertTrue(Processes.awaitGone(pid, WAIT), "the terminal of a refused connection is hung up");
-    }
-
-    /** The pid of the shell behind a client, as the shell itself says it. */
-    static long shellPid(TtyClient client) {
-        client.input("echo pid=$$.\r");
-        return Long.parseLong(client.awaitMatch(java.util.regex.Pattern.compile("pid=(\\d+)\\."), WAIT).group(1));
     }
 
     @Test

@@ -137,28 +137,16 @@ class EmbeddedFeatureTest {
                 .build().start();
         try {
             String evil = "Host: evil.example:" + server.port() + "\r\nAuthorization: " + BASIC + "\r\n";
-            assertEquals("421", statusOf(server.port(), "GET /term/ HTTP/1.1\r\n" + evil + "Connection: close\r\n\r\n"),
+            assertEquals(421, RawHttp.exchange(server.port(), "GET /term/ HTTP/1.1\r\n" + evil + "Connection: close\r\n\r\n").status(),
                     "a page reached through DNS rebinding is refused");
-            assertEquals("421", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + evil
+            assertEquals(421, RawHttp.exchange(server.port(), "GET /term/ws HTTP/1.1\r\n" + evil
                     + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: tty\r\n\r\n"),
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: tty\r\n\r\n").status(),
                     "and so is its WebSocket");
-            assertEquals("200", statusOf(server.port(), "GET /hello HTTP/1.1\r\n" + evil + "Connection: close\r\n\r\n"),
+            assertEquals(200, RawHttp.exchange(server.port(), "GET /hello HTTP/1.1\r\n" + evil + "Connection: close\r\n\r\n").status(),
                     "the application's own routes keep their own rules");
         } finally {
             server.stop();
-        }
-    }
-
-    /** The status code of the response to {@code request}, sent as it is. */
-    private static String statusOf(int port, String request) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine();
-            return statusLine.split(" ")[1];
         }
     }
 

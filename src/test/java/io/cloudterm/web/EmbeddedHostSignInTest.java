@@ -12,8 +12,6 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import java.net.URI;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +44,7 @@ class EmbeddedHostSignInTest {
             TtyClient alicesTerminal = TtyClient.connect(ws, alice).handshake(http.terminalToken(base, alice), 80, 24);
             alicesTerminal.input("echo host-$((6*7))\r");
             alicesTerminal.awaitOutput("host-42", WAIT);
-            String handle = ReattachTest.terminalInfo(alicesTerminal)[0];
+            String handle = Shell.terminalInfo(alicesTerminal)[0];
             assertTrue(http.get(base.resolve("term/api/terminals"), alice).body().contains(handle));
             assertFalse(http.get(base.resolve("term/api/terminals"), bob).body().contains(handle), "bob does not see alice's terminal");
 
@@ -78,11 +76,11 @@ class EmbeddedHostSignInTest {
             String host = "Host: 127.0.0.1:" + server.port() + "\r\n";
             String upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: tty\r\n\r\n";
-            assertEquals("401", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + upgrade));
-            assertEquals("403", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + "X-User: alice\r\n"
-                    + "Origin: http://evil.example\r\n" + upgrade), "a foreign page cannot open alice's terminal");
-            assertEquals("101", statusOf(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + "X-User: alice\r\n"
-                    + "Origin: http://127.0.0.1:" + server.port() + "\r\n" + upgrade), "her own page can");
+            assertEquals(401, RawHttp.exchange(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + upgrade).status());
+            assertEquals(403, RawHttp.exchange(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + "X-User: alice\r\n"
+                    + "Origin: http://evil.example\r\n" + upgrade).status(), "a foreign page cannot open alice's terminal");
+            assertEquals(101, RawHttp.exchange(server.port(), "GET /term/ws HTTP/1.1\r\n" + host + "X-User: alice\r\n"
+                    + "Origin: http://127.0.0.1:" + server.port() + "\r\n" + upgrade).status(), "her own page can");
         } finally {
             server.stop();
         }
@@ -96,17 +94,5 @@ class EmbeddedHostSignInTest {
                         .authentication((headers, peer) -> headers.first(X_USER)).build())
                 .build().start());
         assertTrue(e.getMessage().contains("authentication(...) replaces CloudTerm's logins"), e.getMessage());
-    }
-
-    /** The status code of the response to {@code request}, sent as it is. */
-    private static String statusOf(int port, String request) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine();
-            return statusLine.split(" ")[1];
-        }
     }
 }

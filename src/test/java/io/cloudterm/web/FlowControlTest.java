@@ -46,8 +46,8 @@ class FlowControlTest {
             }
             assertEquals(new TtyClient.Close(1000, "exit 0"), client.awaitClose(WAIT));
             String output = client.outputText();
-            assertEquals(ProtocolTest.expectedSeq(lines).length(), output.length(), "byte count");
-            assertEquals(ProtocolTest.expectedSeq(lines), output);
+            assertEquals(Shell.countedLines(lines).length(), output.length(), "byte count");
+            assertEquals(Shell.countedLines(lines), output);
         }
     }
 }

@@ -49,6 +49,6 @@ class HeartbeatTest {
 
     private static io.cloudterm.terminal.Terminal awaitTerminal(TestServer server) {
         await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !server.server().terminals().isEmpty());
-        return ProtocolTest.onlyTerminal(server);
+        return server.onlyTerminal();
     }
 }

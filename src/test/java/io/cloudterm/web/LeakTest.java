@@ -1,6 +1,5 @@
 package io.cloudterm.web;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +27,7 @@ class LeakTest {
                     client.awaitOutput("x" + i + "\r\n", Duration.ofSeconds(20));
                 }
             }
-            awaitNoTerminals(server);
+            server.awaitNoTerminals();
             int fdsAfter = Processes.openFds();
             assertTrue(fdsAfter <= fdsBefore + 10, "fds grew from " + fdsBefore + " to " + fdsAfter + " over " + cycles + " cycles");
             assertEquals(java.util.List.of(), Processes.lastingZombies(Duration.ofSeconds(5)), "zombies");
@@ -44,11 +43,6 @@ class LeakTest {
                 client.awaitOutput("warm\r\n", Duration.ofSeconds(20));
             }
         }
-        awaitNoTerminals(server);
-    }
-
-    static void awaitNoTerminals(TestServer server) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .untilAsserted(() -> assertEquals(java.util.List.of(), server.server().terminals(), "terminals still alive"));
+        server.awaitNoTerminals();
     }
 }

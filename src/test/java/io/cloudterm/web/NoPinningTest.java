@@ -44,7 +44,7 @@ class NoPinningTest {
             } finally {
                 clients.forEach(TtyClient::abort);
             }
-            LeakTest.awaitNoTerminals(server);
+            server.awaitNoTerminals();
         }
     }
 }

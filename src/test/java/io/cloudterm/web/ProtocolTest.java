@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.client.TtyClient;
-import io.cloudterm.terminal.Terminal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -99,7 +98,7 @@ class ProtocolTest {
              TtyClient client = server.open(80, 24)) {
             TtyClient.Close close = client.awaitClose(WAIT);
             assertEquals(new TtyClient.Close(1000, "exit 3"), close);
-            assertEquals(expectedSeq(20000), client.outputText());
+            assertEquals(Shell.countedLines(20000), client.outputText());
         }
     }
 
@@ -119,7 +118,7 @@ class ProtocolTest {
             TtyClient client = server.open(80, 24);
             client.input("echo $$\r");
             client.awaitOutput("\r\n", WAIT);
-            long pid = onlyTerminal(server).pid();
+            long pid = server.onlyTerminal().pid();
             assertTrue(Processes.alive(pid));
             client.abort();
             assertTrue(Processes.awaitGone(pid, WAIT), "pid " + pid + " still there after the client vanished");
@@ -134,7 +133,7 @@ class ProtocolTest {
                 "sh", "-c", "trap '' HUP; echo trapped; while :; do sleep 1; done")) {
             TtyClient client = server.open(80, 24);
             client.awaitOutput("trapped", WAIT);
-            long pid = onlyTerminal(server).pid();
+            long pid = server.onlyTerminal().pid();
             client.close();
             Thread.sleep(500);
             assertTrue(Processes.alive(pid), "HUP was ignored, so the child lives through the grace period");
@@ -149,7 +148,7 @@ class ProtocolTest {
                 "sh", "-c", "trap 'exit 0' TERM; trap '' HUP; echo ready; while :; do sleep 0.1; done")) {
             TtyClient client = server.open(80, 24);
             client.awaitOutput("ready", WAIT);
-            long pid = onlyTerminal(server).pid();
+            long pid = server.onlyTerminal().pid();
             client.close();
             assertTrue(Processes.awaitGone(pid, Duration.ofSeconds(10)), "SIGTERM did not end pid " + pid);
         }
@@ -164,20 +163,6 @@ class ProtocolTest {
             client.awaitClose(WAIT);
             assertEquals("[a b][$(id)]", client.outputText());
         }
-    }
-
-    static Terminal onlyTerminal(TestServer server) {
-        List<Terminal> terminals = server.server().terminals();
-        assertEquals(1, terminals.size(), "terminals: " + terminals);
-        return terminals.get(0);
-    }
-
-    static String expectedSeq(int n) {
-        StringBuilder expected = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-            expected.append(i).append("\r\n");
-        }
-        return expected.toString();
     }
 
     private static String text(byte[] message) {

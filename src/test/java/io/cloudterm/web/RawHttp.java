@@ -33,9 +33,18 @@ final class RawHttp {
      * or the body announced by Content-Length has come.
      */
     static Response exchange(TestServer server, InetAddress from, String request) {
+        return exchange(server.server().port(), from, request);
+    }
+
+    /** As {@link #exchange(TestServer, InetAddress, String)}, to any server on loopback {@code port}, from 127.0.0.1. */
+    static Response exchange(int port, String request) {
+        return exchange(port, InetAddress.getLoopbackAddress(), request);
+    }
+
+    private static Response exchange(int port, InetAddress from, String request) {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), server.server().port()),
+            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port),
                     (int) WAIT.toMillis());
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

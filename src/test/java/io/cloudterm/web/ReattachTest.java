@@ -27,29 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReattachTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern INFO = Pattern.compile("^3\\{\"terminal\":\"([A-Za-z0-9_-]{22})\",\"reattached\":(true|false)\\}$");
 
     @TempDir
     Path dir;
-
-    /** The handle the server named in TERMINAL_INFO, and whether it said reattached. */
-    static String[] terminalInfo(TtyClient client) {
-        try {
-            return await().atMost(WAIT).until(() -> terminalInfoNow(client), java.util.Objects::nonNull);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no TERMINAL_INFO among " + client.messages().size() + " messages", e);
-        }
-    }
-
-    private static String[] terminalInfoNow(TtyClient client) {
-        for (byte[] message : client.messages()) {
-            Matcher m = INFO.matcher(new String(message, StandardCharsets.UTF_8));
-            if (m.matches()) {
-                return new String[] {m.group(1), m.group(2)};
-            }
-        }
-        return null;
-    }
 
     private static TtyClient attach(TestServer server, String handle) {
         return TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of()).handshake("", 80, 24);
@@ -60,9 +40,9 @@ class ReattachTest {
     void aReconnectingClientGetsTheSameShellItsHistoryAndWhatItMissed(String mode) throws Exception {
         try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh")) {
             TtyClient first = server.open(80, 24);
-            String[] info = terminalInfo(first);
+            String[] info = Shell.terminalInfo(first);
             assertEquals("false", info[1]);
-            long pid = BadInputTest.shellPid(first);
+            long pid = Shell.pid(first);
             first.input("(for i in 1 2 3; do sleep 0.4; echo tick$i; done) &\r");
             first.awaitOutput("tick1", WAIT);
             first.abort(); // the laptop lid closes
@@ -70,10 +50,10 @@ class ReattachTest {
             assertTrue(Processes.alive(pid), "the shell lives on with nobody attached");
 
             TtyClient second = attach(server, info[0]);
-            assertEquals("true", terminalInfo(second)[1]);
+            assertEquals("true", Shell.terminalInfo(second)[1]);
             String history = second.awaitOutput("tick3", WAIT);
             assertTrue(history.contains("pid=" + pid + "."), "the earlier output is replayed: " + history);
-            assertEquals(pid, BadInputTest.shellPid(second), "the same process");
+            assertEquals(pid, Shell.pid(second), "the same process");
             second.close();
         }
     }
@@ -93,14 +73,14 @@ class ReattachTest {
         String ticker = "i=0; while [ ! -e " + stop + " ]; do i=$((i+1)); echo n$i; sleep 0.02; done; echo ticker-done";
         try (TestServer server = TestServer.start("--native", mode, "--no-auth", "--keep-alive", "30", "--", "sh", "-c", ticker)) {
             TtyClient first = server.open(80, 24);
-            String handle = terminalInfo(first)[0];
+            String handle = Shell.terminalInfo(first)[0];
             first.awaitOutput("n5\r\n", WAIT);
             assertEquals("4", new String(first.messages().get(3), StandardCharsets.UTF_8),
                     "a new terminal: REPLAY_END right after TERMINAL_INFO, before its first output");
             first.abort();
 
             TtyClient second = attach(server, handle);
-            assertEquals("true", terminalInfo(second)[1]);
+            assertEquals("true", Shell.terminalInfo(second)[1]);
             // Live lines after the history: the ticker ran through the attach.
             awaitLiveOutputAfterReplayEnd(second, "\r\nn");
             Files.createFile(stop);
@@ -162,8 +142,8 @@ class ReattachTest {
     void theKeepAliveEndsAndReapsAnAbandonedTerminal() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "1", "--", "sh")) {
             TtyClient client = server.open(80, 24);
-            long pid = BadInputTest.shellPid(client);
-            String handle = terminalInfo(client)[0];
+            long pid = Shell.pid(client);
+            String handle = Shell.terminalInfo(client)[0];
             client.abort();
             Thread.sleep(300);
             assertTrue(Processes.alive(pid), "alive within the keep-alive");
@@ -197,9 +177,9 @@ class ReattachTest {
     void twoClientsOnOneTerminalSeeTheSameOutput() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--", "sh")) {
             TtyClient first = server.open(80, 24);
-            String handle = terminalInfo(first)[0];
+            String handle = Shell.terminalInfo(first)[0];
             TtyClient second = attach(server, handle);
-            terminalInfo(second);
+            Shell.terminalInfo(second);
             first.input("seq 1 3000 | tr '\\n' ' '; echo done\r");
             String a = first.awaitOutput("2999 3000 done", WAIT);
             String b = second.awaitOutput("2999 3000 done", WAIT);
@@ -222,7 +202,7 @@ class ReattachTest {
             String bob = server.login("bob", "b");
             TtyClient mine = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
                     .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
-            String handle = terminalInfo(mine)[0];
+            String handle = Shell.terminalInfo(mine)[0];
             for (String wanted : new String[] {handle, "AAAAAAAAAAAAAAAAAAAAAA", "../etc"}) {
                 TtyClient other = TtyClient.connect(URI.create(server.ws() + "?t=" + wanted), Map.of("Cookie", bob))
                         .handshake(server.terminalToken(Map.of("Cookie", bob)), 80, 24);
@@ -238,8 +218,8 @@ class ReattachTest {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--max-terminals-per-user", "2", "--", "sh")) {
             TtyClient one = server.open(80, 24);
             TtyClient two = server.open(80, 24);
-            terminalInfo(one);
-            terminalInfo(two);
+            Shell.terminalInfo(one);
+            Shell.terminalInfo(two);
             TtyClient three = server.open(80, 24);
             TtyClient.Close close = three.awaitClose(WAIT);
             assertEquals(4006, close.code(), close.toString());

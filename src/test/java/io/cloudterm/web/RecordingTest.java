@@ -123,7 +123,7 @@ class RecordingTest {
             String bob = server.login("bob", "b");
             TtyClient client = TtyClient.connect(server.ws(), java.util.Map.of("Cookie", alice))
                     .handshake(server.terminalToken(java.util.Map.of("Cookie", alice)), 80, 24);
-            String handle = ReattachTest.terminalInfo(client)[0];
+            String handle = Shell.terminalInfo(client)[0];
             client.awaitClose(WAIT);
             var list = server.get("api/recordings", java.util.Map.of("Cookie", alice));
             assertTrue(list.body().contains("\"terminal\":\"" + handle + "\""), list.body());
@@ -161,7 +161,7 @@ class RecordingTest {
                 String alice = earlier.login("alice", "a");
                 TtyClient client = TtyClient.connect(earlier.ws(), java.util.Map.of("Cookie", alice))
                         .handshake(earlier.terminalToken(java.util.Map.of("Cookie", alice)), 80, 24);
-                handle = ReattachTest.terminalInfo(client)[0];
+                handle = Shell.terminalInfo(client)[0];
                 client.awaitClose(WAIT);
             }
             Path cast = onlyRecording();

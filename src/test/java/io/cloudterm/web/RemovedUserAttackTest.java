@@ -76,7 +76,7 @@ class RemovedUserAttackTest {
             await().atMost(WAIT).until(() -> server.get("token", Map.of("Cookie", cookie)).statusCode() == 401);
             TtyClient.Close close = client.awaitClose(WAIT);
             assertEquals(4004, close.code(), close.toString());
-            assertEquals(401, AuthTest.upgradeStatus(server, Map.of("Cookie", cookie)), "no new shell either");
+            assertEquals(401, server.upgradeStatus(Map.of("Cookie", cookie)), "no new shell either");
             assertEquals(303, server.get("", Map.of("Cookie", cookie)).statusCode(), "the page sends the browser to the form");
         }
     }
@@ -94,7 +94,7 @@ class RemovedUserAttackTest {
             await().atMost(WAIT).until(() -> server.get("token", old).statusCode() == 401);
             TtyClient.Close close = client.awaitClose(WAIT);
             assertEquals(4004, close.code(), close.toString());
-            assertEquals(401, AuthTest.upgradeStatus(server, old), "the remembered credential is forgotten");
+            assertEquals(401, server.upgradeStatus(old), "the remembered credential is forgotten");
             assertEquals(401, server.get("token", Map.of("Cookie", cookie)).statusCode(), "the session of the old password ended");
             String fresh = server.login("alice", "looking-glass");
             assertEquals(200, server.get("token", Map.of("Cookie", fresh)).statusCode(), "the new password works");

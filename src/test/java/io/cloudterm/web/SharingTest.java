@@ -31,7 +31,7 @@ class SharingTest {
             String bob = server.login("bob", "b");
             TtyClient owner = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
                     .handshake(server.terminalToken(Map.of("Cookie", alice)), 100, 30);
-            String handle = ReattachTest.terminalInfo(owner)[0];
+            String handle = Shell.terminalInfo(owner)[0];
             String view = shareToken(server, handle, alice, "view");
             String control = shareToken(server, handle, alice, "control");
             assertEquals(404, status(server.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", bob))),
@@ -101,14 +101,14 @@ class SharingTest {
     void theSmallestWritableClientSetsTheSizeAndItGrowsBackWhenItLeaves() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--", "sh")) {
             TtyClient big = server.open(120, 40);
-            String handle = ReattachTest.terminalInfo(big)[0];
+            String handle = Shell.terminalInfo(big)[0];
             TtyClient small = attach(server, handle, 80, 50);
-            ReattachTest.terminalInfo(small);
+            Shell.terminalInfo(small);
             big.input("stty size\r");
             big.awaitOutput("40 80\r\n", WAIT);
             small.close();
             // The server has seen the small client leave once only the big one is attached.
-            await().atMost(WAIT).until(() -> ProtocolTest.onlyTerminal(server).attachedClients() == 1);
+            await().atMost(WAIT).until(() -> server.onlyTerminal().attachedClients() == 1);
             big.input("stty size\r");
             big.awaitOutput("40 120\r\n", WAIT);
             big.close();
@@ -119,7 +119,7 @@ class SharingTest {
     void aClientThatStopsReadingIsLetGoWithoutStallingTheOthers() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "30", "--", "sh")) {
             TtyClient reader = TtyClient.connect(server.ws(), Map.of()).handshake("", 80, 24);
-            String handle = ReattachTest.terminalInfo(reader)[0];
+            String handle = Shell.terminalInfo(reader)[0];
             reader.keepOnlyRecentOutput(64 * 1024);
             // This one asks for nothing after its first message: the server's queue for it fills.
             TtyClient stuck = TtyClient.builder(URI.create(server.ws() + "?t=" + handle)).readOnRequest().connect()

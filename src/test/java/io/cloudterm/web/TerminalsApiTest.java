@@ -53,8 +53,8 @@ class TerminalsApiTest {
             String bob = server.login("bob", "b");
             TtyClient client = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
                     .handshake(server.terminalToken(Map.of("Cookie", alice)), 100, 30);
-            String handle = ReattachTest.terminalInfo(client)[0];
-            long pid = BadInputTest.shellPid(client);
+            String handle = Shell.terminalInfo(client)[0];
+            long pid = Shell.pid(client);
             client.abort();
             // The server notices the dropped connection.
             JsonArray mine = await().atMost(WAIT).until(() -> list(server, alice),

@@ -1,9 +1,16 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.UpgradeRefusedException;
+import io.cloudterm.terminal.Terminal;
 import io.cloudterm.client.TtyClient;
 import io.cloudterm.config.ServerConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,6 +136,28 @@ final class TestServer implements AutoCloseable {
         return TtyClient.connect(URI.create(ws() + "?t=" + handle), Map.of("Cookie", cookie))
                 .send("{\"AuthToken\":\"" + terminalToken(Map.of("Cookie", cookie)) + "\",\"columns\":80,\"rows\":24,"
                         + "\"share\":\"" + share + "\"}");
+    }
+
+    /** The one terminal this server runs (fails if there is none or more than one). */
+    Terminal onlyTerminal() {
+        List<Terminal> terminals = server.terminals();
+        assertEquals(1, terminals.size(), "terminals: " + terminals);
+        return terminals.get(0);
+    }
+
+    /** Waits (bounded) until every terminal has ended. */
+    void awaitNoTerminals() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertEquals(List.of(), server.terminals(), "terminals still alive"));
+    }
+
+    /** The HTTP status that refuses a WebSocket upgrade with {@code headers} (fails if it is not refused). */
+    int upgradeStatus(Map<String, String> headers) {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TtyClient.connect(ws(), headers));
+        if (e.getCause() instanceof UpgradeRefusedException refused) {
+            return refused.status();
+        }
+        throw new AssertionError("expected a refused handshake", e);
     }
 
     private HttpResponse<String> send(HttpRequest request) {

@@ -66,7 +66,7 @@ class TtyClientTest {
              }).connect()) {
             client.handshake("", 80, 24);
             assertEquals(new TtyClient.Close(1000, "exit 0"), client.awaitClose(WAIT));
-            String expected = ProtocolTest.expectedSeq(lines);
+            String expected = Shell.countedLines(lines);
             assertEquals(expected, received.toString(StandardCharsets.UTF_8));
             assertEquals(expected.length(), client.outputBytesSeen());
             assertEquals("", client.outputText(), "output given away is not kept");

@@ -53,7 +53,7 @@ class ViewerAttackTest {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
             TtyClient owner = newTerminal(server, alice);
-            String handle = ReattachTest.terminalInfo(owner)[0];
+            String handle = Shell.terminalInfo(owner)[0];
             owner.keepOnlyRecentOutput(64 * 1024);
             owner.input("head -c 4700000 /dev/urandom | base64; echo fi''lled\r");
             owner.awaitOutput("filled\r\n", WAIT);
@@ -91,7 +91,7 @@ class ViewerAttackTest {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
             TtyClient first = newTerminal(server, alice);
-            String handle = ReattachTest.terminalInfo(first)[0];
+            String handle = Shell.terminalInfo(first)[0];
             String view = server.shareToken(handle, alice, "view");
             String control = server.shareToken(handle, alice, "control");
             first.abort(); // the owner's page reloads...
@@ -102,14 +102,14 @@ class ViewerAttackTest {
             List<TtyClient> guests = new ArrayList<>();
             for (String share : List.of(view, view, control)) {
                 TtyClient guest = server.joinShared(handle, bob, share);
-                ReattachTest.terminalInfo(guest);
+                Shell.terminalInfo(guest);
                 guests.add(guest);
             }
             await().atMost(WAIT).until(() -> terminal.attachedClients() == 3);
 
             TtyClient reloaded = TtyClient.connect(URI.create(server.ws() + "?t=" + handle), Map.of("Cookie", alice))
                     .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24);
-            assertEquals("true", ReattachTest.terminalInfo(reloaded)[1], "the owner is back on their terminal");
+            assertEquals("true", Shell.terminalInfo(reloaded)[1], "the owner is back on their terminal");
             reloaded.input("echo own''er\r");
             reloaded.awaitOutput("owner\r\n", WAIT);
             assertFalse(reloaded.isClosed());
@@ -130,19 +130,19 @@ class ViewerAttackTest {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
             TtyClient owner = newTerminal(server, alice);
-            String handle = ReattachTest.terminalInfo(owner)[0];
+            String handle = Shell.terminalInfo(owner)[0];
             String view = server.shareToken(handle, alice, "view");
             TtyClient first = server.joinShared(handle, bob, view);
             TtyClient second = server.joinShared(handle, bob, view);
-            ReattachTest.terminalInfo(first);
-            ReattachTest.terminalInfo(second);
+            Shell.terminalInfo(first);
+            Shell.terminalInfo(second);
 
             TtyClient.Close refused = server.joinShared(handle, bob, view).awaitClose(WAIT);
             assertEquals(4009, refused.code(), refused.toString());
             assertTrue(refused.reason().contains("other users' terminals"), refused.reason());
 
             first.close();
-            ReattachTest.terminalInfo(server.joinShared(handle, bob, view));
+            Shell.terminalInfo(server.joinShared(handle, bob, view));
             owner.close();
         }
     }
@@ -157,10 +157,10 @@ class ViewerAttackTest {
             String alice = server.login("alice", "a");
             String bob = server.login("bob", "b");
             TtyClient owner = newTerminal(server, alice);
-            String handle = ReattachTest.terminalInfo(owner)[0];
+            String handle = Shell.terminalInfo(owner)[0];
             String view = server.shareToken(handle, alice, "view");
             TtyClient viewer = server.joinShared(handle, bob, view);
-            ReattachTest.terminalInfo(viewer);
+            Shell.terminalInfo(viewer);
             viewer.keepOnlyRecentOutput(64 * 1024);
             viewer.pause();
 
