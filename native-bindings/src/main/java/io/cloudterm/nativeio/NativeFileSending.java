@@ -131,7 +131,7 @@ final class NativeFileSending implements FileSending {
             if (registration == null) {
                 registration = poller.register(fd);
             }
-            FileSendingCounts.waited();
+            FileSendingCounts.foundFull();
             registration.awaitWritable(); // a wake-up is a hint: the caller's next call finds out
         }
 
