@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * the bytes go with {@code sendfile(2)} from the file, or with {@code write(2)} from memory,
  * never through the heap or Helidon's buffers. Where a response's socket is out of reach (TLS,
  * HTTP/2, a write queue, see {@link ResponseSockets}), {@link #forResponse} is empty and the
- * caller copies instead; it must ask before it commits to either.
+ * caller copies instead; it must ask before it commits to either. Helidon 4.2 sends whatever a
+ * handler sends, HEAD or not: the caller sends no body for HEAD.
  */
 public final class ZeroCopySender {
 
