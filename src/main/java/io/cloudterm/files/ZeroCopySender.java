@@ -60,19 +60,30 @@ public final class ZeroCopySender {
             if (response.headers().contains(HeaderNames.TRAILER)) {
                 throw new IllegalStateException("a body sent on the socket cannot be followed by trailers");
             }
-            ByteBuffer memory = body instanceof Body.MemoryBody m ? range(m.bytes(), offset, length) : null;
-            // An empty byte[] entity: Helidon writes the status line and headers straight to the
-            // socket (no write queue, see ResponseSockets), keeps the caller's Content-Length, checks
-            // no length against it, and considers the response sent. What follows on the socket is
-            // the body it announced; the next request on the connection is read after we return.
-            response.send(NO_ENTITY);
-            if (length == 0) {
-                return;
-            }
             switch (body) {
-                case Body.FileBody file -> sending.sendFile(fd, file.path(), offset, length);
-                case Body.MemoryBody ignored -> sending.sendMemory(fd, memory);
+                case Body.FileBody file -> {
+                    // Opened first: a file gone since it was looked at fails here, before the headers.
+                    try (FileSending.OpenFile open = sending.open(file.path())) {
+                        sendHeaders();
+                        open.sendTo(fd, offset, length);
+                    }
+                }
+                case Body.MemoryBody memory -> {
+                    ByteBuffer bytes = range(memory.bytes(), offset, length);
+                    sendHeaders();
+                    sending.sendMemory(fd, bytes);
+                }
             }
+        }
+
+        /**
+         * An empty byte[] entity: Helidon writes the status line and headers straight to the
+         * socket (no write queue, see ResponseSockets), keeps the caller's Content-Length, checks no
+         * length against it, and considers the response sent. What follows on the socket is the
+         * body it announced; the next request on the connection is read after we return.
+         */
+        private void sendHeaders() {
+            response.send(NO_ENTITY);
         }
 
         private static ByteBuffer range(ByteBuffer bytes, long offset, long length) {

@@ -17,11 +17,10 @@ import java.nio.file.Path;
 public interface FileSending {
 
     /**
-     * Sends exactly {@code length} bytes of {@code file} from {@code offset} to {@code socketFd}.
-     * Fails if the file cannot be opened, if it ends before {@code offset + length} (truncated
-     * since its length was read), or if the connection fails; bytes already sent stay sent.
+     * Opens {@code file} to send from: before a response commits to it, so that a file gone since
+     * it was looked at can still be answered with an error instead of a broken body.
      */
-    void sendFile(int socketFd, Path file, long offset, long length) throws IOException;
+    OpenFile open(Path file) throws IOException;
 
     /**
      * Sends the remaining bytes of {@code bytes} to {@code socketFd}, and moves its position to
@@ -29,4 +28,18 @@ public interface FileSending {
      * native copy at a time.
      */
     void sendMemory(int socketFd, ByteBuffer bytes) throws IOException;
+
+    /** A file open for reading, to send ranges of. */
+    interface OpenFile extends AutoCloseable {
+
+        /**
+         * Sends exactly {@code length} bytes from {@code offset} to {@code socketFd}. Fails if the
+         * file ends before {@code offset + length} (truncated since its length was read) or if
+         * the connection fails; bytes already sent stay sent.
+         */
+        void sendTo(int socketFd, long offset, long length) throws IOException;
+
+        @Override
+        void close();
+    }
 }

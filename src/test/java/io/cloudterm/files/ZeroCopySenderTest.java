@@ -12,6 +12,7 @@ import io.cloudterm.platform.Platform;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.web.TlsSettings;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
@@ -71,7 +72,13 @@ class ZeroCopySenderTest {
                 .connectionOptions(options -> options.socketSendBufferSize(SEND_BUFFER))
                 .routing(routing -> routing
                         .get("/files/{name}", (request, response) -> serveFile(sender, request, response))
-                        .get("/memory", (request, response) -> serveMemory(sender, request, response)))
+                        .get("/memory", (request, response) -> serveMemory(sender, request, response))
+                        .get("/vanished", (request, response) -> {
+                            response.header(HeaderNames.CONTENT_LENGTH, "10");
+                            send(sender, response, new Body.FileBody(dir.resolve("vanished.bin")), 0, 10, () -> {
+                                throw new IOException("no copying route for a file that is not there");
+                            });
+                        }))
                 .build().start();
     }
 
@@ -146,6 +153,18 @@ class ZeroCopySenderTest {
         // on the full socket would find it full thousands of times for no wake-up.
         assertTrue(full >= 8, "found the socket full " + full + " times");
         assertTrue(full <= wakeups + 2, "found the socket full " + full + " times, poller wake-ups: " + wakeups);
+    }
+
+    @Test
+    void aFileGoneBeforeTheHeadersCanStillBeAnsweredOnTheSameConnection() throws Exception {
+        try (HttpConnection connection = HttpConnection.open(server.port(), 0)) {
+            HttpConnection.Response gone = connection.get("/vanished");
+            assertEquals(404, gone.status());
+            gone.readBodyHash();
+            HttpConnection.Response next = connection.get("/files/1024.bin");
+            assertEquals(200, next.status());
+            assertArrayEquals(sha256(dir.resolve("1024.bin")), next.readBodyHash());
+        }
     }
 
     @Test
@@ -282,6 +301,11 @@ class ZeroCopySenderTest {
         try {
             onSocket.get().send(response, body, offset, length);
         } catch (IOException e) {
+            if (!response.isSent()) {
+                response.headers().remove(HeaderNames.CONTENT_LENGTH);
+                response.status(Status.NOT_FOUND_404).send("gone");
+                return;
+            }
             throw new CloseConnectionException("the body could not be sent whole", e);
         }
     }

@@ -39,22 +39,43 @@ final class NativeFileSending implements FileSending {
     }
 
     @Override
-    public void sendFile(int socketFd, Path file, long offset, long length) throws IOException {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("offset " + offset + " and length " + length + " must not be negative");
-        }
-        try (Arena arena = Arena.ofConfined(); BorrowedSocket socket = new BorrowedSocket(socketFd, arena)) {
+    public OpenFile open(Path file) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = Libc.allocateCallState(arena);
-            int in = Libc.open(callState, arena.allocateFrom(file.toString(), FILE_NAMES), O_RDONLY | O_CLOEXEC, 0);
-            if (in < 0) {
+            int fd = Libc.open(callState, arena.allocateFrom(file.toString(), FILE_NAMES), O_RDONLY | O_CLOEXEC, 0);
+            if (fd < 0) {
                 throw Errno.failed("open(" + file + ")", Libc.errno(callState));
             }
-            try {
+            return new NativeOpenFile(file, fd);
+        }
+    }
+
+    /** One open file; used by the one thread that sends a response, closed once. */
+    private final class NativeOpenFile implements OpenFile {
+        private final Path file;
+        private final int fd;
+        private boolean closed;
+
+        NativeOpenFile(Path file, int fd) {
+            this.file = file;
+            this.fd = fd;
+        }
+
+        @Override
+        public void sendTo(int socketFd, long offset, long length) throws IOException {
+            if (offset < 0 || length < 0) {
+                throw new IllegalArgumentException("offset " + offset + " and length " + length + " must not be negative");
+            }
+            if (closed) {
+                throw new IOException(file + " is closed");
+            }
+            try (Arena arena = Arena.ofConfined(); BorrowedSocket socket = new BorrowedSocket(socketFd, arena)) {
+                MemorySegment callState = Libc.allocateCallState(arena);
                 MemorySegment position = arena.allocateFrom(Libc.off_t, offset);
                 long left = length;
                 while (left > 0) {
                     FileSendingCounts.called();
-                    long n = Libc.sendfile(callState, socketFd, in, position, left);
+                    long n = Libc.sendfile(callState, socketFd, fd, position, left);
                     if (n > 0) {
                         left -= n; // a short count: the socket took what fit, or a signal came
                     } else if (n == 0) {
@@ -63,8 +84,16 @@ final class NativeFileSending implements FileSending {
                         socket.failedOrWait("sendfile to the socket", Libc.errno(callState));
                     }
                 }
-            } finally {
-                Libc.close(callState, in); // a read-only fd: close cannot lose data
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try (Arena arena = Arena.ofConfined()) {
+                    Libc.close(Libc.allocateCallState(arena), fd); // read-only: close cannot lose data
+                }
             }
         }
     }
