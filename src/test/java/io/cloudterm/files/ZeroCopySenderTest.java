@@ -1,5 +1,10 @@
 package io.cloudterm.files;
 
+import static io.cloudterm.files.ZeroCopyRoutes.KIB;
+import static io.cloudterm.files.ZeroCopyRoutes.MIB;
+import static io.cloudterm.files.ZeroCopyRoutes.memory;
+import static io.cloudterm.files.ZeroCopyRoutes.randomFile;
+import static io.cloudterm.files.ZeroCopyRoutes.sha256;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,30 +15,15 @@ import io.cloudterm.io.FileSendingCounts;
 import io.cloudterm.io.PollerWakeups;
 import io.cloudterm.platform.Platform;
 import io.cloudterm.pty.NativeMode;
-import io.cloudterm.web.TlsSettings;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.SplittableRandom;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,14 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bodies sent with sendfile and write on the sockets of a real Helidon server on loopback, read by
  * a raw HTTP/1.1 client that counts exactly Content-Length bytes: the bytes arrive unchanged, the
- * connection serves the next request, a full socket parks the sender, and a file cut short ends
- * its connection and nothing else.
+ * connection serves the next request, a full socket parks the sender, a file gone before the
+ * headers is still answered, and a file cut short after them ends its connection and nothing else.
  */
 @Timeout(300)
 class ZeroCopySenderTest {
 
-    private static final int KIB = 1024;
-    private static final int MIB = 1024 * KIB;
     private static final int SEND_BUFFER = 128 * KIB;
 
     @TempDir
@@ -70,15 +58,7 @@ class ZeroCopySenderTest {
                 // A fixed, small send buffer (no autotuning): what a slow client reads makes room
                 // for the parked sender at once, instead of only after megabytes.
                 .connectionOptions(options -> options.socketSendBufferSize(SEND_BUFFER))
-                .routing(routing -> routing
-                        .get("/files/{name}", (request, response) -> serveFile(sender, request, response))
-                        .get("/memory", (request, response) -> serveMemory(sender, request, response))
-                        .get("/vanished", (request, response) -> {
-                            response.header(HeaderNames.CONTENT_LENGTH, "10");
-                            send(sender, response, new Body.FileBody(dir.resolve("vanished.bin")), 0, 10, () -> {
-                                throw new IOException("no copying route for a file that is not there");
-                            });
-                        }))
+                .routing(new ZeroCopyRoutes(dir, sender)::register)
                 .build().start();
     }
 
@@ -188,166 +168,4 @@ class ZeroCopySenderTest {
             assertArrayEquals(sha256(dir.resolve("1024.bin")), response.readBodyHash());
         }
     }
-
-    @Test
-    void tlsConnectionsAreLeftToCopying() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
-        openssl.getInputStream().transferTo(OutputStream.nullOutputStream());
-        assertEquals(0, openssl.waitFor(), "openssl req");
-        ZeroCopySender sender = new ZeroCopySender(platform.fileSending().orElseThrow());
-        WebServer tls = WebServer.builder().host("127.0.0.1").port(0)
-                .tls(TlsSettings.create(cert, key, Optional.empty()).tls())
-                .routing(routing -> routing.get("/files/{name}", (request, response) -> serveFile(sender, request, response)))
-                .build().start();
-        try (HttpConnection connection = HttpConnection.over(trustingAnyone().getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), tls.port()))) {
-            for (String name : new String[] {"1048576.bin", "1024.bin"}) {
-                HttpConnection.Response response = connection.get("/files/" + name);
-                assertEquals("copy", response.header("X-Body"), name);
-                assertArrayEquals(sha256(dir.resolve(name)), response.readBodyHash(), name);
-            }
-        } finally {
-            tls.stop();
-        }
-    }
-
-    @Test
-    void aListenerThatQueuesWritesIsLeftToCopying() throws Exception {
-        // Its writer thread would send the headers after a body we wrote on the socket ourselves.
-        ZeroCopySender sender = new ZeroCopySender(platform.fileSending().orElseThrow());
-        WebServer queued = WebServer.builder().host("127.0.0.1").port(0).writeQueueLength(32)
-                .routing(routing -> routing.get("/files/{name}", (request, response) -> serveFile(sender, request, response)))
-                .build().start();
-        try (HttpConnection connection = HttpConnection.open(queued.port(), 0)) {
-            HttpConnection.Response response = connection.get("/files/1048576.bin");
-            assertEquals("copy", response.header("X-Body"));
-            assertArrayEquals(sha256(dir.resolve("1048576.bin")), response.readBodyHash());
-        } finally {
-            queued.stop();
-        }
-    }
-
-    @Test
-    void thePureJavaPlatformOffersNoZeroCopy() {
-        try (Platform pureJava = Platform.select(NativeMode.OFF)) {
-            assertTrue(pureJava.fileSending().isEmpty());
-        }
-    }
-
-    /** A loopback test's client trusts the certificate it just made, whatever it is. */
-    private static SSLContext trustingAnyone() throws Exception {
-        X509TrustManager anyone = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {anyone}, null);
-        return context;
-    }
-
-    // ---- the routes ----
-
-    private static void serveFile(ZeroCopySender sender, ServerRequest request, ServerResponse response) throws IOException {
-        Path file = dir.resolve(request.path().pathParameters().get("name"));
-        long offset = request.query().first("offset").map(Long::parseLong).orElse(0L);
-        long length = request.query().first("length").map(Long::parseLong).orElse(Files.size(file));
-        response.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length));
-        response.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
-        send(sender, response, new Body.FileBody(file), offset, length, () -> {
-            try (InputStream in = Files.newInputStream(file); OutputStream out = response.outputStream()) {
-                // A new array per write: Helidon 4.2.6's write queue holds on to the arrays it is
-                // given, so Files.copy's reused buffer would be sent after it was overwritten.
-                for (byte[] chunk; (chunk = in.readNBytes(64 * KIB)).length > 0; ) {
-                    out.write(chunk);
-                }
-            }
-        });
-    }
-
-    private static void serveMemory(ZeroCopySender sender, ServerRequest request, ServerResponse response) throws IOException {
-        var query = request.query();
-        ByteBuffer bytes = memory(query.get("direct").equals("true"));
-        int offset = query.first("offset").map(Integer::parseInt).orElse(0);
-        int length = query.first("length").map(Integer::parseInt).orElse(bytes.remaining());
-        response.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length));
-        send(sender, response, new Body.MemoryBody(bytes), offset, length, () -> {
-            throw new IOException("no copying route for memory");
-        });
-    }
-
-    /** As the files routes will: native where the response's socket is in reach, else the copy. */
-    private static void send(ZeroCopySender sender, ServerResponse response, Body body, long offset, long length,
-            Copy copy) throws IOException {
-        Optional<BodySender> onSocket = sender.forResponse(response);
-        response.header("X-Body", onSocket.isPresent() ? "native" : "copy");
-        if (onSocket.isEmpty()) {
-            copy.run();
-            return;
-        }
-        try {
-            onSocket.get().send(response, body, offset, length);
-        } catch (IOException e) {
-            if (!response.isSent()) {
-                response.headers().remove(HeaderNames.CONTENT_LENGTH);
-                response.status(Status.NOT_FOUND_404).send("gone");
-                return;
-            }
-            throw new CloseConnectionException("the body could not be sent whole", e);
-        }
-    }
-
-    private interface Copy {
-        void run() throws IOException;
-    }
-
-    /** The same 1 MiB of pseudo-random bytes, in native memory or on the heap. */
-    private static ByteBuffer memory(boolean direct) {
-        byte[] bytes = new byte[MIB];
-        new SplittableRandom(42).nextBytes(bytes);
-        return direct ? ByteBuffer.allocateDirect(MIB).put(bytes).flip() : ByteBuffer.wrap(bytes);
-    }
-
-    /** Pseudo-random bytes, a different MiB each time: a byte sent from the wrong offset shows. */
-    static void randomFile(Path path, int size) throws IOException {
-        SplittableRandom random = new SplittableRandom(size);
-        byte[] block = new byte[Math.min(size, MIB)];
-        try (OutputStream out = Files.newOutputStream(path)) {
-            for (int written = 0; written < size; written += block.length) {
-                random.nextBytes(block);
-                out.write(block);
-            }
-        }
-    }
-
-    static byte[] sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (FileChannel channel = FileChannel.open(file)) {
-            ByteBuffer buffer = ByteBuffer.allocate(MIB);
-            while (channel.read(buffer.clear()) > 0) {
-                digest.update(buffer.flip());
-            }
-        }
-        return digest.digest();
-    }
-
-    static byte[] sha256(ByteBuffer bytes) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        digest.update(bytes);
-        return digest.digest();
-    }
-
 }
