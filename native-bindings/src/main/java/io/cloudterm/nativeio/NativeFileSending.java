@@ -141,7 +141,8 @@ final class NativeFileSending implements FileSending {
         BorrowedSocket(int fd, Arena arena) throws IOException {
             this.fd = fd;
             this.callState = Libc.allocateCallState(arena);
-            // The JDK sets O_NONBLOCK as soon as a virtual thread reads the socket, as Helidon's has.
+            // The JDK sets O_NONBLOCK as soon as a virtual thread reads the socket, as Helidon's has;
+            // where it has not, setting it is harmless to the JDK, whose socket retries EAGAIN itself.
             int flags = Libc.fcntl(callState, fd, F_GETFL, 0);
             if (flags < 0 || (flags & O_NONBLOCK) == 0 && Libc.fcntl(callState, fd, F_SETFL, flags | O_NONBLOCK) < 0) {
                 throw Errno.failed("fcntl(F_SETFL, O_NONBLOCK) of the socket", Libc.errno(callState));
