@@ -50,8 +50,21 @@ final class HttpConnection implements AutoCloseable {
 
     /** Sends a GET and reads the response head; the body is left for the {@link Response} to read. */
     Response get(String target) throws IOException {
-        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        send(target);
+        return next();
+    }
+
+    /** Sends GETs for every target in one write, before reading any response: pipelining. */
+    void send(String... targets) throws IOException {
+        StringBuilder requests = new StringBuilder();
+        for (String target : targets) {
+            requests.append("GET ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        }
+        socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Reads the head of the next response; the previous one's body must have been read. */
+    Response next() throws IOException {
         return new Response(HttpHead.read(in));
     }
 

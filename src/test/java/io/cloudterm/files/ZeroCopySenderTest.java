@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,21 @@ class ZeroCopySenderTest {
             assertArrayEquals(sha256(whole.position(1000).limit(301_000)), range.readBodyHash());
             HttpConnection.Response last = connection.get("/files/1024.bin");
             assertArrayEquals(sha256(dir.resolve("1024.bin")), last.readBodyHash(), "after the range");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        // Helidon has read the requests after the first one already: the bodies written on the
+        // socket must neither disturb them nor be overtaken by their responses.
+        String[] names = {"1048576.bin", "1024.bin", "1048576.bin"};
+        try (HttpConnection connection = HttpConnection.open(server.port(), 0)) {
+            connection.send(Arrays.stream(names).map(name -> "/files/" + name).toArray(String[]::new));
+            for (String name : names) {
+                HttpConnection.Response response = connection.next();
+                assertEquals("native", response.header("X-Body"), name);
+                assertArrayEquals(sha256(dir.resolve(name)), response.readBodyHash(), name);
+            }
         }
     }
 
