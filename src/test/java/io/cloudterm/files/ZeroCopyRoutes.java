@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * in {@code X-Body} whether its body went on the socket ("native") or was copied ("copy").
  * <ul>
  * <li>{@code /files/NAME?offset=&length=}: a file of the directory, or a range of it</li>
- * <li>{@code /memory?direct=true|false&offset=&length=}: 1 MiB in native memory or on the heap</li>
+ * <li>{@code /memory?direct=true|false&readOnly=&offset=&length=}: 1 MiB in native memory or on the heap</li>
  * <li>{@code /vanished}: a file that is not there when it is to be sent</li>
  * </ul>
  */
@@ -70,6 +70,9 @@ final class ZeroCopyRoutes {
     private void serveMemory(ServerRequest request, ServerResponse response) throws IOException {
         var query = request.query();
         ByteBuffer bytes = memory(query.get("direct").equals("true"));
+        if (query.first("readOnly").map(Boolean::parseBoolean).orElse(false)) {
+            bytes = bytes.asReadOnlyBuffer(); // as a cache would hand out what it shares
+        }
         int offset = query.first("offset").map(Integer::parseInt).orElse(0);
         int length = query.first("length").map(Integer::parseInt).orElse(bytes.remaining());
         response.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length));

@@ -111,7 +111,8 @@ class ZeroCopySenderTest {
         ByteBuffer expected = memory(true);
         try (HttpConnection connection = HttpConnection.open(server.port(), 0)) {
             for (String query : new String[] {"direct=true", "direct=true&offset=1000&length=300000",
-                    "direct=false", "direct=false&offset=7&length=900000", "direct=true&offset=5&length=0"}) {
+                    "direct=false", "direct=false&offset=7&length=900000", "direct=true&offset=5&length=0",
+                    "direct=true&readOnly=true&offset=3&length=500000", "direct=false&readOnly=true"}) {
                 HttpConnection.Response response = connection.get("/memory?" + query);
                 assertEquals(200, response.status(), query);
                 assertEquals("native", response.header("X-Body"), query);
