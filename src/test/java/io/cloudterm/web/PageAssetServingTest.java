@@ -120,6 +120,11 @@ class PageAssetServingTest {
             assertEquals(get.headers().firstValue(name), head.headers().firstValue(name), name);
         }
         assertEquals(String.valueOf(get.body().length), head.headers().firstValue("Content-Length").orElse(""));
+        // On the wire: nothing follows the head (HttpClient would not read a body after HEAD if there were one).
+        RawHttp.Response raw = RawHttp.exchange(server, "HEAD /term/vendor/xterm.js HTTP/1.1\r\nHost: 127.0.0.1:"
+                + server.server().port() + "\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+        assertEquals(200, raw.status(), raw.head());
+        assertEquals(0, raw.body().length(), "bytes after a HEAD response");
     }
 
     @Test
