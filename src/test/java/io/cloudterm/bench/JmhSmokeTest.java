@@ -81,7 +81,11 @@ class JmhSmokeTest {
             "LoginTimingBench.wrongPassword",
             "LoginTimingBench.ref_bcrypt",
             "LoginFloodBench.flood",
-            "LoginFloodBench.ref_echoIdle");
+            "LoginFloodBench.ref_echoIdle",
+            "FileCacheBench.hit",
+            "FileCacheBench.hitContended",
+            "FileCacheBench.ref_readAttributes",
+            "FileCacheBench.ref_readFile");
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
