@@ -1,9 +1,12 @@
 package io.cloudterm.files;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -61,16 +64,20 @@ public final class AssetLinks {
     }
 
     /**
-     * {@code html}'s links versioned by the files they name under class-path folder {@code root}
-     * (as {@link PageAssets} serves them): for a page rendered elsewhere, such as the login form.
+     * {@code html}'s links versioned by the files they name under folder {@code root} beside
+     * {@code anchor}'s class (as {@link PageAssets#beside} serves them): for a page rendered
+     * elsewhere, such as the login form.
      */
-    public static String versionedFromClassPath(String html, String root, ClassLoader loader) {
+    public static String versionedBeside(String html, Class<?> anchor, String root) {
+        String folder = PageAssets.folderBeside(anchor, root).toString();
         return versioned(html, link -> {
             if (link.contains("..")) {
                 return Optional.empty();
             }
-            try (InputStream in = loader.getResourceAsStream(root + "/" + link)) {
-                return in == null ? Optional.empty() : Optional.of(hash(ByteBuffer.wrap(in.readAllBytes())));
+            try (InputStream in = URI.create(folder + "/" + link).toURL().openStream()) {
+                return Optional.of(hash(ByteBuffer.wrap(in.readAllBytes())));
+            } catch (FileNotFoundException | NoSuchFileException e) {
+                return Optional.empty();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

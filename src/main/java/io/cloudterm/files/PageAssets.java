@@ -44,23 +44,52 @@ public final class PageAssets {
         this.assets = Map.copyOf(assets);
     }
 
-    /** The files under class-path folder {@code root} of {@code loader}, in a folder or in a jar. */
-    public static PageAssets load(ClassLoader loader, String root) {
-        URL url = loader.getResource(root);
-        if (url == null) {
-            throw new IllegalStateException(root + "/ is missing from the class path: the page cannot be served");
+    /**
+     * The files under folder {@code root} of the class-path entry (jar or class folder) that holds
+     * {@code anchor}'s class: ours, even where an application that embeds CloudTerm has a
+     * {@code web/} folder of its own earlier on the class path.
+     */
+    public static PageAssets beside(Class<?> anchor, String root) {
+        return load(folderBeside(anchor, root));
+    }
+
+    /** The URL of folder {@code root} in the class-path entry that holds {@code anchor}'s class. */
+    public static URL folderBeside(Class<?> anchor, String root) {
+        String classFile = anchor.getName().replace('.', '/') + ".class";
+        URL own = anchor.getResource("/" + classFile);
+        String spec = own == null ? "" : own.toString();
+        if (!spec.endsWith(classFile)) {
+            throw new IllegalStateException("cannot tell where " + anchor.getName() + " was loaded from (" + own
+                    + "), so the page's files cannot be found beside it");
         }
         try {
+            return URI.create(spec.substring(0, spec.length() - classFile.length()) + root).toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The files under {@code url}: a {@code file:} folder, or a folder in a jar ({@code jar:file:...!/web}). */
+    public static PageAssets load(URL url) {
+        try {
             if (url.getProtocol().equals("file")) {
-                return load(Path.of(url.toURI()));
+                Path folder = Path.of(url.toURI());
+                if (!Files.isDirectory(folder)) {
+                    throw new IllegalStateException(folder + " is missing: the page cannot be served");
+                }
+                return load(folder);
             }
             if (url.getProtocol().equals("jar")) {
-                // jar:file:/path/app.jar!/web: a file system of our own over that jar, closed after
-                // reading (not the JDK's shared one, which another site's loading might have open).
+                // A file system of our own over that jar, closed after reading (not the JDK's shared
+                // one, which another site's loading might have open at the same time).
                 String spec = url.getPath();
                 int bang = spec.indexOf("!/");
                 try (FileSystem jar = FileSystems.newFileSystem(Path.of(new URI(spec.substring(0, bang))))) {
-                    return load(jar.getPath(spec.substring(bang + 1)));
+                    Path folder = jar.getPath(spec.substring(bang + 1));
+                    if (!Files.isDirectory(folder)) {
+                        throw new IllegalStateException(url + " is missing: the page cannot be served");
+                    }
+                    return load(folder);
                 }
             }
         } catch (IOException e) {

@@ -243,7 +243,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             });
         }
         routing.register(base.isEmpty() ? "/" : base, new io.cloudterm.files.PageAssetHandler(
-                io.cloudterm.files.PageAssets.load(CloudTermSite.class.getClassLoader(), "web"), base));
+                io.cloudterm.files.PageAssets.beside(CloudTermSite.class, "web"), base));
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */

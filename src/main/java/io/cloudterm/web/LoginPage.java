@@ -39,8 +39,8 @@ final class LoginPage {
                 throw new IllegalStateException("templates/login.html is missing from the class path");
             }
             // Its style sheet and icon by versioned URLs, as the terminal page's: see AssetLinks.
-            this.template = AssetLinks.versionedFromClassPath(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "web", LoginPage.class.getClassLoader());
+            this.template = AssetLinks.versionedBeside(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    LoginPage.class, "web");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,10 +39,11 @@ class AssetLinksTest {
 
     @Test
     void theLoginFormLinksTheSameVersionsAsThePage() {
-        ClassLoader loader = AssetLinksTest.class.getClassLoader();
-        PageAssets assets = PageAssets.load(loader, "web");
-        String form = AssetLinks.versionedFromClassPath("<link href=\"login.css\"><link href=\"favicon.svg\">", "web", loader);
+        PageAssets assets = PageAssets.beside(PageAssets.class, "web");
+        String form = AssetLinks.versionedBeside("<link href=\"login.css\"><link href=\"favicon.svg\"><link href=\"none.css\">",
+                PageAssets.class, "web");
         assertEquals("<link href=\"login.css?v=" + assets.find("login.css").orElseThrow().version() + "\">"
-                + "<link href=\"favicon.svg?v=" + assets.find("favicon.svg").orElseThrow().version() + "\">", form);
+                + "<link href=\"favicon.svg?v=" + assets.find("favicon.svg").orElseThrow().version() + "\">"
+                + "<link href=\"none.css\">", form);
     }
 }

@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -90,9 +93,48 @@ class PageAssetsTest {
     }
 
     @Test
-    void aJarOnTheClassPathServesTheSameAsAFolder() throws IOException {
+    void aJarServesTheSameAsAFolder() throws IOException {
         Path folder = site(dir.resolve("web"));
-        Path jar = dir.resolve("page.jar");
+        Path jar = jar(dir.resolve("page.jar"), folder, Map.of());
+        PageAssets fromFolder = PageAssets.load(folder);
+        PageAssets fromJar = PageAssets.load(URI.create("jar:" + jar.toUri() + "!/web").toURL());
+
+        assertEquals(fromFolder.paths(), fromJar.paths());
+        for (String path : fromFolder.paths()) {
+            assertEquals(fromFolder.find(path).orElseThrow().version(), fromJar.find(path).orElseThrow().version(), path);
+            assertEquals(fromFolder.find(path).orElseThrow().encodings(), fromJar.find(path).orElseThrow().encodings(), path);
+        }
+    }
+
+    /** Stands for CloudTerm's classes: the jar that holds it is the one whose web/ is served. */
+    static final class Anchor {
+    }
+
+    @Test
+    void anApplicationsOwnWebFolderEarlierOnTheClassPathIsNotTakenForOurs() throws Exception {
+        Path ours = jar(dir.resolve("cloudterm.jar"), site(dir.resolve("web")), Map.of(
+                "io/cloudterm/files/PageAssetsTest$Anchor.class", anchorClassFile()));
+        Path application = dir.resolve("application");
+        Files.createDirectories(application.resolve("web"));
+        Files.writeString(application.resolve("web/app.js"), "the application's own script");
+        Path theirs = jar(dir.resolve("application.jar"), application.resolve("web"), Map.of());
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {theirs.toUri().toURL(), ours.toUri().toURL()}, null)) {
+            Class<?> anchor = loader.loadClass(Anchor.class.getName());
+            PageAsset script = PageAssets.beside(anchor, "web").find("app.js").orElseThrow();
+            assertEquals(SCRIPT, text(script, "identity"));
+            assertTrue(AssetLinks.versionedBeside("<script src=\"app.js\">", anchor, "web").contains(script.version()));
+        }
+    }
+
+    private static byte[] anchorClassFile() throws IOException {
+        try (InputStream in = Anchor.class.getResourceAsStream("PageAssetsTest$Anchor.class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A jar of {@code folder} as web/, and {@code extra} entries. */
+    private static Path jar(Path jar, Path folder, Map<String, byte[]> extra) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar)); Stream<Path> walk = Files.walk(folder)) {
             for (Path file : walk.sorted().toList()) {
                 String name = ("web/" + folder.relativize(file).toString().replace('\\', '/') + (Files.isDirectory(file) ? "/" : ""))
@@ -103,16 +145,13 @@ class PageAssetsTest {
                 }
                 zip.closeEntry();
             }
-        }
-        PageAssets fromFolder = PageAssets.load(folder);
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-            PageAssets fromJar = PageAssets.load(loader, "web");
-            assertEquals(fromFolder.paths(), fromJar.paths());
-            for (String path : fromFolder.paths()) {
-                assertEquals(fromFolder.find(path).orElseThrow().version(), fromJar.find(path).orElseThrow().version(), path);
-                assertEquals(fromFolder.find(path).orElseThrow().encodings(), fromJar.find(path).orElseThrow().encodings(), path);
+            for (Map.Entry<String, byte[]> entry : extra.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue());
+                zip.closeEntry();
             }
         }
+        return jar;
     }
 
     @Test
