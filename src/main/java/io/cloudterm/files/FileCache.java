@@ -74,6 +74,7 @@ public final class FileCache {
      */
     public Optional<Body.MemoryBody> bytes(Path path, BasicFileAttributes attributes) throws IOException {
         if (!attributes.isRegularFile() || attributes.size() > maximumFileBytes) {
+            entries.invalidate(path); // it was small once: its old bytes would hold budget for nothing
             return Optional.empty();
         }
         Entry held = entries.getIfPresent(path);

@@ -90,6 +90,18 @@ class FileCacheTest {
     }
 
     @Test
+    void aFileThatGrewPastThePerFileLimitIsLetGo() throws IOException {
+        FileCache cache = new FileCache(64 * KIB, 16 * KIB);
+        Path file = file("growing.log", 10 * KIB, 1);
+        bytesOf(cache, file);
+        Files.write(file, pattern(20 * KIB, 1));
+
+        assertEquals(Optional.empty(), bytesOf(cache, file));
+        cache.cleanUp();
+        assertEquals(0, cache.heldBytes());
+    }
+
+    @Test
     void theBytesHeldNeverExceedTheBudget() throws IOException {
         FileCache cache = new FileCache(40 * KIB, 16 * KIB);
         for (int i = 0; i < 50; i++) {
