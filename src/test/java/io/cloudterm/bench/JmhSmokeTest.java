@@ -33,6 +33,10 @@ class JmhSmokeTest {
             "BufferPoolBench.ref_allocateDirectContended",
             "BufferPoolBench.ref_allocateHeap",
             "BufferPoolBench.ref_allocateHeapContended",
+            "FileCacheBench.hit",
+            "FileCacheBench.hitContended",
+            "FileCacheBench.ref_readAttributes",
+            "FileCacheBench.ref_readFile",
             "ProtocolBench.decodeHandshake",
             "ProtocolBench.decodeInput1B",
             "ProtocolBench.decodeInput1KiB",
@@ -81,11 +85,7 @@ class JmhSmokeTest {
             "LoginTimingBench.wrongPassword",
             "LoginTimingBench.ref_bcrypt",
             "LoginFloodBench.flood",
-            "LoginFloodBench.ref_echoIdle",
-            "FileCacheBench.hit",
-            "FileCacheBench.hitContended",
-            "FileCacheBench.ref_readAttributes",
-            "FileCacheBench.ref_readFile");
+            "LoginFloodBench.ref_echoIdle");
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
