@@ -40,6 +40,15 @@ final class Targets {
     /** Server RSS per idle WebSocket connection, KB. */
     static final double KB_PER_CONNECTION = 3;
 
+    /** Static files, 1 MiB and larger, keep-alive: CloudTerm's throughput over nginx's in the same run. */
+    static final double FILES_LARGE_VS_NGINX = 1.0;
+    /** Static files under 1 MiB, keep-alive: CloudTerm's requests per second over nginx's. */
+    static final double FILES_SMALL_VS_NGINX = 0.7;
+    /** Static files, 100 MiB, keep-alive, on loopback: Gbps. */
+    static final double FILES_LARGE_GBPS = 10;
+    /** Live Java heap growth while many clients fetch one large file, MB. */
+    static final double FILES_HEAP_GROWTH_MB = 2;
+
     /** Open/close cycles: RSS outside the Java heap may move by this much over them, KB (no growth, as exactly as it reads). */
     static final double CYCLES_RSS_OUTSIDE_HEAP_GROWTH_KB = 2048;
     /** Open/close cycles: live Java heap after a full GC may move by this much, KB. */

@@ -1,0 +1,341 @@
+package io.cloudterm.bench.load;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The shared directory ({@code --files}) side by side with nginx, in one run: the same files from
+ * the same disk cache, each server pinned to the same CPU and {@code wrk} to the other, requests
+ * per second and Gbps with and without keep-alive, each server's CPU per GB and RSS; then the
+ * Java heap while many clients fetch one large file.
+ */
+@Command(name = "files", mixinStandardHelpOptions = true,
+        description = "Static files: CloudTerm's shared directory against nginx (sendfile on), with wrk, in one run.")
+final class StaticFiles implements Callable<Integer> {
+
+    private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+    @Mixin
+    ServerSpec spec;
+
+    @Option(names = "--sizes", split = ",", description = "file sizes (default ${DEFAULT-VALUE})", defaultValue = "1k,64k,1m,100m")
+    List<String> sizes;
+
+    @Option(names = "--seconds", description = "seconds of each wrk run (default ${DEFAULT-VALUE})", defaultValue = "5")
+    int seconds;
+
+    @Option(names = "--connections", description = "wrk connections (default ${DEFAULT-VALUE})", defaultValue = "32")
+    int connections;
+
+    @Option(names = "--server-cpu", description = "the CPU both servers are pinned to (default ${DEFAULT-VALUE})", defaultValue = "0")
+    int serverCpu;
+
+    @Option(names = "--client-cpu", description = "the CPU wrk is pinned to (default ${DEFAULT-VALUE})", defaultValue = "1")
+    int clientCpu;
+
+    @Option(names = "--nginx", description = "nginx (default ${DEFAULT-VALUE})", defaultValue = "/usr/sbin/nginx")
+    String nginx;
+
+    @Option(names = "--wrk", description = "wrk (default ${DEFAULT-VALUE})", defaultValue = "wrk")
+    String wrk;
+
+    @Option(names = "--big-clients", description = "clients fetching the large file at once for the heap reading (default ${DEFAULT-VALUE})",
+            defaultValue = "100")
+    int bigClients;
+
+    @Option(names = "--big-size", description = "the large file (default ${DEFAULT-VALUE})", defaultValue = "2g")
+    String bigSize;
+
+    /** One server's figures for one file and one connection mode. */
+    record Run(double requestsPerSecond, double gbps, double cpuSecondsPerGb, long errors) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Report report = new Report("files", spec);
+        // Readable by nginx's worker, which runs as nobody when the bench runs as root.
+        Path dir = Files.createTempDirectory("cloudterm-files-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try {
+            List<String> names = new ArrayList<>();
+            for (String size : sizes) {
+                names.add(write(dir, size));
+            }
+            String big = sparse(dir, bigSize);
+            try (Nginx other = Nginx.start(nginx, dir, serverCpu);
+                 ServerProcess server = ServerProcess.start(spec, List.of("--files", dir.toString(), "--files-public"), List.of("cat"))) {
+                report.server(server);
+                pin(server.pid(), serverCpu);
+                String ours = "http://127.0.0.1:" + server.ws().getPort() + "/files/";
+                String theirs = "http://127.0.0.1:" + other.port() + "/files/";
+                // Both warmed alike: the JIT for ours, the open file cache for nginx, the page cache for both.
+                for (String name : names) {
+                    wrk(ours + name, true, 2);
+                    wrk(theirs + name, true, 2);
+                }
+                Table t = report.table(String.format("static files, wrk -c %d for %d s (pinned: servers to CPU %d, wrk to CPU %d)",
+                        connections, seconds, serverCpu, clientCpu), "file", "keep-alive", "server", "requests/s", "Gbps",
+                        "CPU s/GB", "vs nginx");
+                for (int i = 0; i < names.size(); i++) {
+                    long bytes = parseSize(sizes.get(i));
+                    for (boolean keepAlive : new boolean[] {true, false}) {
+                        Run a = measure(ours + names.get(i), keepAlive, bytes, server.pid());
+                        Run b = measure(theirs + names.get(i), keepAlive, bytes, other.pid());
+                        double ratio = a.requestsPerSecond() / b.requestsPerSecond();
+                        String mode = keepAlive ? "yes" : "no";
+                        t.row(sizes.get(i), mode, "CloudTerm", Report.fmt(a.requestsPerSecond()), Report.fmt(a.gbps()),
+                                Report.fmt(a.cpuSecondsPerGb()), Report.fmt(ratio));
+                        t.row("", "", "nginx", Report.fmt(b.requestsPerSecond()), Report.fmt(b.gbps()),
+                                Report.fmt(b.cpuSecondsPerGb()), "");
+                        report.check("no failed request for " + sizes.get(i) + " (CloudTerm " + a.errors() + ", nginx " + b.errors() + ")",
+                                a.errors() == 0 && b.errors() == 0);
+                        if (keepAlive) {
+                            target(report, sizes.get(i), bytes, a, ratio);
+                        }
+                    }
+                }
+                report.table("resident memory after the runs, MB", "", "CloudTerm", "nginx (master + worker)")
+                        .row("RSS", Report.fmt(Proc.usage(server.pid()).rssKb() / 1024.0), Report.fmt(other.rssKb() / 1024.0));
+
+                // The heap while many clients fetch one large file: it must not grow with them.
+                ServerProcess.Reading before = server.read("before the large file");
+                Process fetching = wrkProcess(ours + big, true, bigClients, Math.max(seconds, 10));
+                Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(seconds, 10)) / 2);
+                long heapDuring = Proc.heapUsedKb(server.pid());
+                ServerProcess.Reading during = server.read(bigClients + " clients fetching " + bigSize);
+                fetching.waitFor(60, TimeUnit.SECONDS);
+                report.table(String.format("Java heap while %d clients fetch a %s file", bigClients, bigSize), "", "live heap MB (after a GC)",
+                        "heap used MB (no GC)", "RSS MB")
+                        .row("before", Report.fmt(before.heapKb() / 1024.0), "", Report.fmt(before.rssKb() / 1024.0))
+                        .row("during", Report.fmt(during.heapKb() / 1024.0), Report.fmt(heapDuring / 1024.0), Report.fmt(during.rssKb() / 1024.0));
+                report.target("live heap growth while " + bigClients + " clients fetch " + bigSize + ", MB",
+                        (during.heapKb() - before.heapKb()) / 1024.0, true, Targets.FILES_HEAP_GROWTH_MB, "");
+                report.note("wrk " + connections + " connections, one thread, for " + seconds + " s a run, after two seconds of"
+                        + " warm-up per file and server; without keep-alive each request sends Connection: close. CPU: each server's"
+                        + " utime+stime from /proc (nginx: master and worker) over the run, per GB of file bytes sent. nginx: "
+                        + Nginx.CONFIG_SUMMARY + ". CloudTerm: --files DIR --files-public, started as the start command starts it.");
+                report.cleanup(server.finish());
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+        return report.finish(System.out, spec.json);
+    }
+
+    private void target(Report report, String size, long bytes, Run ours, double ratio) {
+        if (bytes >= 1024 * 1024) {
+            report.target(size + " file, keep-alive: throughput / nginx", ratio, false, Targets.FILES_LARGE_VS_NGINX, "");
+        } else {
+            report.target(size + " file, keep-alive: requests/s / nginx", ratio, false, Targets.FILES_SMALL_VS_NGINX, "");
+        }
+        if (bytes >= 100L * 1024 * 1024) {
+            report.target(size + " file, keep-alive: Gbps on loopback", ours.gbps(), false, Targets.FILES_LARGE_GBPS, "");
+        }
+    }
+
+    private Run measure(String url, boolean keepAlive, long bytes, long... pids) throws IOException, InterruptedException {
+        long ticks0 = ticks(pids);
+        String out = wrk(url, keepAlive, seconds);
+        long ticks = ticks(pids) - ticks0;
+        Matcher m = REQUESTS.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("wrk said no Requests/sec:\n" + out);
+        }
+        double rps = Double.parseDouble(m.group(1));
+        long errors = 0;
+        Matcher e = ERRORS.matcher(out);
+        while (e.find()) {
+            for (int g = 1; g <= e.groupCount(); g++) {
+                errors += e.group(g) == null ? 0 : Long.parseLong(e.group(g));
+            }
+        }
+        double gb = rps * seconds * bytes / 1e9;
+        return new Run(rps, rps * bytes * 8 / 1e9, ticks / (double) Proc.TICKS_PER_SECOND / gb, errors);
+    }
+
+    private static long ticks(long... pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += Proc.cpuTicks(pid);
+            for (Proc.Child c : Proc.descendants(pid)) {
+                sum += Proc.cpuTicks(c.pid());
+            }
+        }
+        return sum;
+    }
+
+    private String wrk(String url, boolean keepAlive, int runSeconds) throws IOException, InterruptedException {
+        Process p = wrkProcess(url, keepAlive, connections, runSeconds);
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(runSeconds + 30L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("wrk failed on " + url + ":\n" + out);
+        }
+        return out;
+    }
+
+    private Process wrkProcess(String url, boolean keepAlive, int clients, int runSeconds) throws IOException {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", String.valueOf(clientCpu), wrk, "-t1",
+                "-c" + clients, "-d" + runSeconds + "s", "--timeout", "30s"));
+        if (!keepAlive) {
+            command.addAll(List.of("-H", "Connection: close"));
+        }
+        command.add(url);
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Pins every thread of {@code pid} (and those it starts later, which inherit it) to {@code cpu}. */
+    static void pin(long pid, int cpu) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", String.valueOf(cpu), String.valueOf(pid))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("taskset failed: " + out);
+        }
+    }
+
+    /** A file of random bytes (nothing to compress, no sibling): its name. */
+    private static String write(Path dir, String size) throws IOException {
+        long bytes = parseSize(size);
+        String name = "f" + size;
+        Random random = new Random(bytes);
+        byte[] chunk = new byte[(int) Math.min(bytes, 1 << 20)];
+        try (var out = Files.newOutputStream(dir.resolve(name))) {
+            for (long left = bytes; left > 0; left -= chunk.length) {
+                random.nextBytes(chunk);
+                out.write(chunk, 0, (int) Math.min(left, chunk.length));
+            }
+        }
+        return name;
+    }
+
+    /** A sparse file: the large file's bytes come from the page cache's zero page, not the disk. */
+    private static String sparse(Path dir, String size) throws IOException {
+        String name = "big" + size;
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(name).toFile(), "rw")) {
+            f.setLength(parseSize(size));
+        }
+        return name;
+    }
+
+    static long parseSize(String size) {
+        String s = size.trim().toLowerCase(Locale.ROOT);
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    }
+
+    /** nginx started by the bench with a generated configuration on loopback, in the foreground. */
+    static final class Nginx implements AutoCloseable {
+
+        static final String CONFIG_SUMMARY = "one worker process, sendfile on, tcp_nopush on, open_file_cache max=1000,"
+                + " access log off, keepalive_requests 1000000";
+
+        private final Process process;
+        private final int port;
+
+        private Nginx(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static Nginx start(String nginx, Path root, int cpu) throws IOException, InterruptedException {
+            Path prefix = Files.createTempDirectory("cloudterm-nginx");
+            int port;
+            try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            String conf = """
+                    worker_processes 1;
+                    daemon off;
+                    pid %1$s/nginx.pid;
+                    error_log %1$s/error.log warn;
+                    events { worker_connections 8192; }
+                    http {
+                        access_log off;
+                        sendfile on;
+                        tcp_nopush on;
+                        open_file_cache max=1000 inactive=60s;
+                        keepalive_requests 1000000;
+                        default_type application/octet-stream;
+                        client_body_temp_path %1$s/body;
+                        proxy_temp_path %1$s/proxy;
+                        fastcgi_temp_path %1$s/fastcgi;
+                        uwsgi_temp_path %1$s/uwsgi;
+                        scgi_temp_path %1$s/scgi;
+                        server {
+                            listen 127.0.0.1:%2$d;
+                            location /files/ { alias %3$s/; }
+                        }
+                    }
+                    """.formatted(prefix, port, root);
+            Path file = prefix.resolve("nginx.conf");
+            Files.writeString(file, conf);
+            Process p = new ProcessBuilder("taskset", "-c", String.valueOf(cpu), nginx, "-p", prefix.toString(), "-c", file.toString())
+                    .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+            Nginx n = new Nginx(p, port);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (var s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    return n;
+                } catch (IOException notYet) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("nginx did not start: " + Files.readString(prefix.resolve("stdout.log"))
+                                + Files.readString(prefix.resolve("error.log")));
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            n.close();
+            throw new IllegalStateException("nginx did not listen on " + port + " within 20 s");
+        }
+
+        int port() {
+            return port;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        long rssKb() {
+            long kb = Proc.usage(process.pid()).rssKb();
+            for (Proc.Child c : Proc.descendants(process.pid())) {
+                kb += Proc.usage(c.pid()).rssKb();
+            }
+            return kb;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
