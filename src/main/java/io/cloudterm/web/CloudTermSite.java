@@ -3,6 +3,10 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.config.ServerConfig;
+import io.cloudterm.files.CopyingSender;
+import io.cloudterm.files.FileMount;
+import io.cloudterm.files.FileRoot;
+import io.cloudterm.files.Responder;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
@@ -66,6 +70,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
     private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
+    private final Optional<FileMount> files;
 
     private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer,
                           Optional<HostAuthentication> hostAuthentication) {
@@ -89,6 +94,25 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         this.context = new ServerContext(config, gate, slots, heartbeat, launcher,
                 new RequestAuth(gate, config.basePath(), hostAuthentication));
         this.webSockets = takeOverWebSockets();
+        this.files = sharedFiles(config);
+    }
+
+    /** The operator's shared directory, checked now so that a directory that cannot be served stops the start. */
+    private static Optional<FileMount> sharedFiles(ServerConfig config) {
+        ServerConfig.Files files = config.files();
+        if (files.directory().isEmpty()) {
+            return Optional.empty();
+        }
+        FileRoot root;
+        try {
+            root = new FileRoot(files.directory().get(), files.followSymlinks(), false);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--files " + files.directory().get() + " cannot be served: " + e.getMessage(), e);
+        }
+        LOG.info(() -> "sharing " + root.directory() + " at " + config.filesPath() + "/"
+                + (files.publicAccess() ? " without a login" : " behind the login")
+                + (files.listing() ? ", directories listed" : ""));
+        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), new Responder(new CopyingSender())));
     }
 
     /**
@@ -233,7 +257,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
         // One decision for every request under our path (and our own server's <base>/observe): see RequestAuth.
-        routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints())));
+        routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints(),
+                files.map(mount -> new AuthFilter.SharedFiles(mount.path(), config.files().publicAccess())))));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(launcher));
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, response));
@@ -244,6 +269,11 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
                 response.send();
             });
         }
+        files.ifPresent(mount -> {
+            // Before the page's static content, which would answer any path under the base path.
+            routing.any(mount.path(), mount);
+            routing.any(mount.path() + "/*", mount);
+        });
         routing.register(base.isEmpty() ? "/" : base, StaticContentFeature.createService(
                 ClasspathHandlerConfig.builder().location("web").welcome("index.html").build()));
     }
