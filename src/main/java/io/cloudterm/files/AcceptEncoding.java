@@ -64,7 +64,8 @@ public final class AcceptEncoding {
     /**
      * The coding to send among {@code available} (the server's order of preference, for equal
      * q-values), or empty for identity: a coding wins if the client weighs it above zero and no
-     * lower than identity.
+     * lower than identity. Identity is sent even to a client that refuses it ({@code identity;q=0})
+     * when it takes nothing else we have: RFC 9110 allows that rather than a 406.
      */
     public Optional<String> choose(List<String> available) {
         String best = null;
@@ -76,19 +77,15 @@ public final class AcceptEncoding {
                 bestWeight = q;
             }
         }
-        return best != null && bestWeight >= weight("identity") ? Optional.of(best) : Optional.empty();
+        // Identity competes only when the client weighs it by name: "gzip;q=0.5" still means "gzip, please".
+        double identity = weights.getOrDefault("identity", 0.0);
+        return best != null && bestWeight >= identity ? Optional.of(best) : Optional.empty();
     }
 
-    /** The client's q-value for {@code coding} (identity is acceptable unless refused by name or by {@code *;q=0}). */
-    double weight(String coding) {
+    /** The client's q-value for {@code coding}: named, else that of {@code *}, else 0. */
+    private double weight(String coding) {
         Double q = weights.get(coding);
-        if (q != null) {
-            return q;
-        }
-        if (coding.equals("identity")) {
-            return any >= 0 ? any : 1;
-        }
-        return any >= 0 ? any : 0;
+        return q != null ? q : any >= 0 ? any : 0;
     }
 
     /** A qvalue (RFC 9110 §12.4.2): 0 to 1, at most three decimals; NaN otherwise. */

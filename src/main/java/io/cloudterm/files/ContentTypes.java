@@ -2,12 +2,15 @@ package io.cloudterm.files;
 
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
+import java.net.URLConnection;
+import java.util.Optional;
 
 /**
  * The {@code Content-Type} of a file by its name, from Helidon's table of media types (the one its
- * own static content uses, kept up to date with it), and {@code application/octet-stream} for a
- * name it does not know: a browser then offers to save the file instead of guessing. Text is
- * declared UTF-8, so a browser does not guess the charset either.
+ * own static content uses, kept up to date with it), then the JDK's ({@code .md}, for one), and
+ * {@code application/octet-stream} for a name neither knows ({@code .log}, {@code .out}): a
+ * browser then offers to save the file instead of guessing. Text is declared UTF-8, so a browser
+ * does not guess the charset either.
  */
 public final class ContentTypes {
 
@@ -17,7 +20,10 @@ public final class ContentTypes {
     }
 
     public static String of(String fileName) {
-        return MediaTypes.detectType(fileName).map(ContentTypes::withCharset).orElse(UNKNOWN);
+        return MediaTypes.detectType(fileName)
+                .or(() -> Optional.ofNullable(URLConnection.guessContentTypeFromName(fileName)).map(MediaTypes::create))
+                .map(ContentTypes::withCharset)
+                .orElse(UNKNOWN);
     }
 
     private static String withCharset(MediaType type) {

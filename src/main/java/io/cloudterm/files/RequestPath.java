@@ -106,9 +106,8 @@ public final class RequestPath {
     private static Object decode(String segment) {
         if (segment.indexOf('%') < 0) {
             for (int i = 0; i < segment.length(); i++) {
-                char c = segment.charAt(i);
-                if (c <= 0x20 || c >= 0x7f) {
-                    return new Malformed("a raw byte outside printable ASCII");
+                if (!pathCharacter(segment.charAt(i))) {
+                    return new Malformed("a character a URL path cannot hold unencoded");
                 }
             }
             return segment;
@@ -122,8 +121,8 @@ public final class RequestPath {
                 }
                 bytes.put((byte) (Character.digit(segment.charAt(i + 1), 16) << 4 | Character.digit(segment.charAt(i + 2), 16)));
                 i += 2;
-            } else if (c <= 0x20 || c >= 0x7f) {
-                return new Malformed("a raw byte outside printable ASCII");
+            } else if (!pathCharacter(c)) {
+                return new Malformed("a character a URL path cannot hold unencoded");
             } else {
                 bytes.put((byte) c);
             }
@@ -137,6 +136,11 @@ public final class RequestPath {
         } catch (CharacterCodingException e) {
             return new Malformed("bytes that are not UTF-8");
         }
+    }
+
+    /** RFC 3986's pchar without the percent sign: unreserved, sub-delims, ':' and '@'. */
+    private static boolean pathCharacter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@".indexOf(c) >= 0;
     }
 
     private static boolean isAsciiHex(char c) {
