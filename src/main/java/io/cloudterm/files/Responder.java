@@ -1,6 +1,5 @@
 package io.cloudterm.files;
 
-import io.helidon.http.DateTime;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -12,7 +11,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,9 @@ public final class Responder {
     public static final String ALLOW = "GET, HEAD";
 
     private static final HeaderName IF_RANGE = HeaderNames.create("If-Range");
+    /** IMF-fixdate (RFC 9110 §5.6.7): two-digit day, English names, always GMT. */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
     private static final List<String> NONE = List.of();
 
     private final BodySender sender;
@@ -111,8 +115,7 @@ public final class Responder {
     /** The headers every answer about {@code chosen} carries, a 304 included (RFC 9110 §15.4.5). */
     private static void validators(ServerResponse response, Representation chosen, boolean varies) {
         response.header(HeaderNames.ETAG, chosen.etag());
-        response.header(HeaderNames.LAST_MODIFIED,
-                DateTime.RFC_1123_DATE_TIME.format(chosen.lastModified().atZone(ZoneOffset.UTC)));
+        response.header(HeaderNames.LAST_MODIFIED, HTTP_DATE.format(chosen.lastModified()));
         response.header(HeaderNames.CACHE_CONTROL, chosen.cacheControl());
         response.header(HeaderNames.ACCEPT_RANGES, "bytes");
         response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
