@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,8 @@ class FileSharingAttackTest {
     @TempDir
     static Path base;
     static Path shared;
+    /** Without a login, listings on: what is refused here is refused for the files themselves. */
+    static TestServer open;
 
     @BeforeAll
     static void tree() throws IOException {
@@ -57,6 +60,12 @@ class FileSharingAttackTest {
         Files.createDirectories(shared.resolve("logs/zz-directory"));
         Files.createSymbolicLink(shared.resolve("logs/out"), outside);
         Files.writeString(shared.resolve("logs/.env"), SECRET);
+        open = TestServer.start("--no-auth", "--files", shared.toString(), "--files-list", "--", "sh");
+    }
+
+    @AfterAll
+    static void stop() {
+        open.close();
     }
 
     @ParameterizedTest
@@ -70,13 +79,11 @@ class FileSharingAttackTest {
             "/files/%2f..%2foutside%2fsecret", "/files/logs/../../outside/secret", "/files/logs/%2e%2e/%2e%2e/outside/secret",
             "/files/logs/out/secret", "/files/logs/.env", "/%66iles/..%2foutside%2fsecret"})
     void noPathLeavesTheSharedDirectoryOrShowsAHiddenFile(String path) {
-        try (TestServer server = TestServer.start("--no-auth", "--files", shared.toString(), "--files-list", "--", "sh")) {
-            RawHttp.Response response = RawHttp.exchange(server, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-            assertTrue(response.status() == 400 || response.status() == 404, path + " answered " + response.status() + "\n" + response.head());
-            assertFalse(response.body().contains(SECRET), path + " gave the secret away");
-            assertEquals(200, RawHttp.exchange(server, "GET /files/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .status(), "the server goes on");
-        }
+        RawHttp.Response response = RawHttp.exchange(open, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertTrue(response.status() == 400 || response.status() == 404, path + " answered " + response.status() + "\n" + response.head());
+        assertFalse(response.body().contains(SECRET), path + " gave the secret away");
+        assertEquals(200, RawHttp.exchange(open, "GET /files/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .status(), "the server goes on");
     }
 
     @Test
@@ -92,25 +99,23 @@ class FileSharingAttackTest {
 
     @Test
     void aListingEscapesNamesSortsThemAndShowsOnlyWhatCanBeFetched() {
-        try (TestServer server = TestServer.start("--no-auth", "--files", shared.toString(), "--files-list", "--", "sh")) {
-            HttpResponse<String> listing = server.get("files/logs/", Map.of());
-            assertEquals(200, listing.statusCode());
-            assertEquals("text/html; charset=utf-8", listing.headers().firstValue("Content-Type").orElseThrow());
-            String html = listing.body();
-            assertFalse(html.contains("<img"), html);
-            assertTrue(html.contains(">&lt;img src=x onerror=alert(1)&gt;.txt</a>"), html);
-            assertTrue(html.contains("href=\"%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt\""), html);
-            assertTrue(html.contains(">b &amp; &quot;quotes&quot;.log</a></td><td class=\"size\">5</td>"), html);
-            assertFalse(html.contains(".env") || html.contains(">out/<"), "hidden files and links out are not listed: " + html);
-            int directory = html.indexOf(">zz-directory/<");
-            int a = html.indexOf(">a.log<");
-            int b = html.indexOf(">b &amp;");
-            int script = html.indexOf(">&lt;img");
-            assertTrue(directory > 0 && directory < script && script < a && a < b, "directories first, then by name: " + html);
-            assertTrue(html.contains("<a href=\"../\">"), html);
-            assertEquals(200, server.get("files/logs/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt", Map.of()).statusCode(),
-                    "a listed link fetches its file");
-        }
+        HttpResponse<String> listing = open.get("files/logs/", Map.of());
+        assertEquals(200, listing.statusCode());
+        assertEquals("text/html; charset=utf-8", listing.headers().firstValue("Content-Type").orElseThrow());
+        String html = listing.body();
+        assertFalse(html.contains("<img"), html);
+        assertTrue(html.contains(">&lt;img src=x onerror=alert(1)&gt;.txt</a>"), html);
+        assertTrue(html.contains("href=\"%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt\""), html);
+        assertTrue(html.contains(">b &amp; &quot;quotes&quot;.log</a></td><td class=\"size\">5</td>"), html);
+        assertFalse(html.contains(".env") || html.contains(">out/<"), "hidden files and links out are not listed: " + html);
+        int directory = html.indexOf(">zz-directory/<");
+        int a = html.indexOf(">a.log<");
+        int b = html.indexOf(">b &amp;");
+        int script = html.indexOf(">&lt;img");
+        assertTrue(directory > 0 && directory < script && script < a && a < b, "directories first, then by name: " + html);
+        assertTrue(html.contains("<a href=\"../\">"), html);
+        assertEquals(200, open.get("files/logs/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt", Map.of()).statusCode(),
+                "a listed link fetches its file");
     }
 
     @Test
@@ -151,8 +156,8 @@ class FileSharingAttackTest {
         try (RandomAccessFile file = new RandomAccessFile(growing.toFile(), "rw")) {
             file.setLength(length); // sparse: 64 MiB of zeros, more than every socket buffer between us holds
         }
-        try (TestServer server = TestServer.start("--no-auth", "--files", shared.toString(), "--", "sh");
-             Socket socket = new Socket()) {
+        TestServer server = open;
+        try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(64 * 1024);
             socket.connect(new InetSocketAddress("127.0.0.1", server.server().port()), 20_000);
             socket.setSoTimeout(30_000);
