@@ -1,5 +1,6 @@
 package io.cloudterm.files;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -26,6 +27,13 @@ public final class FileMount implements Handler {
 
     private static final Logger LOG = Logger.getLogger(FileMount.class.getName());
     private static final String INDEX = "index.html";
+    private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
+    /**
+     * Whoever has a terminal may write into the shared directory: an HTML or SVG file there must not
+     * run as this site, where its scripts could act with the reader's session. The sandbox gives such
+     * a document an origin of its own and no scripts; downloads from it (a listing's links) stay allowed.
+     */
+    private static final String SANDBOX = "sandbox allow-downloads";
 
     private final String mount;
     private final FileRoot root;
@@ -52,6 +60,8 @@ public final class FileMount implements Handler {
 
     @Override
     public void handle(ServerRequest request, ServerResponse response) {
+        response.header(CONTENT_SECURITY_POLICY, response.headers().first(CONTENT_SECURITY_POLICY)
+                .map(policy -> policy + "; " + SANDBOX).orElse(SANDBOX));
         Method method = request.prologue().method();
         if (!method.equals(Method.GET) && !method.equals(Method.HEAD)) {
             response.header(HeaderNames.ALLOW, Responder.ALLOW);

@@ -150,6 +150,35 @@ class FileSharingAttackTest {
     }
 
     @Test
+    void aFileDeletedWhileSentStillArrivesWhole() throws Exception {
+        Path doomed = shared.resolve("deleted.bin");
+        long length = 64L << 20;
+        try (RandomAccessFile file = new RandomAccessFile(doomed.toFile(), "rw")) {
+            file.setLength(length);
+        }
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(64 * 1024);
+            socket.connect(new InetSocketAddress("127.0.0.1", open.server().port()), 20_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /files/deleted.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertTrue(HttpHead.read(in).startsWith("HTTP/1.1 200"));
+            assertEquals(1024, in.readNBytes(1024).length, "the body has begun");
+            Files.delete(doomed);
+            long received = 1024;
+            byte[] chunk = new byte[64 * 1024];
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                received += n;
+            }
+            // The open file outlives its name (POSIX): the response that had opened it goes on to its end.
+            assertEquals(length, received);
+        }
+        assertEquals(404, open.get("files/deleted.bin", Map.of()).statusCode());
+        assertEquals(200, open.get("files/hello.txt", Map.of()).statusCode(), "the server goes on");
+    }
+
+    @Test
     void aFileTruncatedWhileSentEndsThatResponseAndTheServerGoesOn() throws Exception {
         Path growing = shared.resolve("truncated.bin");
         long length = 64L << 20;

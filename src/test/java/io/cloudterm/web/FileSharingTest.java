@@ -218,6 +218,8 @@ class FileSharingTest {
     void theSecurityHeadersOfThePageCoverTheFilesToo() {
         HttpResponse<byte[]> response = get("files/hello.txt", Map.of());
         assertTrue(header(response, "Content-Security-Policy").contains("default-src 'self'"));
+        assertTrue(header(get("files/docs/", Map.of()), "Content-Security-Policy").endsWith("; sandbox allow-downloads"),
+                "a page someone put in the directory runs no script as this site");
         assertEquals("no-referrer", header(response, "Referrer-Policy"));
     }
 
