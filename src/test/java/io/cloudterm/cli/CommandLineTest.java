@@ -237,6 +237,7 @@ class CommandLineTest {
         Run help = run("--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("--credential") && help.out().contains("--allow-origin"), help.out());
+        assertTrue(help.out().contains("--files=DIR") && help.out().contains("--files-public"), help.out());
         Run version = run("--version");
         assertEquals(0, version.status());
         assertTrue(version.out().startsWith("CloudTerm "), version.out());
