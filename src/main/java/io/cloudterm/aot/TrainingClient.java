@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
 final class TrainingClient {
 
     private static final Duration EACH = Duration.ofSeconds(30);
-    /** The page's links to its own files (all relative, see index.html). */
-    private static final Pattern LINK = Pattern.compile("(?:href|src)=\"([A-Za-z0-9_./-]+)\"");
+    /** The page's links to its own files (all relative, see index.html; most with a ?v= version). */
+    private static final Pattern LINK = Pattern.compile("(?:href|src)=\"([A-Za-z0-9_./-]+(?:\\?v=[A-Za-z0-9_-]+)?)\"");
     /** Keys typed into each terminal, one at a time, before Enter (at most one line of a 4 KiB pty buffer). */
     private static final int KEYS_PER_TERMINAL = 64;
 

@@ -104,6 +104,7 @@ public final class TtyClient implements AutoCloseable {
         private Output output;
         private int readBuffer = 64 * 1024;
         private boolean readOnRequest;
+        private boolean platformReader;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri);
@@ -164,6 +165,17 @@ public final class TtyClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads on a platform thread of its own, blocked in the socket's read, instead of a virtual
+         * thread parked on the JDK's poller. For one client that receives a stream as fast as it
+         * can: each short read then costs one system call, not a poller round and a hand-off
+         * between carrier threads (which spin while they wait for work).
+         */
+        public Builder platformReader() {
+            platformReader = true;
+            return this;
+        }
+
         /** Connects and upgrades (each within the timeout) and starts reading. */
         public TtyClient connect() {
             Wire wire = null;
@@ -175,7 +187,9 @@ public final class TtyClient implements AutoCloseable {
                 Upgrade.perform(wire, uri, headers, subprotocol, timeout, buffer);
                 TtyClient client = new TtyClient(wire, timeout, new Inbox(output, buffer, readOnRequest));
                 FrameReader frames = new FrameReader(buffer, client.new Handler());
-                Thread.ofVirtual().name("tty-client-" + IDS.incrementAndGet()).start(() -> client.read(frames));
+                String name = "tty-client-" + IDS.incrementAndGet();
+                (platformReader ? Thread.ofPlatform().name(name).daemon() : Thread.ofVirtual().name(name))
+                        .start(() -> client.read(frames));
                 return client;
             } catch (IOException e) {
                 if (wire != null) {

@@ -1,6 +1,7 @@
 /**
- * I/O mechanisms with no policy: the pool of off-heap buffers that pty reads land in, and the
- * interface of sockets driven on their fds (implemented by the native layer). Knows nothing of
- * terminals or the web.
+ * I/O mechanisms with no policy: the pool of off-heap buffers that pty reads land in, the fds
+ * under the JDK's and Helidon's sockets, and the interfaces of sockets driven on their fds and of
+ * zero-copy sending onto them (implemented by the native layer). Knows nothing of terminals or
+ * of HTTP.
  */
 package io.cloudterm.io;

@@ -1,5 +1,6 @@
 package io.cloudterm.platform;
 
+import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
 import io.cloudterm.pty.NativeMode;
@@ -29,6 +30,12 @@ public interface Platform extends AutoCloseable {
      * serves terminal WebSockets on them once Helidon has upgraded the connection.
      */
     Optional<RawSockets> rawSockets();
+
+    /**
+     * Zero-copy sending of files and native memory onto a connection's socket, parked on the same
+     * poller when the socket is full (native); elsewhere bodies are copied.
+     */
+    Optional<FileSending> fileSending();
 
     /** The C heap under this JVM, to trim: offered by the native layer only. */
     Optional<NativeHeap> nativeHeap();

@@ -1,11 +1,15 @@
 package io.cloudterm.platform;
 
+import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
 import io.cloudterm.pty.PtySystem;
 import java.util.Optional;
 
-/** Where the native layer cannot run: ptys from script(1), no sockets of our own, no C heap to trim. */
+/**
+ * Where the native layer cannot run: ptys from script(1), no sockets of our own, no zero-copy
+ * sending, no C heap to trim.
+ */
 final class PureJavaPlatform implements Platform {
 
     private final PtySystem ptys = PtySystem.pureJava();
@@ -17,6 +21,11 @@ final class PureJavaPlatform implements Platform {
 
     @Override
     public Optional<RawSockets> rawSockets() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<FileSending> fileSending() {
         return Optional.empty();
     }
 

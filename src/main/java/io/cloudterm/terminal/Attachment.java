@@ -32,13 +32,6 @@ import java.util.List;
  */
 public final class Attachment {
 
-    /**
-     * The largest read the reader sends itself (only ever the first read after the pty was quiet:
-     * an echo, a prompt, a small redraw). A stream goes through the sender thread, so the reader
-     * keeps reading while it sends, and reads are batched into larger messages.
-     */
-    static final int DIRECT_SEND_MAX_BYTES = 4096;
-
     private final Terminal terminal;
     private final TerminalClient client;
     private final ClientRole role;
@@ -190,14 +183,14 @@ public final class Attachment {
         return !detached && !paused && queuedBytes < terminal.settings().highWaterBytes();
     }
 
-    /** Whether the reader may send {@code chunk} to this client itself, now, in order. */
-    boolean idleFor(OutputChunk chunk) {
+    /** Whether the reader may send what it read to this client itself, now, in order. */
+    boolean readyForDirectSend() {
         // Never for a client that does not pace the program: the reader would wait on its socket.
         return role.pacesOutput() && !detached && !paused && !sending && replaying == null && queue.isEmpty()
-                && !replayEndPending && finishedWith == null && chunk.size() <= DIRECT_SEND_MAX_BYTES;
+                && !replayEndPending && finishedWith == null;
     }
 
-    /** Marks a direct send begun; the caller checked {@link #idleFor} under the same lock hold. */
+    /** Marks a direct send begun; the caller checked {@link #readyForDirectSend} under the same lock hold. */
     void beginDirectSend() {
         sending = true;
     }

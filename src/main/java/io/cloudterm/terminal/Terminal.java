@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  *
  * <p>Threads, each only while it has work: a reader (virtual) pulls the pty into pooled buffers
  * and queues them on every attachment, while the pty has output; a sender per attachment pushes
- * its queue out, while it has one; when the child exits, one thread ends the terminal; input goes
+ * its queue out, while it has one. With a single client that paces the program and has nothing
+ * queued (the usual case: one person at one terminal), the reader sends to it itself, an echo or
+ * a stream alike: no hand-off between threads, and the client's socket paces the reader; when the child exits, one thread ends the terminal; input goes
  * to the child from the client's thread, or from a writer thread while the child is not taking
  * it. A quiet terminal holds no thread. Flow control lives in one place, this object's lock:
  * the reader reads only while some attachment that paces the program wants output (not paused,
@@ -508,19 +510,10 @@ public final class Terminal {
 
     private void readWhileOutput() {
         boolean finished = true;
-        // Only the first read after the pty was quiet may be sent by this thread: that is an echo
-        // or a prompt. A stream keeps this loop reading while the sender sends, in larger messages.
-        boolean firstRead = true;
         try {
             while (awaitOutputWanted()) {
                 ByteBuffer buffer = buffers.acquire();
-                int n;
-                try {
-                    n = pty.readNow(buffer);
-                } catch (IOException e) {
-                    LOG.log(Level.FINE, "terminal " + id + ": read failed", e);
-                    n = -1;
-                }
+                int n = fill(buffer);
                 if (n == 0) {
                     buffers.release(buffer);
                     try {
@@ -536,8 +529,7 @@ public final class Terminal {
                     return;
                 }
                 TerminalTraffic.read(n);
-                deliver(buffers.keep(buffer.flip()), firstRead);
-                firstRead = false;
+                deliver(buffers.keep(buffer.flip()));
             }
         } finally {
             if (finished) {
@@ -551,6 +543,30 @@ public final class Terminal {
                 }
             }
         }
+    }
+
+    /**
+     * Reads what the pty has into {@code buffer}, up to its size: a pty gives at most a few KB a
+     * read, so a stream is sent in messages of several reads. The bytes read, 0 if there were none,
+     * -1 at the end (or a failed read) with nothing read before it; what came before an end or a
+     * failure is returned first, and the next call says -1.
+     */
+    private int fill(ByteBuffer buffer) {
+        int total = 0;
+        while (buffer.hasRemaining()) {
+            int n;
+            try {
+                n = pty.readNow(buffer);
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "terminal " + id + ": read failed", e);
+                n = -1;
+            }
+            if (n <= 0) {
+                return total > 0 ? total : n;
+            }
+            total += n;
+        }
+        return total;
     }
 
     /** Waits until some attachment takes output (or, hung up, until output may be dropped). */
@@ -591,7 +607,13 @@ public final class Terminal {
         return !paced && (scrollback != null || !attachments.isEmpty());
     }
 
-    private void deliver(ByteBuffer buffer, boolean mayDirect) {
+    /**
+     * Keeps {@code buffer} in the scrollback and the recording, and gives it to every attachment.
+     * With one client, idle, that paces the program, the reader sends it itself: no hand-off to a
+     * sender thread for an echo, and for a stream one thread that reads, then sends, then reads
+     * (the child writes on into the pty meanwhile), with nothing to hand over and nothing queued.
+     */
+    private void deliver(ByteBuffer buffer) {
         List<Attachment> behind = null;
         Attachment direct = null;
         OutputChunk chunk;
@@ -605,7 +627,7 @@ public final class Terminal {
                 recorder.output(buffer);
             }
             chunk = new OutputChunk(buffer, buffers, attachments.size() + 1);
-            if (mayDirect && attachments.size() == 1 && attachments.getFirst().idleFor(chunk)) {
+            if (attachments.size() == 1 && attachments.getFirst().readyForDirectSend()) {
                 // Only with one client: a send that blocks then holds back no one else.
                 direct = attachments.getFirst();
                 direct.beginDirectSend();

@@ -24,8 +24,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
-import io.helidon.webserver.staticcontent.StaticContentFeature;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -270,12 +268,12 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             });
         }
         files.ifPresent(mount -> {
-            // Before the page's static content, which would answer any path under the base path.
+            // Before the page's files, which are looked for under every path of the base path.
             routing.any(mount.path(), mount);
             routing.any(mount.path() + "/*", mount);
         });
-        routing.register(base.isEmpty() ? "/" : base, StaticContentFeature.createService(
-                ClasspathHandlerConfig.builder().location("web").welcome("index.html").build()));
+        routing.register(base.isEmpty() ? "/" : base, new io.cloudterm.files.PageAssetHandler(
+                io.cloudterm.files.PageAssets.beside(CloudTermSite.class, "web"), base));
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */

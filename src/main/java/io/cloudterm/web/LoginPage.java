@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.files.AssetLinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +38,9 @@ final class LoginPage {
             if (in == null) {
                 throw new IllegalStateException("templates/login.html is missing from the class path");
             }
-            this.template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // Its style sheet and icon by versioned URLs, as the terminal page's: see AssetLinks.
+            this.template = AssetLinks.versionedBeside(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    LoginPage.class, "web");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

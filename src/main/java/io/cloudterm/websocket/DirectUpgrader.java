@@ -2,6 +2,7 @@ package io.cloudterm.websocket;
 
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.RawSockets;
+import io.cloudterm.io.SocketFds;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;

@@ -1,5 +1,6 @@
 package io.cloudterm.websocket;
 
+import io.cloudterm.io.SocketFds;
 import io.helidon.common.socket.HelidonSocket;
 import java.net.Socket;
 import java.net.SocketException;

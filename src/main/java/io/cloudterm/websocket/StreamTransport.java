@@ -1,5 +1,6 @@
 package io.cloudterm.websocket;
 
+import io.cloudterm.io.SocketFds;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.webserver.ConnectionContext;

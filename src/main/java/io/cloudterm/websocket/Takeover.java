@@ -1,6 +1,7 @@
 package io.cloudterm.websocket;
 
 import io.cloudterm.io.RawSocket;
+import io.cloudterm.io.SocketFds;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;

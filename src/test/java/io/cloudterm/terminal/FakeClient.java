@@ -26,6 +26,8 @@ final class FakeClient implements TerminalClient {
     private final CountDownLatch released = new CountDownLatch(1);
     private final boolean stuck;
     private final boolean keep;
+    /** Sends blocked in a stuck client right now. */
+    private final java.util.concurrent.atomic.AtomicInteger blockedSends = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeClient(boolean stuck, boolean keep) {
         this.stuck = stuck;
@@ -57,6 +59,11 @@ final class FakeClient implements TerminalClient {
         }
     }
 
+    /** Whether a send is blocked in this (stuck) client now: whoever sends waits on its full socket. */
+    boolean blockedInSend() {
+        return blockedSends.get() > 0;
+    }
+
     void unstick() {
         released.countDown();
     }
@@ -81,10 +88,13 @@ final class FakeClient implements TerminalClient {
     @Override
     public void sendOutput(List<ByteBuffer> payloads) throws IOException {
         if (stuck) {
+            blockedSends.incrementAndGet();
             try {
                 released.await();
             } catch (InterruptedException e) {
                 throw new IOException("interrupted", e);
+            } finally {
+                blockedSends.decrementAndGet();
             }
         }
         byte[] message = ServerMessages.output(payloads);

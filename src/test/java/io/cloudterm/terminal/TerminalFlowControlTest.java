@@ -81,24 +81,51 @@ class TerminalFlowControlTest {
     }
 
     @Test
-    void aClientThatStopsReadingIsQueuedUpToTheHighWaterMarkAndTheProgramWaitsForIt() {
+    void aLoneClientThatStopsReadingHoldsTheReaderInItsSendAndTheProgramWaitsForIt() {
         start();
         FakeClient owner = stuck(FakeClient.stuckKeeping());
         Attachment attachment = attachIdle(owner, ClientRole.CONTROL);
-        byte[] output = printAtOnce(MiB); // read 16 KiB at a time: too much for the reader to send itself
+        byte[] output = printAtOnce(MiB);
 
-        await().atMost(WAIT).until(this::readerHeldBack);
-        long queued = attachment.pendingBytes();
-        int highWater = SETTINGS.highWaterBytes();
-        assertTrue(queued >= highWater && queued < highWater + 16 * KiB,
-                "reads stop once the client's queue reaches the mark, not before nor long after: " + queued);
-        assertTrue(pty.unread() > 0, "the rest stays in the pty: " + pty.unread());
+        // The reader sends to its one client itself: it waits on that client's socket, with at most
+        // the one buffer it read in flight, and the rest stays with the child.
+        await().atMost(WAIT).until(owner::blockedInSend);
+        assertEquals(0, attachment.pendingBytes(), "nothing queued behind the send");
+        assertTrue(pty.unread() >= MiB - 16 * KiB, "the rest stays in the pty: " + pty.unread());
         assertTrue(attachment.attached(), "a client that paces the program is waited for, not let go");
         assertFalse(owner.closed().isDone());
 
         owner.unstick();
         await().atMost(WAIT).until(() -> owner.received() == output.length);
-        assertArrayEquals(output, owner.output(), "reading went on as the client took its queue");
+        assertArrayEquals(output, owner.output(), "reading went on as the client took its output");
+    }
+
+    @Test
+    void twoClientsThatStopReadingAreQueuedUpToTheHighWaterMarkAndTheProgramWaitsForThem() {
+        start();
+        FakeClient first = stuck(FakeClient.stuckKeeping());
+        Attachment firstAttachment = attachIdle(first, ClientRole.CONTROL);
+        FakeClient second = stuck(FakeClient.stuckKeeping());
+        Attachment secondAttachment = attach(second, ClientRole.CONTROL, Seat.OWNER);
+        await().atMost(WAIT).until(() -> second.replayEndAt() == 0);
+        byte[] output = printAtOnce(MiB); // with two clients, the reader queues and their senders send
+
+        await().atMost(WAIT).until(this::readerHeldBack);
+        int highWater = SETTINGS.highWaterBytes();
+        for (Attachment attachment : List.of(firstAttachment, secondAttachment)) {
+            // What a sender took off the queue and is blocked sending no longer counts as queued.
+            long queued = attachment.pendingBytes();
+            assertTrue(queued >= highWater - SETTINGS.maxMessageBytes() && queued < highWater + 16 * KiB,
+                    "reads stop once the clients' queues reach the mark, not before nor long after: " + queued);
+            assertTrue(attachment.attached(), "clients that pace the program are waited for, not let go");
+        }
+        assertTrue(pty.unread() > 0, "the rest stays in the pty: " + pty.unread());
+
+        first.unstick();
+        second.unstick();
+        await().atMost(WAIT).until(() -> first.received() == output.length && second.received() == output.length);
+        assertArrayEquals(output, first.output(), "reading went on as the clients took their queues");
+        assertArrayEquals(output, second.output());
     }
 
     @Test

@@ -1,18 +1,26 @@
 package io.cloudterm.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** Where the login form sends the browser afterwards: under the base path, or the terminal page. */
+/** The login form: the files it links, and where it sends the browser afterwards (under the base path, or the terminal page). */
 class LoginPageTest {
 
     private final LoginPage page = new LoginPage("/term");
 
     private String posted(String next) {
         return page.decodeNext(Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theFormLinksItsStyleAndIconByVersionLikeThePage() {
+        String form = page.render(LoginPage.Notice.NONE, "/term/");
+        assertTrue(form.matches("(?s).*href=\"login\\.css\\?v=[A-Za-z0-9_-]{22}\".*"), form);
+        assertTrue(form.matches("(?s).*href=\"favicon\\.svg\\?v=[A-Za-z0-9_-]{22}\".*"), form);
     }
 
     @Test

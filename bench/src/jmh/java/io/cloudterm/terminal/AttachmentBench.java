@@ -163,7 +163,7 @@ public class AttachmentBench {
                 terminal.outputWanted.awaitNanos(1_000_000);
             }
             chunk = new OutputChunk(buffer, pool, 2); // the attachment's and the reader's
-            if (attachment.idleFor(chunk)) {
+            if (attachment.readyForDirectSend()) {
                 attachment.beginDirectSend();
                 direct = true;
             } else if (!attachment.enqueue(chunk)) {

@@ -42,6 +42,7 @@ public final class Libc {
     public static final ValueLayout.OfLong size_t = C_LONG;
     public static final ValueLayout.OfLong ssize_t = C_LONG;
     public static final ValueLayout.OfInt socklen_t = C_INT;
+    public static final ValueLayout.OfLong off_t = C_LONG;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
@@ -281,6 +282,9 @@ public final class Libc {
     private static final MethodHandle read = errnoCall("read", FunctionDescriptor.of(ssize_t, C_INT, C_POINTER, size_t));
     private static final MethodHandle write = errnoCall("write", FunctionDescriptor.of(ssize_t, C_INT, C_POINTER, size_t));
     private static final MethodHandle close = errnoCall("close", FunctionDescriptor.of(C_INT, C_INT));
+    // open is variadic too: the mode after the flags is only read with O_CREAT or O_TMPFILE.
+    private static final MethodHandle open = errnoCall("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, mode_t),
+            Linker.Option.firstVariadicArg(2));
     // fcntl, ioctl and syscall are variadic: the arguments after the fixed ones are passed as C
     // passes variadic arguments, which differs from fixed ones on some ABIs.
     private static final MethodHandle fcntl = errnoCall("fcntl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT),
@@ -303,6 +307,15 @@ public final class Libc {
     public static long write(MemorySegment callState, int fd, MemorySegment buf, long count) {
         try {
             return (long) write.invokeExact(callState, fd, buf, count);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@code int open(const char *pathname, int flags, ...)}, with the mode argument O_CREAT would read. */
+    public static int open(MemorySegment callState, MemorySegment pathname, int flags, int mode) {
+        try {
+            return (int) open.invokeExact(callState, pathname, flags, mode);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -400,6 +413,7 @@ public final class Libc {
     private static final MethodHandle setsockopt = errnoCall("setsockopt",
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, socklen_t));
     private static final MethodHandle shutdown = errnoCall("shutdown", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle sendfile = errnoCall("sendfile", FunctionDescriptor.of(ssize_t, C_INT, C_INT, C_POINTER, size_t));
 
     /** {@code ssize_t writev(int fd, const struct iovec *iov, int iovcnt)} */
     public static long writev(MemorySegment callState, int fd, MemorySegment iov, int iovcnt) {
@@ -423,6 +437,19 @@ public final class Libc {
     public static int shutdown(MemorySegment callState, int sockfd, int how) {
         try {
             return (int) shutdown.invokeExact(callState, sockfd, how);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /**
+     * {@code ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)} ({@code <sys/sendfile.h>}):
+     * with {@code offset} given, reads {@code in_fd} from {@code *offset}, advances {@code *offset}
+     * by what it sent, and leaves the file offset of {@code in_fd} alone.
+     */
+    public static long sendfile(MemorySegment callState, int out_fd, int in_fd, MemorySegment offset, long count) {
+        try {
+            return (long) sendfile.invokeExact(callState, out_fd, in_fd, offset, count);
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -14,6 +14,7 @@ public final class LibcHeaders {
     }
 
     // <fcntl.h>
+    public static final int O_RDONLY = 0;
     public static final int O_RDWR = 02;
     public static final int O_NOCTTY = 0400;
     public static final int O_NONBLOCK = 04000;

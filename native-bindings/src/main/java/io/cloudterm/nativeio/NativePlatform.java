@@ -1,5 +1,6 @@
 package io.cloudterm.nativeio;
 
+import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
 import io.cloudterm.platform.Platform;
@@ -9,18 +10,20 @@ import java.util.Optional;
 
 /**
  * The native platform: one {@link Poller} thread waits for every pty's fds and pidfds and for every
- * socket adopted from Helidon; glibc's malloc is the heap to trim.
+ * socket adopted from Helidon or borrowed to send a file on; glibc's malloc is the heap to trim.
  */
 final class NativePlatform implements Platform {
 
     private final Poller poller;
     private final NativePtySystem ptys;
     private final NativeRawSockets sockets;
+    private final NativeFileSending fileSending;
 
     private NativePlatform(Poller poller) {
         this.poller = poller;
         this.ptys = new NativePtySystem(poller);
         this.sockets = new NativeRawSockets(poller);
+        this.fileSending = new NativeFileSending(poller);
     }
 
     /** Starts the poller thread. */
@@ -36,6 +39,12 @@ final class NativePlatform implements Platform {
     @Override
     public Optional<RawSockets> rawSockets() {
         return Optional.of(sockets);
+    }
+
+    /** sendfile and write on Helidon's sockets, parked on the same poller. */
+    @Override
+    public Optional<FileSending> fileSending() {
+        return Optional.of(fileSending);
     }
 
     /** glibc's malloc, trimmed with {@code malloc_trim}. */

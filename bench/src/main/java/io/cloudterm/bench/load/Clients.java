@@ -42,6 +42,16 @@ final class Clients {
                 .handshake("", 80, 24);
     }
 
+    /**
+     * One client for a stream as fast as the server sends it: read on a platform thread, so the
+     * driver spends on it what a client must (its reads), not the virtual-thread scheduler's
+     * spinning, which would take CPU from the server it measures on a small machine.
+     */
+    static TtyClient openStream(URI uri, TtyClient.Output output) {
+        return TtyClient.builder(uri).output(output).readBuffer(STREAM_BUFFER).platformReader().timeout(Duration.ofSeconds(30))
+                .connect().handshake("", 80, 24);
+    }
+
     /** Connects on a virtual thread of its own and waits for TERMINAL_INFO. */
     static CompletableFuture<Open> connect(URI uri) {
         Transcript output = new Transcript();

@@ -140,7 +140,7 @@ final class Streams {
         List<TtyClient> clients = new ArrayList<>();
         for (int i = 0; i < terminals; i++) {
             StreamCheck check = new StreamCheck(bytesEach);
-            TtyClient c = Clients.open(server.ws(), check, Clients.STREAM_BUFFER);
+            TtyClient c = Clients.openStream(server.ws(), check);
             c.closed().thenAccept(check::closed);
             checks.add(check);
             clients.add(c);

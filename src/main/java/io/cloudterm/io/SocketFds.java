@@ -1,6 +1,5 @@
-package io.cloudterm.websocket;
+package io.cloudterm.io;
 
-import io.cloudterm.io.SocketFd;
 import io.helidon.common.socket.HelidonSocket;
 import java.lang.reflect.Field;
 import java.net.Socket;
@@ -11,7 +10,7 @@ import java.net.Socket;
  * same {@code --add-opens} (the jar's manifest carries them); where they are missing,
  * {@link #whyNot} says so and nothing is taken over.
  */
-final class SocketFds {
+public final class SocketFds {
 
     private static final Field DELEGATE;
     private static final String WHY_NOT;
@@ -34,12 +33,12 @@ final class SocketFds {
     }
 
     /** Null if fds can be read; otherwise why not, for the log. */
-    static String whyNot() {
+    public static String whyNot() {
         return WHY_NOT;
     }
 
     /** The JDK socket under {@code socket} (plain or TLS), or null where it is out of reach. */
-    static Socket javaSocket(HelidonSocket socket) {
+    public static Socket javaSocket(HelidonSocket socket) {
         if (DELEGATE == null || !DELEGATE.getDeclaringClass().isInstance(socket)) {
             return null;
         }
@@ -51,7 +50,7 @@ final class SocketFds {
     }
 
     /** The fd of {@code socket}, or -1 if it is not a plain socket whose fd can be read (e.g. TLS, or closed). */
-    static int of(HelidonSocket socket) {
+    public static int of(HelidonSocket socket) {
         if (WHY_NOT != null || socket.isSecure()) {
             return -1;
         }
