@@ -3,10 +3,13 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.config.ServerConfig;
+import io.cloudterm.files.BodySender;
 import io.cloudterm.files.CopyingSender;
 import io.cloudterm.files.FileMount;
 import io.cloudterm.files.FileRoot;
 import io.cloudterm.files.Responder;
+import io.cloudterm.files.ZeroCopyFirst;
+import io.cloudterm.files.ZeroCopySender;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
@@ -92,11 +95,11 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         this.context = new ServerContext(config, gate, slots, heartbeat, launcher,
                 new RequestAuth(gate, config.basePath(), hostAuthentication));
         this.webSockets = takeOverWebSockets();
-        this.files = sharedFiles(config);
+        this.files = sharedFiles(config, platform);
     }
 
     /** The operator's shared directory, checked now so that a directory that cannot be served stops the start. */
-    private static Optional<FileMount> sharedFiles(ServerConfig config) {
+    private static Optional<FileMount> sharedFiles(ServerConfig config, Platform platform) {
         ServerConfig.Files files = config.files();
         if (files.directory().isEmpty()) {
             return Optional.empty();
@@ -107,10 +110,17 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--files " + files.directory().get() + " cannot be served: " + e.getMessage(), e);
         }
+        // Zero-copy where the platform offers it and Helidon's sockets are in reach; copies otherwise.
+        String whyNot = platform.fileSending().isEmpty() ? "the platform is pure Java" : ZeroCopySender.whyNot();
+        BodySender sender = whyNot == null
+                ? new ZeroCopyFirst(new ZeroCopySender(platform.fileSending().get()), new CopyingSender())
+                : new CopyingSender();
         LOG.info(() -> "sharing " + root.directory() + " at " + config.filesPath() + "/"
                 + (files.publicAccess() ? " without a login" : " behind the login")
-                + (files.listing() ? ", directories listed" : ""));
-        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), new Responder(new CopyingSender())));
+                + (files.listing() ? ", directories listed" : "")
+                + (whyNot == null ? "; file bodies sent with sendfile(2) on plain HTTP, copied under TLS"
+                        : "; file bodies copied, because " + whyNot));
+        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), new Responder(sender)));
     }
 
     /**

@@ -149,16 +149,18 @@ class FileSharingAttackTest {
         }
     }
 
-    @Test
-    void aFileDeletedWhileSentStillArrivesWhole() throws Exception {
+    @ParameterizedTest(name = "--native {0}")
+    @ValueSource(strings = {"on", "off"})
+    void aFileDeletedWhileSentStillArrivesWhole(String nativeMode) throws Exception {
         Path doomed = shared.resolve("deleted.bin");
         long length = 64L << 20;
         try (RandomAccessFile file = new RandomAccessFile(doomed.toFile(), "rw")) {
             file.setLength(length);
         }
-        try (Socket socket = new Socket()) {
+        try (TestServer server = TestServer.start("--no-auth", "--native", nativeMode, "--files", shared.toString(), "--", "sh");
+             Socket socket = new Socket()) {
             socket.setReceiveBufferSize(64 * 1024);
-            socket.connect(new InetSocketAddress("127.0.0.1", open.server().port()), 20_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", server.server().port()), 20_000);
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write("GET /files/deleted.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
@@ -173,20 +175,21 @@ class FileSharingAttackTest {
             }
             // The open file outlives its name (POSIX): the response that had opened it goes on to its end.
             assertEquals(length, received);
+            assertEquals(404, server.get("files/deleted.bin", Map.of()).statusCode());
+            assertEquals(200, server.get("files/hello.txt", Map.of()).statusCode(), "the server goes on");
         }
-        assertEquals(404, open.get("files/deleted.bin", Map.of()).statusCode());
-        assertEquals(200, open.get("files/hello.txt", Map.of()).statusCode(), "the server goes on");
     }
 
-    @Test
-    void aFileTruncatedWhileSentEndsThatResponseAndTheServerGoesOn() throws Exception {
+    @ParameterizedTest(name = "--native {0}")
+    @ValueSource(strings = {"on", "off"})
+    void aFileTruncatedWhileSentEndsThatResponseAndTheServerGoesOn(String nativeMode) throws Exception {
         Path growing = shared.resolve("truncated.bin");
         long length = 64L << 20;
         try (RandomAccessFile file = new RandomAccessFile(growing.toFile(), "rw")) {
             file.setLength(length); // sparse: 64 MiB of zeros, more than every socket buffer between us holds
         }
-        TestServer server = open;
-        try (Socket socket = new Socket()) {
+        try (TestServer server = TestServer.start("--no-auth", "--native", nativeMode, "--files", shared.toString(), "--", "sh");
+             Socket socket = new Socket()) {
             socket.setReceiveBufferSize(64 * 1024);
             socket.connect(new InetSocketAddress("127.0.0.1", server.server().port()), 20_000);
             socket.setSoTimeout(30_000);

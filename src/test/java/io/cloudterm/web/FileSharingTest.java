@@ -21,25 +21,33 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An operator's directory shared with {@code --files}, fetched with a real HTTP client from a
- * running server: each of HTTP's rules for files, one story per test.
+ * running server: each of HTTP's rules for files, one story per test. Native mode here (bodies
+ * with sendfile), pure Java in {@link FileSharingPureJavaTest} (bodies copied): the same answers.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FileSharingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Instant MODIFIED = Instant.parse("2026-03-04T05:06:07Z");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
-    @TempDir
-    static Path shared;
-    static byte[] big;
-    static TestServer server;
+    Path shared;
+    byte[] big;
+    TestServer server;
+
+    /** The --native mode the server runs in. */
+    String nativeMode() {
+        return "on";
+    }
 
     @BeforeAll
-    static void start() throws IOException {
+    void start(@TempDir Path directory) throws IOException {
+        shared = directory;
         Files.writeString(shared.resolve("hello.txt"), "hello, world\n");
         big = new byte[300_000];
         new Random(42).nextBytes(big);
@@ -55,11 +63,11 @@ class FileSharingTest {
         }
         Files.createDirectories(shared.resolve("docs"));
         Files.writeString(shared.resolve("docs/index.html"), "<h1>the docs</h1>");
-        server = TestServer.start("--no-auth", "--files", shared.toString(), "--", "sh");
+        server = TestServer.start("--no-auth", "--native", nativeMode(), "--files", shared.toString(), "--", "sh");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
@@ -223,7 +231,7 @@ class FileSharingTest {
         assertEquals("no-referrer", header(response, "Referrer-Policy"));
     }
 
-    static HttpResponse<byte[]> get(String path, Map<String, String> headers) {
+    HttpResponse<byte[]> get(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.url(path)).GET();
         headers.forEach(request::header);
         return send(request);
