@@ -138,6 +138,18 @@ class FileSharingAttackTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/files/../token", "/files/%2e%2e/token", "/files/%2E%2E/token", "/files%2f..%2ftoken",
+            "/files/..%2ftoken", "/files/./../token", "/files/../api/terminals", "/files/%2e%2e/api/terminals",
+            "/files//../token", "/files/x/../../token", "/files/..;/token"})
+    void aPublicDirectoryOpensNothingElseByDotSegments(String path) {
+        try (TestServer server = TestServer.start("--files", shared.toString(), "--files-public", "--", "sh")) {
+            RawHttp.Response response = RawHttp.exchange(server, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            assertTrue(response.status() >= 400, path + " answered " + response.status() + "\n" + response.head() + response.body());
+            assertFalse(response.body().contains("\"token\""), path + " gave a terminal token away: " + response.body());
+        }
+    }
+
     @Test
     void aPublicDirectoryIsOpenEvenWithBasicCredentials() {
         try (TestServer server = TestServer.start("-c", "u:p", "--files", shared.toString(), "--files-public", "--", "sh")) {
