@@ -77,6 +77,8 @@ class AccountsTest {
             HttpResponse<String> loggedIn = server.get("files/build.log", Map.of("Cookie", setCookie.substring(0, setCookie.indexOf(';'))));
             assertEquals(200, loggedIn.statusCode());
             assertEquals("ok", loggedIn.body());
+            String basic = "Basic " + Base64.getEncoder().encodeToString("alice:wonderland".getBytes(StandardCharsets.UTF_8));
+            assertEquals("ok", server.get("files/build.log", Map.of("Authorization", basic)).body(), "a script (curl -u) needs no form");
         }
     }
 
