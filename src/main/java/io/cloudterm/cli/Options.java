@@ -146,6 +146,21 @@ final class Options {
     @Option(names = "--observe-public", description = "serve the metrics and health endpoints (<base>/observe/metrics, <base>/observe/health) without a login")
     boolean observePublic;
 
+    @Option(names = "--files", paramLabel = "DIR", description = "share DIR with the terminals' users, read-only, at <base>/files/ (behind the same login as the terminal)")
+    Path filesDirectory;
+
+    @Option(names = "--files-path", paramLabel = "PATH", description = "serve --files at this path instead, e.g. /term/downloads (under the base path)")
+    String filesPath;
+
+    @Option(names = "--files-public", description = "serve --files without a login")
+    boolean filesPublic;
+
+    @Option(names = "--files-list", description = "list the files of a directory that has no index.html (default: 404)")
+    boolean filesList;
+
+    @Option(names = "--files-follow-symlinks", description = "follow symbolic links that lead out of --files (default: only links inside it)")
+    boolean filesFollowSymlinks;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
@@ -208,6 +223,13 @@ final class Options {
         values.put("header-timeout", Integer.toString(headerTimeout));
         values.put("body-timeout", Integer.toString(bodyTimeout));
         putFlag(values, "observe-public", observePublic);
+        putPath(values, "files.dir", filesDirectory);
+        if (filesPath != null) {
+            values.put("files.path", filesPath);
+        }
+        putFlag(values, "files.public", filesPublic);
+        putFlag(values, "files.list", filesList);
+        putFlag(values, "files.follow-symlinks", filesFollowSymlinks);
         putList(values, "command", command);
         return values;
     }

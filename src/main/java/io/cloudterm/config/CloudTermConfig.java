@@ -137,8 +137,9 @@ public final class CloudTermConfig {
             hosts.add(h);
         }
         List<String> command = list("command", false);
+        String mountPath = mountPath();
         ServerConfig config = ServerConfig.builder()
-                .host(host).port(port).basePath(mountPath()).tls(tls)
+                .host(host).port(port).basePath(mountPath).tls(tls)
                 .http(new ServerConfig.HttpLimits(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout)))
                 .hosts(new ServerConfig.Hosts(hosts))
                 .authMode(auth).credential(Optional.ofNullable(basic))
@@ -157,10 +158,58 @@ public final class CloudTermConfig {
                 .recording(new ServerConfig.Recording(recordDirectory.map(p -> p.toAbsolutePath().normalize()), recordInput))
                 .nativeMode(mode).pingInterval(Duration.ofSeconds(pingInterval))
                 .observe(new ServerConfig.Observe(flag("observe-public")))
+                .files(files(mountPath))
                 .build();
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;
+    }
+
+    /** Our own paths under the base path: a shared directory cannot be served at one of them. */
+    private static final Set<String> RESERVED = Set.of("ws", "api", "token", "login", "logout", "observe");
+
+    /**
+     * The shared directory: {@code files.dir} (the command line's {@code --files}), {@code files.path},
+     * {@code files.public}, {@code files.list}, {@code files.follow-symlinks}.
+     */
+    private ServerConfig.Files files(String basePath) {
+        Config files = node.get("files");
+        require(!files.exists() || files.isObject(),
+                "files takes dir, path, public, list and follow-symlinks (in application.yaml, files: {dir: DIR})");
+        Optional<Path> directory = path("files.dir");
+        Optional<String> path = optionalString("files.path");
+        boolean open = flag("files.public");
+        boolean listing = flag("files.list");
+        boolean follow = flag("files.follow-symlinks");
+        if (directory.isEmpty()) {
+            require(path.isEmpty() && !open && !listing && !follow,
+                    "--files-path, --files-public, --files-list and --files-follow-symlinks need --files DIR");
+            return ServerConfig.Files.NONE;
+        }
+        Path absolute = directory.get().toAbsolutePath().normalize();
+        require(Files.isDirectory(absolute), "--files " + absolute + " is not a directory");
+        require(Files.isReadable(absolute) && Files.isExecutable(absolute), "--files " + absolute + " cannot be read by this user");
+        Optional<String> mount = path.map(p -> filesPath(p, basePath));
+        return new ServerConfig.Files(Optional.of(absolute), mount, open, listing, follow);
+    }
+
+    /** {@code files/} under /term → /term/files; it must be under the base path, at none of our own paths. */
+    private static String filesPath(String text, String basePath) {
+        String p = text.trim();
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (!p.startsWith("/")) {
+            p = "/" + p;
+        }
+        require(p.matches("(/[A-Za-z0-9._~-]+)+"), "--files-path may hold only letters, digits and . _ ~ - between slashes: '"
+                + text + "'");
+        require(!(p + "/").matches(".*/\\.{1,2}/.*"), "--files-path cannot hold . or .. segments: '" + text + "'");
+        require(p.startsWith(basePath + "/"), "--files-path must be under the base path " + basePath + ", not '" + text + "'");
+        String first = p.substring(basePath.length() + 1).split("/")[0];
+        require(!RESERVED.contains(first) && !first.equals(".") && !first.equals(".."),
+                "--files-path cannot be at " + basePath + "/" + first + ", which CloudTerm answers itself");
+        return p;
     }
 
     /** The Basic credential of {@code credential} or {@code credential-file}, checked now; null if neither is given. */
@@ -248,7 +297,7 @@ public final class CloudTermConfig {
             try {
                 return Path.of(text);
             } catch (java.nio.file.InvalidPathException e) {
-                throw new IllegalArgumentException("--" + key + " wants a file name, not '" + text + "'");
+                throw new IllegalArgumentException(option(key) + " wants a file name, not '" + text + "'");
             }
         });
     }
@@ -258,7 +307,7 @@ public final class CloudTermConfig {
         try {
             return text.map(t -> Integer.parseInt(t.trim())).orElse(otherwise);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " wants a whole number, not '" + text.get() + "'");
+            throw new IllegalArgumentException(option(key) + " wants a whole number, not '" + text.get() + "'");
         }
     }
 
@@ -267,7 +316,7 @@ public final class CloudTermConfig {
         return switch (text) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("--" + key + " wants true or false, not '" + text + "'");
+            default -> throw new IllegalArgumentException(option(key) + " wants true or false, not '" + text + "'");
         };
     }
 
@@ -288,7 +337,7 @@ public final class CloudTermConfig {
         } else if (value.isObject()) {
             // Flat sources (properties, the command line's values) give a list as NAME.0, NAME.1...
             List<Config> items = new ArrayList<>(nodes(value, key));
-            require(items.stream().allMatch(item -> item.name().matches("\\d{1,9}")), "--" + key + " wants a list of values");
+            require(items.stream().allMatch(item -> item.name().matches("\\d{1,9}")), option(key) + " wants a list of values");
             items.sort(java.util.Comparator.comparingInt(item -> Integer.parseInt(item.name())));
             for (Config item : items) {
                 result.add(leaf(item, key));
@@ -305,20 +354,25 @@ public final class CloudTermConfig {
         try {
             return List.copyOf(value.asNodeList().get());
         } catch (ConfigException e) {
-            throw new IllegalArgumentException("--" + key + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(option(key) + " cannot be read: " + e.getMessage());
         }
     }
 
     /** The text of a single value; a list or a mapping where one value belongs is refused by name. */
     private static String leaf(Config value, String key) {
         if (!value.hasValue() || value.isObject() || value.isList()) {
-            throw new IllegalArgumentException("--" + key + " wants a single value");
+            throw new IllegalArgumentException(option(key) + " wants a single value");
         }
         try {
             return value.asString().get();
         } catch (ConfigException e) {
-            throw new IllegalArgumentException("--" + key + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(option(key) + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /** The command line's name of a key: {@code files.dir} is {@code --files}, {@code files.list} {@code --files-list}. */
+    private static String option(String key) {
+        return "--" + (key.equals("files.dir") ? "files" : key.replace('.', '-'));
     }
 
     private static void require(boolean condition, String message) {

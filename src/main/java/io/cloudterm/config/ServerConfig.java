@@ -162,6 +162,22 @@ public final class ServerConfig {
         public static final Observe DEFAULT = new Observe(false);
     }
 
+    /**
+     * A directory the operator shares with the terminals' users, served read-only over HTTP.
+     *
+     * @param directory      the directory; empty: nothing is shared
+     * @param path           where it is served, a path like {@code /term/files} under the base path
+     *                       (no final slash); empty: {@code <base path>/files}
+     * @param publicAccess   served without a login; by default it needs the same login as a terminal
+     * @param listing        directories without an {@code index.html} are listed; by default they are 404
+     * @param followSymlinks symbolic links are followed out of the directory; by default only those
+     *                       whose target is inside it are
+     */
+    public record Files(Optional<Path> directory, Optional<String> path, boolean publicAccess, boolean listing,
+                        boolean followSymlinks) {
+        public static final Files NONE = new Files(Optional.empty(), Optional.empty(), false, false, false);
+    }
+
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
     public record TlsFiles(Path certificate, Path privateKey, Optional<Path> clientCa) {
     }
@@ -203,6 +219,7 @@ public final class ServerConfig {
     private final NativeMode nativeMode;
     private final Duration pingInterval;
     private final Observe observe;
+    private final Files files;
     private final Timers timers;
 
     private ServerConfig(Builder b) {
@@ -215,6 +232,7 @@ public final class ServerConfig {
         this.nativeMode = b.nativeMode;
         this.pingInterval = b.pingInterval;
         this.observe = b.observe;
+        this.files = b.files;
         this.timers = b.timers;
     }
 
@@ -227,7 +245,7 @@ public final class ServerConfig {
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
                 .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe)
-                .timers(timers);
+                .files(files).timers(timers);
     }
 
     public Listener listener() {
@@ -259,6 +277,16 @@ public final class ServerConfig {
     /** Who may read the metrics and health endpoints. */
     public Observe observe() {
         return observe;
+    }
+
+    /** The directory shared with the terminals' users, if any. */
+    public Files files() {
+        return files;
+    }
+
+    /** Where {@link #files()} is served: its path, else {@code <base path>/files}. */
+    public String filesPath() {
+        return files.path().orElse(basePath() + "/files");
     }
 
     /** The server's own timers (the JSON_DATA greeting's, the session sweep's). */
@@ -399,18 +427,19 @@ public final class ServerConfig {
         return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
                 && terminal.equals(other.terminal) && recording.equals(other.recording)
                 && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval)
-                && observe.equals(other.observe) && timers.equals(other.timers);
+                && observe.equals(other.observe) && files.equals(other.files) && timers.equals(other.timers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, timers);
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, files, timers);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
-                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + ", timers=" + timers + "]";
+                + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + ", " + files
+                + ", timers=" + timers + "]";
     }
 
     /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
@@ -446,6 +475,7 @@ public final class ServerConfig {
         private NativeMode nativeMode = NativeMode.AUTO;
         private Duration pingInterval = Duration.ofSeconds(30);
         private Observe observe = Observe.DEFAULT;
+        private Files files = Files.NONE;
         private Timers timers = Timers.DEFAULT;
 
         private Builder() {
@@ -630,6 +660,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder files(Files files) {
+            this.files = Objects.requireNonNull(files);
+            return this;
+        }
+
         /** The configuration; an {@link IllegalArgumentException} says which parts do not fit together. */
         public ServerConfig build() {
             if (command.isEmpty()) {
@@ -637,6 +672,11 @@ public final class ServerConfig {
             }
             if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
                 throw new IllegalArgumentException("base path must start with / and not end with one: " + basePath);
+            }
+            String filesPath = files.path().orElse(basePath + "/files");
+            if (!filesPath.startsWith(basePath + "/") || filesPath.endsWith("/")) {
+                throw new IllegalArgumentException("the files path must be under the base path '" + basePath
+                        + "' and not end with a slash: " + filesPath);
             }
             if (authMode == AuthMode.BASIC && credential.isEmpty()) {
                 throw new IllegalArgumentException("Basic authentication needs a credential");

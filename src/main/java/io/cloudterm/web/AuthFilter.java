@@ -20,15 +20,26 @@ final class AuthFilter implements Filter {
     private final RequestAuth auth;
     private final String base;
     private final boolean observeGuarded;
+    private final Optional<SharedFiles> files;
+
+    /** The operator's shared directory: served at {@code path}, with or without a login. */
+    record SharedFiles(String path, boolean open) {
+    }
 
     /**
      * {@code observeGuarded}: {@code <base>/observe} is this server's own metrics and health, not
      * made public (inside an application, its observe endpoints are its own to guard).
      */
     AuthFilter(RequestAuth auth, String base, boolean observeGuarded) {
+        this(auth, base, observeGuarded, Optional.empty());
+    }
+
+    /** As {@link #AuthFilter(RequestAuth, String, boolean)}, with a shared directory at {@code files}. */
+    AuthFilter(RequestAuth auth, String base, boolean observeGuarded, Optional<SharedFiles> files) {
         this.auth = auth;
         this.base = base;
         this.observeGuarded = observeGuarded;
+        this.files = files;
     }
 
     @Override
@@ -56,6 +67,9 @@ final class AuthFilter implements Filter {
 
     private RequestAuth.Purpose purpose(RoutingRequest request) {
         String path = request.path().path();
+        if (files.isPresent() && (path.equals(files.get().path()) || path.startsWith(files.get().path() + "/"))) {
+            return files.get().open() ? RequestAuth.Purpose.PUBLIC_FILES : RequestAuth.Purpose.FILES;
+        }
         String local = path.startsWith(base) ? path.substring(base.length()) : path;
         if (local.equals("/token")) {
             return RequestAuth.Purpose.TOKEN;

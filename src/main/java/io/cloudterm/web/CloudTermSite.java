@@ -3,6 +3,13 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.config.ServerConfig;
+import io.cloudterm.files.BodySender;
+import io.cloudterm.files.CopyingSender;
+import io.cloudterm.files.FileMount;
+import io.cloudterm.files.FileRoot;
+import io.cloudterm.files.Responder;
+import io.cloudterm.files.ZeroCopyFirst;
+import io.cloudterm.files.ZeroCopySender;
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.ReadBuffers;
@@ -64,6 +71,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
     private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
+    private final Optional<FileMount> files;
 
     private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer,
                           Optional<HostAuthentication> hostAuthentication) {
@@ -87,6 +95,32 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         this.context = new ServerContext(config, gate, slots, heartbeat, launcher,
                 new RequestAuth(gate, config.basePath(), hostAuthentication));
         this.webSockets = takeOverWebSockets();
+        this.files = sharedFiles(config, platform);
+    }
+
+    /** The operator's shared directory, checked now so that a directory that cannot be served stops the start. */
+    private static Optional<FileMount> sharedFiles(ServerConfig config, Platform platform) {
+        ServerConfig.Files files = config.files();
+        if (files.directory().isEmpty()) {
+            return Optional.empty();
+        }
+        FileRoot root;
+        try {
+            root = new FileRoot(files.directory().get(), files.followSymlinks(), false);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--files " + files.directory().get() + " cannot be served: " + e.getMessage(), e);
+        }
+        // Zero-copy where the platform offers it and Helidon's sockets are in reach; copies otherwise.
+        String whyNot = platform.fileSending().isEmpty() ? "the platform is pure Java" : ZeroCopySender.whyNot();
+        BodySender sender = whyNot == null
+                ? new ZeroCopyFirst(new ZeroCopySender(platform.fileSending().get()), new CopyingSender())
+                : new CopyingSender();
+        LOG.info(() -> "sharing " + root.directory() + " at " + config.filesPath() + "/"
+                + (files.publicAccess() ? " without a login" : " behind the login")
+                + (files.listing() ? ", directories listed" : "")
+                + (whyNot == null ? "; file bodies sent with sendfile(2) on plain HTTP, copied under TLS"
+                        : "; file bodies copied, because " + whyNot));
+        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), new Responder(sender)));
     }
 
     /**
@@ -231,7 +265,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         LoginPage loginPage = new LoginPage(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
         // One decision for every request under our path (and our own server's <base>/observe): see RequestAuth.
-        routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints())));
+        routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints(),
+                files.map(mount -> new AuthFilter.SharedFiles(mount.path(), config.files().publicAccess())))));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(launcher));
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, response));
@@ -242,6 +277,11 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
                 response.send();
             });
         }
+        files.ifPresent(mount -> {
+            // Before the page's files, which are looked for under every path of the base path.
+            routing.any(mount.path(), mount);
+            routing.any(mount.path() + "/*", mount);
+        });
         routing.register(base.isEmpty() ? "/" : base, new io.cloudterm.files.PageAssetHandler(
                 io.cloudterm.files.PageAssets.beside(CloudTermSite.class, "web"), base));
     }

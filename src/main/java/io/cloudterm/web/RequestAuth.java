@@ -40,7 +40,14 @@ final class RequestAuth {
          * The stand-alone server's metrics and health ({@code <base>/observe/...}) unless made public:
          * they tell how busy the server is, who is being refused, and where it records; who is asking.
          */
-        OBSERVE
+        OBSERVE,
+        /**
+         * The operator's shared directory behind the login: who is asking; with accounts, a browser
+         * without a session goes to the form first, as for the page.
+         */
+        FILES,
+        /** The operator's shared directory made public ({@code --files-public}): anyone, whatever the login. */
+        PUBLIC_FILES
     }
 
     /** The answer. */
@@ -89,6 +96,9 @@ final class RequestAuth {
     }
 
     private Decision decideOwn(RequestView request, Purpose purpose) {
+        if (purpose == Purpose.PUBLIC_FILES) {
+            return OPEN;
+        }
         AuthMode mode = gate.authenticator().mode();
         Peer peer = Peer.of(request.peer());
         Headers headers = request.headers();
@@ -103,7 +113,9 @@ final class RequestAuth {
         }
         return switch (purpose) {
             case PAGE -> mode == AuthMode.USERS ? pageWithAccounts(request) : OPEN;
-            case LOGIN -> OPEN;
+            case LOGIN, PUBLIC_FILES -> OPEN;
+            case FILES -> mode == AuthMode.USERS ? filesWithAccounts(request, peer) : decided(gate.who(headers, peer.address(),
+                    peer.certificateSubject()), false);
             case TOKEN, API_READ, OBSERVE -> decided(gate.who(headers, peer.address(), peer.certificateSubject()), false);
             case API_CHANGE -> decided(gate.check(headers, peer.address(), peer.certificateSubject()), false);
             case UPGRADE -> mode == AuthMode.CLIENT_CERTIFICATE ? byCertificate(headers, peer)
@@ -131,6 +143,15 @@ final class RequestAuth {
         return new Redirect(URI.create(base + "/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8)));
     }
 
+    /** A shared file asked for without a session goes to the form, which comes back to it once logged in. */
+    private Decision filesWithAccounts(RequestView request, Peer peer) {
+        Decision who = decided(gate.who(request.headers(), peer.address(), peer.certificateSubject()), false);
+        if (who instanceof Refused refused && refused.refusal().status() == Status.UNAUTHORIZED_401) {
+            return new Redirect(URI.create(base + "/login?next=" + URLEncoder.encode(request.path(), StandardCharsets.UTF_8)));
+        }
+        return who;
+    }
+
     /** The verified client certificate's subject is the user; the TLS handshake has checked it already. */
     private Decision byCertificate(Headers headers, Peer peer) {
         Gate.Refusal foreign = gate.originRefusal(headers);
@@ -143,6 +164,9 @@ final class RequestAuth {
     }
 
     private Decision decideForHost(HostAuthentication signIn, RequestView request, Purpose purpose) {
+        if (purpose == Purpose.PUBLIC_FILES) {
+            return OPEN;
+        }
         if (purpose == Purpose.LOGIN) {
             return new Refused(new Gate.Refusal(Status.NOT_FOUND_404,
                     "this application signs its users in itself; CloudTerm has no login here", 0), false);

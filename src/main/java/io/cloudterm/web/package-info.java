@@ -1,7 +1,8 @@
 /**
  * The HTTP and WebSocket face of CloudTerm on Helidon SE: routes, the terminal endpoint, security
  * headers, the Host and Origin checks, login and token endpoints. Turns requests into calls on the
- * auth, terminal ({@code Terminals}, {@code Shares}) and recording ({@code Recordings}) packages;
+ * auth, terminal ({@code Terminals}, {@code Shares}), recording ({@code Recordings}) and files
+ * (the shared directory's {@code FileMount}) packages;
  * holds no terminal, sharing, recording or authentication logic of its own, and imports nothing of
  * the pty package. Nothing below imports it.
  */

@@ -85,7 +85,13 @@ class JmhSmokeTest {
             "LoginTimingBench.wrongPassword",
             "LoginTimingBench.ref_bcrypt",
             "LoginFloodBench.flood",
-            "LoginFloodBench.ref_echoIdle");
+            "LoginFloodBench.ref_echoIdle",
+            "PathResolutionBench.parsePlain",
+            "PathResolutionBench.parseEncoded",
+            "PathResolutionBench.parseHostile",
+            "PathResolutionBench.resolveFile",
+            "PathResolutionBench.ref_toRealPath",
+            "PathResolutionBench.ref_uriNormalize");
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)

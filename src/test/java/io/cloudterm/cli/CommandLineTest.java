@@ -122,6 +122,10 @@ class CommandLineTest {
         "--credential-file /no/such/f  | --credential-file /no/such/f is not a file",
         "-c a:b --credential-file /x   | choose one of --credential and --credential-file",
         "-- no-such-program-cloudterm  | cannot run 'no-such-program-cloudterm': not found on PATH",
+        "--files /no/such/directory    | --files /no/such/directory is not a directory",
+        "--files-list                  | --files-path, --files-public, --files-list and --files-follow-symlinks need --files DIR",
+        "--files /tmp --files-path /observe | --files-path cannot be at /observe, which CloudTerm answers itself",
+        "-b /term --files /tmp --files-path /elsewhere | --files-path must be under the base path /term",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
         Run run = run(args.trim().split("\\s+"));
@@ -233,6 +237,7 @@ class CommandLineTest {
         Run help = run("--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("--credential") && help.out().contains("--allow-origin"), help.out());
+        assertTrue(help.out().contains("--files=DIR") && help.out().contains("--files-public"), help.out());
         Run version = run("--version");
         assertEquals(0, version.status());
         assertTrue(version.out().startsWith("CloudTerm "), version.out());

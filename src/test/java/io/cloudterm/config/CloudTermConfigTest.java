@@ -91,7 +91,31 @@ class CloudTermConfigTest {
                         once: true
                         exit-no-conn: true
                         command: [sh]
+                        """.formatted(directory)),
+                Arguments.of("a shared directory", new String[] {"--files", directory.toString(), "--", "sh"},
+                        "files:\n  dir: %s\ncommand: [sh]".formatted(directory)),
+                Arguments.of("a shared directory, every option", new String[] {"-b", "/term", "--files", directory.toString(),
+                        "--files-path", "/term/downloads/", "--files-public", "--files-list", "--files-follow-symlinks", "--", "sh"},
+                        """
+                        base-path: /term
+                        files:
+                          dir: %s
+                          path: /term/downloads/
+                          public: true
+                          list: true
+                          follow-symlinks: true
+                        command: [sh]
                         """.formatted(directory)));
+    }
+
+    @Test
+    void aSharedDirectoryIsServedUnderTheBasePathBehindTheLogin() {
+        ServerConfig config = CloudTermConfig.from(yaml("base-path: /term\nfiles:\n  dir: %s\ncommand: [sh]".formatted(directory)));
+        assertEquals(java.util.Optional.of(directory.toAbsolutePath().normalize()), config.files().directory());
+        assertEquals("/term/files", config.filesPath());
+        assertEquals(false, config.files().publicAccess() || config.files().listing() || config.files().followSymlinks());
+        assertEquals(ServerConfig.Files.NONE, CloudTermConfig.from(yaml("command: [sh]")).files());
+        assertEquals("/files", CloudTermConfig.from(yaml("command: [sh]")).filesPath());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,7 +149,14 @@ class CloudTermConfigTest {
                 Arguments.of(new String[] {"--ssl"}, "ssl: true"),
                 Arguments.of(new String[] {"--record-input"}, "record-input: true"),
                 Arguments.of(new String[] {"--frame-ancestors", "<script>"}, "frame-ancestors: <script>"),
-                Arguments.of(new String[] {"-i", "0.0.0.0", "--no-auth"}, "interface: 0.0.0.0\nno-auth: true"));
+                Arguments.of(new String[] {"-i", "0.0.0.0", "--no-auth"}, "interface: 0.0.0.0\nno-auth: true"),
+                Arguments.of(new String[] {"--files", "/no/such/directory"}, "files:\n  dir: /no/such/directory"),
+                Arguments.of(new String[] {"--files-public"}, "files:\n  public: true"),
+                Arguments.of(new String[] {"-b", "/term", "--files", "/tmp", "--files-path", "/x"},
+                        "base-path: /term\nfiles:\n  dir: /tmp\n  path: /x"),
+                Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/api"}, "files:\n  dir: /tmp\n  path: /api"),
+                Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/a/../b"}, "files:\n  dir: /tmp\n  path: /a/../b"),
+                Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/a b"}, "files:\n  dir: /tmp\n  path: /a b"));
     }
 
     @ParameterizedTest
@@ -146,6 +177,14 @@ class CloudTermConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("readonly: maybe"))).getMessage());
         assertEquals("--credential wants a single value",
                 assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("credential: [a, b]"))).getMessage());
+    }
+
+    @Test
+    void aSharedDirectoryIsAMappingInApplicationYaml() {
+        assertEquals("files takes dir, path, public, list and follow-symlinks (in application.yaml, files: {dir: DIR})",
+                assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("files: /tmp\ncommand: [sh]"))).getMessage());
+        assertEquals("--files-list wants true or false, not 'maybe'", assertThrows(IllegalArgumentException.class,
+                () -> CloudTermConfig.from(yaml("files:\n  dir: /tmp\n  list: maybe\ncommand: [sh]"))).getMessage());
     }
 
     @Test

@@ -63,6 +63,26 @@ class AccountsTest {
     }
 
     @Test
+    void aSharedFileSendsABrowserWithoutASessionToTheLoginFormAndBack() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.writeString(shared.resolve("build.log"), "ok");
+        try (TestServer server = start("--files", shared.toString(), "--", "sh")) {
+            HttpResponse<String> file = server.get("files/build.log", Map.of());
+            assertEquals(303, file.statusCode());
+            assertEquals("/login?next=%2Ffiles%2Fbuild.log", file.headers().firstValue("Location").orElse(""));
+            String next = Base64.getUrlEncoder().withoutPadding().encodeToString("/files/build.log".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> login = server.post("login", "user=alice&password=wonderland&next=" + next, Map.of());
+            assertEquals("/files/build.log", login.headers().firstValue("Location").orElse(""));
+            String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+            HttpResponse<String> loggedIn = server.get("files/build.log", Map.of("Cookie", setCookie.substring(0, setCookie.indexOf(';'))));
+            assertEquals(200, loggedIn.statusCode());
+            assertEquals("ok", loggedIn.body());
+            String basic = "Basic " + Base64.getEncoder().encodeToString("alice:wonderland".getBytes(StandardCharsets.UTF_8));
+            assertEquals("ok", server.get("files/build.log", Map.of("Authorization", basic)).body(), "a script (curl -u) needs no form");
+        }
+    }
+
+    @Test
     void aRightPasswordLogsInAndLandsWhereTheUserWasGoing() throws Exception {
         try (TestServer server = start("-b", "/term", "--", "sh")) {
             String next = Base64.getUrlEncoder().withoutPadding().encodeToString("/term/?x=1".getBytes(StandardCharsets.UTF_8));

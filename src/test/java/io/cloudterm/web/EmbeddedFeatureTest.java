@@ -69,6 +69,28 @@ class EmbeddedFeatureTest {
     }
 
     @Test
+    void theSharedDirectoryIsARouteOfTheFeature(@org.junit.jupiter.api.io.TempDir java.nio.file.Path shared) throws Exception {
+        java.nio.file.Files.writeString(shared.resolve("report.txt"), "from the application's server");
+        CloudTermFeature feature = CloudTermFeature.builder().path("/term").command("sh").credential("u:p")
+                .set("files.dir", shared.toString()).build();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                .routing(routing -> routing.get("/hello", (request, response) -> response.send("hello")))
+                .addFeature(feature)
+                .build().start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + server.port() + "/");
+            assertEquals(401, http.get(base.resolve("term/files/report.txt"), Map.of()).statusCode());
+            HttpResponse<String> file = http.get(base.resolve("term/files/report.txt"), Map.of("Authorization", BASIC));
+            assertEquals(200, file.statusCode());
+            assertEquals("from the application's server", file.body());
+            assertEquals("bytes", file.headers().firstValue("Accept-Ranges").orElse(""));
+            assertEquals(200, http.get(base.resolve("hello"), Map.of()).statusCode());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void applicationYamlAloneMountsATerminal() throws Exception {
         Config config = Config.just(ConfigSources.classpath("io/cloudterm/feature/application.yaml"));
         WebServer server = TerminalApp.fromYaml(config);

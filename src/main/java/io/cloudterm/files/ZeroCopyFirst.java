@@ -1,0 +1,25 @@
+package io.cloudterm.files;
+
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+
+/**
+ * Sends each body on the response's own socket where that socket is in reach (plain HTTP/1, no
+ * write queue), and by copying elsewhere (TLS, where the bytes must pass through the JDK's
+ * SSLEngine): decided per response, since one server may have both kinds of connection.
+ */
+public final class ZeroCopyFirst implements BodySender {
+
+    private final ZeroCopySender zeroCopy;
+    private final BodySender otherwise;
+
+    public ZeroCopyFirst(ZeroCopySender zeroCopy, BodySender otherwise) {
+        this.zeroCopy = zeroCopy;
+        this.otherwise = otherwise;
+    }
+
+    @Override
+    public void send(ServerResponse response, Body body, long offset, long length) throws IOException {
+        zeroCopy.forResponse(response).orElse(otherwise).send(response, body, offset, length);
+    }
+}
