@@ -2,6 +2,8 @@ package io.cloudterm.files;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,9 +21,16 @@ import java.util.Set;
 public record PageAsset(String path, String contentType, Instant lastModified, String version, boolean html,
                         Map<String, Variant> variants) {
 
+    public static final String IDENTITY = "identity";
+    public static final String GZIP = "gzip";
+    public static final String BROTLI = "br";
+
     /** A year: the longest lifetime HTTP caches are asked to honour (RFC 9111 §5.2.2.1, in practice). */
     public static final String IMMUTABLE = "public, max-age=31536000, immutable";
     public static final String REVALIDATE = "no-cache";
+
+    /** The codings offered, smallest bytes first: the order that breaks ties between equal q-values. */
+    private static final List<String> CODINGS = List.of(BROTLI, GZIP);
 
     /** The bytes of one coding, read-only and off the heap, and their strong ETag (quoted). */
     public record Variant(ByteBuffer bytes, String etag) {
@@ -29,7 +38,7 @@ public record PageAsset(String path, String contentType, Instant lastModified, S
 
     public PageAsset {
         variants = Map.copyOf(variants);
-        if (!variants.containsKey(PageAssetEncodings.IDENTITY)) {
+        if (!variants.containsKey(IDENTITY)) {
             throw new IllegalArgumentException(path + " has no identity bytes");
         }
     }
@@ -40,16 +49,26 @@ public record PageAsset(String path, String contentType, Instant lastModified, S
     }
 
     /**
-     * What a response for {@code coding} says: a request whose {@code v} is this content's version
-     * may be kept for a year; anything else (no version, an old one, a page) is revalidated each
-     * time, cheaply, by its ETag.
+     * The asset as the {@link Responder} serves it, for a request that named {@code requestedVersion}:
+     * a request whose {@code v} is this content's version may be kept for a year; anything else (no
+     * version, an old one, a page) is revalidated each time, cheaply, by its ETag.
      */
-    public Representation representation(String coding, Optional<String> requestedVersion) {
-        Variant variant = variants.getOrDefault(coding, variants.get(PageAssetEncodings.IDENTITY));
-        String used = variants.containsKey(coding) ? coding : PageAssetEncodings.IDENTITY;
+    public Resource resource(Optional<String> requestedVersion) {
         boolean immutable = !html && requestedVersion.filter(version::equals).isPresent();
-        return new Representation(variant.bytes().remaining(), variant.etag(), lastModified, contentType,
-                used.equals(PageAssetEncodings.IDENTITY) ? Optional.empty() : Optional.of(used),
-                immutable ? IMMUTABLE : REVALIDATE, new Body.MemoryBody(variant.bytes()));
+        String cacheControl = immutable ? IMMUTABLE : REVALIDATE;
+        Map<String, Representation> encoded = new LinkedHashMap<>();
+        for (String coding : CODINGS) {
+            Variant variant = variants.get(coding);
+            if (variant != null) {
+                encoded.put(coding, representation(variant, Optional.of(coding), cacheControl));
+            }
+        }
+        return new Resource(representation(variants.get(IDENTITY), Optional.empty(), cacheControl), encoded);
+    }
+
+    private Representation representation(Variant variant, Optional<String> coding, String cacheControl) {
+        // The sender reads a duplicate: this buffer's position is shared by every response.
+        return new Representation(variant.bytes().remaining(), variant.etag(), lastModified, contentType, coding,
+                cacheControl, new Body.MemoryBody(variant.bytes()));
     }
 }

@@ -109,11 +109,13 @@ public final class PageAssets {
         }
         Map<String, PageAsset> assets = new HashMap<>();
         Map<String, String> versions = new HashMap<>();
+        Instant newest = Instant.EPOCH;
         for (Path file : files) {
             if (!isHtml(file)) {
-                PageAsset asset = asset(root, file, Files.readAllBytes(file), true);
+                PageAsset asset = asset(root, file, Files.readAllBytes(file), true, Instant.EPOCH);
                 assets.put(asset.path(), asset);
                 versions.put(asset.path(), asset.version());
+                newest = asset.lastModified().isAfter(newest) ? asset.lastModified() : newest;
             }
         }
         for (Path file : files) {
@@ -121,7 +123,8 @@ public final class PageAssets {
                 String page = relative(root, file);
                 String html = AssetLinks.versioned(Files.readString(file, StandardCharsets.UTF_8),
                         link -> Optional.ofNullable(versions.get(resolve(page, link))));
-                assets.put(page, asset(root, file, html.getBytes(StandardCharsets.UTF_8), false));
+                // A page's bytes name the versions of the files it links: they are as new as the newest of those.
+                assets.put(page, asset(root, file, html.getBytes(StandardCharsets.UTF_8), false, newest));
             }
         }
         return new PageAssets(assets);
@@ -138,22 +141,26 @@ public final class PageAssets {
 
     /**
      * One asset: {@code bytes} as identity; gzip and brotli from the build's siblings when
-     * {@code withSiblings}, else (a rewritten page) gzip made here.
+     * {@code withSiblings}, else (a rewritten page) gzip made here. Its modification time is the
+     * file's (in a jar, the build's), or {@code notBefore} if that is later: stable while the server
+     * runs, and never older than bytes it was built from.
      */
-    private static PageAsset asset(Path root, Path file, byte[] bytes, boolean withSiblings) throws IOException {
+    private static PageAsset asset(Path root, Path file, byte[] bytes, boolean withSiblings, Instant notBefore)
+            throws IOException {
         Map<String, PageAsset.Variant> variants = new HashMap<>();
-        variants.put(PageAssetEncodings.IDENTITY, variant(bytes));
+        variants.put(PageAsset.IDENTITY, variant(bytes));
         if (withSiblings) {
-            sibling(file, ".gz").ifPresent(gz -> variants.put(PageAssetEncodings.GZIP, variant(gz)));
-            sibling(file, ".br").ifPresent(br -> variants.put(PageAssetEncodings.BROTLI, variant(br)));
+            sibling(file, ".gz").ifPresent(gz -> variants.put(PageAsset.GZIP, variant(gz)));
+            sibling(file, ".br").ifPresent(br -> variants.put(PageAsset.BROTLI, variant(br)));
         } else {
             byte[] gz = gzip(bytes);
             if (gz.length < bytes.length) {
-                variants.put(PageAssetEncodings.GZIP, variant(gz));
+                variants.put(PageAsset.GZIP, variant(gz));
             }
         }
         String path = relative(root, file);
-        Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        Instant own = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        Instant modified = own.isBefore(notBefore) ? notBefore : own;
         return new PageAsset(path, contentType(path), modified, AssetLinks.hash(ByteBuffer.wrap(bytes)),
                 isHtml(file), variants);
     }

@@ -3,10 +3,11 @@ package io.cloudterm.web;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.config.ServerConfig;
-import io.cloudterm.files.BodySender;
 import io.cloudterm.files.CopyingSender;
 import io.cloudterm.files.FileMount;
 import io.cloudterm.files.FileRoot;
+import io.cloudterm.files.PageAssetHandler;
+import io.cloudterm.files.PageAssets;
 import io.cloudterm.files.Responder;
 import io.cloudterm.files.ZeroCopyFirst;
 import io.cloudterm.files.ZeroCopySender;
@@ -72,6 +73,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
     private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
     private final Optional<FileMount> files;
+    /** One HTTP answer for every file served, the page's and the shared directory's. */
+    private final Responder responder;
 
     private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer,
                           Optional<HostAuthentication> hostAuthentication) {
@@ -95,11 +98,16 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         this.context = new ServerContext(config, gate, slots, heartbeat, launcher,
                 new RequestAuth(gate, config.basePath(), hostAuthentication));
         this.webSockets = takeOverWebSockets();
-        this.files = sharedFiles(config, platform);
+        // Zero-copy where the platform offers it and Helidon's sockets are in reach; copies otherwise.
+        String whyNoZeroCopy = platform.fileSending().isEmpty() ? "the platform is pure Java" : ZeroCopySender.whyNot();
+        this.responder = new Responder(whyNoZeroCopy == null
+                ? new ZeroCopyFirst(new ZeroCopySender(platform.fileSending().get()), new CopyingSender())
+                : new CopyingSender());
+        this.files = sharedFiles(config, responder, whyNoZeroCopy);
     }
 
     /** The operator's shared directory, checked now so that a directory that cannot be served stops the start. */
-    private static Optional<FileMount> sharedFiles(ServerConfig config, Platform platform) {
+    private static Optional<FileMount> sharedFiles(ServerConfig config, Responder responder, String whyNot) {
         ServerConfig.Files files = config.files();
         if (files.directory().isEmpty()) {
             return Optional.empty();
@@ -110,17 +118,12 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--files " + files.directory().get() + " cannot be served: " + e.getMessage(), e);
         }
-        // Zero-copy where the platform offers it and Helidon's sockets are in reach; copies otherwise.
-        String whyNot = platform.fileSending().isEmpty() ? "the platform is pure Java" : ZeroCopySender.whyNot();
-        BodySender sender = whyNot == null
-                ? new ZeroCopyFirst(new ZeroCopySender(platform.fileSending().get()), new CopyingSender())
-                : new CopyingSender();
         LOG.info(() -> "sharing " + root.directory() + " at " + config.filesPath() + "/"
                 + (files.publicAccess() ? " without a login" : " behind the login")
                 + (files.listing() ? ", directories listed" : "")
                 + (whyNot == null ? "; file bodies sent with sendfile(2) on plain HTTP, copied under TLS"
                         : "; file bodies copied, because " + whyNot));
-        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), new Responder(sender)));
+        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), responder));
     }
 
     /**
@@ -282,8 +285,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             routing.any(mount.path(), mount);
             routing.any(mount.path() + "/*", mount);
         });
-        routing.register(base.isEmpty() ? "/" : base, new io.cloudterm.files.PageAssetHandler(
-                io.cloudterm.files.PageAssets.beside(CloudTermSite.class, "web"), base));
+        routing.register(base.isEmpty() ? "/" : base,
+                new PageAssetHandler(PageAssets.beside(CloudTermSite.class, "web"), base, responder));
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,25 +72,53 @@ class PageAssetsTest {
         PageAsset script = assets.find("app.js").orElseThrow();
         PageAsset page = assets.find("index.html").orElseThrow();
 
-        assertEquals(PageAsset.IMMUTABLE, script.representation("gzip", Optional.of(script.version())).cacheControl());
-        assertEquals(PageAsset.REVALIDATE, script.representation("gzip", Optional.of("stale")).cacheControl());
-        assertEquals(PageAsset.REVALIDATE, script.representation("gzip", Optional.empty()).cacheControl());
-        assertEquals(PageAsset.REVALIDATE, page.representation("gzip", Optional.of(page.version())).cacheControl());
+        assertEquals(PageAsset.IMMUTABLE, cacheControls(script.resource(Optional.of(script.version()))));
+        assertEquals(PageAsset.REVALIDATE, cacheControls(script.resource(Optional.of("stale"))));
+        assertEquals(PageAsset.REVALIDATE, cacheControls(script.resource(Optional.empty())));
+        assertEquals(PageAsset.REVALIDATE, cacheControls(page.resource(Optional.of(page.version()))));
     }
 
     @Test
-    void eachEncodingHasItsOwnStrongEtagAndLength() throws IOException {
+    void eachEncodingHasItsOwnStrongEtagAndLengthBrotliFirst() throws IOException {
         PageAsset script = PageAssets.load(site(dir.resolve("web"))).find("app.js").orElseThrow();
-        Representation plain = script.representation("identity", Optional.empty());
-        Representation gzip = script.representation("gzip", Optional.empty());
+        Resource resource = script.resource(Optional.empty());
+        Representation plain = resource.identity();
+        Representation gzip = resource.encoded().get("gzip");
 
+        assertEquals(List.of("br", "gzip"), List.copyOf(resource.encoded().keySet()), "the smaller coding wins a tie");
         assertNotEquals(plain.etag(), gzip.etag());
+        assertNotEquals(resource.encoded().get("br").etag(), gzip.etag());
         assertTrue(plain.etag().matches("\"[A-Za-z0-9_-]{22}\""), plain.etag());
         assertEquals(Optional.of("gzip"), gzip.contentEncoding());
         assertEquals(Optional.empty(), plain.contentEncoding());
         assertEquals(SCRIPT.length(), plain.length());
         assertEquals(bytes(script, "gzip").length, gzip.length());
-        assertEquals(plain.etag(), script.representation("zstd", Optional.empty()).etag(), "an unknown coding is identity");
+        assertEquals(Map.of(), PageAssets.load(dir.resolve("web")).find("sub/lib.css").orElseThrow().resource(Optional.empty()).encoded(),
+                "no sibling, no encoding");
+    }
+
+    @Test
+    void aPageIsNoOlderThanTheNewestFileItLinks() throws IOException {
+        Path web = site(dir.resolve("web"));
+        try (Stream<Path> files = Files.walk(web)) {
+            for (Path file : files.toList()) {
+                Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2020-01-01T00:00:00Z")));
+            }
+        }
+        Files.setLastModifiedTime(web.resolve("app.js"), java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-05-06T07:08:09.5Z")));
+        PageAssets assets = PageAssets.load(web);
+
+        assertEquals(java.time.Instant.parse("2024-05-06T07:08:09Z"), assets.find("index.html").orElseThrow().lastModified(),
+                "its bytes name app.js's version: they changed when app.js did");
+        assertEquals(java.time.Instant.parse("2024-05-06T07:08:09Z"), assets.find("app.js").orElseThrow().lastModified());
+    }
+
+    private static String cacheControls(Resource resource) {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        values.add(resource.identity().cacheControl());
+        resource.encoded().values().forEach(r -> values.add(r.cacheControl()));
+        assertEquals(1, values.size(), values.toString());
+        return values.iterator().next();
     }
 
     @Test

@@ -148,6 +148,29 @@ class PageAssetServingTest {
         assertEquals("image/svg+xml; charset=utf-8", fetch("GET", "favicon.svg", Map.of()).headers().firstValue("Content-Type").orElse(""));
     }
 
+    @Test
+    void lastModifiedIsTheBuildsAndTheSameOnEveryRequest() throws IOException {
+        for (String path : List.of("", "vendor/xterm.js")) {
+            String first = fetch("GET", path, Map.of()).headers().firstValue("Last-Modified").orElseThrow();
+            assertEquals(first, fetch("GET", path, Map.of("Accept-Encoding", "br")).headers().firstValue("Last-Modified").orElseThrow());
+            assertEquals(first, fetch("HEAD", path, Map.of()).headers().firstValue("Last-Modified").orElseThrow());
+            java.time.Instant modified = java.time.ZonedDateTime.parse(first, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            assertTrue(modified.isAfter(java.time.Instant.parse("2000-01-01T00:00:00Z")) && !modified.isAfter(java.time.Instant.now()), first);
+            HttpResponse<byte[]> since = fetch("GET", path, Map.of("If-Modified-Since", first));
+            assertEquals(304, since.statusCode(), path);
+        }
+    }
+
+    @Test
+    void aRangeOfAnAssetIsThoseBytesOfItsIdentity() throws IOException {
+        byte[] original = resource("vendor/xterm.js");
+        HttpResponse<byte[]> part = fetch("GET", "vendor/xterm.js", Map.of("Range", "bytes=100-119", "Accept-Encoding", "br"));
+        assertEquals(206, part.statusCode());
+        assertEquals("bytes 100-119/" + original.length, part.headers().firstValue("Content-Range").orElse(""));
+        assertEquals("", part.headers().firstValue("Content-Encoding").orElse(""));
+        assertArrayEquals(java.util.Arrays.copyOfRange(original, 100, 120), part.body());
+    }
+
     /**
      * The bytes on the wire for the page and everything it links, the way a browser fetches them:
      * as they are, compressed, and on a reload (the page revalidated, the versioned files not even asked for).
