@@ -158,6 +158,9 @@ final class Options {
     @Option(names = "--files-list", description = "list the files of a directory that has no index.html (default: 404)")
     boolean filesList;
 
+    @Option(names = "--files-cache", paramLabel = "BYTES", description = "keep up to BYTES of small, often fetched --files in memory, checked against the disk on each request; 0 turns it off (default 67108864)")
+    String filesCache;
+
     @Option(names = "--files-follow-symlinks", description = "follow symbolic links that lead out of --files (default: only links inside it)")
     boolean filesFollowSymlinks;
 
@@ -230,6 +233,9 @@ final class Options {
         putFlag(values, "files.public", filesPublic);
         putFlag(values, "files.list", filesList);
         putFlag(values, "files.follow-symlinks", filesFollowSymlinks);
+        if (filesCache != null) {
+            values.put("files.cache", filesCache);
+        }
         putList(values, "command", command);
         return values;
     }

@@ -170,27 +170,42 @@ public final class CloudTermConfig {
 
     /**
      * The shared directory: {@code files.dir} (the command line's {@code --files}), {@code files.path},
-     * {@code files.public}, {@code files.list}, {@code files.follow-symlinks}.
+     * {@code files.public}, {@code files.list}, {@code files.follow-symlinks}, {@code files.cache}.
      */
     private ServerConfig.Files files(String basePath) {
         Config files = node.get("files");
         require(!files.exists() || files.isObject(),
-                "files takes dir, path, public, list and follow-symlinks (in application.yaml, files: {dir: DIR})");
+                "files takes dir, path, public, list, follow-symlinks and cache (in application.yaml, files: {dir: DIR})");
         Optional<Path> directory = path("files.dir");
         Optional<String> path = optionalString("files.path");
         boolean open = flag("files.public");
         boolean listing = flag("files.list");
         boolean follow = flag("files.follow-symlinks");
+        Optional<String> cacheText = optionalString("files.cache");
+        long cache = cacheText.map(CloudTermConfig::cacheBytes).orElse(ServerConfig.Files.DEFAULT_CACHE_BYTES);
         if (directory.isEmpty()) {
-            require(path.isEmpty() && !open && !listing && !follow,
-                    "--files-path, --files-public, --files-list and --files-follow-symlinks need --files DIR");
+            require(path.isEmpty() && !open && !listing && !follow && cacheText.isEmpty(),
+                    "--files-path, --files-public, --files-list, --files-follow-symlinks and --files-cache need --files DIR");
             return ServerConfig.Files.NONE;
         }
         Path absolute = directory.get().toAbsolutePath().normalize();
         require(Files.isDirectory(absolute), "--files " + absolute + " is not a directory");
         require(Files.isReadable(absolute) && Files.isExecutable(absolute), "--files " + absolute + " cannot be read by this user");
         Optional<String> mount = path.map(p -> filesPath(p, basePath));
-        return new ServerConfig.Files(Optional.of(absolute), mount, open, listing, follow);
+        return new ServerConfig.Files(Optional.of(absolute), mount, open, listing, follow, cache);
+    }
+
+    /** {@code --files-cache}: a whole number of bytes, 0 for no cache. */
+    private static long cacheBytes(String text) {
+        try {
+            long bytes = Long.parseLong(text.trim());
+            if (bytes >= 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // said below, with the value
+        }
+        throw new IllegalArgumentException("--files-cache wants a number of bytes (0 turns the cache off), not '" + text + "'");
     }
 
     /** {@code files/} under /term → /term/files; it must be under the base path, at none of our own paths. */

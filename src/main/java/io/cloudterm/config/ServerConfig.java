@@ -172,10 +172,19 @@ public final class ServerConfig {
      * @param listing        directories without an {@code index.html} are listed; by default they are 404
      * @param followSymlinks symbolic links are followed out of the directory; by default only those
      *                       whose target is inside it are
+     * @param cacheBytes     bytes of small files held in memory for the requests that ask for them
+     *                       again; 0: none, every file is read from the disk
      */
     public record Files(Optional<Path> directory, Optional<String> path, boolean publicAccess, boolean listing,
-                        boolean followSymlinks) {
-        public static final Files NONE = new Files(Optional.empty(), Optional.empty(), false, false, false);
+                        boolean followSymlinks, long cacheBytes) {
+        public static final long DEFAULT_CACHE_BYTES = 64L << 20;
+        public static final Files NONE = new Files(Optional.empty(), Optional.empty(), false, false, false, DEFAULT_CACHE_BYTES);
+
+        public Files {
+            if (cacheBytes < 0) {
+                throw new IllegalArgumentException("the files cache cannot hold a negative number of bytes: " + cacheBytes);
+            }
+        }
     }
 
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */

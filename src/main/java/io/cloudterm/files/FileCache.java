@@ -61,6 +61,11 @@ public final class FileCache {
                 .build();
     }
 
+    /** At most {@code maximumBytes} of files of up to 1 MiB each (less if the whole budget is less). */
+    public static FileCache holding(long maximumBytes) {
+        return new FileCache(maximumBytes, (int) Math.min(maximumBytes, DEFAULT_MAXIMUM_FILE_BYTES));
+    }
+
     /** 64 MiB of files of up to 1 MiB each. */
     public static FileCache withDefaults() {
         return new FileCache(DEFAULT_MAXIMUM_BYTES, DEFAULT_MAXIMUM_FILE_BYTES);

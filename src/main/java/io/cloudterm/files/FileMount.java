@@ -40,15 +40,18 @@ public final class FileMount implements Handler {
     private final FileResources resources;
     private final Optional<DirectoryListing> listing;
     private final Responder responder;
+    private final Optional<FileCache> cache;
 
     /**
      * {@code mount}: the path the directory is served at, without a final slash ({@code /files});
-     * {@code listing}: directories without an index page are listed.
+     * {@code listing}: directories without an index page are listed; {@code cache}: where small
+     * files are kept in memory, if anywhere.
      */
-    public FileMount(String mount, FileRoot root, boolean listing, Responder responder) {
+    public FileMount(String mount, FileRoot root, boolean listing, Optional<FileCache> cache, Responder responder) {
         this.mount = mount;
         this.root = root;
-        this.resources = new FileResources(root);
+        this.resources = new FileResources(root, cache);
+        this.cache = cache;
         this.listing = listing ? Optional.of(new DirectoryListing(root, false)) : Optional.empty();
         this.responder = responder;
     }
@@ -56,6 +59,11 @@ public final class FileMount implements Handler {
     /** The path this mount answers under, without its final slash. */
     public String path() {
         return mount;
+    }
+
+    /** Where its small files are kept in memory, if anywhere: for the meters. */
+    public Optional<FileCache> cache() {
+        return cache;
     }
 
     @Override

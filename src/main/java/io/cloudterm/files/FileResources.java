@@ -1,5 +1,6 @@
 package io.cloudterm.files;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -30,9 +31,12 @@ public final class FileResources {
     private static final String CACHE_CONTROL = "no-cache";
 
     private final FileRoot root;
+    private final Optional<FileCache> cache;
 
-    public FileResources(FileRoot root) {
+    /** {@code cache}: where small files' bytes are kept between requests; empty: always from the disk. */
+    public FileResources(FileRoot root, Optional<FileCache> cache) {
         this.root = root;
+        this.cache = cache;
     }
 
     private static Map<String, String> siblings() {
@@ -56,11 +60,31 @@ public final class FileResources {
         return new Resource(identity, encoded);
     }
 
-    private static Representation representation(Path path, BasicFileAttributes attributes, String contentType,
-                                                 Optional<String> coding) {
+    private Representation representation(Path path, BasicFileAttributes attributes, String contentType,
+                                          Optional<String> coding) {
         Instant modified = attributes.lastModifiedTime().toInstant();
         return new Representation(attributes.size(), etag(path, attributes, modified), modified.truncatedTo(ChronoUnit.SECONDS),
-                contentType, coding, CACHE_CONTROL, new Body.FileBody(path));
+                contentType, coding, CACHE_CONTROL, body(path, attributes));
+    }
+
+    /**
+     * The bytes from memory if the cache holds (or now reads) them as they are under these very
+     * attributes, the ones the length and the entity tag are made of: a file changed since it was
+     * read is read again, never sent old under a new tag. Otherwise (too big, changing, unreadable
+     * now) from the file, which fails the response cleanly if it is gone.
+     */
+    private Body body(Path path, BasicFileAttributes attributes) {
+        if (cache.isPresent()) {
+            try {
+                Optional<Body.MemoryBody> held = cache.get().bytes(path, attributes);
+                if (held.isPresent()) {
+                    return held.get();
+                }
+            } catch (IOException e) {
+                // Sent from the file instead, which says what is wrong with it if it still is.
+            }
+        }
+        return new Body.FileBody(path);
     }
 
     /** A strong entity tag from the file's identity, size and modification time. */

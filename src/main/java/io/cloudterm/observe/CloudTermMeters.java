@@ -59,6 +59,13 @@ final class CloudTermMeters {
                 server -> server.terminals().get().stream().mapToLong(Terminal::attachedClients).sum());
         gauge(registry, "cloudterm.scrollback.bytes", "bytes of scrollback held for clients that reattach",
                 server -> server.scrollbackBytes().getAsLong());
+        gauge(registry, "cloudterm.files.cache.bytes", "bytes of shared files held in memory",
+                server -> server.filesCache().heldBytes().getAsLong());
+        // Per server, like the gauges: summed over the servers of this process when scraped.
+        counter(registry, "cloudterm.files.cache.hits", "shared files answered from memory",
+                () -> SERVERS.stream().mapToLong(server -> server.filesCache().hits().getAsLong()).sum());
+        counter(registry, "cloudterm.files.cache.reads", "shared files read into memory (first asked for, or changed)",
+                () -> SERVERS.stream().mapToLong(server -> server.filesCache().reads().getAsLong()).sum());
         registry.getOrCreate(Gauge.builder("cloudterm.buffers.in.use.bytes", () -> (Long) BufferPool.bytesInUseByAll())
                 .description("bytes of pooled off-heap read buffers lent out"));
         counter(registry, "cloudterm.output.bytes", "bytes the terminals' programs wrote", TerminalTraffic::outputBytes);

@@ -17,7 +17,19 @@ import java.util.function.Supplier;
  * @param ptys               the pty system its terminals run on, for the spawn check
  * @param recordingDirectory where terminals are recorded (--record), if they are
  * @param usersFile          the accounts file (--users), if there is one
+ * @param filesCache         the shared directory's cache of small files ({@link FilesCache#NONE} without one)
  */
 public record ObservedServer(Supplier<List<Terminal>> terminals, LongSupplier scrollbackBytes, PtySystem ptys,
-                             Optional<Path> recordingDirectory, Optional<Path> usersFile) {
+                             Optional<Path> recordingDirectory, Optional<Path> usersFile, FilesCache filesCache) {
+
+    /**
+     * What the cache of shared files has done.
+     *
+     * @param hits      answers from memory so far
+     * @param reads     files read into memory so far
+     * @param heldBytes bytes of files held now
+     */
+    public record FilesCache(LongSupplier hits, LongSupplier reads, LongSupplier heldBytes) {
+        public static final FilesCache NONE = new FilesCache(() -> 0, () -> 0, () -> 0);
+    }
 }

@@ -4,6 +4,7 @@ import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.config.ServerConfig;
 import io.cloudterm.files.CopyingSender;
+import io.cloudterm.files.FileCache;
 import io.cloudterm.files.FileMount;
 import io.cloudterm.files.FileRoot;
 import io.cloudterm.files.PageAssetHandler;
@@ -118,12 +119,15 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--files " + files.directory().get() + " cannot be served: " + e.getMessage(), e);
         }
+        // Below the cache's per-file limit a file costs no open and no read once it is held: only the socket write.
+        Optional<FileCache> cache = files.cacheBytes() > 0 ? Optional.of(FileCache.holding(files.cacheBytes())) : Optional.empty();
         LOG.info(() -> "sharing " + root.directory() + " at " + config.filesPath() + "/"
                 + (files.publicAccess() ? " without a login" : " behind the login")
                 + (files.listing() ? ", directories listed" : "")
+                + (cache.isPresent() ? ", small files held in up to " + files.cacheBytes() + " bytes of memory" : "")
                 + (whyNot == null ? "; file bodies sent with sendfile(2) on plain HTTP, copied under TLS"
                         : "; file bodies copied, because " + whyNot));
-        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), responder));
+        return Optional.of(new FileMount(config.filesPath(), root, files.listing(), cache, responder));
     }
 
     /**
@@ -221,7 +225,9 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     /** What the meters and health checks read of this site. */
     ObservedServer observed() {
         return new ObservedServer(this::terminals, launcher::scrollbackBytesHeld, platform.ptys(),
-                config.recording().directory(), config.usersFile());
+                config.recording().directory(), config.usersFile(), files.flatMap(FileMount::cache)
+                        .map(cache -> new ObservedServer.FilesCache(cache::hits, cache::reads, cache::heldBytes))
+                        .orElse(ObservedServer.FilesCache.NONE));
     }
 
     /** The server is gone: hang up what is left and free the platform. */

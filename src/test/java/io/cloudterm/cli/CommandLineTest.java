@@ -123,7 +123,8 @@ class CommandLineTest {
         "-c a:b --credential-file /x   | choose one of --credential and --credential-file",
         "-- no-such-program-cloudterm  | cannot run 'no-such-program-cloudterm': not found on PATH",
         "--files /no/such/directory    | --files /no/such/directory is not a directory",
-        "--files-list                  | --files-path, --files-public, --files-list and --files-follow-symlinks need --files DIR",
+        "--files-list                  | --files-path, --files-public, --files-list, --files-follow-symlinks and --files-cache need --files DIR",
+        "--files /tmp --files-cache lots | --files-cache wants a number of bytes (0 turns the cache off), not 'lots'",
         "--files /tmp --files-path /observe | --files-path cannot be at /observe, which CloudTerm answers itself",
         "-b /term --files /tmp --files-path /elsewhere | --files-path must be under the base path /term",
     })

@@ -95,7 +95,8 @@ class CloudTermConfigTest {
                 Arguments.of("a shared directory", new String[] {"--files", directory.toString(), "--", "sh"},
                         "files:\n  dir: %s\ncommand: [sh]".formatted(directory)),
                 Arguments.of("a shared directory, every option", new String[] {"-b", "/term", "--files", directory.toString(),
-                        "--files-path", "/term/downloads/", "--files-public", "--files-list", "--files-follow-symlinks", "--", "sh"},
+                        "--files-path", "/term/downloads/", "--files-public", "--files-list", "--files-follow-symlinks",
+                        "--files-cache", "1048576", "--", "sh"},
                         """
                         base-path: /term
                         files:
@@ -104,8 +105,11 @@ class CloudTermConfigTest {
                           public: true
                           list: true
                           follow-symlinks: true
+                          cache: 1048576
                         command: [sh]
-                        """.formatted(directory)));
+                        """.formatted(directory)),
+                Arguments.of("a shared directory without a cache", new String[] {"--files", directory.toString(),
+                        "--files-cache", "0", "--", "sh"}, "files:\n  dir: %s\n  cache: 0\ncommand: [sh]".formatted(directory)));
     }
 
     @Test
@@ -114,6 +118,7 @@ class CloudTermConfigTest {
         assertEquals(java.util.Optional.of(directory.toAbsolutePath().normalize()), config.files().directory());
         assertEquals("/term/files", config.filesPath());
         assertEquals(false, config.files().publicAccess() || config.files().listing() || config.files().followSymlinks());
+        assertEquals(64L << 20, config.files().cacheBytes(), "64 MiB of small files in memory unless told otherwise");
         assertEquals(ServerConfig.Files.NONE, CloudTermConfig.from(yaml("command: [sh]")).files());
         assertEquals("/files", CloudTermConfig.from(yaml("command: [sh]")).filesPath());
     }
@@ -156,7 +161,10 @@ class CloudTermConfigTest {
                         "base-path: /term\nfiles:\n  dir: /tmp\n  path: /x"),
                 Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/api"}, "files:\n  dir: /tmp\n  path: /api"),
                 Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/a/../b"}, "files:\n  dir: /tmp\n  path: /a/../b"),
-                Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/a b"}, "files:\n  dir: /tmp\n  path: /a b"));
+                Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/a b"}, "files:\n  dir: /tmp\n  path: /a b"),
+                Arguments.of(new String[] {"--files", "/tmp", "--files-cache", "-1"}, "files:\n  dir: /tmp\n  cache: -1"),
+                Arguments.of(new String[] {"--files", "/tmp", "--files-cache", "64M"}, "files:\n  dir: /tmp\n  cache: 64M"),
+                Arguments.of(new String[] {"--files-cache", "1000"}, "files:\n  cache: 1000"));
     }
 
     @ParameterizedTest
@@ -181,7 +189,7 @@ class CloudTermConfigTest {
 
     @Test
     void aSharedDirectoryIsAMappingInApplicationYaml() {
-        assertEquals("files takes dir, path, public, list and follow-symlinks (in application.yaml, files: {dir: DIR})",
+        assertEquals("files takes dir, path, public, list, follow-symlinks and cache (in application.yaml, files: {dir: DIR})",
                 assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("files: /tmp\ncommand: [sh]"))).getMessage());
         assertEquals("--files-list wants true or false, not 'maybe'", assertThrows(IllegalArgumentException.class,
                 () -> CloudTermConfig.from(yaml("files:\n  dir: /tmp\n  list: maybe\ncommand: [sh]"))).getMessage());
