@@ -38,7 +38,13 @@ import java.util.concurrent.atomic.LongAdder;
 public final class FileCache {
 
     public static final long DEFAULT_MAXIMUM_BYTES = 64L * 1024 * 1024;
-    public static final int DEFAULT_MAXIMUM_FILE_BYTES = 1024 * 1024;
+    /**
+     * The largest file held: above this, {@code sendfile(2)} from the page cache, which hands the
+     * socket the cached pages without a copy, costs less than a write from memory, which copies;
+     * below it, what the cache saves (an open, a stat of the opened file, a close) is most of a
+     * request's system calls.
+     */
+    public static final int DEFAULT_MAXIMUM_FILE_BYTES = 64 * 1024;
 
     private final Cache<Path, Entry> entries;
     private final int maximumFileBytes;
@@ -61,12 +67,12 @@ public final class FileCache {
                 .build();
     }
 
-    /** At most {@code maximumBytes} of files of up to 1 MiB each (less if the whole budget is less). */
+    /** At most {@code maximumBytes} of files of up to 64 KiB each (less if the whole budget is less). */
     public static FileCache holding(long maximumBytes) {
         return new FileCache(maximumBytes, (int) Math.min(maximumBytes, DEFAULT_MAXIMUM_FILE_BYTES));
     }
 
-    /** 64 MiB of files of up to 1 MiB each. */
+    /** 64 MiB of files of up to 64 KiB each. */
     public static FileCache withDefaults() {
         return new FileCache(DEFAULT_MAXIMUM_BYTES, DEFAULT_MAXIMUM_FILE_BYTES);
     }

@@ -107,6 +107,17 @@ class LoadDriverSmokeTest {
         assertTrue(warmUp >= 4 * 20 && warmUp <= 6 * 20, warmUp + " warm-up cycles, in rounds of 20");
     }
 
+    @Test
+    void filesAreServedBesideNginxWithoutFailedRequests() throws IOException {
+        // wrk and nginx-light come from Debian (.ci/run installs them).
+        JsonObject r = run("on", "files", "--sizes", "1k,64k", "--seconds", "1", "--warmup", "1", "--big-size", "8m",
+                "--big-clients", "4");
+        for (String run : List.of("1k_keepalive", "1k_close", "64k_keepalive", "64k_close")) {
+            assertTrue(r.getJsonObject(run).getJsonNumber("cloudterm_requests_per_s").doubleValue() > 0, run);
+            assertTrue(r.getJsonObject(run).getJsonNumber("nginx_requests_per_s").doubleValue() > 0, run);
+        }
+    }
+
     /** Runs one scenario in this JVM; it must pass its own checks. */
     private JsonObject run(String mode, String scenario, String... options) throws IOException {
         Path json = dir.resolve(scenario + ".json");

@@ -40,6 +40,10 @@ final class StaticFiles implements Callable<Integer> {
     @Option(names = "--seconds", description = "seconds of each wrk run (default ${DEFAULT-VALUE})", defaultValue = "5")
     int seconds;
 
+    @Option(names = "--warmup", description = "seconds of wrk per file and server before the timed runs (default ${DEFAULT-VALUE})",
+            defaultValue = "5")
+    int warmUpSeconds;
+
     @Option(names = "--connections", description = "wrk connections (default ${DEFAULT-VALUE})", defaultValue = "32")
     int connections;
 
@@ -83,11 +87,16 @@ final class StaticFiles implements Callable<Integer> {
                 pin(server.pid(), serverCpu);
                 String ours = "http://127.0.0.1:" + server.ws().getPort() + "/files/";
                 String theirs = "http://127.0.0.1:" + other.port() + "/files/";
-                // Both warmed alike: the JIT for ours, the open file cache for nginx, the page cache for both.
+                // Both warmed alike, as a server that has been up a while is: the JIT for ours (on one
+                // CPU its compilers share the core with the requests), the open file cache for
+                // nginx, the page cache for both.
                 for (String name : names) {
-                    wrk(ours + name, true, 2);
-                    wrk(theirs + name, true, 2);
+                    wrk(ours + name, true, warmUpSeconds);
+                    wrk(theirs + name, true, warmUpSeconds);
                 }
+                // A reading starts the JVM's attach listener (its socket stays open): before the baseline.
+                server.read("after the warm-up");
+                server.baseline();
                 Table t = report.table(String.format("static files, wrk -c %d for %d s (pinned: servers to CPU %d, wrk to CPU %d)",
                         connections, seconds, serverCpu, clientCpu), "file", "keep-alive", "server", "requests/s", "Gbps",
                         "CPU s/GB", "vs nginx");
@@ -102,6 +111,9 @@ final class StaticFiles implements Callable<Integer> {
                                 Report.fmt(a.cpuSecondsPerGb()), Report.fmt(ratio));
                         t.row("", "", "nginx", Report.fmt(b.requestsPerSecond()), Report.fmt(b.gbps()),
                                 Report.fmt(b.cpuSecondsPerGb()), "");
+                        report.json().add(sizes.get(i) + (keepAlive ? "_keepalive" : "_close"), jakarta.json.Json.createObjectBuilder()
+                                .add("cloudterm_requests_per_s", a.requestsPerSecond()).add("nginx_requests_per_s", b.requestsPerSecond())
+                                .add("cloudterm_gbps", a.gbps()).add("nginx_gbps", b.gbps()));
                         report.check("no failed request for " + sizes.get(i) + " (CloudTerm " + a.errors() + ", nginx " + b.errors() + ")",
                                 a.errors() == 0 && b.errors() == 0);
                         if (keepAlive) {
@@ -125,7 +137,7 @@ final class StaticFiles implements Callable<Integer> {
                         .row("during", Report.fmt(during.heapKb() / 1024.0), Report.fmt(heapDuring / 1024.0), Report.fmt(during.rssKb() / 1024.0));
                 report.target("live heap growth while " + bigClients + " clients fetch " + bigSize + ", MB",
                         (during.heapKb() - before.heapKb()) / 1024.0, true, Targets.FILES_HEAP_GROWTH_MB, "");
-                report.note("wrk " + connections + " connections, one thread, for " + seconds + " s a run, after two seconds of"
+                report.note("wrk " + connections + " connections, one thread, for " + seconds + " s a run, after " + warmUpSeconds + " s of"
                         + " warm-up per file and server; without keep-alive each request sends Connection: close. CPU: each server's"
                         + " utime+stime from /proc (nginx: master and worker) over the run, per GB of file bytes sent. nginx: "
                         + Nginx.CONFIG_SUMMARY + ". CloudTerm: --files DIR --files-public, started as the start command starts it.");
