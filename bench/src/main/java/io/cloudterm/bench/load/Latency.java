@@ -109,22 +109,28 @@ final class Latency implements Callable<Integer> {
             EchoCheck check = new EchoCheck(true);
             TtyClient c = Clients.open(server.ws(), check, Clients.SMALL_BUFFER);
             check.awaitReady(Duration.ofSeconds(30));
-            // Server CPU per keystroke: the server JVM's utime+stime over the keys echoed. The timed
-            // runs are the first keys of a fresh server, so their CPU includes the JIT compiling
-            // the keystroke path (cold); the untimed keys after them read the steady state (warm).
+            // Server CPU per keystroke: the server JVM's utime+stime over the keys echoed. The first
+            // keys of a fresh server pay for the JIT compiling the keystroke path (cold); the same
+            // number of keys is typed untimed first, so the timed runs and the warm CPU reading
+            // (keys typed after them) see the server a user sees once they have typed a little.
+            RoundTrip untimed = keystroke(c, check);
+            long coldKeys = (long) runs * (warmup + keys);
             long cpu0 = Proc.cpuTicks(server.pid());
+            for (long i = 0; i < coldKeys; i++) {
+                untimed.run(i);
+            }
+            long cpu1 = Proc.cpuTicks(server.pid());
+            cpuColdUs = (cpu1 - cpu0) * 1e6 / Proc.TICKS_PER_SECOND / coldKeys;
             for (int r = 0; r < runs; r++) {
                 alone.add(loop("CloudTerm alone", keystroke(c, check)));
             }
-            long cpu1 = Proc.cpuTicks(server.pid());
-            cpuColdUs = (cpu1 - cpu0) * 1e6 / Proc.TICKS_PER_SECOND / ((long) runs * (warmup + keys));
-            RoundTrip untimed = keystroke(c, check);
+            long cpu2 = Proc.cpuTicks(server.pid());
             for (int i = 0; i < cpuKeys; i++) {
                 untimed.run(i);
             }
-            cpuAloneUs = (Proc.cpuTicks(server.pid()) - cpu1) * 1e6 / Proc.TICKS_PER_SECOND / Math.max(1, cpuKeys);
-            System.out.printf("server CPU per keystroke alone: %.1f µs over the first %,d keys, %.1f µs over the next %,d%n",
-                    cpuColdUs, (long) runs * (warmup + keys), cpuAloneUs, cpuKeys);
+            cpuAloneUs = (Proc.cpuTicks(server.pid()) - cpu2) * 1e6 / Proc.TICKS_PER_SECOND / Math.max(1, cpuKeys);
+            System.out.printf("server CPU per keystroke alone: %.1f µs over the first %,d keys, %.1f µs over %,d after the timed runs%n",
+                    cpuColdUs, coldKeys, cpuAloneUs, cpuKeys);
 
             if (typists > 0) {
                 List<EchoCheck> checks = new ArrayList<>();
@@ -221,7 +227,8 @@ final class Latency implements Callable<Integer> {
         report.note("One key in flight at a time; each timed from handing INPUT to the client (a blocking socket write) to the"
                 + " arrival of its echo; percentiles from an HdrHistogram per run. Server CPU per keystroke: the server JVM's"
                 + " utime+stime (CLK_TCK 100) over all keys echoed meanwhile: alone, over the keys typed after the timed runs"
-                + " (warm), and over the timed runs themselves, the first keys of a fresh server, whose CPU includes the JIT (cold);"
+                + " (warm), and over as many keys as the timed runs type, typed untimed before them, the first keys of a fresh"
+                + " server, whose CPU includes the JIT (cold);"
                 + " with typists, over every key echoed during the loaded runs, the typists' included."
                 + " The typists run in this driver's JVM, on the same CPUs as the server.");
         report.cleanup(cleanup);
