@@ -66,6 +66,10 @@ final class StaticFiles implements Callable<Integer> {
     @Option(names = "--big-size", description = "the large file (default ${DEFAULT-VALUE})", defaultValue = "2g")
     String bigSize;
 
+    @Option(names = "--range-clients", description = "connections asking for ranges of the large file at once, for the second"
+            + " heap reading (default ${DEFAULT-VALUE})", defaultValue = "10000")
+    int rangeClients;
+
     /** One server's figures for one file and one connection mode. */
     record Run(double requestsPerSecond, double gbps, double cpuSecondsPerGb, long errors) {
     }
@@ -137,6 +141,27 @@ final class StaticFiles implements Callable<Integer> {
                         .row("during", Report.fmt(during.heapKb() / 1024.0), Report.fmt(heapDuring / 1024.0), Report.fmt(during.rssKb() / 1024.0));
                 report.target("live heap growth while " + bigClients + " clients fetch " + bigSize + ", MB",
                         (during.heapKb() - before.heapKb()) / 1024.0, true, Targets.FILES_HEAP_GROWTH_MB, "");
+
+                // Many concurrent range requests on the same large file: each a 1 MiB part somewhere in it.
+                long fdLimit = Proc.openFilesLimit();
+                int ranging = (int) Math.min(rangeClients, fdLimit - 1000);
+                ServerProcess.Reading beforeRanges = server.read("before the range requests");
+                Process ranges = wrkProcess(ours + big, true, ranging, Math.max(seconds, 10),
+                        List.of("-H", "Range: bytes=" + parseSize(bigSize) / 2 + "-" + (parseSize(bigSize) / 2 + (1 << 20) - 1)));
+                Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(seconds, 10)) / 2);
+                long connected = Proc.usage(server.pid()).fds();
+                ServerProcess.Reading duringRanges = server.read(ranging + " connections asking for ranges");
+                String rangeOut = new String(ranges.getInputStream().readAllBytes());
+                ranges.waitFor(60, TimeUnit.SECONDS);
+                Matcher rps = REQUESTS.matcher(rangeOut);
+                report.table(String.format("Java heap while %,d connections ask for 1 MiB ranges of the %s file", ranging, bigSize),
+                        "", "live heap MB (after a GC)", "RSS MB", "server fds", "range requests/s")
+                        .row("before", Report.fmt(beforeRanges.heapKb() / 1024.0), Report.fmt(beforeRanges.rssKb() / 1024.0),
+                                beforeRanges.fds(), "")
+                        .row("during", Report.fmt(duringRanges.heapKb() / 1024.0), Report.fmt(duringRanges.rssKb() / 1024.0), connected,
+                                rps.find() ? Report.fmt(Double.parseDouble(rps.group(1))) : "?");
+                report.target(String.format("live heap growth with %,d concurrent range requests, MB", ranging),
+                        (duringRanges.heapKb() - beforeRanges.heapKb()) / 1024.0, true, Targets.FILES_HEAP_GROWTH_MB, "");
                 report.note("wrk " + connections + " connections, one thread, for " + seconds + " s a run, after " + warmUpSeconds + " s of"
                         + " warm-up per file and server; without keep-alive each request sends Connection: close. CPU: each server's"
                         + " utime+stime from /proc (nginx: master and worker) over the run, per GB of file bytes sent. nginx: "
@@ -207,8 +232,13 @@ final class StaticFiles implements Callable<Integer> {
     }
 
     private Process wrkProcess(String url, boolean keepAlive, int clients, int runSeconds) throws IOException {
+        return wrkProcess(url, keepAlive, clients, runSeconds, List.of());
+    }
+
+    private Process wrkProcess(String url, boolean keepAlive, int clients, int runSeconds, List<String> headers) throws IOException {
         List<String> command = new ArrayList<>(List.of("taskset", "-c", String.valueOf(clientCpu), wrk, "-t1",
                 "-c" + clients, "-d" + runSeconds + "s", "--timeout", "30s"));
+        command.addAll(headers);
         if (!keepAlive) {
             command.addAll(List.of("-H", "Connection: close"));
         }
