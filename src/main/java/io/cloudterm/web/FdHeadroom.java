@@ -2,9 +2,13 @@ package io.cloudterm.web;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.cloudterm.io.SocketFd;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Keeps the process below its limit of open files, so that accepting a connection never fails:
@@ -21,6 +25,10 @@ import java.util.logging.Logger;
 final class FdHeadroom {
 
     private static final Logger LOG = Logger.getLogger(FdHeadroom.class.getName());
+    private static final String REASON = "too many open files on the server; try again later\n";
+    private static final byte[] REFUSED = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: " + REASON.length() + "\r\nRetry-After: 10\r\nConnection: close\r\n\r\n" + REASON)
+            .getBytes(StandardCharsets.US_ASCII);
     private final long limit;
     private final long line;
     private final long recovery;
@@ -65,6 +73,7 @@ final class FdHeadroom {
                 LOG.warning("refusing new connections: " + fd + " files open, the limit is " + limit
                         + " (ulimit -n); connections already open are served");
             }
+            tellRefused(socket);
             // Helidon closes the socket and goes on accepting.
             throw new ConnectionRefused();
         }
@@ -74,6 +83,24 @@ final class FdHeadroom {
         }
     }
 
+
+    /**
+     * A 503 with the reason, written before the request is read, so that a client learns why
+     * rather than seeing its connection close. Plain HTTP only: a TLS socket would first need a
+     * handshake, which must not run on the accept loop. Best effort: a fresh socket's empty send
+     * buffer takes these few bytes at once; a failure changes nothing.
+     */
+    private static void tellRefused(Socket socket) {
+        if (socket instanceof SSLSocket) {
+            return;
+        }
+        try {
+            socket.getOutputStream().write(REFUSED);
+            socket.shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "the refusal could not be written", e);
+        }
+    }
 
     /** Thrown to Helidon's accept loop, which closes the socket and logs it at TRACE only. */
     private static final class ConnectionRefused extends RuntimeException {

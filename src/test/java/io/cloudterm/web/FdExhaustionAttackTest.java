@@ -70,6 +70,12 @@ class FdExhaustionAttackTest {
                 }
             }
             await(() -> output.toString().contains("refusing new connections"), "the server says it refuses", output);
+            // A newcomer meanwhile is told why, not just hung up on.
+            try (RawConnection newcomer = RawConnection.connect(serverPort)) {
+                String answer = newcomer.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readUntilClosed(WAIT);
+                assertTrue(answer.startsWith("HTTP/1.1 503 ") && answer.contains("Retry-After: 10")
+                        && answer.endsWith("too many open files on the server; try again later\n"), answer);
+            }
             for (RawConnection attacker : attackers) {
                 attacker.close();
             }
