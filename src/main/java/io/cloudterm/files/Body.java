@@ -1,5 +1,6 @@
 package io.cloudterm.files;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -15,5 +16,19 @@ public sealed interface Body {
      * to its limit, never modified; senders read it through a duplicate.
      */
     record MemoryBody(ByteBuffer bytes) implements Body {
+
+        /**
+         * Bytes {@code offset} to {@code offset + length} of this body, as a view of their own
+         * (the shared buffer's position stays where it is); a range outside it is an IOException.
+         */
+        public ByteBuffer range(long offset, long length) throws IOException {
+            if (offset < 0 || length < 0 || offset + length > bytes.remaining()) {
+                throw new IOException("bytes " + offset + "+" + length + " of " + bytes.remaining() + " in memory");
+            }
+            ByteBuffer view = bytes.duplicate();
+            view.position(bytes.position() + (int) offset);
+            view.limit(view.position() + (int) length);
+            return view;
+        }
     }
 }

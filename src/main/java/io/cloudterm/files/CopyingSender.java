@@ -34,7 +34,7 @@ public final class CopyingSender implements BodySender {
             }
             case Body.MemoryBody memory -> {
                 OutputStream out = response.outputStream();
-                write(memory.bytes().duplicate(), offset, length, out);
+                write(memory.range(offset, length), out);
                 out.close();
             }
         }
@@ -57,24 +57,17 @@ public final class CopyingSender implements BodySender {
         }
     }
 
-    private static void write(ByteBuffer bytes, long offset, long length, OutputStream out) throws IOException {
-        if (offset < 0 || length < 0 || offset + length > bytes.remaining()) {
-            throw new IOException("bytes " + offset + "+" + length + " of " + bytes.remaining() + " in memory");
-        }
-        int start = bytes.position() + (int) offset;
+    /** Writes {@code bytes} (position to limit) to {@code out}, through a small array where they are off-heap. */
+    private static void write(ByteBuffer bytes, OutputStream out) throws IOException {
         if (bytes.hasArray()) {
-            out.write(bytes.array(), bytes.arrayOffset() + start, (int) length);
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             return;
         }
-        byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
-        int position = start;
-        int left = (int) length;
-        while (left > 0) {
-            int n = Math.min(chunk.length, left);
-            bytes.get(position, chunk, 0, n);
+        byte[] chunk = new byte[Math.min(CHUNK, Math.max(bytes.remaining(), 1))];
+        while (bytes.hasRemaining()) {
+            int n = Math.min(chunk.length, bytes.remaining());
+            bytes.get(chunk, 0, n);
             out.write(chunk, 0, n);
-            position += n;
-            left -= n;
         }
     }
 }

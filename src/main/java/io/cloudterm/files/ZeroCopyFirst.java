@@ -2,7 +2,6 @@ package io.cloudterm.files;
 
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Sends each body on the response's own socket where that socket is in reach (plain HTTP/1, no
@@ -28,12 +27,8 @@ public final class ZeroCopyFirst implements BodySender {
     @Override
     public void send(ServerResponse response, Body body, long offset, long length) throws IOException {
         if (body instanceof Body.MemoryBody memory && length <= WITH_HEADERS_MAX_BYTES) {
-            ByteBuffer bytes = memory.bytes();
-            if (offset < 0 || length < 0 || offset + length > bytes.remaining()) {
-                throw new IOException("bytes " + offset + "+" + length + " of " + bytes.remaining() + " in memory");
-            }
             byte[] small = new byte[(int) length];
-            bytes.get(bytes.position() + (int) offset, small);
+            memory.range(offset, length).get(small);
             response.send(small);
             return;
         }

@@ -69,7 +69,7 @@ public final class ZeroCopySender {
                     }
                 }
                 case Body.MemoryBody memory -> {
-                    ByteBuffer bytes = range(memory.bytes(), offset, length);
+                    ByteBuffer bytes = memory.range(offset, length);
                     sendHeaders();
                     sending.sendMemory(fd, bytes);
                 }
@@ -84,16 +84,6 @@ public final class ZeroCopySender {
          */
         private void sendHeaders() {
             response.send(NO_ENTITY);
-        }
-
-        private static ByteBuffer range(ByteBuffer bytes, long offset, long length) {
-            if (offset < 0 || length < 0 || offset + length > bytes.remaining()) {
-                throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " of " + bytes.remaining());
-            }
-            ByteBuffer view = bytes.duplicate(); // the shared buffer's position stays where it is
-            view.position(bytes.position() + (int) offset);
-            view.limit(view.position() + (int) length);
-            return view;
         }
     }
 }
