@@ -3,6 +3,7 @@ package io.cloudterm.platform;
 import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
+import io.cloudterm.io.Relay;
 import io.cloudterm.pty.NativeMode;
 import io.cloudterm.pty.PtySystem;
 import java.util.Optional;
@@ -36,6 +37,12 @@ public interface Platform extends AutoCloseable {
      * poller when the socket is full (native); elsewhere bodies are copied.
      */
     Optional<FileSending> fileSending();
+
+    /**
+     * The gateway's relay with {@code splice(2)}: socket to pipe to socket inside the kernel, parked
+     * on the same poller (native); elsewhere the gateway copies.
+     */
+    Optional<Relay> splicing();
 
     /** The C heap under this JVM, to trim: offered by the native layer only. */
     Optional<NativeHeap> nativeHeap();

@@ -3,6 +3,7 @@ package io.cloudterm.platform;
 import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
+import io.cloudterm.io.Relay;
 import io.cloudterm.pty.PtySystem;
 import java.util.Optional;
 
@@ -21,6 +22,11 @@ final class PureJavaPlatform implements Platform {
 
     @Override
     public Optional<RawSockets> rawSockets() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Relay> splicing() {
         return Optional.empty();
     }
 

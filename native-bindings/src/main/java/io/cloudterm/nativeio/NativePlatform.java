@@ -3,6 +3,7 @@ package io.cloudterm.nativeio;
 import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
+import io.cloudterm.io.Relay;
 import io.cloudterm.platform.Platform;
 import io.cloudterm.pty.PtySystem;
 import java.io.IOException;
@@ -42,6 +43,11 @@ final class NativePlatform implements Platform {
     }
 
     /** sendfile and write on Helidon's sockets, parked on the same poller. */
+    @Override
+    public Optional<Relay> splicing() {
+        return Optional.empty(); // splice relay: to come
+    }
+
     @Override
     public Optional<FileSending> fileSending() {
         return Optional.of(fileSending);

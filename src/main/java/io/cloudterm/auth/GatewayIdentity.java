@@ -1,0 +1,14 @@
+package io.cloudterm.auth;
+
+import java.time.Instant;
+
+/**
+ * Who a gateway says a request is from, signed with the key the gateway and its hosts share: the
+ * user, the terminal asked for (empty for a new one), the host it was meant for ({@code host:port}
+ * as the gateway dialed it), until when it holds, and a nonce so that it is used once.
+ */
+public record GatewayIdentity(String user, String terminal, String host, Instant expires, String nonce) {
+
+    /** The request header that carries it. */
+    public static final String HEADER = "X-CloudTerm-Identity";
+}

@@ -1,0 +1,33 @@
+package io.cloudterm.io;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Moves one WebSocket connection's bytes both ways, unchanged, between the client's socket and the
+ * host's, once the host has answered the upgrade: the gateway decodes no frame of it. Each
+ * direction is paced by its sockets (a stalled reader stops its writer; nothing grows in memory),
+ * and an idle connection holds no thread.
+ */
+public interface Relay {
+
+    /**
+     * Starts relaying and returns at once. From now on the relay owns both sockets and closes them
+     * at the end.
+     *
+     * @param client the client's socket
+     * @param fromClient bytes already read from the client, sent to the host first
+     * @param host the host's socket, after its 101
+     * @param fromHost bytes already read from the host after its 101, sent to the client first
+     * @param hostLost a whole WebSocket Close frame (server to client: unmasked) that the client
+     *     gets, at a frame boundary, when the host's side ends or fails before it sent a Close
+     *     frame of its own; then both sockets are closed
+     * @return completes once both sockets are closed, never exceptionally
+     */
+    CompletableFuture<Relayed> start(RawSocket client, ByteBuffer fromClient, RawSocket host, ByteBuffer fromHost,
+                                     ByteBuffer hostLost);
+
+    /** What went through a relay, and why it ended. */
+    record Relayed(long clientToHost, long hostToClient, boolean hostLost, String why) {
+    }
+}
