@@ -503,6 +503,15 @@
       title = 'That terminal has ended';
       detail = reason;
       setTerminalInUrl(null);
+    } else if (code === 4503) {
+      // Behind a gateway: the machine that ran this terminal went away, and the terminal with it.
+      title = 'The terminal\'s host went away';
+      detail = `${reason}. Press Enter for a new terminal.`;
+      setTerminalInUrl(null);
+    } else if (code === 4502) {
+      title = 'No host could open the terminal';
+      detail = reason;
+      setTerminalInUrl(null);
     } else if (lostButAlive) {
       // The terminal keeps running on the server: come back to it without being asked.
       const delay = scheduleRetry();

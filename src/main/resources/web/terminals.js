@@ -23,7 +23,8 @@
   function row(t) {
     const tr = document.createElement('tr');
     tr.dataset.terminal = t.terminal;
-    tr.append(cell(t.title), cell(t.command), cell(when(t.started)), cell(when(t.lastOutput)));
+    // Behind a gateway each terminal runs on one of several hosts: name it.
+    tr.append(cell(t.host ? `${t.title} (on ${t.host})` : t.title), cell(t.command), cell(when(t.started)), cell(when(t.lastOutput)));
     tr.append(t.clients > 0 ? cell(String(t.clients))
       : cell(`none since ${when(t.detachedSince)}`, 'detached'));
     tr.append(cell(t.columns ? `${t.columns}×${t.rows}` : ''));
@@ -59,10 +60,11 @@
       message.textContent = `The server answered ${response.status}.`;
       return;
     }
-    const { terminals } = await response.json();
+    const { terminals, unreachable = [] } = await response.json();
     rows.replaceChildren(...terminals.map(row));
     list.hidden = terminals.length === 0;
-    message.textContent = terminals.length === 0 ? 'No terminals are running.' : '';
+    message.textContent = (terminals.length === 0 ? 'No terminals are running.' : '')
+      + (unreachable.length > 0 ? ` Not answering now, so their terminals are not listed: ${unreachable.join(', ')}.` : '');
     loadRecordings();
   }
 

@@ -37,12 +37,22 @@ public final class CloudTerm {
      */
     public static ServerConfig configFrom(String... args) {
         Options options = new Options();
+        options.gateway = isGateway(args);
         try {
-            new CommandLine(options).setStopAtPositional(true).parseArgs(args);
+            new CommandLine(options).setStopAtPositional(true).parseArgs(withoutSubcommand(args));
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         return options.toConfig();
+    }
+
+    /** {@code cloudterm gateway [options]}: the one subcommand that takes the server's options too. */
+    private static boolean isGateway(String[] args) {
+        return args.length > 0 && args[0].equals("gateway"); // to serve a program named gateway: cloudterm -- gateway
+    }
+
+    private static String[] withoutSubcommand(String[] args) {
+        return isGateway(args) ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
     }
 
     /**
@@ -58,10 +68,11 @@ public final class CloudTerm {
     static int run(String[] args, java.util.Map<String, String> environment, PrintStream out, PrintStream err) {
         Options options = new Options();
         options.environment = environment;
+        options.gateway = isGateway(args);
         CommandLine cli = new CommandLine(options).setStopAtPositional(true);
         ServerConfig config;
         try {
-            CommandLine.ParseResult parsed = cli.parseArgs(args);
+            CommandLine.ParseResult parsed = cli.parseArgs(withoutSubcommand(args));
             if (parsed.isUsageHelpRequested()) {
                 cli.usage(out);
                 return 0;
@@ -78,7 +89,9 @@ public final class CloudTerm {
         try {
             // Found as each terminal's child will find it, so a typo or a missing program is said now,
             // to whoever starts the server, not to the first person who logs in.
-            ProgramPath.find(config.command().get(0), config.workingDirectory(), System.getenv());
+            if (!config.gateway().relays()) { // a gateway runs no program
+                ProgramPath.find(config.command().get(0), config.workingDirectory(), System.getenv());
+            }
         } catch (IOException e) {
             err.println("cloudterm: " + e.getMessage());
             return USAGE;
@@ -108,8 +121,11 @@ public final class CloudTerm {
         }, "cloudterm-shutdown"));
         HeapFootprint.applyToThisJvm();
         try (NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(server.nativeHeap())) {
-            out.println("CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
-                    + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
+            out.println(config.gateway().relays()
+                    ? "CloudTerm " + Version.current() + " gateway relaying terminals to " + config.gateway().hosts().get()
+                            + " at " + server.url()
+                    : "CloudTerm " + Version.current() + " serving " + String.join(" ", config.command())
+                            + " at " + server.url() + " (ptys: " + server.ptyDescription() + ")");
             if (server.accessToken().isPresent()) {
                 out.println("Open this address to log in; it holds the access token, keep it private:");
                 out.println("    " + server.loginUrl());

@@ -146,6 +146,24 @@ final class Options {
     @Option(names = "--observe-public", description = "serve the metrics and health endpoints (<base>/observe/metrics, <base>/observe/health) without a login")
     boolean observePublic;
 
+    @Option(names = "--hosts", paramLabel = "SPEC", description = "gateway only: the hosts to relay terminals to, static:HOST:PORT,HOST:PORT or dns:NAME:PORT (every address of NAME, looked up again every --hosts-refresh seconds: a Kubernetes headless Service)")
+    String gatewayHosts;
+
+    @Option(names = "--placement", paramLabel = "hash|least-loaded", description = "gateway only: where a user's new terminal goes: by a hash of the user (their terminals sit together; default) or on the host with the fewest terminals")
+    String placement;
+
+    @Option(names = "--hosts-refresh", paramLabel = "SECONDS", description = "gateway only: how often a dns: name is looked up again (default 10)")
+    Integer hostsRefresh;
+
+    @Option(names = "--relay", paramLabel = "splice|copy", description = "gateway only: move relayed bytes with splice(2) inside the kernel where it can (default), or copy them")
+    String relay;
+
+    @Option(names = "--gateway-key", paramLabel = "FILE", description = "gateway only: the key it signs its users' identities with for the hosts (one line of at least 32 bytes; chmod 600)")
+    Path gatewayKey;
+
+    @Option(names = "--trust-gateway", paramLabel = "FILE", description = "serve only requests a gateway signed with the key in FILE (one or two lines: a second key is accepted while keys change); no login of its own")
+    Path trustGateway;
+
     @Option(names = "--files", paramLabel = "DIR", description = "share DIR with the terminals' users, read-only, at <base>/files/ (behind the same login as the terminal)")
     Path filesDirectory;
 
@@ -167,6 +185,9 @@ final class Options {
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command and its arguments (default: your login shell)")
     List<String> command = new ArrayList<>();
 
+    /** {@code cloudterm gateway ...}: relays terminals to hosts, runs no program. */
+    boolean gateway;
+
     /** Where {@link BasicCredential#ENVIRONMENT_VARIABLE} is read; the process's environment outside tests. */
     Map<String, String> environment = System.getenv();
 
@@ -181,6 +202,15 @@ final class Options {
 
     /** Every option as its long name (without "--") and value; lists as NAME.0, NAME.1... */
     Map<String, String> values() {
+        if (gateway && gatewayHosts == null) {
+            throw new IllegalArgumentException("a gateway needs its hosts: cloudterm gateway --hosts dns:NAME:PORT (or static:HOST:PORT,...)");
+        }
+        if (!gateway && gatewayHosts != null) {
+            throw new IllegalArgumentException("--hosts is for a gateway: cloudterm gateway --hosts ...");
+        }
+        if (gateway && !command.isEmpty()) {
+            throw new IllegalArgumentException("a gateway runs no program (its hosts do), so it takes no command: " + String.join(" ", command));
+        }
         Map<String, String> values = new LinkedHashMap<>();
         values.put("port", Integer.toString(port));
         values.put("interface", host);
@@ -236,6 +266,20 @@ final class Options {
         if (filesCache != null) {
             values.put("files.cache", filesCache);
         }
+        if (gatewayHosts != null) {
+            values.put("gateway.hosts", gatewayHosts);
+        }
+        if (placement != null) {
+            values.put("gateway.placement", placement);
+        }
+        if (hostsRefresh != null) {
+            values.put("gateway.refresh", hostsRefresh.toString());
+        }
+        if (relay != null) {
+            values.put("gateway.relay", relay);
+        }
+        putPath(values, "gateway.key", gatewayKey);
+        putPath(values, "gateway.trust", trustGateway);
         putList(values, "command", command);
         return values;
     }

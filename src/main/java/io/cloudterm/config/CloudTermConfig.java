@@ -159,6 +159,7 @@ public final class CloudTermConfig {
                 .nativeMode(mode).pingInterval(Duration.ofSeconds(pingInterval))
                 .observe(new ServerConfig.Observe(flag("observe-public")))
                 .files(files(mountPath))
+                .gateway(gateway())
                 .build();
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
@@ -193,6 +194,36 @@ public final class CloudTermConfig {
         require(Files.isReadable(absolute) && Files.isExecutable(absolute), "--files " + absolute + " cannot be read by this user");
         Optional<String> mount = path.map(p -> filesPath(p, basePath));
         return new ServerConfig.Files(Optional.of(absolute), mount, open, listing, follow, cache);
+    }
+
+    /**
+     * Gateway mode: {@code gateway.hosts} (the command line's {@code cloudterm gateway --hosts}),
+     * {@code gateway.placement} ({@code hash} or {@code least-loaded}), {@code gateway.key},
+     * {@code gateway.refresh} (seconds), {@code gateway.relay} ({@code splice} or {@code copy}); a host's trust: {@code gateway.trust}. The key files are
+     * read when the server starts, so that a bad one is said then.
+     */
+    private ServerConfig.Gateway gateway() {
+        Config gateway = node.get("gateway");
+        require(!gateway.exists() || gateway.isObject(),
+                "gateway takes hosts, placement, key, refresh, relay and trust (in application.yaml, gateway: {hosts: dns:NAME:PORT, key: FILE})");
+        Optional<String> hosts = optionalString("gateway.hosts").map(String::trim);
+        require(hosts.isEmpty() || !hosts.get().isEmpty(), "--hosts wants static:HOST:PORT,... or dns:NAME:PORT");
+        String placementText = string("gateway.placement", "hash").trim();
+        ServerConfig.Gateway.Placement placement = switch (placementText) {
+            case "hash" -> ServerConfig.Gateway.Placement.HASH;
+            case "least-loaded" -> ServerConfig.Gateway.Placement.LEAST_LOADED;
+            default -> throw new IllegalArgumentException("--placement wants hash or least-loaded, not '" + placementText + "'");
+        };
+        int refresh = integer("gateway.refresh", 10);
+        require(refresh >= 1 && refresh <= 3600, "--hosts-refresh wants 1 to 3600 seconds, not " + refresh);
+        String relay = string("gateway.relay", "splice").trim();
+        require(relay.equals("splice") || relay.equals("copy"), "--relay wants splice or copy, not '" + relay + "'");
+        require(hosts.isPresent() || !node.get("gateway.placement").exists() && !node.get("gateway.refresh").exists()
+                        && !node.get("gateway.relay").exists(),
+                "--placement, --hosts-refresh and --relay are for a gateway (cloudterm gateway --hosts ...)");
+        return new ServerConfig.Gateway(hosts, placement, path("gateway.key").map(p -> p.toAbsolutePath().normalize()),
+                path("gateway.trust").map(p -> p.toAbsolutePath().normalize()), Duration.ofSeconds(refresh),
+                relay.equals("splice"));
     }
 
     /** {@code --files-cache}: a whole number of bytes, 0 for no cache. */
@@ -387,7 +418,15 @@ public final class CloudTermConfig {
 
     /** The command line's name of a key: {@code files.dir} is {@code --files}, {@code files.list} {@code --files-list}. */
     private static String option(String key) {
-        return "--" + (key.equals("files.dir") ? "files" : key.replace('.', '-'));
+        return "--" + switch (key) {
+            case "files.dir" -> "files";
+            case "gateway.hosts" -> "hosts";
+            case "gateway.placement" -> "placement";
+            case "gateway.refresh" -> "hosts-refresh";
+            case "gateway.relay" -> "relay";
+            case "gateway.trust" -> "trust-gateway";
+            default -> key.replace('.', '-');
+        };
     }
 
     private static void require(boolean condition, String message) {

@@ -187,6 +187,38 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * Many hosts behind one address. A gateway ({@code hosts} present) owns the people: logins,
+     * sessions, the page; it relays each terminal's WebSocket to a host and spawns nothing. A host
+     * that trusts a gateway ({@code trust} present) has no login of its own: it serves only
+     * requests carrying an identity signed with the shared key.
+     *
+     * @param hosts     the gateway's {@code --hosts}: {@code static:h1:7681,h2:7681} or {@code dns:NAME:PORT}
+     * @param placement where a user's new terminal goes
+     * @param key       the gateway's key file, which it signs with
+     * @param trust     the host's key file, which it checks identities with
+     * @param refresh   how often a {@code dns:} name is looked up again
+     * @param splice    relay with {@code splice(2)} where the platform offers it; otherwise copy
+     */
+    public record Gateway(Optional<String> hosts, Placement placement, Optional<Path> key, Optional<Path> trust,
+                          Duration refresh, boolean splice) {
+        public static final Gateway NONE = new Gateway(Optional.empty(), Placement.HASH, Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(10), true);
+
+        /** Where a gateway puts a user's new terminal. */
+        public enum Placement {
+            /** By a rendezvous hash of the user: a user's terminals sit together. */
+            HASH,
+            /** On the host with the fewest terminals. */
+            LEAST_LOADED
+        }
+
+        /** Whether this server is a gateway. */
+        public boolean relays() {
+            return hosts.isPresent();
+        }
+    }
+
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
     public record TlsFiles(Path certificate, Path privateKey, Optional<Path> clientCa) {
     }
@@ -229,6 +261,7 @@ public final class ServerConfig {
     private final Duration pingInterval;
     private final Observe observe;
     private final Files files;
+    private final Gateway gateway;
     private final Timers timers;
 
     private ServerConfig(Builder b) {
@@ -242,6 +275,7 @@ public final class ServerConfig {
         this.pingInterval = b.pingInterval;
         this.observe = b.observe;
         this.files = b.files;
+        this.gateway = b.gateway;
         this.timers = b.timers;
     }
 
@@ -254,7 +288,7 @@ public final class ServerConfig {
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
                 .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe)
-                .files(files).timers(timers);
+                .files(files).gateway(gateway).timers(timers);
     }
 
     public Listener listener() {
@@ -291,6 +325,11 @@ public final class ServerConfig {
     /** The directory shared with the terminals' users, if any. */
     public Files files() {
         return files;
+    }
+
+    /** Gateway mode, or a host's trust in a gateway; {@link Gateway#NONE} for a server on its own. */
+    public Gateway gateway() {
+        return gateway;
     }
 
     /** Where {@link #files()} is served: its path, else {@code <base path>/files}. */
@@ -485,6 +524,7 @@ public final class ServerConfig {
         private Duration pingInterval = Duration.ofSeconds(30);
         private Observe observe = Observe.DEFAULT;
         private Files files = Files.NONE;
+        private Gateway gateway = Gateway.NONE;
         private Timers timers = Timers.DEFAULT;
 
         private Builder() {
@@ -674,6 +714,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder gateway(Gateway gateway) {
+            this.gateway = Objects.requireNonNull(gateway);
+            return this;
+        }
+
         /** The configuration; an {@link IllegalArgumentException} says which parts do not fit together. */
         public ServerConfig build() {
             if (command.isEmpty()) {
@@ -695,6 +740,23 @@ public final class ServerConfig {
             }
             if (authMode == AuthMode.CLIENT_CERTIFICATE && tls.flatMap(TlsFiles::clientCa).isEmpty()) {
                 throw new IllegalArgumentException("client-certificate login needs --ssl-ca");
+            }
+            if (gateway.relays() && gateway.key().isEmpty()) {
+                throw new IllegalArgumentException("a gateway signs who its users are for the hosts: give it --gateway-key FILE");
+            }
+            if (!gateway.relays() && gateway.key().isPresent()) {
+                throw new IllegalArgumentException("--gateway-key is for a gateway (cloudterm gateway --hosts ...);"
+                        + " a host checks the same key with --trust-gateway FILE");
+            }
+            if (gateway.relays() && gateway.trust().isPresent()) {
+                throw new IllegalArgumentException("a gateway does not trust another gateway: leave out --trust-gateway");
+            }
+            if (gateway.relays() && authMode == AuthMode.NONE) {
+                throw new IllegalArgumentException("a gateway tells its hosts who each user is, so it needs a login: leave out --no-auth");
+            }
+            if (gateway.trust().isPresent() && authMode != AuthMode.TOKEN) {
+                throw new IllegalArgumentException("--trust-gateway replaces this server's logins with the gateway's: leave out "
+                        + "--credential, --users, --no-auth and --ssl-ca (" + authMode + " was configured)");
             }
             return new ServerConfig(this);
         }

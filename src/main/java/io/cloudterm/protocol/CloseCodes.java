@@ -39,6 +39,10 @@ public final class CloseCodes {
     public static final int TOO_MANY_CLIENTS = 4009;
     /** The command could not be started. */
     public static final int SPAWN_FAILED = 4500;
+    /** Gateway: no host could be reached to open (or reattach to) the terminal; the reason names them. */
+    public static final int HOST_UNREACHABLE = 4502;
+    /** Gateway: the host running the terminal went away during the session; the reason names it. */
+    public static final int HOST_LOST = 4503;
 
     private CloseCodes() {
     }

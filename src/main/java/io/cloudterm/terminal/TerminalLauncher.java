@@ -89,11 +89,15 @@ public final class TerminalLauncher {
                 user);
     }
 
-    /** Attaches {@code client} for {@code user} as {@code access} allows, greeted as a new or a reattaching client. */
-    public Attachment attach(Terminals.Access access, String user, TerminalClient client, boolean reattached, TerminalSize size)
-            throws IOException, Terminals.ClientLimitReached {
+    /**
+     * Attaches {@code client} for {@code user} as {@code access} allows, greeted as a new or a
+     * reattaching client; {@code shownHandle} is the terminal's handle as the client is to know it
+     * (behind a gateway, with the host's name in front).
+     */
+    public Attachment attach(Terminals.Access access, String user, TerminalClient client, boolean reattached, TerminalSize size,
+                             String shownHandle) throws IOException, Terminals.ClientLimitReached {
         return terminals.attach(access, user, client, access.role(config.readonly()),
-                greeting(access.live().handle(), reattached), size);
+                greeting(shownHandle, reattached), size);
     }
 
     /** The command line terminals run, for listings. */

@@ -1,5 +1,7 @@
 package io.cloudterm.web;
 
+import io.cloudterm.auth.GatewayKeys;
+import io.cloudterm.auth.IdentityVerifier;
 import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authenticator;
 import io.cloudterm.config.ServerConfig;
@@ -21,7 +23,10 @@ import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.terminal.TerminalLauncher;
+import io.cloudterm.gateway.Gateway;
 import io.cloudterm.websocket.DirectUpgrader;
+import io.cloudterm.websocket.UpgradeListener;
+import java.util.function.Supplier;
 import io.cloudterm.websocket.UpgradeRoutes;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -69,6 +74,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final HostPolicy hosts;
     private final ServerContext context;
     private final DirectUpgrader webSockets;
+    /** In gateway mode, what relays terminals to the hosts. */
+    private Optional<Gateway> gateway = Optional.empty();
     private final AtomicInteger boundPort;
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
@@ -137,7 +144,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
      */
     public static CloudTermSite wholeServer(ServerConfig config, Runnable stopServer) {
         checkLogin(config);
-        return new CloudTermSite(config, true, stopServer, Optional.empty());
+        return new CloudTermSite(config, true, stopServer, trustedGateway(config));
     }
 
     /**
@@ -169,6 +176,20 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         return new CloudTermSite(config, false, () -> { }, hostAuthentication);
     }
 
+    /** A host behind a gateway signs nobody in itself: the gateway's signed identity is the only way in. */
+    private static Optional<HostAuthentication> trustedGateway(ServerConfig config) {
+        Optional<java.nio.file.Path> keyFile = config.gateway().trust();
+        if (keyFile.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            LOG.info(() -> "serving only requests a gateway signed with the key in " + keyFile.get() + "; no login of its own");
+            return Optional.of(new GatewaySignIn(new IdentityVerifier(GatewayKeys.read(keyFile.get()))));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--trust-gateway " + keyFile.get() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     private static void checkLogin(ServerConfig config) {
         if (config.authMode() == AuthMode.NONE && !config.loopbackOnly()) {
             throw new IllegalArgumentException("--no-auth is allowed only on a loopback interface (-i 127.0.0.1), not "
@@ -188,7 +209,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         String whyNot = config.secure() ? "TLS is on (the bytes must pass through the JDK's SSLEngine)"
                 : platform.rawSockets().isEmpty() ? "the pty system is pure Java"
                 : DirectUpgrader.whyNot();
-        DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", () -> new TerminalEndpoint(context),
+        gateway = config.gateway().relays() ? Optional.of(io.cloudterm.gateway.GatewaySetup.start(config, platform, whyNot)) : Optional.empty();
+        Supplier<UpgradeListener> endpoints = gateway.isPresent() ? () -> new GatewayEndpoint(context, gateway.get())
+                : () -> new TerminalEndpoint(context);
+        DirectUpgrader upgrader = new DirectUpgrader(config.basePath() + "/ws", endpoints,
                 whyNot == null ? platform.rawSockets() : Optional.empty(),
                 new BufferPool(WS_READ_BUFFER_SIZE, MAX_POOLED_WS_BUFFERS), TerminalEndpoint.MAX_MESSAGE_BYTES);
         LOG.info(whyNot == null ? "WebSockets: taken over from Helidon after the upgrade, served on the native poller"
@@ -277,7 +301,8 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints(),
                 files.map(mount -> new AuthFilter.SharedFiles(mount.path(), config.files().publicAccess())))));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
-        routing.register(base.isEmpty() ? "/" : base, new TerminalsApi(launcher));
+        routing.register(base.isEmpty() ? "/" : base, gateway.isPresent() ? new GatewayTerminalsApi(gateway.get())
+                : new TerminalsApi(launcher));
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, response));
         if (!base.isEmpty()) {
             routing.get(base, (request, response) -> {
@@ -366,6 +391,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         goodbye();
         unobserve.getAndSet(() -> { }).run();
         webSockets.closeAll();
+        gateway.ifPresent(Gateway::close);
         heartbeat.close();
         platform.close();
         authenticator.close();

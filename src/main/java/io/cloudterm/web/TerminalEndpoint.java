@@ -3,6 +3,7 @@ package io.cloudterm.web;
 import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.connection.Connection;
+import io.cloudterm.gateway.HostHandles;
 import io.cloudterm.protocol.ClientMessage;
 import io.cloudterm.protocol.ClientMessages;
 import io.cloudterm.protocol.CloseCodes;
@@ -50,6 +51,8 @@ final class TerminalEndpoint implements UpgradeListener {
     private List<String> urlArgs = List.of();
     /** The handle of a live terminal the client asks to reattach to ({@code ?t=}), or null. */
     private String reattachTo;
+    /** Behind a gateway: this host as the gateway names it, put in front of handles; null otherwise. */
+    private String relayedAs;
     /** Undoes the watch on the share link this client came through (revoking it lets the client go). */
     private volatile Runnable forgetShare = () -> { };
 
@@ -86,6 +89,11 @@ final class TerminalEndpoint implements UpgradeListener {
         }
         urlArgs = prologue.query().all("arg", List::of);
         reattachTo = prologue.query().first("t").orElse(null);
+        if (server.config().gateway().trust().isPresent()) {
+            // Behind a gateway: handles carry this host's name as the gateway dialed it (its signed Host).
+            relayedAs = headers.first(HeaderNames.HOST).orElse(null);
+            reattachTo = reattachTo == null ? null : HostHandles.bare(reattachTo);
+        }
         boolean offersTty = headers.first(SUBPROTOCOLS).stream()
                 .flatMap(value -> java.util.Arrays.stream(value.split(",")))
                 .anyMatch(p -> p.trim().equals(SUBPROTOCOL));
@@ -194,7 +202,9 @@ final class TerminalEndpoint implements UpgradeListener {
         handshakeDone = true;
         greeted.complete(null);
         Principal principal = who.principal();
-        if (!server.gate().authenticator().terminalTokenValid(handshake.authToken(), principal)) {
+        // Behind a gateway the page's token is the gateway's, which it checked with the upgrade's
+        // Origin and session; the host holds the gateway's signature instead, checked at the upgrade.
+        if (relayedAs == null && !server.gate().authenticator().terminalTokenValid(handshake.authToken(), principal)) {
             fail(CloseCodes.AUTH_FAILED, "invalid AuthToken; fetch a fresh one from the token endpoint");
             return;
         }
@@ -228,7 +238,9 @@ final class TerminalEndpoint implements UpgradeListener {
     private void attach(Terminals.Access access, boolean reattached, ClientMessage.Handshake handshake) {
         Terminal terminal = access.live().terminal();
         try {
-            attachment = server.launcher().attach(access, who.principal().name(), client, reattached, handshake.size());
+            String handle = access.live().handle();
+            attachment = server.launcher().attach(access, who.principal().name(), client, reattached, handshake.size(),
+                    relayedAs == null ? handle : HostHandles.named(relayedAs, handle));
         } catch (Terminals.ClientLimitReached e) {
             fail(CloseCodes.TOO_MANY_CLIENTS, e.getMessage());
             return;

@@ -98,7 +98,12 @@ public final class DirectUpgrader implements Http1Upgrader {
         SendBuffer.bound(ctx.serverSocket());
         ctx.dataWriter().write(BufferData.create(response.toString().getBytes(StandardCharsets.US_ASCII)));
         ctx.dataWriter().flush();
-        if (sockets.isPresent() && !ctx.isSecure() && SocketFds.of(ctx.serverSocket()) >= 0) {
+        boolean takeOver = sockets.isPresent() && !ctx.isSecure() && SocketFds.of(ctx.serverSocket()) >= 0;
+        Optional<Handover> handover = listener.handover();
+        if (handover.isPresent()) {
+            return new HandoverConnection(this, ctx, handover.get(), takeOver);
+        }
+        if (takeOver) {
             return new Takeover(this, ctx, listener);
         }
         return new StreamConnection(this, ctx, listener);

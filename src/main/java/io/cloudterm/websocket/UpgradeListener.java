@@ -20,6 +20,14 @@ public interface UpgradeListener extends ConnectionListener {
      */
     Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers, PeerInfo peer) throws Refused;
 
+    /**
+     * Who takes the connection's bytes after the 101 instead of our frame decoder, if anyone (the
+     * gateway's relay); then no {@link io.cloudterm.connection.Connection} is opened for this listener.
+     */
+    default java.util.Optional<Handover> handover() {
+        return java.util.Optional.empty();
+    }
+
     /** The upgrade is refused: the request is then routed as plain HTTP, whose handler answers the status. */
     final class Refused extends Exception {
         public Refused(String reason) {

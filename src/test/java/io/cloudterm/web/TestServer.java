@@ -75,6 +75,12 @@ final class TestServer implements AutoCloseable {
         return send(request.GET().build());
     }
 
+    HttpResponse<String> delete(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10));
+        headers.forEach(request::header);
+        return send(request.DELETE().build());
+    }
+
     HttpResponse<String> post(String path, String form, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/x-www-form-urlencoded");

@@ -1,0 +1,188 @@
+package io.cloudterm.web;
+
+import io.cloudterm.gateway.Gateway;
+import io.cloudterm.gateway.HostAddress;
+import io.cloudterm.gateway.HostCalls;
+import io.cloudterm.gateway.HostHandles;
+import io.cloudterm.protocol.JsonFactories;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The terminals API at a gateway, the same paths as on a server of its own: the user's terminals
+ * on every host, each named by its host ({@code "host"}, and in its handle); a terminal's own
+ * calls (end it, share it) go to the host its handle names. A host that does not answer is listed
+ * under {@code "unreachable"}, so the page can say its terminals are missing, not gone.
+ */
+final class GatewayTerminalsApi implements HttpService {
+
+    private static final Logger LOG = Logger.getLogger(GatewayTerminalsApi.class.getName());
+
+    private final Gateway gateway;
+
+    GatewayTerminalsApi(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/terminals", (request, response) -> gathered(request, response, "/api/terminals", "terminals"))
+                .post("/api/terminals", this::create)
+                .get("/api/recordings", (request, response) -> gathered(request, response, "/api/recordings", "recordings"))
+                .delete("/api/terminals/{handle}", this::forward)
+                .get("/api/terminals/{handle}/shares", this::forward)
+                .post("/api/terminals/{handle}/shares", this::forward)
+                .delete("/api/terminals/{handle}/shares/{id}", this::forward)
+                .get("/api/recordings/{handle}", this::forward);
+    }
+
+    /** Asks every host at once for the user's {@code field} list and joins the answers. */
+    private void gathered(ServerRequest request, ServerResponse response, String target, String field) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Optional<String> user = user(request, response);
+        if (user.isEmpty()) {
+            return;
+        }
+        List<HostAddress> hosts = gateway.hosts();
+        JsonArrayBuilder all = JsonFactories.BUILDERS.createArrayBuilder();
+        JsonArrayBuilder unreachable = JsonFactories.BUILDERS.createArrayBuilder();
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HostCalls.Answer>> answers = new ArrayList<>();
+            for (HostAddress host : hosts) {
+                Callable<HostCalls.Answer> call = () -> gateway.calls().call(host, user.get(), "GET", target, "");
+                answers.add(calls.submit(call));
+            }
+            for (int i = 0; i < hosts.size(); i++) {
+                HostAddress host = hosts.get(i);
+                try {
+                    HostCalls.Answer answer = answers.get(i).get();
+                    if (answer.status() != 200) {
+                        throw new IOException("answered " + answer.status());
+                    }
+                    for (JsonValue item : json(answer.body()).getJsonArray(field)) {
+                        JsonObject entry = item.asJsonObject();
+                        all.add(JsonFactories.BUILDERS.createObjectBuilder(entry)
+                                .add("terminal", HostHandles.named(host.toString(), entry.getString("terminal")))
+                                .add("host", host.toString()));
+                    }
+                } catch (ExecutionException | IOException | RuntimeException e) {
+                    LOG.log(Level.FINE, "host " + host + " did not list " + field, e);
+                    unreachable.add(host.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    response.status(Status.SERVICE_UNAVAILABLE_503).send("interrupted");
+                    return;
+                }
+            }
+        }
+        response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        response.send(JsonFactories.BUILDERS.createObjectBuilder().add(field, all).add("unreachable", unreachable).build().toString());
+    }
+
+    /** A terminal with nobody attached, on the host the user's new terminals go to (the next if it is down). */
+    private void create(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Optional<String> user = user(request, response);
+        if (user.isEmpty()) {
+            return;
+        }
+        String body = request.content().hasEntity() ? request.content().as(String.class) : "";
+        List<String> failures = new ArrayList<>();
+        for (HostAddress host : gateway.placementOf(user.get())) {
+            try {
+                HostCalls.Answer answer = gateway.calls().call(host, user.get(), "POST", "/api/terminals", body);
+                if (answer.status() == 503) {
+                    failures.add(host + " is full");
+                    continue;
+                }
+                relay(response, host, answer, json(answer.body()).getString("terminal", null));
+                return;
+            } catch (IOException | RuntimeException e) {
+                failures.add(host + " unreachable (" + e.getMessage() + ")");
+            }
+        }
+        response.status(Status.SERVICE_UNAVAILABLE_503).send(failures.isEmpty() ? "no hosts are known now"
+                : "no host could open the terminal: " + String.join("; ", failures));
+    }
+
+    /** A call about one terminal, to the host its handle names, with the host's own handle. */
+    private void forward(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        Optional<String> user = user(request, response);
+        if (user.isEmpty()) {
+            return;
+        }
+        String handle = request.path().pathParameters().first("handle").orElse("");
+        Optional<HostAddress> host = gateway.hostOf(handle);
+        if (host.isEmpty()) {
+            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            return;
+        }
+        String bare = HostHandles.bare(handle);
+        String target = request.path().rawPath().substring(request.path().rawPath().indexOf("/api/")).replace(handle, bare);
+        String body = request.content().hasEntity() ? request.content().as(String.class) : "";
+        try {
+            relay(response, host.get(), gateway.calls().call(host.get(), user.get(), request.prologue().method().text(), target, body),
+                    bare);
+        } catch (IOException e) {
+            response.status(Status.BAD_GATEWAY_502).send("the terminal's host " + host.get() + " did not answer: " + e.getMessage());
+        }
+    }
+
+    /** The host's answer, with its own handle named after it wherever the answer mentions it. */
+    private static void relay(ServerResponse response, HostAddress host, HostCalls.Answer answer, String bareHandle) {
+        response.status(Status.create(answer.status()));
+        if (!answer.contentType().isEmpty()) {
+            response.headers().contentType(MediaTypes.create(answer.contentType().split(";")[0].trim()));
+            if (answer.contentType().toLowerCase(java.util.Locale.ROOT).contains("json")) {
+                response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+            }
+        }
+        byte[] body = answer.body();
+        if (bareHandle != null && answer.contentType().contains("json")) {
+            body = new String(body, StandardCharsets.UTF_8).replace(bareHandle, HostHandles.named(host.toString(), bareHandle))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        response.send(body);
+    }
+
+    private static JsonObject json(byte[] body) {
+        try (JsonReader reader = JsonFactories.READERS.createReader(new ByteArrayInputStream(body))) {
+            return reader.readObject();
+        }
+    }
+
+    private static Optional<String> user(ServerRequest request, ServerResponse response) {
+        // AuthFilter decided (API_READ or API_CHANGE) and let this request in for its user.
+        Optional<io.cloudterm.auth.Authentication.Known> who = AuthFilter.who(request);
+        if (who.isEmpty()) {
+            response.status(Status.UNAUTHORIZED_401).send("authentication required");
+            return Optional.empty();
+        }
+        return Optional.of(who.get().principal().name());
+    }
+}

@@ -1,0 +1,358 @@
+package io.cloudterm.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudterm.auth.GatewayKeys;
+import io.cloudterm.auth.IdentitySigner;
+import io.cloudterm.cli.CloudTerm;
+import io.cloudterm.client.TtyClient;
+import io.cloudterm.gateway.HostAddress;
+import io.cloudterm.gateway.HostHandles;
+import io.cloudterm.gateway.Placement;
+import io.cloudterm.protocol.CloseCodes;
+import io.cloudterm.websocket.ClientFrames;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.Set;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A gateway in front of CloudTerm hosts on loopback addresses of their own (127.0.0.2, .3, .4):
+ * where a terminal goes, who the host thinks the user is, that hosts take nobody but the
+ * gateway's users, and what a client is told when a host cannot be reached or goes away.
+ */
+class GatewayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final List<String> HOST_ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable server : running.reversed()) {
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "gateway native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aNewTerminalOpensOnTheUsersHostAndItsChildKnowsTheUser(String mode) throws Exception {
+        Path key = key("gateway.key");
+        List<TestServer> hosts = hosts(key, "sh");
+        TestServer gateway = gateway(key, staticHosts(hosts), "--native", mode);
+        try (TtyClient client = open(gateway, null)) {
+            client.input("echo user=$CLOUDTERM_USER.\r");
+            client.awaitOutput("user=token.", WAIT);
+
+            HostAddress chosen = Placement.byUser().order("token", addresses(hosts), h -> 0).getFirst();
+            for (TestServer host : hosts) {
+                boolean isChosen = host.server().url().getHost().equals(chosen.host());
+                assertEquals(isChosen ? 1 : 0, host.server().terminals().size(), "the terminal runs on " + chosen + " only");
+            }
+            String handle = Shell.terminalInfo(client)[0];
+            assertEquals(chosen.toString(), HostHandles.host(handle).orElseThrow(), "the handle names its host: " + handle);
+        }
+    }
+
+    @Test
+    void aTerminalIsFoundAgainThroughAnotherGateway() throws Exception {
+        Path key = key("gateway.key");
+        List<TestServer> hosts = hosts(key, "sh");
+        TestServer first = gateway(key, staticHosts(hosts));
+        TestServer second = gateway(key, staticHosts(hosts));
+        String handle;
+        long pid;
+        try (TtyClient client = open(first, null)) {
+            handle = Shell.terminalInfo(client)[0];
+            pid = Shell.pid(client);
+            client.abort(); // the connection drops; the terminal lives on for its keep-alive
+        }
+        try (TtyClient again = open(second, handle)) {
+            assertEquals("true", Shell.terminalInfo(again)[1], "reattached");
+            assertEquals(pid, Shell.pid(again), "the same shell, through a gateway that never saw it");
+        }
+    }
+
+    @Test
+    void theTerminalsPageListsTheUsersTerminalsOnEveryHostAndEndsOneWhereItRuns() throws Exception {
+        Path key = key("gateway.key");
+        List<TestServer> hosts = hosts(key, "sh");
+        TestServer gateway = gateway(key, staticHosts(hosts), "--placement", "least-loaded");
+        String cookie = gateway.login();
+        List<TtyClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                TtyClient client = open(gateway, cookie, null);
+                Shell.terminalInfo(client);
+                clients.add(client);
+            }
+            for (TestServer host : hosts) {
+                assertEquals(1, host.server().terminals().size(), "least loaded: one terminal on each host");
+            }
+            HttpResponse<String> listed = gateway.get("api/terminals", Map.of("Cookie", cookie));
+            assertEquals(200, listed.statusCode(), listed.body());
+            JsonArray terminals = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("terminals");
+            assertEquals(3, terminals.size(), listed.body());
+            Set<String> named = new HashSet<>();
+            for (JsonValue entry : terminals) {
+                String handle = entry.asJsonObject().getString("terminal");
+                String host = entry.asJsonObject().getString("host");
+                assertEquals(host, HostHandles.host(handle).orElseThrow(), "the handle names the host it is listed on");
+                named.add(host);
+            }
+            assertEquals(Set.copyOf(addresses(hosts).stream().map(HostAddress::toString).toList()), named);
+
+            String first = terminals.getJsonObject(0).getString("terminal");
+            HttpResponse<String> ended = gateway.delete("api/terminals/" + first, Map.of("Cookie", cookie));
+            assertEquals(204, ended.statusCode(), ended.body());
+            TestServer itsHost = hosts.get(addresses(hosts).stream().map(HostAddress::toString).toList()
+                    .indexOf(HostHandles.host(first).orElseThrow()));
+            itsHost.awaitNoTerminals();
+            assertEquals(404, gateway.delete("api/terminals/" + HostHandles.named("127.0.0.99:1", "A".repeat(22)),
+                    Map.of("Cookie", cookie)).statusCode(), "a handle of no known host goes nowhere");
+        } finally {
+            clients.forEach(TtyClient::abort);
+        }
+    }
+
+    @Test
+    void aHostTakesOnlyIdentitiesTheGatewaySignedForItOnce() throws Exception {
+        Path key = key("gateway.key");
+        TestServer host = hosts(key, "sh").getFirst();
+        String authority = host.server().url().getAuthority();
+
+        assertEquals(401, host.upgradeStatus(Map.of()), "no identity: no way in");
+        assertEquals(404, host.get("login", Map.of()).statusCode(), "no login form of its own");
+
+        IdentitySigner forger = new IdentitySigner(GatewayKeys.read(key("other.key")));
+        assertEquals(401, host.upgradeStatus(Map.of("X-CloudTerm-Identity", forger.sign("token", "", authority))),
+                "signed with another key");
+
+        IdentitySigner gateway = new IdentitySigner(GatewayKeys.read(key));
+        String forAnotherHost = gateway.sign("token", "", "127.0.0.3:" + host.server().url().getPort());
+        assertEquals(401, host.upgradeStatus(Map.of("X-CloudTerm-Identity", forAnotherHost)), "signed for another host");
+
+        String identity = gateway.sign("token", "", authority);
+        try (TtyClient client = TtyClient.connect(host.ws(), Map.of("X-CloudTerm-Identity", identity)).handshake("", 80, 24)) {
+            client.input("echo user=$CLOUDTERM_USER.\r");
+            client.awaitOutput("user=token.", WAIT);
+        }
+        assertEquals(401, host.upgradeStatus(Map.of("X-CloudTerm-Identity", identity)), "the same identity twice: a replay");
+    }
+
+    @Test
+    void aHostThatCannotBeReachedLeavesTheTerminalToTheNextByTheHash() throws Exception {
+        Path key = key("gateway.key");
+        TestServer alive = hosts(key, "sh").getFirst();
+        HostAddress up = new HostAddress(alive.server().url().getHost(), alive.server().url().getPort());
+        // A dead address that the user's hash puts first, so that the gateway has to go on to the next.
+        HostAddress down = Stream.iterate(10, i -> i + 1).limit(200)
+                .map(i -> new HostAddress("127.0.0." + i, freePort()))
+                .filter(dead -> Placement.byUser().order("token", List.of(up, dead), h -> 0).getFirst().equals(dead))
+                .findFirst().orElseThrow();
+        TestServer gateway = gateway(key, "static:" + down + "," + up);
+        try (TtyClient client = open(gateway, null)) {
+            client.input("echo here.\r");
+            client.awaitOutput("here.", WAIT);
+            assertEquals(1, alive.server().terminals().size());
+        }
+    }
+
+    @Test
+    void whenNoHostCanBeReachedTheClientIsToldWhichWereTried() throws Exception {
+        Path key = key("gateway.key");
+        HostAddress down = new HostAddress("127.0.0.9", freePort());
+        TestServer gateway = gateway(key, "static:" + down);
+        TtyClient client = open(gateway, null);
+        TtyClient.Close close = client.awaitClose(WAIT);
+        assertEquals(CloseCodes.HOST_UNREACHABLE, close.code(), close.toString());
+        assertTrue(close.reason().contains(down.toString()), close.reason());
+    }
+
+    @Test
+    void aHandleOfAHostNoLongerKnownIsNoSuchTerminal() throws Exception {
+        Path key = key("gateway.key");
+        List<TestServer> hosts = hosts(key, "sh");
+        TestServer gateway = gateway(key, staticHosts(hosts));
+        TtyClient client = open(gateway, HostHandles.named("127.0.0.99:7681", "A".repeat(22)));
+        TtyClient.Close close = client.awaitClose(WAIT);
+        assertEquals(CloseCodes.NO_SUCH_TERMINAL, close.code(), close.toString());
+        assertTrue(close.reason().contains("127.0.0.99:7681"), close.reason());
+    }
+
+    /**
+     * A host that dies mid-session sends no close frame of its own: the gateway says what happened,
+     * after the last whole frame the host sent. The host here is a socket that answers the upgrade,
+     * sends one output message and drops the connection, as a host whose process was killed.
+     */
+    @ParameterizedTest(name = "gateway native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aHostThatGoesAwayMidSessionClosesTheClientWithAReasonNamingIt(String mode) throws Exception {
+        Path key = key("gateway.key");
+        try (ServerSocket dying = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.5"))) {
+            Thread host = Thread.ofVirtual().start(() -> answerThenDie(dying));
+            HostAddress address = new HostAddress("127.0.0.5", dying.getLocalPort());
+            TestServer gateway = gateway(key, "static:" + address, "--native", mode);
+            TtyClient client = open(gateway, null);
+            client.awaitOutput("last words", WAIT);
+            TtyClient.Close close = client.awaitClose(WAIT);
+            assertEquals(CloseCodes.HOST_LOST, close.code(), close.toString());
+            assertTrue(close.reason().contains(address.toString()), close.reason());
+            host.join();
+        }
+    }
+
+    @ParameterizedTest(name = "gateway native={0}, relay={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"on,splice", "on,copy", "off,copy"})
+    void outputIsByteExactThroughTheRelayUnderAFloodOfPauseAndResume(String mode, String relay) throws Exception {
+        int lines = 200_000;
+        Path key = key("gateway.key");
+        List<TestServer> hosts = hosts(key, "seq", "1", String.valueOf(lines));
+        TestServer gateway = gateway(key, staticHosts(hosts), "--native", mode, "--relay", relay);
+        try (TtyClient client = open(gateway, null)) {
+            Random random = new Random(42);
+            for (int i = 0; i < 10_000 && !client.isClosed(); i++) {
+                try {
+                    if (random.nextBoolean()) {
+                        client.pause();
+                    } else {
+                        client.resume();
+                    }
+                } catch (RuntimeException e) {
+                    break; // closed under us
+                }
+            }
+            if (!client.isClosed()) {
+                client.resume();
+            }
+            assertEquals(new TtyClient.Close(1000, "exit 0"), client.awaitClose(WAIT));
+            String output = client.outputText();
+            assertEquals(Shell.countedLines(lines).length(), output.length(), "byte count");
+            assertEquals(sha256(Shell.countedLines(lines)), sha256(output), "nothing lost, repeated or reordered");
+        }
+    }
+
+    // ---- the cast ----
+
+    private Path key(String name) throws IOException {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Path file = dir.resolve(name);
+        Files.writeString(file, Base64.getEncoder().encodeToString(secret) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    private List<TestServer> hosts(Path key, String... command) {
+        List<TestServer> hosts = new ArrayList<>();
+        for (String address : HOST_ADDRESSES) {
+            List<String> args = new ArrayList<>(List.of("--interface", address, "--trust-gateway", key.toString(),
+                    "--keep-alive", "30", "--"));
+            args.addAll(List.of(command));
+            TestServer host = TestServer.start(args.toArray(String[]::new));
+            running.add(host);
+            hosts.add(host);
+        }
+        return hosts;
+    }
+
+    private TestServer gateway(Path key, String hosts, String... more) {
+        List<String> args = new ArrayList<>(List.of("gateway", "--port", "0", "--hosts", hosts, "--gateway-key", key.toString()));
+        args.addAll(List.of(more));
+        TestServer gateway = TestServer.start(CloudTerm.configFrom(args.toArray(String[]::new)));
+        running.add(gateway);
+        return gateway;
+    }
+
+    private static List<HostAddress> addresses(List<TestServer> hosts) {
+        return hosts.stream().map(h -> new HostAddress(h.server().url().getHost(), h.server().url().getPort())).toList();
+    }
+
+    private static String staticHosts(List<TestServer> hosts) {
+        return "static:" + String.join(",", addresses(hosts).stream().map(HostAddress::toString).toList());
+    }
+
+    /** A user logged in at the gateway (with its access token) opens a terminal there, or reattaches to {@code handle}. */
+    private static TtyClient open(TestServer gateway, String handle) {
+        return open(gateway, gateway.login(), handle);
+    }
+
+    private static TtyClient open(TestServer gateway, String cookie, String handle) {
+        String token = gateway.terminalToken(Map.of("Cookie", cookie));
+        URI uri = handle == null ? gateway.ws() : URI.create(gateway.ws() + "?t=" + handle);
+        return TtyClient.connect(uri, Map.of("Cookie", cookie)).handshake(token, 80, 24);
+    }
+
+    private static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Answers one upgrade as a host does, sends one OUTPUT message, and drops the connection without a close frame. */
+    private static void answerThenDie(ServerSocket listening) {
+        try (Socket socket = listening.accept()) {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.append((char) b);
+            }
+            String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: tty\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(ClientFrames.frame(0x80 | ClientFrames.BINARY, "0last words".getBytes(StandardCharsets.UTF_8), false));
+            out.flush();
+            // Wait for the client's JSON_DATA, so the output is not dropped before the client is there.
+            in.read();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}
