@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -11,25 +12,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a benchmarked server's stdout or stderr: completes {@code port} from its "serving ... at
- * http://127.0.0.1:PORT/" line, echoes its warnings, and keeps its last 20 lines for error
- * messages. The load driver's (the JDK 22+ source launcher compiles it alongside).
+ * Reads a benchmarked server's stdout or stderr: completes {@code address} from its "serving ...
+ * at http://127.0.0.x:PORT/" line (a gateway's says "relaying" instead), and {@code token} from the
+ * login URL it prints when it has an access token; echoes its warnings, and keeps its last 20
+ * lines for error messages. The load driver's (the JDK 22+ source launcher compiles it alongside).
  */
 public final class ServerOutput {
 
-    private static final Pattern SERVING = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern SERVING = Pattern.compile("(?:serving|relaying) .* at (http://127\\.\\d+\\.\\d+\\.\\d+:\\d+/)");
+    private static final Pattern TOKEN = Pattern.compile("^\\s+http://\\S+#token=([A-Za-z0-9_-]+)\\s*$");
 
     private ServerOutput() {
     }
 
-    public static void drain(InputStream in, String name, CompletableFuture<Integer> port, Deque<String> lastLines) {
+    public static void drain(InputStream in, String name, CompletableFuture<URI> address, CompletableFuture<String> token,
+                             Deque<String> lastLines) {
         Thread.ofPlatform().daemon().name("drain-" + name).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     Matcher m = SERVING.matcher(line);
-                    if (!port.isDone() && line.contains("serving") && m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
+                    if (!address.isDone() && m.find()) {
+                        address.complete(URI.create(m.group(1)));
+                    }
+                    Matcher t = TOKEN.matcher(line);
+                    if (!token.isDone() && t.find()) {
+                        token.complete(t.group(1));
                     }
                     if (line.contains("SEVERE") || line.contains("WARNING") || line.contains("Exception")) {
                         System.out.println("server " + name + ": " + line);
@@ -44,7 +52,8 @@ public final class ServerOutput {
             } catch (IOException e) {
                 // the server is gone
             }
-            port.completeExceptionally(new IllegalStateException("server ended before saying its port: " + lastLines));
+            address.completeExceptionally(new IllegalStateException("server ended before saying its address: " + lastLines));
+            token.completeExceptionally(new IllegalStateException("server ended without printing an access token"));
         });
     }
 }

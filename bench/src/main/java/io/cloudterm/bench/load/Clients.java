@@ -38,8 +38,12 @@ final class Clients {
      * --no-auth); OUTPUT goes to {@code output} as it arrives, through a read buffer of {@code readBuffer} bytes.
      */
     static TtyClient open(URI uri, TtyClient.Output output, int readBuffer) {
-        return TtyClient.builder(uri).output(output).readBuffer(readBuffer).timeout(Duration.ofSeconds(30)).connect()
-                .handshake("", 80, 24);
+        return open(Entrance.open(uri), output, readBuffer);
+    }
+
+    /** The same through {@code at}: its headers on the upgrade, its token in JSON_DATA. */
+    static TtyClient open(Entrance at, TtyClient.Output output, int readBuffer) {
+        return at.handshake(at.client().output(output).readBuffer(readBuffer).timeout(Duration.ofSeconds(30)).connect());
     }
 
     /**
@@ -48,14 +52,22 @@ final class Clients {
      * spinning, which would take CPU from the server it measures on a small machine.
      */
     static TtyClient openStream(URI uri, TtyClient.Output output) {
-        return TtyClient.builder(uri).output(output).readBuffer(STREAM_BUFFER).platformReader().timeout(Duration.ofSeconds(30))
-                .connect().handshake("", 80, 24);
+        return openStream(Entrance.open(uri), output);
+    }
+
+    static TtyClient openStream(Entrance at, TtyClient.Output output) {
+        return at.handshake(at.client().output(output).readBuffer(STREAM_BUFFER).platformReader().timeout(Duration.ofSeconds(30))
+                .connect());
     }
 
     /** Connects on a virtual thread of its own and waits for TERMINAL_INFO. */
     static CompletableFuture<Open> connect(URI uri) {
+        return connect(Entrance.open(uri));
+    }
+
+    static CompletableFuture<Open> connect(Entrance at) {
         Transcript output = new Transcript();
-        return CompletableFuture.supplyAsync(() -> open(uri, output, SMALL_BUFFER), CONNECTS)
+        return CompletableFuture.supplyAsync(() -> open(at, output, SMALL_BUFFER), CONNECTS)
                 .thenCompose(c -> c.terminalInfo().thenApply(TtyMessages::terminalInfo).thenApply(
                         info -> new Open(c, output, info.getString("terminal"), info.getBoolean("reattached", false))));
     }
@@ -63,6 +75,11 @@ final class Clients {
     /** Opens {@code n} clients, {@code uri.apply(i)} each, at most {@code inFlight} at a time. */
     static List<Open> open(int n, int inFlight, IntFunction<URI> uri, Duration limit) throws InterruptedException {
         return all(n, inFlight, i -> connect(uri.apply(i)), limit, "open");
+    }
+
+    /** Opens {@code n} clients through {@code at}, at most {@code inFlight} at a time. */
+    static List<Open> openAll(int n, int inFlight, Entrance at, Duration limit) throws InterruptedException {
+        return all(n, inFlight, i -> connect(at), limit, "open");
     }
 
     /** Sends a close from each client and waits for the server's answers; returns them. */

@@ -235,7 +235,8 @@ final class Latency implements Callable<Integer> {
         return report.finish(System.out, spec.json);
     }
 
-    private RoundTrip keystroke(TtyClient c, EchoCheck check) {
+    /** One key typed into {@code c}, waited for until its echo arrives (5 s at most). */
+    static RoundTrip keystroke(TtyClient c, EchoCheck check) {
         return i -> {
             long k = check.received();
             long t0 = System.nanoTime();
@@ -245,6 +246,11 @@ final class Latency implements Callable<Integer> {
     }
 
     private RoundTrips loop(String what, RoundTrip rt) throws Exception {
+        return loop(what, warmup, keys, rt);
+    }
+
+    /** {@code warmup} round trips untimed, then {@code keys} timed; printed and returned. */
+    static RoundTrips loop(String what, int warmup, int keys, RoundTrip rt) throws Exception {
         Histogram ns = RoundTrips.histogram();
         for (int i = 0; i < warmup + keys; i++) {
             long t0 = System.nanoTime();
@@ -259,7 +265,8 @@ final class Latency implements Callable<Integer> {
         return p;
     }
 
-    private static void row(Table t, String label, List<RoundTrips> runs) {
+    /** A row of each percentile's median over {@code runs}, with the spread of p50 and p99. */
+    static void row(Table t, String label, List<RoundTrips> runs) {
         RoundTrips m = RoundTrips.median(runs);
         double[] v = m.values();
         t.row(label, Report.fmt(v[0]), Report.fmt(v[1]), Report.fmt(v[2]), Report.fmt(v[3]), Report.fmt(v[4]),
@@ -275,7 +282,7 @@ final class Latency implements Callable<Integer> {
         return Report.fmt(min) + "-" + Report.fmt(max);
     }
 
-    private static JsonArrayBuilder all(List<RoundTrips> runs) {
+    static JsonArrayBuilder all(List<RoundTrips> runs) {
         JsonArrayBuilder a = Json.createArrayBuilder();
         runs.forEach(p -> a.add(p.json()));
         return a;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Load scenarios against a real CloudTerm server; each figure beside its reference and target.",
         subcommands = {Throughput.class, FanOut.class, Latency.class, Sessions.class, Connections.class, Cycles.class,
-            StaticFiles.class, ResultsPage.class})
+            StaticFiles.class, GatewayRelay.class, ResultsPage.class})
 public final class LoadDriver {
 
     /** Runs one scenario; returns its exit status (0: every check passed). */

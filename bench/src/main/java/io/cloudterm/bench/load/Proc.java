@@ -95,6 +95,19 @@ final class Proc {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /** utime + stime of the process and of every process under it now (nginx's master and its workers). */
+    static long treeCpuTicks(long pid) {
+        long sum = cpuTicks(pid);
+        for (Child c : descendants(pid)) {
+            try {
+                sum += cpuTicks(c.pid());
+            } catch (RuntimeException gone) {
+                // ended between the listing and the reading
+            }
+        }
+        return sum;
+    }
+
     /** Every process under {@code root}, any depth, zombies included. */
     static List<Child> descendants(long root) {
         Map<Long, List<Child>> byParent = new HashMap<>();

@@ -96,16 +96,22 @@ final class Report {
 
     /** The cleanup after the scenario: children reaped, fds back, nothing left running. */
     void cleanup(ServerProcess.Cleanup c) {
-        json.add("cleanup", Json.createObjectBuilder().add("fds_before", c.fdsBefore()).add("fds_after", c.fdsAfter())
+        cleanup(null, c);
+    }
+
+    /** The same for one of several servers of a scenario, named by its {@code role}. */
+    void cleanup(String role, ServerProcess.Cleanup c) {
+        String suffix = role == null ? "" : ": " + role;
+        json.add(role == null ? "cleanup" : "cleanup_" + role.replaceAll("[^A-Za-z0-9]+", "_"), Json.createObjectBuilder().add("fds_before", c.fdsBefore()).add("fds_after", c.fdsAfter())
                 .add("fds_leaked", c.fdsLeaked())
                 .add("children_not_reaped", c.childrenLeft()).add("processes_started", c.processesStarted())
                 .add("left_running_after_stop", c.leftRunning()).add("server_exit_status", c.exitStatus()));
-        table("after the last client left", "", "server fds before", "after", "left over (pollers aside)", "children not reaped",
+        table("after the last client left" + suffix, "", "server fds before", "after", "left over (pollers aside)", "children not reaped",
                 "processes seen", "left running after stop")
                 .row("", c.fdsBefore(), c.fdsAfter(), c.fdsLeaked(), c.childrenLeft(), c.processesStarted(), c.leftRunning());
-        check("server fds back to " + c.fdsBefore() + " (" + c.fdsLeaked() + " left over)", c.fdsLeaked() == 0);
-        check("all children of the server reaped (" + c.childrenLeft() + " not)", c.childrenLeft() == 0);
-        check("nothing the server started still running after it stopped (" + c.leftRunning() + " was)", c.leftRunning() == 0);
+        check("server fds back to " + c.fdsBefore() + " (" + c.fdsLeaked() + " left over)" + suffix, c.fdsLeaked() == 0);
+        check("all children of the server reaped (" + c.childrenLeft() + " not)" + suffix, c.childrenLeft() == 0);
+        check("nothing the server started still running after it stopped (" + c.leftRunning() + " was)" + suffix, c.leftRunning() == 0);
     }
 
     /** Prints the tables, writes the JSON file if asked; 0 when every check passed. */

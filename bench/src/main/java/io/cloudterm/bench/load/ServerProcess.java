@@ -25,6 +25,7 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final List<String> command;
     private final URI ws;
+    private final CompletableFuture<String> accessToken;
     private final Deque<String> lastLines;
     /** Every process seen under the server, checked again once the server has stopped. */
     private final Set<Proc.Child> seen = new HashSet<>();
@@ -34,11 +35,13 @@ final class ServerProcess implements AutoCloseable {
     /** The server's fds by kind at the baseline, to say which are left over if the count is not back. */
     private volatile Map<String, Integer> fdKinds = Map.of();
 
-    private ServerProcess(Process process, List<String> command, int port, boolean gc, boolean settle, Deque<String> lastLines) {
+    private ServerProcess(Process process, List<String> command, URI address, CompletableFuture<String> accessToken, boolean gc,
+                          boolean settle, Deque<String> lastLines) {
         this.process = process;
         this.lastLines = lastLines;
         this.command = command;
-        this.ws = URI.create("ws://127.0.0.1:" + port + "/ws");
+        this.ws = URI.create("ws://" + address.getRawAuthority() + "/ws");
+        this.accessToken = accessToken;
         this.gc = gc;
         this.settle = settle;
         this.killOnExit = new Thread(() -> {
@@ -78,14 +81,19 @@ final class ServerProcess implements AutoCloseable {
             "/dev/random", "/dev/urandom");
 
     static ServerProcess start(ServerSpec spec, List<String> serverOptions, List<String> terminalCommand) throws IOException {
-        List<String> command = spec.command(serverOptions, terminalCommand);
+        return start(spec, spec.command(serverOptions, terminalCommand));
+    }
+
+    /** A server (a terminal server or a gateway) started with exactly {@code command}, once it says where it serves. */
+    static ServerProcess start(ServerSpec spec, List<String> command) throws IOException {
         Process p = new ProcessBuilder(command).start();
         Deque<String> lines = new ArrayDeque<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        ServerOutput.drain(p.getInputStream(), "stdout", port, lines);
-        ServerOutput.drain(p.getErrorStream(), "stderr", port, lines);
+        CompletableFuture<URI> address = new CompletableFuture<>();
+        CompletableFuture<String> token = new CompletableFuture<>();
+        ServerOutput.drain(p.getInputStream(), "stdout", address, token, lines);
+        ServerOutput.drain(p.getErrorStream(), "stderr", address, token, lines);
         try {
-            return new ServerProcess(p, command, port.get(60, TimeUnit.SECONDS), !spec.noGc, !spec.noSettle, lines);
+            return new ServerProcess(p, command, address.get(60, TimeUnit.SECONDS), token, !spec.noGc, !spec.noSettle, lines);
         } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             throw new IllegalStateException("the server did not start: " + String.join(" ", command) + "\n" + lines, e);
@@ -102,6 +110,18 @@ final class ServerProcess implements AutoCloseable {
 
     URI ws() {
         return ws;
+    }
+
+    /** The access token from the login URL the server printed (it prints it just after its address; waited for, bounded). */
+    String accessToken() {
+        try {
+            return accessToken.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the server printed no login URL with an access token: " + lastLines(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** {@code ws://.../ws?t=HANDLE}: reattaches to that terminal. */

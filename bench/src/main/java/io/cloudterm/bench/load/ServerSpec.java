@@ -57,6 +57,19 @@ final class ServerSpec {
 
     /** The whole command line: JVM, its options, the server's options, {@code --}, the command. */
     List<String> command(List<String> serverOptions, List<String> terminalCommand) {
+        List<String> c = launcher();
+        c.addAll(List.of("--port", "0", "--no-auth", "--native", nativeMode));
+        c.addAll(serverOptions);
+        c.add("--");
+        c.addAll(terminalCommand);
+        return c;
+    }
+
+    /**
+     * The JVM with its options and the server's jar (or class path and main class): what every
+     * server command of a run starts with, whatever its arguments (a gateway's, a host's).
+     */
+    List<String> launcher() {
         if (!nativeMode.equals("on") && !nativeMode.equals("off")) {
             throw new IllegalArgumentException("--native must be on or off, not " + nativeMode);
         }
@@ -76,10 +89,6 @@ final class ServerSpec {
             jvmOptionsFile().ifPresent(file -> c.add("@" + file));
             c.addAll(List.of("-jar", jar.toString()));
         }
-        c.addAll(List.of("--port", "0", "--no-auth", "--native", nativeMode));
-        c.addAll(serverOptions);
-        c.add("--");
-        c.addAll(terminalCommand);
         return c;
     }
 

@@ -70,6 +70,9 @@ final class StaticFiles implements Callable<Integer> {
             + " heap reading (default ${DEFAULT-VALUE})", defaultValue = "10000")
     int rangeClients;
 
+    private static final String CONFIG_SUMMARY = "one worker process, sendfile on, tcp_nopush on, open_file_cache max=1000,"
+            + " access log off, keepalive_requests 1000000";
+
     /** One server's figures for one file and one connection mode. */
     record Run(double requestsPerSecond, double gbps, double cpuSecondsPerGb, long errors) {
     }
@@ -85,7 +88,7 @@ final class StaticFiles implements Callable<Integer> {
                 names.add(write(dir, size));
             }
             String big = sparse(dir, bigSize);
-            try (Nginx other = Nginx.start(nginx, dir, serverCpu);
+            try (Nginx other = Nginx.start(nginx, serverCpu, port -> config(port, dir));
                  ServerProcess server = ServerProcess.start(spec, List.of("--files", dir.toString(), "--files-public"), List.of("cat"))) {
                 report.server(server);
                 pin(server.pid(), serverCpu);
@@ -165,7 +168,7 @@ final class StaticFiles implements Callable<Integer> {
                 report.note("wrk " + connections + " connections, one thread, for " + seconds + " s a run, after " + warmUpSeconds + " s of"
                         + " warm-up per file and server; without keep-alive each request sends Connection: close. CPU: each server's"
                         + " utime+stime from /proc (nginx: master and worker) over the run, per GB of file bytes sent. nginx: "
-                        + Nginx.CONFIG_SUMMARY + ". CloudTerm: --files DIR --files-public, started as the start command starts it.");
+                        + CONFIG_SUMMARY + ". CloudTerm: --files DIR --files-public, started as the start command starts it.");
                 report.cleanup(server.finish());
             }
         } finally {
@@ -213,12 +216,24 @@ final class StaticFiles implements Callable<Integer> {
     private static long ticks(long... pids) {
         long sum = 0;
         for (long pid : pids) {
-            sum += Proc.cpuTicks(pid);
-            for (Proc.Child c : Proc.descendants(pid)) {
-                sum += Proc.cpuTicks(c.pid());
-            }
+            sum += Proc.treeCpuTicks(pid);
         }
         return sum;
+    }
+
+    /** nginx tuned for files: {@link #CONFIG_SUMMARY}. */
+    private static String config(int port, Path root) {
+        return """
+                sendfile on;
+                tcp_nopush on;
+                open_file_cache max=1000 inactive=60s;
+                keepalive_requests 1000000;
+                default_type application/octet-stream;
+                server {
+                    listen 127.0.0.1:%d;
+                    location /files/ { alias %s/; }
+                }
+                """.formatted(port, root);
     }
 
     private String wrk(String url, boolean keepAlive, int runSeconds) throws IOException, InterruptedException {
@@ -289,95 +304,5 @@ final class StaticFiles implements Callable<Integer> {
             default -> 1;
         };
         return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
-    }
-
-    /** nginx started by the bench with a generated configuration on loopback, in the foreground. */
-    static final class Nginx implements AutoCloseable {
-
-        static final String CONFIG_SUMMARY = "one worker process, sendfile on, tcp_nopush on, open_file_cache max=1000,"
-                + " access log off, keepalive_requests 1000000";
-
-        private final Process process;
-        private final int port;
-
-        private Nginx(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static Nginx start(String nginx, Path root, int cpu) throws IOException, InterruptedException {
-            Path prefix = Files.createTempDirectory("cloudterm-nginx");
-            int port;
-            try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
-            String conf = """
-                    worker_processes 1;
-                    daemon off;
-                    pid %1$s/nginx.pid;
-                    error_log %1$s/error.log warn;
-                    events { worker_connections 8192; }
-                    http {
-                        access_log off;
-                        sendfile on;
-                        tcp_nopush on;
-                        open_file_cache max=1000 inactive=60s;
-                        keepalive_requests 1000000;
-                        default_type application/octet-stream;
-                        client_body_temp_path %1$s/body;
-                        proxy_temp_path %1$s/proxy;
-                        fastcgi_temp_path %1$s/fastcgi;
-                        uwsgi_temp_path %1$s/uwsgi;
-                        scgi_temp_path %1$s/scgi;
-                        server {
-                            listen 127.0.0.1:%2$d;
-                            location /files/ { alias %3$s/; }
-                        }
-                    }
-                    """.formatted(prefix, port, root);
-            Path file = prefix.resolve("nginx.conf");
-            Files.writeString(file, conf);
-            Process p = new ProcessBuilder("taskset", "-c", String.valueOf(cpu), nginx, "-p", prefix.toString(), "-c", file.toString())
-                    .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
-            Nginx n = new Nginx(p, port);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline) {
-                try (var s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-                    return n;
-                } catch (IOException notYet) {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException("nginx did not start: " + Files.readString(prefix.resolve("stdout.log"))
-                                + Files.readString(prefix.resolve("error.log")));
-                    }
-                    Thread.sleep(50);
-                }
-            }
-            n.close();
-            throw new IllegalStateException("nginx did not listen on " + port + " within 20 s");
-        }
-
-        int port() {
-            return port;
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        long rssKb() {
-            long kb = Proc.usage(process.pid()).rssKb();
-            for (Proc.Child c : Proc.descendants(process.pid())) {
-                kb += Proc.usage(c.pid()).rssKb();
-            }
-            return kb;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Throughput and fan-out: S terminals, each printing the same number of {@code x} at once,
@@ -136,11 +137,21 @@ final class Streams {
 
     /** One run: S terminals ready, the counts sent at once, every byte checked, every terminal ended. */
     static Run run(ServerProcess server, int terminals, long bytesEach) throws Exception {
+        // The server's children are remembered once the terminals are ready: each must be gone once it has stopped.
+        return run(Entrance.open(server.ws()), terminals, bytesEach, () -> Proc.cpuTicks(server.pid()), server::children);
+    }
+
+    /**
+     * The same through {@code at} (a server, or a proxy in front of one); {@code cpuTicks} reads the
+     * CPU the run's figure counts (the server's, or the relaying process's), {@code ready} runs once
+     * every terminal has said READY.
+     */
+    static Run run(Entrance at, int terminals, long bytesEach, LongSupplier cpuTicks, Runnable ready) throws Exception {
         List<StreamCheck> checks = new ArrayList<>();
         List<TtyClient> clients = new ArrayList<>();
         for (int i = 0; i < terminals; i++) {
             StreamCheck check = new StreamCheck(bytesEach);
-            TtyClient c = Clients.openStream(server.ws(), check);
+            TtyClient c = Clients.openStream(at, check);
             c.closed().thenAccept(check::closed);
             checks.add(check);
             clients.add(c);
@@ -148,9 +159,9 @@ final class Streams {
         for (StreamCheck check : checks) {
             check.awaitReady(READY_LIMIT);
         }
-        server.children(); // remembered: each must be gone once the server has stopped
+        ready.run();
         long driver = ProcessHandle.current().pid();
-        long cpu0 = Proc.cpuTicks(server.pid()), driver0 = Proc.cpuTicks(driver);
+        long cpu0 = cpuTicks.getAsLong(), driver0 = Proc.cpuTicks(driver);
         long t0 = System.nanoTime();
         for (TtyClient c : clients) {
             c.input(bytesEach + "\r");
@@ -161,7 +172,7 @@ final class Streams {
             check.awaitEnd(limit);
             last = Math.max(last, check.lastX());
         }
-        long cpu1 = Proc.cpuTicks(server.pid()), driver1 = Proc.cpuTicks(driver);
+        long cpu1 = cpuTicks.getAsLong(), driver1 = Proc.cpuTicks(driver);
         long payload = 0, messages = 0;
         for (int i = 0; i < terminals; i++) {
             TtyClient.Close closed = clients.get(i).closed().orTimeout(20, TimeUnit.SECONDS).join();

@@ -49,6 +49,15 @@ final class Targets {
     /** Live Java heap growth while many clients fetch one large file, MB. */
     static final double FILES_HEAP_GROWTH_MB = 2;
 
+    /**
+     * Relayed terminals: the gateway (splice) against nginx as a WebSocket proxy in the same run, as
+     * a factor of nginx's figure: throughput at least nginx's, relay CPU per GB and the keystroke
+     * round trip it adds to direct at most nginx's.
+     */
+    static final double GATEWAY_VS_NGINX = 1.0;
+    /** The gateway's RSS per idle relayed connection, KB. */
+    static final double KB_PER_RELAYED_CONNECTION = 4;
+
     /** Open/close cycles: RSS outside the Java heap may move by this much over them, KB (no growth, as exactly as it reads). */
     static final double CYCLES_RSS_OUTSIDE_HEAP_GROWTH_KB = 2048;
     /** Open/close cycles: live Java heap after a full GC may move by this much, KB. */
