@@ -251,7 +251,9 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         return new ObservedServer(this::terminals, launcher::scrollbackBytesHeld, platform.ptys(),
                 config.recording().directory(), config.usersFile(), files.flatMap(FileMount::cache)
                         .map(cache -> new ObservedServer.FilesCache(cache::hits, cache::reads, cache::heldBytes))
-                        .orElse(ObservedServer.FilesCache.NONE));
+                        .orElse(ObservedServer.FilesCache.NONE),
+                gateway.map(g -> new ObservedServer.Relays(g::openRelays, () -> g.hosts().size(), g::relayedBytes, g::hostsLost,
+                        g::unreached)).orElse(ObservedServer.Relays.NONE));
     }
 
     /** The server is gone: hang up what is left and free the platform. */

@@ -232,6 +232,10 @@ class GatewayTest {
             assertEquals(CloseCodes.HOST_LOST, close.code(), close.toString());
             assertTrue(close.reason().contains(address.toString()), close.reason());
             host.join();
+            String metrics = gateway.get("observe/metrics", Map.of("Cookie", gateway.login())).body();
+            java.util.regex.Matcher lost = java.util.regex.Pattern.compile("(?m)^cloudterm_gateway_hosts_lost_total\\S* (\\S+)$")
+                    .matcher(metrics);
+            assertTrue(lost.find() && Double.parseDouble(lost.group(1)) >= 1, "counted for the operator: " + metrics);
         }
     }
 
