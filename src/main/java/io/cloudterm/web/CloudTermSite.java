@@ -173,7 +173,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             throw new IllegalArgumentException("--once and --exit-no-conn stop a stand-alone server;"
                     + " inside a Helidon application the application decides when to stop");
         }
-        return new CloudTermSite(config, false, () -> { }, hostAuthentication);
+        if (hostAuthentication.isPresent() && config.gateway().trust().isPresent()) {
+            throw new IllegalArgumentException("authentication(...) and gateway.trust both say who the users are: choose one");
+        }
+        return new CloudTermSite(config, false, () -> { }, hostAuthentication.or(() -> trustedGateway(config)));
     }
 
     /** A host behind a gateway signs nobody in itself: the gateway's signed identity is the only way in. */
