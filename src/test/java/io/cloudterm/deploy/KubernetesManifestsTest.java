@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -281,28 +280,19 @@ class KubernetesManifestsTest {
         }
     }
 
-    /**
-     * The hosts' arguments, read by CloudTerm's own command line as the image runs them. Needs the
-     * host's {@code --trust-gateway}.
-     */
+    /** The hosts' and the gateways' arguments, read by CloudTerm's own command line as the image runs them. */
     @Test
-    @Disabled("enabled when gateway mode lands")
-    void theHostsCommandLineIsCloudTerms() {
-        List<String> args = cloudTermArgs(hostContainer());
-        assertDoesNotThrow(() -> CloudTerm.configFrom(args.toArray(String[]::new)), "the hosts' args: " + args);
-    }
-
-    /**
-     * Until the gateway's options exist: every other option of the hosts is one CloudTerm takes,
-     * with a value it accepts.
-     */
-    @Test
-    void theHostsOtherOptionsAreCloudTerms() {
-        List<String> args = new ArrayList<>(cloudTermArgs(hostContainer()));
-        int trust = args.indexOf("--trust-gateway");
-        assertTrue(trust >= 0, "the hosts trust the gateways");
-        args.subList(trust, trust + 2).clear();
-        assertDoesNotThrow(() -> CloudTerm.configFrom(args.toArray(String[]::new)), "the hosts' args: " + args);
+    void theCommandLinesAreCloudTerms(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        List<String> host = cloudTermArgs(hostContainer());
+        assertDoesNotThrow(() -> CloudTerm.configFrom(host.toArray(String[]::new)), "the hosts' args: " + host);
+        List<String> gateway = new ArrayList<>(cloudTermArgs(cloudTermContainers(only("Deployment")).getFirst()));
+        // The accounts file is read as the options are (a missing one is a usage error): one stands in for the Secret's.
+        int users = gateway.indexOf("--users");
+        if (users >= 0) {
+            gateway.set(users + 1, java.nio.file.Files.writeString(dir.resolve("htpasswd"), "").toString());
+        }
+        assertTrue(assertDoesNotThrow(() -> CloudTerm.configFrom(gateway.toArray(String[]::new)), "the gateways' args: " + gateway)
+                .gateway().relays(), "a gateway");
     }
 
     // The folder's objects and how they refer to one another.
