@@ -1,5 +1,7 @@
 package io.cloudterm.gateway;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,7 +17,16 @@ public interface HostDirectory extends AutoCloseable {
      * message for the command line (what is wrong and an example) if the value cannot be used.
      */
     static HostDirectory of(String spec, Duration refresh) {
-        throw new UnsupportedOperationException("to come");
+        return of(spec, refresh, Lookup.SYSTEM);
+    }
+
+    /** As {@link #of(String, Duration)}, with DNS names looked up by {@code lookup}. */
+    static HostDirectory of(String spec, Duration refresh, Lookup lookup) {
+        HostsValue value = HostsValue.parse(spec);
+        return switch (value) {
+            case HostsValue.Fixed fixed -> new StaticHosts(spec, fixed.hosts());
+            case HostsValue.Named named -> DnsHosts.start(spec, named.name(), named.port(), refresh, lookup);
+        };
     }
 
     /** The hosts now, sorted, never null; empty while a DNS name resolves to nothing. */
@@ -27,4 +38,19 @@ public interface HostDirectory extends AutoCloseable {
     /** Stops looking the name up again. */
     @Override
     void close();
+
+    /** How a DNS name becomes addresses: the system resolver, or a fake one in tests. */
+    @FunctionalInterface
+    interface Lookup {
+
+        /**
+         * The JDK's resolver: every A and AAAA record. Note that the JDK caches an answer for
+         * {@code networkaddress.cache.ttl} seconds (30 by default), so a refresh shorter than that
+         * sees a change only once the JDK's cache lets it through.
+         */
+        Lookup SYSTEM = name -> List.of(InetAddress.getAllByName(name));
+
+        /** The addresses of {@code name}; throws if it cannot be looked up (unknown name, no DNS server). */
+        List<InetAddress> addresses(String name) throws IOException;
+    }
 }
