@@ -9,6 +9,10 @@ import java.util.List;
  * The hosts there are now: a fixed list ({@code static:h1:7681,h2:7681}) or every A/AAAA address of
  * a DNS name ({@code dns:cloudterm-hosts.default.svc:7681}, what a Kubernetes headless Service
  * publishes), looked up again every {@code refresh}.
+ *
+ * <p>A static list may name hosts or addresses, IPv6 in brackets ({@code static:[fd00::5]:7681});
+ * a host given twice counts once. A DNS name's hosts are its addresses, each on the port given; a
+ * lookup that fails keeps the hosts of the last one that worked.
  */
 public interface HostDirectory extends AutoCloseable {
 

@@ -1,6 +1,5 @@
 package io.cloudterm.gateway;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +43,7 @@ sealed interface HostsValue {
             }
             hosts.add(hostAndPort(entry));
         }
-        return new Fixed(List.copyOf(new ArrayList<>(hosts)));
+        return new Fixed(List.copyOf(hosts));
     }
 
     private static Named named(String nameAndPort) {
