@@ -55,6 +55,9 @@ public final class Gateway implements AutoCloseable {
     /** Terminals this gateway relays now, per host: what least-loaded placement reads. */
     private final Map<HostAddress, AtomicInteger> relayed = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong relayedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong hostsLost = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unreached = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param sockets the native layer's sockets, to adopt the host's socket where the client's was
@@ -92,6 +95,21 @@ public final class Gateway implements AutoCloseable {
     /** Terminals relayed now through this gateway. */
     public int openRelays() {
         return open.get();
+    }
+
+    /** Bytes relayed, both ways, by connections that have ended. */
+    public long relayedBytes() {
+        return relayedBytes.get();
+    }
+
+    /** Relayed connections that ended because their host went away. */
+    public long hostsLost() {
+        return hostsLost.get();
+    }
+
+    /** Terminals no host could be reached for. */
+    public long unreached() {
+        return unreached.get();
     }
 
     /** The hosts known now. */
@@ -209,6 +227,7 @@ public final class Gateway implements AutoCloseable {
                 failures.add(address + " unreachable (" + e.getMessage() + ")");
             }
         }
+        unreached.incrementAndGet();
         throw new Unreachable(CloseCodes.HOST_UNREACHABLE, "no host could open the terminal: " + String.join("; ", failures));
     }
 
@@ -220,7 +239,11 @@ public final class Gateway implements AutoCloseable {
     private void ended(HostAddress host, Relay.Relayed result) {
         open.decrementAndGet();
         relayed.computeIfPresent(host, (h, count) -> count.decrementAndGet() <= 0 ? null : count);
+        if (result != null) {
+            relayedBytes.addAndGet(result.clientToHost() + result.hostToClient());
+        }
         if (result != null && result.hostLost()) {
+            hostsLost.incrementAndGet();
             LOG.info(() -> "host " + host + " went away during a session: " + result.why());
         }
     }

@@ -1,5 +1,6 @@
 package io.cloudterm.gateway;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToIntFunction;
 
@@ -15,11 +16,14 @@ public interface Placement {
 
     /** By a rendezvous hash of the user: a user's terminals sit together; a host joining or leaving moves only its share. */
     static Placement byUser() {
-        throw new UnsupportedOperationException("to come");
+        return (user, hosts, terminals) -> Rendezvous.order(user, hosts);
     }
 
     /** The host with the fewest terminals first, ties broken by the rendezvous hash of the user. */
     static Placement leastLoaded() {
-        throw new UnsupportedOperationException("to come");
+        return (user, hosts, terminals) -> {
+            Comparator<HostAddress> fewestFirst = Comparator.comparingInt(terminals);
+            return Rendezvous.order(user, hosts).stream().sorted(fewestFirst).toList();
+        };
     }
 }

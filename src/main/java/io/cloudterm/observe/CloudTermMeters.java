@@ -66,6 +66,16 @@ final class CloudTermMeters {
                 () -> SERVERS.stream().mapToLong(server -> server.filesCache().hits().getAsLong()).sum());
         counter(registry, "cloudterm.files.cache.reads", "shared files read into memory (first asked for, or changed)",
                 () -> SERVERS.stream().mapToLong(server -> server.filesCache().reads().getAsLong()).sum());
+        gauge(registry, "cloudterm.gateway.relays", "terminal connections a gateway relays to its hosts now",
+                server -> server.relays().open().getAsLong());
+        gauge(registry, "cloudterm.gateway.hosts", "hosts a gateway knows now (a dns: name's addresses, or its static list)",
+                server -> server.relays().hosts().getAsLong());
+        counter(registry, "cloudterm.gateway.relayed.bytes", "bytes a gateway relayed, both ways, on connections that have ended",
+                () -> SERVERS.stream().mapToLong(server -> server.relays().bytes().getAsLong()).sum());
+        counter(registry, "cloudterm.gateway.hosts.lost", "relayed connections ended because their host went away",
+                () -> SERVERS.stream().mapToLong(server -> server.relays().hostsLost().getAsLong()).sum());
+        counter(registry, "cloudterm.gateway.unreached", "terminals a gateway could reach no host for",
+                () -> SERVERS.stream().mapToLong(server -> server.relays().unreached().getAsLong()).sum());
         registry.getOrCreate(Gauge.builder("cloudterm.buffers.in.use.bytes", () -> (Long) BufferPool.bytesInUseByAll())
                 .description("bytes of pooled off-heap read buffers lent out"));
         counter(registry, "cloudterm.output.bytes", "bytes the terminals' programs wrote", TerminalTraffic::outputBytes);

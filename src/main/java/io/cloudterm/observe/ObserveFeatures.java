@@ -18,6 +18,9 @@ final class ObserveFeatures {
                 .addCheck(new PtySpawnCheck(server.ptys()));
         server.recordingDirectory().ifPresent(directory -> health.addCheck(PathCheck.recordingDirectory(directory)));
         server.usersFile().ifPresent(file -> health.addCheck(PathCheck.usersFile(file)));
+        if (server.relays() != ObservedServer.Relays.NONE) {
+            health.addCheck(new HostsCheck(server.relays().hosts()));
+        }
         builder.addFeature(ObserveFeature.builder()
                 .endpoint(endpoint)
                 // Only what we configure here: no observer found on the classpath joins uninvited.

@@ -18,9 +18,25 @@ import java.util.function.Supplier;
  * @param recordingDirectory where terminals are recorded (--record), if they are
  * @param usersFile          the accounts file (--users), if there is one
  * @param filesCache         the shared directory's cache of small files ({@link FilesCache#NONE} without one)
+ * @param relays             a gateway's relays to its hosts ({@link Relays#NONE} for a server that is not one)
  */
 public record ObservedServer(Supplier<List<Terminal>> terminals, LongSupplier scrollbackBytes, PtySystem ptys,
-                             Optional<Path> recordingDirectory, Optional<Path> usersFile, FilesCache filesCache) {
+                             Optional<Path> recordingDirectory, Optional<Path> usersFile, FilesCache filesCache,
+                             Relays relays) {
+
+    /**
+     * What a gateway relays.
+     *
+     * @param open       terminal connections relayed now
+     * @param hosts      hosts known now
+     * @param bytes      bytes relayed by connections that have ended, both ways
+     * @param hostsLost  connections that ended because their host went away
+     * @param unreached  terminals that no host could be reached for
+     */
+    public record Relays(LongSupplier open, LongSupplier hosts, LongSupplier bytes, LongSupplier hostsLost,
+                         LongSupplier unreached) {
+        public static final Relays NONE = new Relays(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
+    }
 
     /**
      * What the cache of shared files has done.

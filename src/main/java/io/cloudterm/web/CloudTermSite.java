@@ -173,7 +173,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
             throw new IllegalArgumentException("--once and --exit-no-conn stop a stand-alone server;"
                     + " inside a Helidon application the application decides when to stop");
         }
-        return new CloudTermSite(config, false, () -> { }, hostAuthentication);
+        if (hostAuthentication.isPresent() && config.gateway().trust().isPresent()) {
+            throw new IllegalArgumentException("authentication(...) and gateway.trust both say who the users are: choose one");
+        }
+        return new CloudTermSite(config, false, () -> { }, hostAuthentication.or(() -> trustedGateway(config)));
     }
 
     /** A host behind a gateway signs nobody in itself: the gateway's signed identity is the only way in. */
@@ -251,7 +254,9 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         return new ObservedServer(this::terminals, launcher::scrollbackBytesHeld, platform.ptys(),
                 config.recording().directory(), config.usersFile(), files.flatMap(FileMount::cache)
                         .map(cache -> new ObservedServer.FilesCache(cache::hits, cache::reads, cache::heldBytes))
-                        .orElse(ObservedServer.FilesCache.NONE));
+                        .orElse(ObservedServer.FilesCache.NONE),
+                gateway.map(g -> new ObservedServer.Relays(g::openRelays, () -> g.hosts().size(), g::relayedBytes, g::hostsLost,
+                        g::unreached)).orElse(ObservedServer.Relays.NONE));
     }
 
     /** The server is gone: hang up what is left and free the platform. */

@@ -127,6 +127,19 @@ class CommandLineTest {
         "--files /tmp --files-cache lots | --files-cache wants a number of bytes (0 turns the cache off), not 'lots'",
         "--files /tmp --files-path /observe | --files-path cannot be at /observe, which CloudTerm answers itself",
         "-b /term --files /tmp --files-path /elsewhere | --files-path must be under the base path /term",
+        "gateway                       | a gateway needs its hosts: cloudterm gateway --hosts",
+        "--hosts static:h:1            | --hosts is for a gateway: cloudterm gateway --hosts",
+        "gateway --hosts static:h:1 -- sh | a gateway runs no program",
+        "gateway --hosts static:h:1    | give it --gateway-key FILE",
+        "gateway --hosts static:h:1 --gateway-key /k --placement far | --placement wants hash or least-loaded, not 'far'",
+        "gateway --hosts static:h:1 --gateway-key /k --relay fast | --relay wants splice or copy, not 'fast'",
+        "gateway --hosts static:h:1 --gateway-key /k --hosts-refresh 0 | --hosts-refresh wants 1 to 3600 seconds",
+        "gateway --hosts static:h:1 --gateway-key /k --no-auth | it needs a login: leave out --no-auth",
+        "gateway --hosts static:h:1 --gateway-key /no/such/key | /no/such/key",
+        "--gateway-key /k              | --gateway-key is for a gateway",
+        "--placement hash              | --placement, --hosts-refresh and --relay are for a gateway",
+        "-c a:b --trust-gateway /k     | --trust-gateway replaces this server's logins with the gateway's",
+        "--trust-gateway /no/such/key -- sh | /no/such/key",
     })
     void badOptionsGiveOneLineAndStatusTwo(String args, String message) {
         Run run = run(args.trim().split("\\s+"));

@@ -196,6 +196,34 @@ class CloudTermConfigTest {
     }
 
     @Test
+    void gatewayModeComesFromTheGatewayMapping() {
+        ServerConfig gateway = CloudTermConfig.from(yaml(String.join("\n",
+                "gateway:",
+                "  hosts: dns:cloudterm-hosts.default.svc:7681",
+                "  key: /etc/cloudterm/gateway.key",
+                "  placement: least-loaded",
+                "  refresh: 30",
+                "  relay: copy",
+                "command: [sh]")));
+        assertEquals(true, gateway.gateway().relays());
+        assertEquals(java.util.Optional.of("dns:cloudterm-hosts.default.svc:7681"), gateway.gateway().hosts());
+        assertEquals(java.util.Optional.of(Path.of("/etc/cloudterm/gateway.key")), gateway.gateway().key());
+        assertEquals(ServerConfig.Gateway.Placement.LEAST_LOADED, gateway.gateway().placement());
+        assertEquals(java.time.Duration.ofSeconds(30), gateway.gateway().refresh());
+        assertEquals(false, gateway.gateway().splice());
+
+        ServerConfig host = CloudTermConfig.from(yaml("gateway:\n  trust: /etc/cloudterm/gateway.key\ncommand: [sh]"));
+        assertEquals(false, host.gateway().relays());
+        assertEquals(java.util.Optional.of(Path.of("/etc/cloudterm/gateway.key")), host.gateway().trust());
+        assertEquals(ServerConfig.Gateway.NONE, CloudTermConfig.from(yaml("command: [sh]")).gateway());
+
+        assertEquals("gateway takes hosts, placement, key, refresh, relay and trust (in application.yaml, gateway: {hosts: dns:NAME:PORT, key: FILE})",
+                assertThrows(IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("gateway: yes\ncommand: [sh]"))).getMessage());
+        assertEquals("a gateway does not trust another gateway: leave out --trust-gateway", assertThrows(IllegalArgumentException.class,
+                () -> CloudTermConfig.from(yaml("gateway:\n  hosts: static:h:1\n  key: /k\n  trust: /k\ncommand: [sh]"))).getMessage());
+    }
+
+    @Test
     void aPasswordIsTakenLiterally() {
         ServerConfig config = CloudTerm.configFrom("-c", "u:${HOME}", "--", "sh");
         assertEquals("u:${HOME}", config.credential().orElseThrow());

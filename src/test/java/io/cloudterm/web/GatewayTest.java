@@ -148,6 +148,60 @@ class GatewayTest {
         }
     }
 
+    /**
+     * A thousand users' worth of terminals through one gateway at once (least-loaded over three
+     * hosts), each echoing what its client types, then all gone: no relay is left behind.
+     */
+    @Test
+    void aThousandRelayedTerminalsEachEchoTheirOwnKeysAndAllEnd() throws Exception {
+        int terminals = 1000;
+        Path key = key("gateway.key");
+        List<TestServer> hosts = new ArrayList<>();
+        for (String address : HOST_ADDRESSES) {
+            TestServer host = TestServer.start("--interface", address, "--trust-gateway", key.toString(), "--keep-alive", "0",
+                    "--max-terminals", "1000", "--max-terminals-per-user", "1000", "--", "cat");
+            running.add(host);
+            hosts.add(host);
+        }
+        TestServer gateway = gateway(key, staticHosts(hosts), "--placement", "least-loaded");
+        String cookie = gateway.login();
+        List<TtyClient> clients = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var openers = java.util.concurrent.Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
+            List<java.util.concurrent.Future<?>> opened = new ArrayList<>();
+            for (int i = 0; i < terminals; i++) {
+                String marker = "key" + i + ".";
+                opened.add(openers.submit(() -> {
+                    TtyClient client = open(gateway, cookie, null);
+                    clients.add(client);
+                    client.input(marker);
+                    client.awaitOutput(marker, Duration.ofSeconds(60));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> each : opened) {
+                each.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        assertEquals(terminals, hosts.stream().mapToInt(h -> h.server().terminals().size()).sum());
+        for (TestServer host : hosts) {
+            int here = host.server().terminals().size();
+            assertTrue(here >= terminals / 3 - 2 && here <= terminals / 3 + 2, "least loaded: spread evenly, " + here);
+        }
+        assertEquals(terminals, relaysOpen(gateway, cookie));
+        clients.forEach(TtyClient::close);
+        hosts.forEach(TestServer::awaitNoTerminals);
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> relaysOpen(gateway, cookie) == 0);
+    }
+
+    private static long relaysOpen(TestServer gateway, String cookie) {
+        String metrics = gateway.get("observe/metrics", Map.of("Cookie", cookie)).body();
+        java.util.regex.Matcher open = java.util.regex.Pattern.compile("(?m)^cloudterm_gateway_relays\\S* (\\S+)$").matcher(metrics);
+        if (!open.find()) {
+            throw new AssertionError("no cloudterm_gateway_relays in " + metrics);
+        }
+        return (long) Double.parseDouble(open.group(1));
+    }
+
     @Test
     void aHostTakesOnlyIdentitiesTheGatewaySignedForItOnce() throws Exception {
         Path key = key("gateway.key");
@@ -232,6 +286,10 @@ class GatewayTest {
             assertEquals(CloseCodes.HOST_LOST, close.code(), close.toString());
             assertTrue(close.reason().contains(address.toString()), close.reason());
             host.join();
+            String metrics = gateway.get("observe/metrics", Map.of("Cookie", gateway.login())).body();
+            java.util.regex.Matcher lost = java.util.regex.Pattern.compile("(?m)^cloudterm_gateway_hosts_lost_total\\S* (\\S+)$")
+                    .matcher(metrics);
+            assertTrue(lost.find() && Double.parseDouble(lost.group(1)) >= 1, "counted for the operator: " + metrics);
         }
     }
 
