@@ -118,6 +118,22 @@ class LoadDriverSmokeTest {
         }
     }
 
+    @Test
+    void gatewayRelaysEveryByteAndEveryKeyOnEachLeg() throws IOException {
+        // nginx-light comes from Debian (.ci/run installs it); hosts listen on 127.0.0.2 (all of 127/8 is loopback on Linux).
+        JsonObject r = run("on", "gateway", "--mb", "1", "--runs", "1", "--keys", "50", "--warmup", "10", "--latency-runs", "1",
+                "--idle", "10", "--hold", "0");
+        for (String leg : List.of("direct", "splice", "copy", "nginx", "java")) {
+            assertTrue(r.getJsonObject("throughput").getJsonObject(leg).getJsonNumber("MBps").doubleValue() > 0, leg);
+        }
+        for (String leg : List.of("direct", "splice", "copy", "nginx")) {
+            assertTrue(r.getJsonObject("latency").getJsonObject(leg).getJsonObject("median_us").getJsonNumber("p50").doubleValue() > 0, leg);
+        }
+        for (String leg : List.of("splice", "copy", "nginx")) {
+            assertTrue(r.getJsonObject("idle").getJsonObject(leg).getJsonNumber("rss_after_kb").longValue() > 0, leg);
+        }
+    }
+
     /** Runs one scenario in this JVM; it must pass its own checks. */
     private JsonObject run(String mode, String scenario, String... options) throws IOException {
         Path json = dir.resolve(scenario + ".json");

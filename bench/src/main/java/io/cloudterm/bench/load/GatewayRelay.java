@@ -387,8 +387,9 @@ final class GatewayRelay implements Callable<Integer> {
         return s == legs.trustedHost ? "host behind the gateways" : "host reached directly and through nginx";
     }
 
+    /** The leg's key in the JSON: its --legs name. */
     private static String key(RelayLegs.Leg leg) {
-        return leg.name().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_|_$", "");
+        return leg.id();
     }
 
     private static double median(double[] v) {
