@@ -2,6 +2,7 @@ package io.cloudterm.client;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -39,7 +40,9 @@ public final class Dial {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a request target: " + target, e);
         }
-        Socket socket = new Socket();
+        // Without a proxy: new Socket() wraps its implementation in a SOCKS one whose own fd field
+        // stays empty, so SocketFd could not read the fd the gateway adopts.
+        Socket socket = new Socket(Proxy.NO_PROXY);
         try {
             try {
                 socket.connect(address, (int) timeout.toMillis());
