@@ -1,90 +1,130 @@
 package io.cloudterm.auth;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The secret a gateway and its hosts share ({@code --gateway-key}, {@code --trust-gateway}): a file
- * of one or two lines, each one key. The gateway signs with the first; a host accepts either, so
- * a key can be changed without a moment where the two sides disagree.
- *
- * <p>A key is at least 32 random bytes written in base64 ({@link #HOW_TO_MAKE_ONE}); blank lines
- * and the spaces around a key are ignored. To change keys: give the hosts both (new and old, in
- * either order), then the gateway the new one alone, then the hosts the new one alone.
- *
- * <p>The file must be private to its owner, like a credential file. The keys are held as bytes,
- * never printed: not by {@link #toString()}, not in a message.
+ * The keys of gateway mode: an Ed25519 key pair. The gateway signs with the private key
+ * ({@code --gateway-key}, a file private to its owner); hosts check with the public key
+ * ({@code --trust-gateway}, one or two, so that a key can be changed without a moment where the
+ * two sides disagree). Hosts hold no secret: a program in a host's terminal, which runs as the
+ * host's user and can read whatever the host reads, finds nothing there to sign itself in with.
+ * Both files are PEM, as {@link #HOW_TO_MAKE_ONE} writes them.
  */
 public final class GatewayKeys {
 
-    /** The least a key may hold: HMAC-SHA-256's own output size, so the key is not the weak link. */
-    public static final int MINIMUM_BYTES = 32;
+    /** The commands that make the pair, for messages and docs. */
+    public static final String HOW_TO_MAKE_ONE = "openssl genpkey -algorithm ed25519 -out gateway.key; chmod 600 gateway.key;"
+            + " openssl pkey -in gateway.key -pubout -out gateway.pub";
+    private static final String ALGORITHM = "Ed25519";
+    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
-    /** The command that makes a key file, for messages and docs. */
-    public static final String HOW_TO_MAKE_ONE = "head -c 32 /dev/urandom | base64 > gateway.key; chmod 600 gateway.key";
+    private final Optional<PrivateKey> signing;
+    private final List<PublicKey> accepted;
 
-    private final List<byte[]> keys;
-
-    private GatewayKeys(List<byte[]> keys) {
-        this.keys = keys;
+    private GatewayKeys(Optional<PrivateKey> signing, List<PublicKey> accepted) {
+        this.signing = signing;
+        this.accepted = accepted;
     }
 
     /**
-     * Reads {@code file}. Throws {@link IllegalArgumentException} with a message for the command
-     * line if it cannot be used (missing, readable by others, empty, a key too short, more than two).
+     * The gateway's private key from {@code file} (PEM, PKCS #8); {@code name} says which file in
+     * messages. Throws {@link IllegalArgumentException} with a message for the command line if it
+     * cannot be used (missing, readable by others, not one Ed25519 private key).
      */
-    public static GatewayKeys read(Path file) throws IOException {
-        return read(file, "gateway key file " + file);
-    }
-
-    /** As {@link #read(Path)}; {@code name} says which file in messages (e.g. "--trust-gateway /etc/ct/gateway.key"). */
-    public static GatewayKeys read(Path file, String name) throws IOException {
-        List<String> lines = PrivateFile.readLines(file, name).stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
-        if (lines.isEmpty()) {
-            throw new IllegalArgumentException(name + " holds no key; make one with: " + HOW_TO_MAKE_ONE);
+    public static GatewayKeys signing(Path file, String name) {
+        List<String> lines = PrivateFile.readLines(file, name);
+        List<byte[]> blocks = blocks(String.join("\n", lines), "PRIVATE KEY", name);
+        if (blocks.size() != 1) {
+            throw new IllegalArgumentException(name + " holds " + (blocks.isEmpty() ? "no private key" : blocks.size() + " private keys")
+                    + "; it holds the gateway's one Ed25519 private key, made with: " + HOW_TO_MAKE_ONE);
         }
-        if (lines.size() > 2) {
-            throw new IllegalArgumentException(name + " holds " + lines.size()
-                    + " keys; it holds one, or two while changing keys (the gateway signs with the first)");
-        }
-        List<byte[]> keys = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            keys.add(decode(lines.get(i), name, i + 1));
-        }
-        return new GatewayKeys(List.copyOf(keys));
-    }
-
-    /** A key's bytes from its line; the line is never quoted (it may be the key itself, or another secret pasted there). */
-    private static byte[] decode(String line, String name, int number) {
-        byte[] key;
         try {
-            key = (line.indexOf('-') >= 0 || line.indexOf('_') >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(line);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": key " + number + " is not base64; make one with: " + HOW_TO_MAKE_ONE);
+            return new GatewayKeys(Optional.of(KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(blocks.getFirst()))),
+                    List.of());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(name + " is not an Ed25519 private key; make one with: " + HOW_TO_MAKE_ONE);
         }
-        if (key.length < MINIMUM_BYTES) {
-            throw new IllegalArgumentException(name + ": key " + number + " holds " + key.length + " bytes, fewer than "
-                    + MINIMUM_BYTES + "; make one with: " + HOW_TO_MAKE_ONE);
-        }
-        return key;
     }
 
-    /** The key the gateway signs with: the first. */
-    byte[] signing() {
-        return keys.getFirst();
+    /**
+     * The public keys a host accepts from {@code file} (PEM, one or two); {@code name} says which
+     * file in messages. Throws {@link IllegalArgumentException} with a message for the command line
+     * if it cannot be used; a private key there is refused (hosts must not hold it).
+     */
+    public static GatewayKeys trusted(Path file, String name) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(name + " is not a file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!blocks(text, "PRIVATE KEY", name).isEmpty()) {
+            throw new IllegalArgumentException(name + " holds a private key: hosts take the gateway's public key only"
+                    + " (openssl pkey -in gateway.key -pubout -out gateway.pub)");
+        }
+        List<byte[]> blocks = blocks(text, "PUBLIC KEY", name);
+        if (blocks.isEmpty() || blocks.size() > 2) {
+            throw new IllegalArgumentException(name + " holds " + blocks.size() + " public keys; it holds the gateway's"
+                    + " (or two while changing keys), made with: " + HOW_TO_MAKE_ONE);
+        }
+        List<PublicKey> keys = new ArrayList<>();
+        for (byte[] block : blocks) {
+            try {
+                keys.add(KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(block)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException(name + " holds a public key that is not Ed25519; make the pair with: " + HOW_TO_MAKE_ONE);
+            }
+        }
+        return new GatewayKeys(Optional.empty(), List.copyOf(keys));
+    }
+
+    /** The DER of each PEM block of {@code type} in {@code text}. */
+    private static List<byte[]> blocks(String text, String type, String name) {
+        List<byte[]> blocks = new ArrayList<>();
+        Matcher m = PEM.matcher(text);
+        while (m.find()) {
+            if (m.group(1).equals(type)) {
+                try {
+                    blocks.add(Base64.getMimeDecoder().decode(m.group(2)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(name + ": a " + type.toLowerCase(java.util.Locale.ROOT) + " that is not base64");
+                }
+            }
+        }
+        return blocks;
+    }
+
+    /** The key the gateway signs with. */
+    PrivateKey signingKey() {
+        return signing.orElseThrow(() -> new IllegalStateException("public keys check identities; only a private key signs them"));
     }
 
     /** Every key a host accepts. */
-    List<byte[]> accepted() {
-        return keys;
+    List<PublicKey> accepted() {
+        return accepted;
     }
 
-    /** How many keys, never what they are. */
+    /** What kind of keys, never what they are. */
     @Override
     public String toString() {
-        return "GatewayKeys[" + keys.size() + (keys.size() == 1 ? " key]" : " keys]");
+        return signing.isPresent() ? "GatewayKeys[private]" : "GatewayKeys[" + accepted.size() + " public]";
     }
 }

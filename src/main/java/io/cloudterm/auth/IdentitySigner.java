@@ -17,7 +17,7 @@ public final class IdentitySigner {
         this(keys, Clock.systemUTC());
     }
 
-    /** Signs with {@code keys}' first key, with expiries read from {@code clock}. */
+    /** Signs with {@code keys}' private key, with expiries read from {@code clock}. */
     public IdentitySigner(GatewayKeys keys, Clock clock) {
         this.keys = Objects.requireNonNull(keys);
         this.clock = Objects.requireNonNull(clock);
@@ -39,7 +39,7 @@ public final class IdentitySigner {
             throw new IllegalArgumentException("the host " + problem);
         });
         Instant expires = Instant.ofEpochSecond(clock.instant().plus(IdentityWire.VALIDITY).getEpochSecond());
-        String header = IdentityWire.encode(new GatewayIdentity(user, terminal, host, expires, Secrets.random128()), keys.signing());
+        String header = IdentityWire.encode(new GatewayIdentity(user, terminal, host, expires, Secrets.random128()), keys.signingKey());
         if (header.length() > IdentityWire.MAXIMUM_CHARS) {
             throw new IllegalArgumentException("the identity would be " + header.length() + " characters, more than the "
                     + IdentityWire.MAXIMUM_CHARS + " a host takes");

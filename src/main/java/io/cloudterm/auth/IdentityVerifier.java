@@ -3,7 +3,7 @@ package io.cloudterm.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The host's side: checks a gateway-signed identity, and takes each one once.
  *
- * <p>The checks run cheapest first, and nothing the sender wrote is parsed before its MAC is
+ * <p>The checks run cheapest first, and nothing the sender wrote is parsed before its signature is
  * right: the length (at most 4096 characters), the alphabet and the three parts, the version, the
- * MAC against every accepted key, then the payload, the expiry, the nonce.
+ * signature against each accepted public key, then the payload, the expiry, the nonce.
  *
  * <p>Time, by this host's clock: an identity is taken until 5 s after its expiry (the skew allowed
  * between the gateway's clock and the host's), and refused if it expires more than 30 s ahead (it
@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Replays: each nonce taken is remembered until its identity would be refused as expired
  * anyway (a second past its last valid moment). At most {@value #DEFAULT_CAPACITY} are remembered; when that many are in flight, new
  * identities are refused ("too many identities in flight") rather than an old nonce forgotten,
- * which would let it be replayed. Only identities with a right MAC get that far, so only a holder
- * of the key can fill it, and 100,000 in 25 s is 4,000 new terminals a second, beyond a host.
+ * which would let it be replayed. Only identities with a right signature get that far, so only a holder
+ * of the gateway's private key can fill it, and 100,000 in 25 s is 4,000 new terminals a second, beyond a host.
  */
 public final class IdentityVerifier {
 
@@ -76,16 +76,14 @@ public final class IdentityVerifier {
         if (!header.substring(0, firstDot).equals(IdentityWire.VERSION)) {
             throw new Refused("unknown identity version");
         }
-        byte[] mac = IdentityWire.bytes(header.substring(lastDot + 1));
-        if (mac == null || mac.length != IdentityWire.MAC_BYTES) {
+        byte[] signature = IdentityWire.bytes(header.substring(lastDot + 1));
+        if (signature == null || signature.length != IdentityWire.SIGNATURE_BYTES) {
             throw new Refused("malformed identity");
         }
         String signed = header.substring(0, lastDot);
-        // Every key is tried, with no early exit, so the time taken does not tell which key (if
-        // any) came close; each comparison is constant-time itself.
         boolean signedByAKey = false;
-        for (byte[] key : keys.accepted()) {
-            signedByAKey |= MessageDigest.isEqual(IdentityWire.mac(key, signed), mac);
+        for (PublicKey key : keys.accepted()) {
+            signedByAKey = signedByAKey || IdentityWire.verifies(key, signed, signature);
         }
         if (!signedByAKey) {
             throw new Refused("bad identity signature");

@@ -4,26 +4,27 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How a {@link GatewayIdentity} travels in its header, shared by the signer and the verifier:
- * {@code v1.<payload>.<mac>}, where payload is the base64url (no padding) of the UTF-8 text
+ * {@code v1.<payload>.<signature>}, where payload is the base64url (no padding) of the UTF-8 text
  * {@code user \n terminal \n host \n expiry \n nonce} (expiry in epoch seconds, nonce 16 random
- * bytes in base64url), and mac is the base64url of HMAC-SHA-256, under the shared key, of the ASCII
- * text {@code v1.<payload>}: the MAC covers exactly the bytes sent, version included, so there is
+ * bytes in base64url), and signature is the base64url of the Ed25519 signature, with the gateway's
+ * private key, of the ASCII text {@code v1.<payload>}: it covers exactly the bytes sent, version included, so there is
  * no second encoding to get wrong. No field may hold a control character, so the newlines
  * separate them unambiguously.
  */
 final class IdentityWire {
 
     static final String VERSION = "v1";
-    /** Longer headers are refused before any decoding or MAC is computed. */
+    /** Longer headers are refused before any decoding or signature check. */
     static final int MAXIMUM_CHARS = 4096;
     /** How long an identity holds: it is made to be used at once, by the request it rides on. */
     static final Duration VALIDITY = Duration.ofSeconds(20);
@@ -36,7 +37,7 @@ final class IdentityWire {
     /** The latest expiry a host takes: the validity plus twice the skew (a gateway clock ahead). */
     static final Duration FURTHEST_AHEAD = Duration.ofSeconds(30);
 
-    static final int MAC_BYTES = 32;
+    static final int SIGNATURE_BYTES = 64;
     static final int NONCE_CHARS = 22;
     private static final int FIELDS = 5;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -46,21 +47,34 @@ final class IdentityWire {
     }
 
     /** The header value for {@code identity} signed with {@code key}. */
-    static String encode(GatewayIdentity identity, byte[] key) {
+    static String encode(GatewayIdentity identity, PrivateKey key) {
         String text = String.join("\n", identity.user(), identity.terminal(), identity.host(),
                 Long.toString(identity.expires().getEpochSecond()), identity.nonce());
         String signed = VERSION + "." + ENCODER.encodeToString(text.getBytes(StandardCharsets.UTF_8));
-        return signed + "." + ENCODER.encodeToString(mac(key, signed));
+        return signed + "." + ENCODER.encodeToString(signature(key, signed));
     }
 
-    /** HMAC-SHA-256 of the ASCII text {@code signed}. */
-    static byte[] mac(byte[] key, String signed) {
+    /** The Ed25519 signature of the ASCII text {@code signed}. */
+    static byte[] signature(PrivateKey key, String signed) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
+            Signature signature = Signature.getInstance("Ed25519");
+            signature.initSign(key);
+            signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return signature.sign();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
+            throw new IllegalStateException("every JDK since 15 has Ed25519", e);
+        }
+    }
+
+    /** Whether {@code signature} is {@code key}'s of the ASCII text {@code signed}. */
+    static boolean verifies(PublicKey key, String signed, byte[] signature) {
+        try {
+            Signature check = Signature.getInstance("Ed25519");
+            check.initVerify(key);
+            check.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return check.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

@@ -96,6 +96,13 @@ public final class CloudTerm {
             err.println("cloudterm: " + e.getMessage());
             return USAGE;
         }
+        if (config.gateway().relays()) {
+            // The JDK keeps a name's addresses 30 s by default, whatever --hosts-refresh says: a
+            // headless Service's pods would be seen late. Set before the first lookup reads it.
+            String seconds = Long.toString(config.gateway().refresh().toSeconds());
+            java.security.Security.setProperty("networkaddress.cache.ttl", seconds);
+            java.security.Security.setProperty("networkaddress.cache.negative.ttl", seconds);
+        }
         CloudTermServer server;
         StartupLog log = StartupLog.hold();
         try {

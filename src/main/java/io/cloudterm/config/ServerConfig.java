@@ -746,7 +746,7 @@ public final class ServerConfig {
             }
             if (!gateway.relays() && gateway.key().isPresent()) {
                 throw new IllegalArgumentException("--gateway-key is for a gateway (cloudterm gateway --hosts ...);"
-                        + " a host checks the same key with --trust-gateway FILE");
+                        + " a host checks its signatures with the public key: --trust-gateway gateway.pub");
             }
             if (gateway.relays() && gateway.trust().isPresent()) {
                 throw new IllegalArgumentException("a gateway does not trust another gateway: leave out --trust-gateway");

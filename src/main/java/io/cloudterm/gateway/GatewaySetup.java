@@ -7,7 +7,6 @@ import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.CopyRelay;
 import io.cloudterm.io.Relay;
 import io.cloudterm.platform.Platform;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -32,12 +31,8 @@ public final class GatewaySetup {
      */
     public static Gateway start(ServerConfig config, Platform platform, String whyNoTakeOver) {
         ServerConfig.Gateway settings = config.gateway();
-        IdentitySigner signer;
-        try {
-            signer = new IdentitySigner(GatewayKeys.read(settings.key().orElseThrow()));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--gateway-key " + settings.key().orElseThrow() + " cannot be read: " + e.getMessage(), e);
-        }
+        IdentitySigner signer = new IdentitySigner(GatewayKeys.signing(settings.key().orElseThrow(),
+                "--gateway-key " + settings.key().orElseThrow()));
         Placement placement = settings.placement() == ServerConfig.Gateway.Placement.LEAST_LOADED
                 ? Placement.leastLoaded() : Placement.byUser();
         HostDirectory hosts = HostDirectory.of(settings.hosts().orElseThrow(), settings.refresh());

@@ -185,12 +185,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         if (keyFile.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            LOG.info(() -> "serving only requests a gateway signed with the key in " + keyFile.get() + "; no login of its own");
-            return Optional.of(new GatewaySignIn(new IdentityVerifier(GatewayKeys.read(keyFile.get()))));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--trust-gateway " + keyFile.get() + " cannot be read: " + e.getMessage(), e);
-        }
+        GatewayKeys keys = GatewayKeys.trusted(keyFile.get(), "--trust-gateway " + keyFile.get());
+        LOG.info(() -> "serving only requests a gateway signed for, checked with the public key in " + keyFile.get()
+                + "; no login of its own");
+        return Optional.of(new GatewaySignIn(new IdentityVerifier(keys)));
     }
 
     private static void checkLogin(ServerConfig config) {

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The gateway signs who a request is from; a host takes it once, in time, from a key it trusts. */
 class IdentityTest {
 
-    private static final String KEY_A = KeyFiles.key(32, 'A');
-    private static final String KEY_B = KeyFiles.key(32, 'B');
+    private static final KeyFiles.Pair KEY_A = KeyFiles.pair();
+    private static final KeyFiles.Pair KEY_B = KeyFiles.pair();
     private static final Instant NOW = Instant.parse("2026-12-07T03:00:00Z");
     private static final String HOST = "10.0.0.1:7681";
 
@@ -29,12 +29,12 @@ class IdentityTest {
     private final MovingClock gatewayClock = new MovingClock(NOW);
     private final MovingClock hostClock = new MovingClock(NOW);
 
-    private IdentitySigner signer(String keys) {
-        return new IdentitySigner(KeyFiles.keys(dir, "gateway.key", keys), gatewayClock);
+    private IdentitySigner signer(KeyFiles.Pair key) {
+        return new IdentitySigner(KeyFiles.signing(dir, "gateway.key", key), gatewayClock);
     }
 
-    private IdentityVerifier verifier(String keys) {
-        return new IdentityVerifier(KeyFiles.keys(dir, "trusted.key", keys), hostClock);
+    private IdentityVerifier verifier(KeyFiles.Pair... keys) {
+        return new IdentityVerifier(KeyFiles.trusted(dir, "gateway.pub", keys), hostClock);
     }
 
     @Test
@@ -56,7 +56,7 @@ class IdentityTest {
 
     /** The wire format, as a host written in another language would read it. */
     @Test
-    void theHeaderIsVersionPayloadAndMacOfWhatPrecedesIt() throws Exception {
+    void theHeaderIsVersionPayloadAndTheSignatureOfWhatPrecedesIt() throws Exception {
         String header = signer(KEY_A).sign("alice", "", HOST);
         String[] parts = header.split("\\.", -1);
         assertEquals(3, parts.length, header);
@@ -65,10 +65,10 @@ class IdentityTest {
         String[] fields = payload.split("\n", -1);
         assertEquals("alice\n\n" + HOST + "\n" + NOW.plusSeconds(20).getEpochSecond() + "\n", payload.substring(0, payload.lastIndexOf('\n') + 1));
         assertEquals(16, Base64.getUrlDecoder().decode(fields[4]).length, "a nonce of 16 bytes");
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(KEY_A), "HmacSHA256"));
-        byte[] expected = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString(expected), parts[2]);
+        java.security.Signature check = java.security.Signature.getInstance("Ed25519");
+        check.initVerify(KEY_A.keys().getPublic());
+        check.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(check.verify(Base64.getUrlDecoder().decode(parts[2])), "an Ed25519 signature of version and payload");
         assertFalse(parts[1].contains("=") || parts[2].contains("="), "no padding");
     }
 
@@ -89,7 +89,7 @@ class IdentityTest {
     }
 
     @Test
-    void aChangedMacIsRefused() {
+    void aChangedSignatureIsRefused() {
         String header = signer(KEY_A).sign("alice", "", HOST);
         char last = header.charAt(header.length() - 10);
         String changed = header.substring(0, header.length() - 10) + (last == 'A' ? 'B' : 'A') + header.substring(header.length() - 9);
@@ -97,11 +97,11 @@ class IdentityTest {
     }
 
     @Test
-    void anotherVersionIsRefusedEvenWithARightMac() {
+    void anotherVersionIsRefusedEvenWithARightSignature() {
         String header = signer(KEY_A).sign("alice", "", HOST);
         String payload = header.split("\\.")[1];
         String signed = "v2." + payload;
-        String v2 = signed + "." + IdentityWire.base64(IdentityWire.mac(Base64.getDecoder().decode(KEY_A), signed));
+        String v2 = signed + "." + IdentityWire.base64(IdentityWire.signature(KEY_A.keys().getPrivate(), signed));
         assertRefused(verifier(KEY_A), v2, "unknown identity version");
         assertRefused(verifier(KEY_A), "v2" + header.substring(2), "unknown identity version");
     }
@@ -114,11 +114,11 @@ class IdentityTest {
     /** Changing keys: hosts trust old and new, the gateway signs with the new, then hosts drop the old. */
     @Test
     void aHostTrustingTwoKeysTakesEither() throws Exception {
-        assertEquals("alice", verifier(KEY_A + "\n" + KEY_B).verify(signer(KEY_B).sign("alice", "", HOST)).user());
-        assertEquals("alice", verifier(KEY_A + "\n" + KEY_B).verify(signer(KEY_A).sign("alice", "", HOST)).user());
-        assertEquals("alice", verifier(KEY_B + "\n" + KEY_A).verify(signer(KEY_B).sign("alice", "", HOST)).user());
-        assertEquals("alice", verifier(KEY_B + "\n" + KEY_A).verify(signer(KEY_A + "\n" + KEY_B).sign("alice", "", HOST)).user());
-        assertRefused(verifier(KEY_B), signer(KEY_A + "\n" + KEY_B).sign("alice", "", HOST), "bad identity signature");
+        assertEquals("alice", verifier(KEY_A, KEY_B).verify(signer(KEY_B).sign("alice", "", HOST)).user());
+        assertEquals("alice", verifier(KEY_A, KEY_B).verify(signer(KEY_A).sign("alice", "", HOST)).user());
+        assertEquals("alice", verifier(KEY_B, KEY_A).verify(signer(KEY_B).sign("alice", "", HOST)).user());
+        assertEquals("alice", verifier(KEY_B, KEY_A).verify(signer(KEY_A).sign("alice", "", HOST)).user());
+        assertRefused(verifier(KEY_B), signer(KEY_A).sign("alice", "", HOST), "bad identity signature");
     }
 
     @Test
@@ -156,7 +156,7 @@ class IdentityTest {
 
     @Test
     void aFullVerifierRefusesNewIdentitiesRatherThanForgetATakenOne() throws Exception {
-        IdentityVerifier verifier = new IdentityVerifier(KeyFiles.keys(dir, "trusted.key", KEY_A), hostClock, 2);
+        IdentityVerifier verifier = new IdentityVerifier(KeyFiles.trusted(dir, "gateway.pub", KEY_A), hostClock, 2);
         IdentitySigner signer = signer(KEY_A);
         String first = signer.sign("alice", "", HOST);
         verifier.verify(first);
@@ -195,14 +195,14 @@ class IdentityTest {
     void aRightlySignedPayloadWithABadUserIsRefused(String user) {
         String payload = user + "\n\n" + HOST + "\n" + NOW.plusSeconds(20).getEpochSecond() + "\n" + "A".repeat(22);
         String signed = "v1." + IdentityWire.base64(payload.getBytes(StandardCharsets.UTF_8));
-        String header = signed + "." + IdentityWire.base64(IdentityWire.mac(Base64.getDecoder().decode(KEY_A), signed));
+        String header = signed + "." + IdentityWire.base64(IdentityWire.signature(KEY_A.keys().getPrivate(), signed));
         assertRefused(verifier(KEY_A), header, "malformed identity payload");
     }
 
     @Test
     void aRightlySignedPayloadThatIsNotBase64IsRefused() {
         String signed = "v1.a";
-        String header = signed + "." + IdentityWire.base64(IdentityWire.mac(Base64.getDecoder().decode(KEY_A), signed));
+        String header = signed + "." + IdentityWire.base64(IdentityWire.signature(KEY_A.keys().getPrivate(), signed));
         assertRefused(verifier(KEY_A), header, "malformed identity payload");
     }
 
@@ -220,14 +220,14 @@ class IdentityTest {
         assertRefused(verifier(KEY_A), null, "no identity");
     }
 
-    /** A refusal's reason goes to the log and the 401: it holds neither key nor MAC. */
+    /** A refusal's reason goes to the log and the 401: it holds neither key nor signature. */
     private static void assertRefused(IdentityVerifier verifier, String header, String reason) {
         IdentityVerifier.Refused refused = assertThrows(IdentityVerifier.Refused.class, () -> verifier.verify(header));
         assertEquals(reason, refused.getMessage());
         if (header != null && header.lastIndexOf('.') >= 0) {
-            String mac = header.substring(header.lastIndexOf('.') + 1);
-            assertTrue(mac.length() < 4 || !refused.getMessage().contains(mac), "the reason quotes the MAC");
+            String signature = header.substring(header.lastIndexOf('.') + 1);
+            assertTrue(signature.length() < 4 || !refused.getMessage().contains(signature), "the reason quotes the signature");
         }
-        assertFalse(refused.getMessage().contains(KEY_A) || refused.getMessage().contains(KEY_B), "the reason quotes a key");
+        assertFalse(refused.getMessage().contains("KEY-----"), "the reason quotes a key");
     }
 }

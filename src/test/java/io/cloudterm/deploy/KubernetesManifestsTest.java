@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests of {@code deploy/kubernetes}: what a schema check would catch for these
- * kinds, that their parts name one another rightly (selectors, ports, probes, volumes, Secrets),
- * and that the gateways and hosts they start are told of each other as CloudTerm expects.
+ * kinds, that their parts name one another rightly (selectors, ports, probes, volumes, Secrets,
+ * ConfigMaps), and that the gateways and hosts they start are told of each other as CloudTerm
+ * expects, the private key on the gateways only.
  */
 class KubernetesManifestsTest {
 
@@ -39,7 +40,7 @@ class KubernetesManifestsTest {
 
     /** The API versions and kinds these manifests may use. */
     private static final Map<String, Set<String>> KNOWN = Map.of(
-            "v1", Set.of("Service", "Secret"),
+            "v1", Set.of("Service", "Secret", "ConfigMap"),
             "apps/v1", Set.of("StatefulSet", "Deployment"),
             "networking.k8s.io/v1", Set.of("Ingress", "NetworkPolicy"));
 
@@ -207,7 +208,7 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void mountsNameDeclaredVolumesAndSecretsOfThisFolder() {
+    void mountsNameDeclaredVolumesSecretsAndConfigMapsOfThisFolder() {
         for (Manifest workload : workloads()) {
             Map<String, Map<String, Object>> volumes = volumes(workload);
             Set<String> used = new HashSet<>();
@@ -218,8 +219,8 @@ class KubernetesManifestsTest {
                     assertTrue(volumes.containsKey(name), workload + ": container " + container.get("name") + " mounts an undeclared volume " + name);
                     assertTrue(paths.add(string(mount, "mountPath")), workload + ": " + mount.get("mountPath") + " mounted twice");
                     used.add(name);
-                    if (volumes.get(name).containsKey("secret")) {
-                        assertEquals(Boolean.TRUE, mount.get("readOnly"), workload + ": Secret volume " + name + " mounted writable");
+                    if (volumes.get(name).containsKey("secret") || volumes.get(name).containsKey("configMap")) {
+                        assertEquals(Boolean.TRUE, mount.get("readOnly"), workload + ": volume " + name + " of a Secret or ConfigMap mounted writable");
                     }
                 }
             }
@@ -230,19 +231,50 @@ class KubernetesManifestsTest {
                     named("Secret", string(secret, "secretName"), workload);
                     assertEquals(0400, at(secret, "defaultMode"), workload + ": Secret volume " + volume.getKey() + " is not mode 0400");
                 }
+                Map<String, Object> configMap = map(volume.getValue(), "configMap");
+                if (!configMap.isEmpty()) {
+                    named("ConfigMap", string(configMap, "name"), workload);
+                }
             }
         }
     }
 
     @Test
-    void filesOnTheCommandLineAreInMountedVolumes() {
+    void filesOnTheCommandLineComeFromMountedSecretsOrConfigMaps() {
         for (Manifest workload : workloads()) {
             for (Map<String, Object> container : cloudTermContainers(workload)) {
                 List<String> args = cloudTermArgs(container);
                 for (String option : FILE_OPTIONS) {
-                    option(args, option).ifPresent(file -> assertProvided(workload, container, option, file));
+                    option(args, option).ifPresent(file -> provider(workload, container, option + " " + file, file));
                 }
             }
+        }
+    }
+
+    /**
+     * The gateways sign with a private key from a Secret; the hosts check with a public key from
+     * another object, and mount nothing of the private key's Secret: a program in a host's
+     * terminal reads what the host reads, and must find nothing there to sign with.
+     */
+    @Test
+    void thePrivateKeyIsTheGatewaysAlone() {
+        Manifest gateways = only("Deployment");
+        String signing = option(cloudTermArgs(cloudTermContainers(gateways).getFirst()), "--gateway-key")
+                .orElseThrow(() -> new AssertionError("the gateway has no --gateway-key"));
+        Provider privateKey = provider(gateways, cloudTermContainers(gateways).getFirst(), "--gateway-key " + signing, signing);
+        assertTrue(privateKey.object().is("Secret"), "the gateway's private key comes from a Secret, not " + privateKey.object());
+
+        Manifest hosts = only("StatefulSet");
+        String trusted = option(cloudTermArgs(hostContainer()), "--trust-gateway")
+                .orElseThrow(() -> new AssertionError("the hosts have no --trust-gateway"));
+        Provider publicKey = provider(hosts, hostContainer(), "--trust-gateway " + trusted, trusted);
+        assertTrue(publicKey.object().is("ConfigMap") || publicKey.object().is("Secret"),
+                "the hosts' public key comes from a ConfigMap or a Secret, not " + publicKey.object());
+        assertFalse(publicKey.object().equals(privateKey.object()),
+                "the hosts' --trust-gateway comes from " + publicKey.object() + ", which holds the gateway's private key");
+        for (Map<String, Object> volume : volumes(hosts).values()) {
+            assertFalse(privateKey.object().name().equals(string(volume, "secret", "secretName")),
+                    hosts + ": volume " + volume.get("name") + " mounts the gateway's private key, " + privateKey.object());
         }
     }
 
@@ -380,12 +412,17 @@ class KubernetesManifestsTest {
         return words.subList(jar + 2, words.size());
     }
 
+    /** The Secret or ConfigMap, and its key, that a file a container reads comes from. */
+    private record Provider(Manifest object, String key) {
+    }
+
     /**
-     * {@code file} is in a volume of {@code container}: a key of the Secret it mounts, or, in a
-     * volume the pod fills itself (an emptyDir), named by the init container that writes it.
+     * Where {@code file} of {@code container} comes from: a key of the Secret or ConfigMap it
+     * mounts, or, in a volume the pod fills itself (an emptyDir), the file an init container
+     * copies there, followed to the Secret or ConfigMap that init container mounts.
      */
-    private static void assertProvided(Manifest workload, Map<String, Object> container, String option, String file) {
-        String where = workload + ": " + option + " " + file;
+    private static Provider provider(Manifest workload, Map<String, Object> container, String what, String file) {
+        String where = workload + ": " + what;
         Map<String, Object> mount = maps(container, "volumeMounts").stream()
                 .filter(m -> file.startsWith(string(m, "mountPath") + "/"))
                 .findFirst().orElseThrow(() -> new AssertionError(where + " is in no volume the container mounts"));
@@ -393,16 +430,31 @@ class KubernetesManifestsTest {
         Map<String, Object> volume = volumes(workload).get(string(mount, "name"));
         assertNotNull(volume, where + ": in volume " + mount.get("name") + ", which the pod does not declare");
         Map<String, Object> secret = map(volume, "secret");
-        if (!secret.isEmpty()) {
-            Manifest named = named("Secret", string(secret, "secretName"), workload);
-            assertTrue(map(named.body(), "data").containsKey(relative) || map(named.body(), "stringData").containsKey(relative),
-                    where + ": " + named + " has no key " + relative);
-            return;
+        Map<String, Object> configMap = map(volume, "configMap");
+        if (!secret.isEmpty() || !configMap.isEmpty()) {
+            Manifest named = secret.isEmpty() ? named("ConfigMap", string(configMap, "name"), workload)
+                    : named("Secret", string(secret, "secretName"), workload);
+            assertTrue(named.holds(relative), where + ": " + named + " has no key " + relative);
+            return new Provider(named, relative);
         }
-        assertTrue(volume.containsKey("emptyDir"), where + ": in volume " + volume.get("name") + ", neither a Secret nor filled by the pod");
-        boolean written = maps(workload.podSpec(), "initContainers").stream().anyMatch(init -> maps(init, "volumeMounts").stream()
-                .anyMatch(m -> string(m, "name").equals(string(mount, "name"))
-                        && strings(init, "command").contains(string(m, "mountPath") + "/" + relative)));
-        assertTrue(written, where + ": no init container writes it into volume " + volume.get("name"));
+        assertTrue(volume.containsKey("emptyDir"), where + ": in volume " + volume.get("name") + ", neither a Secret, a ConfigMap nor filled by the pod");
+        for (Map<String, Object> init : maps(workload.podSpec(), "initContainers")) {
+            boolean writes = maps(init, "volumeMounts").stream().anyMatch(m -> string(m, "name").equals(string(mount, "name"))
+                    && strings(init, "command").contains(string(m, "mountPath") + "/" + relative));
+            if (!writes) {
+                continue;
+            }
+            // What it copies: another file of its command, in a volume of a Secret or ConfigMap it mounts.
+            for (String word : strings(init, "command")) {
+                boolean fromSecretOrConfigMap = maps(init, "volumeMounts").stream().anyMatch(m -> word.startsWith(string(m, "mountPath") + "/")
+                        && (volumes(workload).getOrDefault(string(m, "name"), Map.of()).containsKey("secret")
+                                || volumes(workload).getOrDefault(string(m, "name"), Map.of()).containsKey("configMap")));
+                if (fromSecretOrConfigMap) {
+                    return provider(workload, init, what + " (copied by init container " + init.get("name") + " from " + word + ")", word);
+                }
+            }
+            fail(where + ": init container " + init.get("name") + " writes it, but copies it from no Secret or ConfigMap it mounts");
+        }
+        throw new AssertionError(where + ": no init container writes it into volume " + volume.get("name"));
     }
 }

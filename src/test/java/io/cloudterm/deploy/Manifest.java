@@ -115,6 +115,12 @@ record Manifest(String source, Map<String, Object> body) {
         return all;
     }
 
+    /** True if this Secret or ConfigMap has a file named {@code key}. */
+    boolean holds(String key) {
+        List<String> fields = is("Secret") ? List.of("data", "stringData") : is("ConfigMap") ? List.of("data", "binaryData") : List.of();
+        return fields.stream().anyMatch(field -> map(body, field).containsKey(key));
+    }
+
     boolean isWorkload() {
         return is("StatefulSet") || is("Deployment");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudterm.auth.GatewayKeys;
 import io.cloudterm.auth.IdentitySigner;
+import io.cloudterm.auth.KeyFiles;
 import io.cloudterm.cli.CloudTerm;
 import io.cloudterm.client.TtyClient;
 import io.cloudterm.gateway.HostAddress;
@@ -27,11 +28,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -70,7 +68,7 @@ class GatewayTest {
     @ParameterizedTest(name = "gateway native={0}")
     @ValueSource(strings = {"on", "off"})
     void aNewTerminalOpensOnTheUsersHostAndItsChildKnowsTheUser(String mode) throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "sh");
         TestServer gateway = gateway(key, staticHosts(hosts), "--native", mode);
         try (TtyClient client = open(gateway, null)) {
@@ -89,7 +87,7 @@ class GatewayTest {
 
     @Test
     void aTerminalIsFoundAgainThroughAnotherGateway() throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "sh");
         TestServer first = gateway(key, staticHosts(hosts));
         TestServer second = gateway(key, staticHosts(hosts));
@@ -108,7 +106,7 @@ class GatewayTest {
 
     @Test
     void theTerminalsPageListsTheUsersTerminalsOnEveryHostAndEndsOneWhereItRuns() throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "sh");
         TestServer gateway = gateway(key, staticHosts(hosts), "--placement", "least-loaded");
         String cookie = gateway.login();
@@ -155,10 +153,10 @@ class GatewayTest {
     @Test
     void aThousandRelayedTerminalsEachEchoTheirOwnKeysAndAllEnd() throws Exception {
         int terminals = 1000;
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         List<TestServer> hosts = new ArrayList<>();
         for (String address : HOST_ADDRESSES) {
-            TestServer host = TestServer.start("--interface", address, "--trust-gateway", key.toString(), "--keep-alive", "0",
+            TestServer host = TestServer.start("--interface", address, "--trust-gateway", key.hosts().toString(), "--keep-alive", "0",
                     "--max-terminals", "1000", "--max-terminals-per-user", "1000", "--", "cat");
             running.add(host);
             hosts.add(host);
@@ -204,18 +202,18 @@ class GatewayTest {
 
     @Test
     void aHostTakesOnlyIdentitiesTheGatewaySignedForItOnce() throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         TestServer host = hosts(key, "sh").getFirst();
         String authority = host.server().url().getAuthority();
 
         assertEquals(401, host.upgradeStatus(Map.of()), "no identity: no way in");
         assertEquals(404, host.get("login", Map.of()).statusCode(), "no login form of its own");
 
-        IdentitySigner forger = new IdentitySigner(GatewayKeys.read(key("other.key")));
+        IdentitySigner forger = new IdentitySigner(GatewayKeys.signing(keys("other").gateway(), "other"));
         assertEquals(401, host.upgradeStatus(Map.of("X-CloudTerm-Identity", forger.sign("token", "", authority))),
                 "signed with another key");
 
-        IdentitySigner gateway = new IdentitySigner(GatewayKeys.read(key));
+        IdentitySigner gateway = new IdentitySigner(GatewayKeys.signing(key.gateway(), "gateway"));
         String forAnotherHost = gateway.sign("token", "", "127.0.0.3:" + host.server().url().getPort());
         assertEquals(401, host.upgradeStatus(Map.of("X-CloudTerm-Identity", forAnotherHost)), "signed for another host");
 
@@ -229,7 +227,7 @@ class GatewayTest {
 
     @Test
     void aHostThatCannotBeReachedLeavesTheTerminalToTheNextByTheHash() throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         TestServer alive = hosts(key, "sh").getFirst();
         HostAddress up = new HostAddress(alive.server().url().getHost(), alive.server().url().getPort());
         // A dead address that the user's hash puts first, so that the gateway has to go on to the next.
@@ -247,7 +245,7 @@ class GatewayTest {
 
     @Test
     void whenNoHostCanBeReachedTheClientIsToldWhichWereTried() throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         HostAddress down = new HostAddress("127.0.0.9", freePort());
         TestServer gateway = gateway(key, "static:" + down);
         TtyClient client = open(gateway, null);
@@ -258,7 +256,7 @@ class GatewayTest {
 
     @Test
     void aHandleOfAHostNoLongerKnownIsNoSuchTerminal() throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "sh");
         TestServer gateway = gateway(key, staticHosts(hosts));
         TtyClient client = open(gateway, HostHandles.named("127.0.0.99:7681", "A".repeat(22)));
@@ -275,7 +273,7 @@ class GatewayTest {
     @ParameterizedTest(name = "gateway native={0}")
     @ValueSource(strings = {"on", "off"})
     void aHostThatGoesAwayMidSessionClosesTheClientWithAReasonNamingIt(String mode) throws Exception {
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         try (ServerSocket dying = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.5"))) {
             Thread host = Thread.ofVirtual().start(() -> answerThenDie(dying));
             HostAddress address = new HostAddress("127.0.0.5", dying.getLocalPort());
@@ -297,7 +295,7 @@ class GatewayTest {
     @org.junit.jupiter.params.provider.CsvSource({"on,splice", "on,copy", "off,copy"})
     void outputIsByteExactThroughTheRelayUnderAFloodOfPauseAndResume(String mode, String relay) throws Exception {
         int lines = 200_000;
-        Path key = key("gateway.key");
+        Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "seq", "1", String.valueOf(lines));
         TestServer gateway = gateway(key, staticHosts(hosts), "--native", mode, "--relay", relay);
         try (TtyClient client = open(gateway, null)) {
@@ -325,19 +323,19 @@ class GatewayTest {
 
     // ---- the cast ----
 
-    private Path key(String name) throws IOException {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Path file = dir.resolve(name);
-        Files.writeString(file, Base64.getEncoder().encodeToString(secret) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    /** The gateway's private key and the hosts' public key, in files as an operator makes them. */
+    private record Keys(Path gateway, Path hosts) {
     }
 
-    private List<TestServer> hosts(Path key, String... command) {
+    private Keys keys(String name) {
+        KeyFiles.Pair pair = KeyFiles.pair();
+        return new Keys(KeyFiles.write(dir, name + ".key", pair.privatePem()), KeyFiles.write(dir, name + ".pub", pair.publicPem()));
+    }
+
+    private List<TestServer> hosts(Keys key, String... command) {
         List<TestServer> hosts = new ArrayList<>();
         for (String address : HOST_ADDRESSES) {
-            List<String> args = new ArrayList<>(List.of("--interface", address, "--trust-gateway", key.toString(),
+            List<String> args = new ArrayList<>(List.of("--interface", address, "--trust-gateway", key.hosts().toString(),
                     "--keep-alive", "30", "--"));
             args.addAll(List.of(command));
             TestServer host = TestServer.start(args.toArray(String[]::new));
@@ -347,8 +345,8 @@ class GatewayTest {
         return hosts;
     }
 
-    private TestServer gateway(Path key, String hosts, String... more) {
-        List<String> args = new ArrayList<>(List.of("gateway", "--port", "0", "--hosts", hosts, "--gateway-key", key.toString()));
+    private TestServer gateway(Keys key, String hosts, String... more) {
+        List<String> args = new ArrayList<>(List.of("gateway", "--port", "0", "--hosts", hosts, "--gateway-key", key.gateway().toString()));
         args.addAll(List.of(more));
         TestServer gateway = TestServer.start(CloudTerm.configFrom(args.toArray(String[]::new)));
         running.add(gateway);
