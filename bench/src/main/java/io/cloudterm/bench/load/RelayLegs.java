@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -57,7 +59,7 @@ final class RelayLegs implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<String> commands = new ArrayList<>();
-    private final Path dir;
+    private final Path dir, privateKey, publicKey;
     final ServerProcess trustedHost, plainHost;
     final Leg direct, splice, copy, nginx;
     /** The pure-Java gateway ({@code --native off}); null, as any leg not asked for and the trusted host without gateways. */
@@ -66,9 +68,11 @@ final class RelayLegs implements AutoCloseable {
     private RelayLegs(ServerSpec spec, String nginxPath, String nginxBuffer, int terminals, List<String> ids,
                       List<String> gatewayOptions) throws Exception {
         dir = Files.createTempDirectory("cloudterm-gateway-bench");
+        privateKey = dir.resolve("gateway.key");
+        publicKey = dir.resolve("gateway.pub");
         boolean ok = false;
         try {
-            Path key = key(dir.resolve("gateway.key"));
+            keyPair();
             String limit = String.valueOf(terminals + 20);
             List<String> limits = List.of("--keep-alive", "0", "--max-terminals", limit, "--max-terminals-per-user", limit,
                     "--url-arg");
@@ -78,17 +82,17 @@ final class RelayLegs implements AutoCloseable {
             if (ids.contains("splice") || ids.contains("copy") || ids.contains("java")) {
                 List<String> trusted = spec.launcher();
                 trusted.addAll(List.of("--interface", HOST_ADDRESS, "--port", "0", "--native", spec.nativeMode,
-                        "--trust-gateway", key.toString()));
+                        "--trust-gateway", publicKey.toString()));
                 trusted.addAll(limits);
                 trusted.add("--");
                 trusted.addAll(COMMAND);
                 trustedHost = server(spec, "host behind the gateways", trusted);
                 String hosts = "static:" + HOST_ADDRESS + ":" + trustedHost.ws().getPort();
-                splice = ids.contains("splice") ? gateway(spec, "splice", "gateway --relay splice", hosts, key, "splice",
+                splice = ids.contains("splice") ? gateway(spec, "splice", "gateway --relay splice", hosts, privateKey, "splice",
                         spec.nativeMode, gatewayOptions) : null;
-                copy = ids.contains("copy") ? gateway(spec, "copy", "gateway --relay copy", hosts, key, "copy", spec.nativeMode,
+                copy = ids.contains("copy") ? gateway(spec, "copy", "gateway --relay copy", hosts, privateKey, "copy", spec.nativeMode,
                         gatewayOptions) : null;
-                javaGateway = ids.contains("java") ? gateway(spec, "java", "gateway --native off", hosts, key, null, "off",
+                javaGateway = ids.contains("java") ? gateway(spec, "java", "gateway --native off", hosts, privateKey, null, "off",
                         gatewayOptions) : null;
             } else {
                 trustedHost = null;
@@ -182,13 +186,21 @@ final class RelayLegs implements AutoCloseable {
         return new Leg(id, name, Kind.GATEWAY, Entrance.login(gateway), gateway, null, trustedHost);
     }
 
-    /** One line of a base64 32-byte random key, readable by its owner only. */
-    private static Path key(Path file) throws IOException {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Files.writeString(file, Base64.getEncoder().encodeToString(secret) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    /**
+     * A fresh Ed25519 key pair as the docs make it with openssl: the gateway's private key (PEM,
+     * PKCS #8, readable by its owner only) in {@code gateway.key}, the hosts' public key in
+     * {@code gateway.pub}.
+     */
+    private void keyPair() throws IOException, GeneralSecurityException {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     /** Stops everything started, nginx too, gateways before hosts; removes the key. */
@@ -201,7 +213,8 @@ final class RelayLegs implements AutoCloseable {
                 System.out.println("stopping " + c + ": " + e);
             }
         }
-        Files.deleteIfExists(dir.resolve("gateway.key"));
+        Files.deleteIfExists(privateKey);
+        Files.deleteIfExists(publicKey);
         Files.deleteIfExists(dir);
     }
 }
