@@ -73,6 +73,10 @@ final class GatewayRelay implements Callable<Integer> {
                     + " --native off, throughput only)")
     List<String> legIds;
 
+    @Option(names = "--phases", split = ",", defaultValue = "throughput,latency,idle",
+            description = "what to measure (default ${DEFAULT-VALUE})")
+    List<String> phases;
+
     @Option(names = "--gateway-opt", description = "an extra JVM option for the gateways only (repeatable), e.g."
             + " --gateway-opt=-XX:StartFlightRecording=filename=/tmp/gateway-%p.jfr")
     List<String> gatewayOptions = new ArrayList<>();
@@ -87,6 +91,9 @@ final class GatewayRelay implements Callable<Integer> {
         if (!legIds.contains("direct") || !List.of("direct", "splice", "copy", "nginx", "java").containsAll(legIds)) {
             throw new IllegalArgumentException("--legs takes direct, splice, copy, nginx and java, direct always (the reference),"
                     + " not " + legIds);
+        }
+        if (!List.of("throughput", "latency", "idle").containsAll(phases)) {
+            throw new IllegalArgumentException("--phases takes throughput, latency and idle, not " + phases);
         }
         Report report = new Report("gateway", spec);
         Duration quietLimit = Duration.ofSeconds(spec.noSettle ? 2 : 20);
@@ -108,9 +115,15 @@ final class GatewayRelay implements Callable<Integer> {
             List<ServerProcess> servers = servers(legs);
             servers.forEach(ServerProcess::baseline);
 
-            throughput(report, legs, bytes, quietLimit);
-            latency(report, legs, quietLimit);
-            idleMemory(report, legs);
+            if (phases.contains("throughput")) {
+                throughput(report, legs, bytes, quietLimit);
+            }
+            if (phases.contains("latency")) {
+                latency(report, legs, quietLimit);
+            }
+            if (phases.contains("idle")) {
+                idleMemory(report, legs);
+            }
 
             for (ServerProcess s : servers) {
                 report.cleanup(role(legs, s), s.finish());
@@ -311,6 +324,10 @@ final class GatewayRelay implements Callable<Integer> {
                 if (memory != null) {
                     memory.table(String.format("%s: %,d idle relayed terminals, the gateway's process only (RSS after a full GC)",
                             leg.name(), idle), "connection", memory.readings().get(0), new long[] {0, idle});
+                    memory.nmtTable(leg.name() + ": where each idle relayed connection's memory went (NMT committed, KB per connection)",
+                            0, 1, idle);
+                    memory.histogramTable(leg.name() + ": live heap per idle relayed connection, by class (bytes per connection)",
+                            0, 1, idle);
                 }
                 // Still relayed both ways after the wait: a key typed into each comes back once.
                 Clients.typeAll(open, "k");

@@ -90,6 +90,9 @@ final class RelayLegs implements AutoCloseable {
                 String hosts = "static:" + HOST_ADDRESS + ":" + trustedHost.ws().getPort();
                 splice = ids.contains("splice") ? gateway(spec, "splice", "gateway --relay splice", hosts, privateKey, "splice",
                         spec.nativeMode, gatewayOptions) : null;
+                if (splice != null) {
+                    splice.relay().keeps("pipe", "a splicing relay keeps up to a bounded number of empty pipes between bursts");
+                }
                 copy = ids.contains("copy") ? gateway(spec, "copy", "gateway --relay copy", hosts, privateKey, "copy", spec.nativeMode,
                         gatewayOptions) : null;
                 javaGateway = ids.contains("java") ? gateway(spec, "java", "gateway --native off", hosts, privateKey, null, "off",
