@@ -154,9 +154,12 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closeQuietly(host.upgraded.socket()); // the adopted duplicate holds the connection now
-        started(host.address);
-        relay.start(client, readAhead, upstream, host.upgraded.rest(), hostLost(host.address))
-                .whenComplete((relayed, failure) -> ended(host.address, relayed));
+        HostAddress address = host.address;
+        started(address);
+        // The callback keeps only the address: capturing the upgrade would hold its 8 KiB read buffer
+        // and the closed Socket for as long as the terminal is relayed, most of an idle relay's memory.
+        relay.start(client, readAhead, upstream, host.upgraded.rest(), hostLost(address))
+                .whenComplete((relayed, failure) -> ended(address, relayed));
     }
 
     private void relayStreams(String user, String query, Optional<String> handle, InputStream in, OutputStream out,
