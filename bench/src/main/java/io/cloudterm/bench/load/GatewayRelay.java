@@ -284,30 +284,47 @@ final class GatewayRelay implements Callable<Integer> {
 
     // ---- memory per idle relayed connection ----
 
-    private record Held(long rssBeforeKb, long rssAfterKb, int fdsBefore, int fdsAfter, Map<String, Integer> fdKindsAdded) {
+    private record Held(long rssBeforeKb, long rssHalfKb, long rssAfterKb, int fdsBefore, int fdsAfter,
+                        Map<String, Integer> fdKindsAdded) {
+        /** All N over the reading before the first was opened. */
         double kbEach(int n) {
             return (rssAfterKb - rssBeforeKb) / (double) n;
+        }
+
+        /** The second half over the reading after the first: what the first ones paid once (code, pools) left out. */
+        double marginalKbEach(int n) {
+            return (rssAfterKb - rssHalfKb) / (double) (n - n / 2);
         }
     }
 
     private void idleMemory(Report report, RelayLegs legs) throws Exception {
         Duration limit = Duration.ofSeconds(120 + idle / 20);
+        int half = idle / 2;
+        int warmUp = Math.max(1, Math.min(200, idle / 5));
         Map<RelayLegs.Leg, Held> held = new LinkedHashMap<>();
         for (RelayLegs.Leg leg : legs.all()) {
             if (leg.kind() == RelayLegs.Kind.DIRECT || leg == legs.javaGateway) {
                 continue;
             }
+            // The open path compiled first (a few hundred opened and closed): the readings count connections, not the JIT.
+            List<Clients.Open> rehearsal = Clients.openAll(warmUp, parallel, leg.at(RelayLegs.ECHO), limit);
+            Clients.close(rehearsal, parallel, limit);
+            awaitNoTerminals(leg.host(), limit);
+
             Memory memory = leg.relay() != null ? new Memory(report, leg.relay(), spec) : null;
-            long before = memory != null ? memory.read(leg.name() + ": before").rssKb() : settledNginxRss(leg);
+            long before = rss(leg, memory, "before");
             int fdsBefore = leg.relay() != null ? Proc.fds(leg.relay().pid()) : leg.nginx().fds();
             Map<String, Integer> kindsBefore = leg.relay() != null ? Proc.fdKinds(leg.relay().pid()) : Map.of();
-            List<Clients.Open> open = Clients.openAll(idle, parallel, leg.at(RelayLegs.ECHO), limit);
+            List<Clients.Open> open = new ArrayList<>();
             try {
-                report.check(leg.name() + ": every idle terminal said READY",
-                        Clients.awaitOutput(open, "READY", limit) == 0);
+                open.addAll(Clients.openAll(half, parallel, leg.at(RelayLegs.ECHO), limit));
+                report.check(leg.name() + ": every idle terminal of the first half said READY", Clients.awaitOutput(open, "READY", limit) == 0);
+                long atHalf = rss(leg, memory, half + " idle relayed terminals");
+                List<Clients.Open> second = Clients.openAll(idle - half, parallel, leg.at(RelayLegs.ECHO), limit);
+                open.addAll(second);
+                report.check(leg.name() + ": every idle terminal said READY", Clients.awaitOutput(second, "READY", limit) == 0);
                 Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
-                long after = memory != null ? memory.read(leg.name() + ": " + idle + " idle relayed terminals").rssKb()
-                        : settledNginxRss(leg);
+                long after = rss(leg, memory, idle + " idle relayed terminals");
                 int fdsAfter = leg.relay() != null ? Proc.fds(leg.relay().pid()) : leg.nginx().fds();
                 Map<String, Integer> added = new LinkedHashMap<>();
                 if (leg.relay() != null) {
@@ -318,16 +335,18 @@ final class GatewayRelay implements Callable<Integer> {
                         }
                     });
                 }
-                held.put(leg, new Held(before, after, fdsBefore, fdsAfter, added));
-                System.out.printf("%s: %,d idle relayed terminals, %.2f KB each (RSS %.1f -> %.1f MB), %.2f fds each %s%n", leg.name(),
-                        idle, held.get(leg).kbEach(idle), before / 1024.0, after / 1024.0, (fdsAfter - fdsBefore) / (double) idle, added);
+                Held h = new Held(before, atHalf, after, fdsBefore, fdsAfter, added);
+                held.put(leg, h);
+                System.out.printf("%s: %,d idle relayed terminals, %.2f KB each from empty, %.2f KB each marginal (RSS %.1f -> %.1f"
+                        + " -> %.1f MB), %.2f fds each %s%n", leg.name(), idle, h.kbEach(idle), h.marginalKbEach(idle), before / 1024.0,
+                        atHalf / 1024.0, after / 1024.0, (fdsAfter - fdsBefore) / (double) idle, added);
                 if (memory != null) {
                     memory.table(String.format("%s: %,d idle relayed terminals, the gateway's process only (RSS after a full GC)",
-                            leg.name(), idle), "connection", memory.readings().get(0), new long[] {0, idle});
+                            leg.name(), idle), "connection", memory.readings().get(0), new long[] {0, half, idle});
                     memory.nmtTable(leg.name() + ": where each idle relayed connection's memory went (NMT committed, KB per connection)",
-                            0, 1, idle);
+                            0, 2, idle);
                     memory.histogramTable(leg.name() + ": live heap per idle relayed connection, by class (bytes per connection)",
-                            0, 1, idle);
+                            0, 2, idle);
                 }
                 // Still relayed both ways after the wait: a key typed into each comes back once.
                 Clients.typeAll(open, "k");
@@ -339,27 +358,38 @@ final class GatewayRelay implements Callable<Integer> {
             awaitNoTerminals(leg.host(), limit);
         }
         Table t = report.table(String.format("%,d idle relayed terminals: the relaying process's memory (CloudTerm: RSS after a full"
-                + " GC; nginx: master and worker)", idle), "leg", "RSS before MB", "RSS after MB", "KB/connection", "fds/connection",
-                "fds added, by kind");
+                + " GC; nginx: master and worker)", idle), "leg", "RSS before MB", "half MB", "all MB", "KB/connection",
+                "marginal KB/connection", "fds/connection", "fds added, by kind");
         JsonObjectBuilder json = Json.createObjectBuilder().add("terminals", idle);
         for (var e : held.entrySet()) {
             Held h = e.getValue();
             double fdsEach = (h.fdsAfter() - h.fdsBefore()) / (double) idle;
-            t.row(e.getKey().name(), Report.fmt(h.rssBeforeKb() / 1024.0), Report.fmt(h.rssAfterKb() / 1024.0),
-                    Report.fmt(h.kbEach(idle)), Report.fmt(fdsEach), h.fdKindsAdded().isEmpty() ? "" : h.fdKindsAdded().toString());
-            json.add(key(e.getKey()), Json.createObjectBuilder().add("rss_before_kb", h.rssBeforeKb()).add("rss_after_kb", h.rssAfterKb())
-                    .add("kb_per_connection", Report.round(h.kbEach(idle), 2)).add("fds_per_connection", Report.round(fdsEach, 3)));
+            t.row(e.getKey().name(), Report.fmt(h.rssBeforeKb() / 1024.0), Report.fmt(h.rssHalfKb() / 1024.0),
+                    Report.fmt(h.rssAfterKb() / 1024.0), Report.fmt(h.kbEach(idle)), Report.fmt(h.marginalKbEach(idle)),
+                    Report.fmt(fdsEach), h.fdKindsAdded().isEmpty() ? "" : h.fdKindsAdded().toString());
+            json.add(key(e.getKey()), Json.createObjectBuilder().add("rss_before_kb", h.rssBeforeKb()).add("rss_half_kb", h.rssHalfKb())
+                    .add("rss_after_kb", h.rssAfterKb()).add("kb_per_connection", Report.round(h.kbEach(idle), 2))
+                    .add("marginal_kb_per_connection", Report.round(h.marginalKbEach(idle), 2))
+                    .add("fds_per_connection", Report.round(fdsEach, 3)));
         }
         report.json().add("idle", json);
         for (RelayLegs.Leg leg : held.keySet()) {
             if (leg.kind() != RelayLegs.Kind.GATEWAY) {
                 continue;
             }
-            report.target(String.format("%s RSS KB per idle relayed connection (%,d held)", leg.name(), idle), held.get(leg).kbEach(idle),
-                    true, Targets.KB_PER_RELAYED_CONNECTION, "");
+            report.target(String.format("%s RSS KB per idle relayed connection (%,d held, from empty)", leg.name(), idle),
+                    held.get(leg).kbEach(idle), true, Targets.KB_PER_RELAYED_CONNECTION, "");
         }
-        report.note("Idle memory: RSS of the relaying process only. What a relay holds in the kernel (socket buffers; pipes, where"
-                + " splicing keeps them per connection) is not in it: the fds it adds per connection are listed by kind.");
+        report.note(String.format("Idle memory: RSS of the relaying process only, after %d terminals were opened and closed through"
+                + " it (its open path compiled). KB per connection from empty: all N over the reading before; marginal: the second"
+                + " half over the reading at half, which leaves out what the first ones pay once (compiled code, pools grown). What a"
+                + " relay holds in the kernel (socket buffers; pipes, where splicing keeps them) is not in the RSS: the fds it adds"
+                + " per connection are listed by kind.", warmUp));
+    }
+
+    /** The relay's RSS: a gateway's after a full GC (unless --no-gc), nginx's once quiet. */
+    private long rss(RelayLegs.Leg leg, Memory memory, String label) throws InterruptedException {
+        return memory != null ? memory.read(leg.name() + ": " + label).rssKb() : settledNginxRss(leg);
     }
 
     /** nginx's RSS once it has gone quiet (it has no GC to ask for). */
