@@ -2,7 +2,6 @@ package io.cloudterm.client;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -40,9 +39,7 @@ public final class Dial {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a request target: " + target, e);
         }
-        // Without a proxy: new Socket() wraps its implementation in a SOCKS one whose own fd field
-        // stays empty, so SocketFd could not read the fd the gateway adopts.
-        Socket socket = new Socket(Proxy.NO_PROXY);
+        Socket socket = new Socket();
         try {
             try {
                 socket.connect(address, (int) timeout.toMillis());
