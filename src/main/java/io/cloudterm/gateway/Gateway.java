@@ -51,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     private final Optional<RawSockets> sockets;
     private final Relay relay;
     private final Duration dialTimeout;
+    private final Duration hostSilence;
+    private final Optional<HostLoads> loads;
     private final HostCalls calls;
     /** Terminals this gateway relays now, per host: what least-loaded placement reads. */
     private final Map<HostAddress, AtomicInteger> relayed = new ConcurrentHashMap<>();
@@ -64,14 +66,25 @@ public final class Gateway implements AutoCloseable {
      *     taken over; {@code relay} then moves the bytes (splice or copy)
      */
     public Gateway(HostDirectory hosts, Placement placement, IdentitySigner signer, Optional<RawSockets> sockets, Relay relay,
-                   Duration dialTimeout) {
+                   Timing timing) {
         this.hosts = hosts;
         this.placement = placement;
         this.signer = signer;
         this.sockets = sockets;
         this.relay = relay;
-        this.dialTimeout = dialTimeout;
-        this.calls = new HostCalls(signer, dialTimeout);
+        this.dialTimeout = timing.dial();
+        this.hostSilence = timing.hostSilence();
+        this.calls = new HostCalls(signer, timing.dial());
+        this.loads = timing.loadReadings().map(period -> new HostLoads(hosts, calls, period));
+    }
+
+    /**
+     * How long a host has to answer the upgrade; how long a relayed host may stay silent before
+     * TCP keep-alive probes ask whether it is still there (the ping interval: a host that died
+     * without a word is noticed about then); how often hosts are asked for their terminal
+     * counts, if placement reads them.
+     */
+    public record Timing(Duration dial, Duration hostSilence, Optional<Duration> loadReadings) {
     }
 
     /**
@@ -125,7 +138,12 @@ public final class Gateway implements AutoCloseable {
     /** The hosts in the order to try for {@code user}'s new terminal. */
     public List<HostAddress> placementOf(String user) {
         List<HostAddress> known = hosts.current();
-        return known.isEmpty() ? known : placement.order(user, known, h -> relayed.getOrDefault(h, new AtomicInteger()).get());
+        return known.isEmpty() ? known : placement.order(user, known, this::terminalsOn);
+    }
+
+    /** The terminals on {@code host}: as it reports them where they are read, else those this gateway relays to it. */
+    private int terminalsOn(HostAddress host) {
+        return loads.map(l -> l.terminals(host)).orElseGet(() -> relayed.getOrDefault(host, new AtomicInteger()).get());
     }
 
     /** Calls to the hosts' APIs on users' behalf. */
@@ -215,6 +233,8 @@ public final class Gateway implements AutoCloseable {
                 Dial.Upgraded upgraded = Dial.upgrade(new InetSocketAddress(address.host(), address.port()), address.toString(),
                         target, Map.of(GatewayIdentity.HEADER, signer.sign(user, terminal, address.toString())), SUBPROTOCOL,
                         dialTimeout);
+                keepAsking(upgraded.socket());
+                loads.ifPresent(l -> l.placed(address));
                 return new Connected(address, upgraded);
             } catch (UpgradeRefusedException e) {
                 // The host answered: a full host may leave the terminal to the next; anything else is said as it is.
@@ -229,6 +249,22 @@ public final class Gateway implements AutoCloseable {
         }
         unreached.incrementAndGet();
         throw new Unreachable(CloseCodes.HOST_UNREACHABLE, "no host could open the terminal: " + String.join("; ", failures));
+    }
+
+    /**
+     * A host that dies without closing its connections (a machine lost) sends nothing: TCP
+     * keep-alive, probing after the ping interval of silence, finds it gone and the relay ends
+     * with 4503. Where the JDK cannot set the timings, the system's apply.
+     */
+    private void keepAsking(Socket socket) {
+        try {
+            socket.setKeepAlive(true);
+            socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, (int) Math.max(1, hostSilence.toSeconds()));
+            socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 2);
+            socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(Level.FINE, "TCP keep-alive timings not set", e);
+        }
     }
 
     private void started(HostAddress host) {
@@ -294,6 +330,7 @@ public final class Gateway implements AutoCloseable {
     /** Stops looking the hosts up. Relays still open end with their connections. */
     @Override
     public void close() {
+        loads.ifPresent(HostLoads::close);
         hosts.close();
     }
 
