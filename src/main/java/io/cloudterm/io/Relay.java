@@ -11,6 +11,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Relay {
 
+    /** The name of the virtual threads that move a relay's bytes, each for one burst. */
+    String THREAD_NAME = "cloudterm-relay";
+
+    /**
+     * The relay that reads each burst into a buffer of {@code buffers} (direct ones, so that the
+     * native sockets write them without a copy) and writes it on: for sockets the native layer
+     * adopted, where the platform offers no splicing relay, or it is not wanted.
+     */
+    static Relay copying(BufferPool buffers) {
+        return new CopyRelay(buffers);
+    }
+
     /**
      * Starts relaying and returns at once. From now on the relay owns both sockets and closes them
      * at the end.
