@@ -136,6 +136,17 @@ public final class RelayedConnection {
         directionEnded();
     }
 
+    /**
+     * The relay itself cannot go on (e.g. no fds left for a pipe): both sockets are closed, as when
+     * the client fails, and the client is told nothing.
+     */
+    public void relayFailed(IOException failure) {
+        if (!closing()) {
+            clientFailed("the relay failed: " + failure.getMessage());
+        }
+        directionEnded();
+    }
+
     private void clientFailed(String how) {
         lock.lock();
         try {
