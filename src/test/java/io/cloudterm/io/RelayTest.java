@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -43,6 +44,7 @@ class RelayTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int FLOOD = 24 << 20;
+    private static final int SMALL_BUFFER = 32 * 1024;
 
     private static Platform platform;
     private static RawSockets sockets;
@@ -131,12 +133,16 @@ class RelayTest {
         SocketChannel gatewayHost = listener.accept();
         toClose.add(gatewayClient);
         toClose.add(gatewayHost);
+        // Small socket buffers on the gateway's side: a reader's stall soon leaves the relay's writer waiting.
+        gatewayClient.setOption(StandardSocketOptions.SO_SNDBUF, SMALL_BUFFER);
+        gatewayHost.setOption(StandardSocketOptions.SO_SNDBUF, SMALL_BUFFER);
         return new Ends(browser, host, relaying.start(gatewayClient, fromClient, gatewayHost, fromHost));
     }
 
     private Socket connect() throws IOException {
         Socket socket = new Socket();
         toClose.add(socket);
+        socket.setReceiveBufferSize(SMALL_BUFFER);
         socket.connect(listener.getLocalAddress());
         socket.setSoTimeout(20_000);
         return socket;
