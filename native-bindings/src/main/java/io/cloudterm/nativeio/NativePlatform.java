@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The native platform: one {@link Poller} thread waits for every pty's fds and pidfds and for every
- * socket adopted from Helidon or borrowed to send a file on; glibc's malloc is the heap to trim.
+ * socket adopted from Helidon or borrowed to send a file on; pooled pipes carry the gateway's
+ * spliced bytes; glibc's malloc is the heap to trim.
  */
 final class NativePlatform implements Platform {
 
