@@ -242,6 +242,20 @@ class RelayTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("relays")
+    void aFrameHeaderCutByTheUpgradesReadAheadIsFollowedToItsEnd(String name, Relaying relaying) throws Exception {
+        byte[] output = frame(0x2, new byte[300]); // a 4-byte header: 126 and two length bytes
+        byte[] readAhead = java.util.Arrays.copyOf(output, 3);
+        Ends ends = relay(relaying, new byte[0], readAhead);
+        ends.host().getOutputStream().write(java.util.Arrays.copyOfRange(output, 3, output.length));
+        ends.host().close();
+
+        assertArrayEquals(RelayKit.concat(output, HOST_LOST), ends.browser().getInputStream().readAllBytes(),
+                "the frame, whole, then the host-lost Close frame at its end");
+        assertTrue(ends.relayed().hostLost());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("relays")
     void aHostThatResetsBetweenFramesLeavesTheBrowserTheHostLostFrameToo(String name, Relaying relaying) throws Exception {
         Ends ends = relay(relaying, new byte[0], new byte[0]);
         byte[] output = frame(0x1, "last words".getBytes(StandardCharsets.US_ASCII));
