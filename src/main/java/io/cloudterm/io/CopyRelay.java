@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadFactory;
  * through the sockets' own buffers and nothing piles up here. As the terminal WebSocket's reader
  * does ({@code PolledTransport}), a direction holds a thread only while bytes flow: when its
  * source is empty it arms the poller and its thread ends; the poller's callback starts a virtual
- * thread for the next burst.
+ * thread for the next burst. For sockets the native layer adopted, where the platform offers no
+ * splicing relay or it is not wanted.
  */
 public final class CopyRelay implements Relay {
 
@@ -19,6 +20,11 @@ public final class CopyRelay implements Relay {
 
     private final BufferPool buffers;
 
+    /**
+     * A relay that copies through buffers of {@code buffers}: direct ones (the native sockets then
+     * write them without a copy), of about a socket buffer each (64 kB). A direction holds one
+     * only while it moves a burst.
+     */
     public CopyRelay(BufferPool buffers) {
         this.buffers = buffers;
     }

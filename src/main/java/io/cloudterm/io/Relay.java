@@ -13,21 +13,13 @@ import java.util.concurrent.CompletableFuture;
  * half-close of the other side's output; the client's connection failing closes both; the host's
  * connection ending or failing before its Close frame gets the client {@code hostLost} if the
  * client is between frames, else the client's socket is closed without it. Relays over streams
- * (TLS, pure Java) are {@link StreamRelay}.
+ * (TLS, pure Java) are {@link StreamRelay}; the copying one is {@link CopyRelay}, the splicing one
+ * {@code Platform.splicing()}.
  */
 public interface Relay {
 
     /** The name of the virtual threads that move a relay's bytes, each for one burst. */
     String THREAD_NAME = "cloudterm-relay";
-
-    /**
-     * The relay that reads each burst into a buffer of {@code buffers} (direct ones, so that the
-     * native sockets write them without a copy) and writes it on: for sockets the native layer
-     * adopted, where the platform offers no splicing relay, or it is not wanted.
-     */
-    static Relay copying(BufferPool buffers) {
-        return new CopyRelay(buffers);
-    }
 
     /**
      * Starts relaying and returns at once; any thread may call it. From now on the relay owns both

@@ -88,7 +88,7 @@ class RelayTest {
     static Stream<Arguments> relays() {
         List<Arguments> relays = new ArrayList<>();
         relays.add(Arguments.of("copying", (Relaying) (client, fromClient, host, fromHost) ->
-                adopted(Relay.copying(BUFFERS), client, fromClient, host, fromHost)));
+                adopted(new CopyRelay(BUFFERS), client, fromClient, host, fromHost)));
         relays.add(Arguments.of("splicing", (Relaying) (client, fromClient, host, fromHost) ->
                 adopted(platform.splicing().orElseThrow(), client, fromClient, host, fromHost)));
         relays.add(Arguments.of("streams", (Relaying) RelayTest::overStreams));

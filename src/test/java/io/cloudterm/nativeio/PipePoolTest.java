@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.CopyRelay;
 import io.cloudterm.io.RawSocket;
 import io.cloudterm.io.RawSockets;
 import io.cloudterm.io.Relay;
@@ -66,11 +67,11 @@ class PipePoolTest {
     @Test
     void manyConnectionsReuseAFewPipesAndLeaveNoFdOpen() throws Exception {
         try (PipePool warmUp = new PipePool(IDLE)) { // whatever the JDK opens once for its first sockets is open before
-            relayOnce(new SpliceRelay(warmUp, Relay.copying(new BufferPool(1024, 1))), RelayKit.frame(0x1, new byte[10]));
+            relayOnce(new SpliceRelay(warmUp, new CopyRelay(new BufferPool(1024, 1))), RelayKit.frame(0x1, new byte[10]));
         }
         long before = openFds();
         PipePool pipes = new PipePool(IDLE);
-        SpliceRelay relay = new SpliceRelay(pipes, Relay.copying(new BufferPool(1024, 1)));
+        SpliceRelay relay = new SpliceRelay(pipes, new CopyRelay(new BufferPool(1024, 1)));
         Random random = new Random(7);
         for (int i = 0; i < 30; i++) {
             byte[] output = new byte[50_000 + random.nextInt(200_000)];

@@ -1,6 +1,7 @@
 package io.cloudterm.nativeio;
 
 import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.CopyRelay;
 import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
@@ -34,7 +35,7 @@ final class NativePlatform implements Platform {
         this.fileSending = new NativeFileSending(poller);
         this.pipes = new PipePool(IDLE_PIPES);
         // The copying relay only stands in for sockets that are not this layer's, which the gateway never passes.
-        this.splicing = new SpliceRelay(pipes, Relay.copying(new BufferPool(64 * 1024, 16)));
+        this.splicing = new SpliceRelay(pipes, new CopyRelay(new BufferPool(64 * 1024, 16)));
     }
 
     /** Starts the poller thread. */
