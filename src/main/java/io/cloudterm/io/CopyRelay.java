@@ -77,11 +77,19 @@ public final class CopyRelay implements Relay {
 
         /** A first thread sends what was read ahead, then reads until the source is empty. */
         void start() {
-            THREADS.newThread(this::copyWhileAvailable).start();
+            THREADS.newThread(this::burst).start();
         }
 
         private void awaitInput() {
-            from.onReadable(() -> THREADS.newThread(this::copyWhileAvailable).start());
+            from.onReadable(() -> THREADS.newThread(this::burst).start());
+        }
+
+        private void burst() {
+            try {
+                copyWhileAvailable();
+            } catch (RuntimeException | Error e) {
+                connection.broke(e);
+            }
         }
 
         private void copyWhileAvailable() {

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One relayed connection while it lasts, as its two directions see it: what each moved, and how
@@ -26,6 +28,8 @@ public final class RelayedConnection {
     public interface ClientSender {
         void send(ByteBuffer frame) throws IOException;
     }
+
+    private static final Logger LOG = Logger.getLogger(RelayedConnection.class.getName());
 
     private final Runnable closeClient;
     private final Runnable closeHost;
@@ -147,6 +151,35 @@ public final class RelayedConnection {
         directionEnded();
     }
 
+    /**
+     * A direction's thread failed unexpectedly (a bug, or no memory left for a buffer): both
+     * sockets are closed and the outcome completes now, whatever the other direction does, so
+     * that no relay is left open with nobody moving its bytes.
+     */
+    public void broke(Throwable failure) {
+        LOG.log(Level.SEVERE, "a relay direction failed; the connection is closed", failure);
+        lock.lock();
+        try {
+            clientFailed = true;
+            if (why == null) {
+                why = "the relay broke: " + failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+        closeBoth();
+        finished.complete(outcome());
+    }
+
+    private Relay.Relayed outcome() {
+        lock.lock();
+        try {
+            return new Relay.Relayed(clientToHost.get(), hostToClient.get(), hostLost, why);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void clientFailed(String how) {
         lock.lock();
         try {
@@ -229,7 +262,7 @@ public final class RelayedConnection {
         }
         if (both) {
             closeBoth();
-            finished.complete(new Relay.Relayed(clientToHost.get(), hostToClient.get(), hostLost, why));
+            finished.complete(outcome());
         }
     }
 }

@@ -74,6 +74,14 @@ public final class StreamRelay {
                              FrameBoundaries frames, ByteBuffer hostLost, RelayedConnection connection) {
 
         void run() {
+            try {
+                relay();
+            } catch (RuntimeException | Error e) {
+                connection.broke(e);
+            }
+        }
+
+        private void relay() {
             if (!deliver(pending.array(), pending.arrayOffset() + pending.position(), pending.remaining())) {
                 return;
             }

@@ -147,11 +147,23 @@ final class SpliceRelay implements Relay {
 
         /** A first thread sends what was read ahead, then splices until the source is empty. */
         void start() {
-            THREADS.newThread(this::spliceWhileAvailable).start();
+            THREADS.newThread(this::burst).start();
         }
 
         private void awaitInput() {
-            from.onReadable(() -> THREADS.newThread(this::spliceWhileAvailable).start());
+            from.onReadable(() -> THREADS.newThread(this::burst).start());
+        }
+
+        private void burst() {
+            try {
+                spliceWhileAvailable();
+            } catch (RuntimeException | Error e) {
+                if (pipe != null) {
+                    pipes.giveBack(pipe, false); // what it holds is unknown: closed
+                    pipe = null;
+                }
+                connection.broke(e);
+            }
         }
 
         private void spliceWhileAvailable() {
