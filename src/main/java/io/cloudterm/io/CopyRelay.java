@@ -81,7 +81,7 @@ public final class CopyRelay implements Relay {
         }
 
         private void awaitInput() {
-            from.onReadable(() -> THREADS.newThread(this::burst).start());
+            connection.whenReadable(from, THREADS, this::burst);
         }
 
         private void burst() {

@@ -3,6 +3,7 @@ package io.cloudterm.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -149,6 +150,32 @@ public final class RelayedConnection {
             clientFailed("the relay failed: " + failure.getMessage());
         }
         directionEnded();
+    }
+
+    /**
+     * Has the poller start {@code burst} on a new thread of {@code threads} once {@code source} is
+     * readable, for a direction whose thread ends now. Where nothing waits for sockets any more
+     * (the platform was closed), the socket runs the action at once on this very thread while it
+     * is still open: re-arming from a new burst would spin forever, so the relay ends instead,
+     * both sockets closed.
+     */
+    public void whenReadable(RawSocket source, ThreadFactory threads, Runnable burst) {
+        Thread arming = Thread.currentThread();
+        boolean[] atOnce = {false};
+        source.onReadable(() -> {
+            if (Thread.currentThread() == arming) {
+                atOnce[0] = true;
+            } else {
+                threads.newThread(burst).start();
+            }
+        });
+        if (atOnce[0]) {
+            if (source.closed()) {
+                threads.newThread(burst).start(); // it finds the socket closed and ends the direction
+            } else {
+                relayFailed(new IOException("nothing waits for the sockets any more (the native platform was closed)"));
+            }
+        }
     }
 
     /**

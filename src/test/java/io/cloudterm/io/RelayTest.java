@@ -227,6 +227,34 @@ class RelayTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"copying", "splicing"})
+    void aRelayWhosePlatformClosesEndsInsteadOfSpinning(String name) throws Exception {
+        Platform own = Platform.select(NativeMode.ON);
+        Relay relay = name.equals("copying") ? new CopyRelay(BUFFERS) : own.splicing().orElseThrow();
+        Socket browser = connect();
+        SocketChannel gatewayClient = listener.accept();
+        Socket host = connect();
+        SocketChannel gatewayHost = listener.accept();
+        toClose.add(gatewayClient);
+        toClose.add(gatewayHost);
+        RawSocket client = own.rawSockets().orElseThrow().adopt(RelayKit.fdOf(gatewayClient));
+        RawSocket upstream = own.rawSockets().orElseThrow().adopt(RelayKit.fdOf(gatewayHost));
+        gatewayClient.close();
+        gatewayHost.close();
+        CompletableFuture<Relay.Relayed> outcome = relay.start(client, ByteBuffer.allocate(0), upstream, ByteBuffer.allocate(0),
+                ByteBuffer.wrap(HOST_LOST));
+        browser.getOutputStream().write('k');
+        assertEquals('k', host.getInputStream().read());
+        RelayKit.awaitNoRelayThread(); // idle: both directions wait on the poller
+
+        own.close(); // nothing waits for the sockets any more
+        Relay.Relayed relayed = outcome.get(30, TimeUnit.SECONDS);
+        assertTrue(relayed.why().contains("native platform was closed"), relayed.why());
+        assertEquals(-1, browser.getInputStream().read(), "the browser's connection was closed");
+        assertEquals(-1, host.getInputStream().read(), "the host's too");
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("relays")
     void aHostThatEndsBetweenFramesLeavesTheBrowserTheHostLostFrameThenTheEnd(String name, Relaying relaying) throws Exception {
         Ends ends = relay(relaying, new byte[0], new byte[0]);

@@ -151,7 +151,7 @@ final class SpliceRelay implements Relay {
         }
 
         private void awaitInput() {
-            from.onReadable(() -> THREADS.newThread(this::burst).start());
+            connection.whenReadable(from, THREADS, this::burst);
         }
 
         private void burst() {
