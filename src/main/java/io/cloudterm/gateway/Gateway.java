@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +45,9 @@ public final class Gateway implements AutoCloseable {
     /** The host's terminal path: hosts are CloudTerm servers on their own, at the root. */
     private static final String HOST_PATH = "/ws";
     private static final String SUBPROTOCOL = "tty";
+    /** How long a refused client has to hang up after our close frame, and how much it may still send meanwhile. */
+    private static final Duration PARTING = Duration.ofSeconds(5);
+    private static final long MAX_PARTING_BYTES = 1 << 20;
 
     private final HostDirectory hosts;
     private final Placement placement;
@@ -143,7 +147,8 @@ public final class Gateway implements AutoCloseable {
 
     /** The terminals on {@code host}: as it reports them where they are read, else those this gateway relays to it. */
     private int terminalsOn(HostAddress host) {
-        return loads.map(l -> l.terminals(host)).orElseGet(() -> relayed.getOrDefault(host, new AtomicInteger()).get());
+        int relayedHere = relayed.getOrDefault(host, new AtomicInteger()).get();
+        return loads.map(l -> Math.max(l.terminals(host), relayedHere)).orElse(relayedHere);
     }
 
     /** Calls to the hosts' APIs on users' behalf. */
@@ -183,8 +188,19 @@ public final class Gateway implements AutoCloseable {
         try {
             host = connect(user, query, handle);
         } catch (Unreachable e) {
+            LOG.info(() -> "terminal not relayed: " + e.getMessage());
             try {
                 out.write(closeFrame(e.code, e.getMessage()));
+                // As refuse(...): end our side, then read the client's last bytes until it hangs up.
+                CompletableFuture.delayedExecutor(PARTING.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(connection));
+                if (connection instanceof Socket socket) {
+                    socket.shutdownOutput();
+                }
+                long drained = 0;
+                byte[] scratch = new byte[4096];
+                for (int n = in.read(scratch); n >= 0 && (drained += n) <= MAX_PARTING_BYTES; n = in.read(scratch)) {
+                    // dropped
+                }
             } catch (IOException ignored) {
                 // gone already
             }
@@ -303,6 +319,12 @@ public final class Gateway implements AutoCloseable {
                 false);
     }
 
+    /**
+     * Tells the client why no host took its terminal, then ends the connection the orderly way:
+     * our side shut down after the close frame, the client's last bytes (its JSON_DATA, its own
+     * close frame) read and dropped until it hangs up. Closing with bytes unread would make the
+     * kernel reset the connection, and the client would see 1006 instead of the reason.
+     */
     private static void refuse(RawSocket client, Unreachable why) {
         LOG.info(() -> "terminal not relayed: " + why.getMessage());
         ByteBuffer frame = ByteBuffer.wrap(closeFrame(why.code, why.getMessage()));
@@ -312,9 +334,31 @@ public final class Gateway implements AutoCloseable {
                     client.awaitWritable();
                 }
             }
-        } catch (IOException ignored) {
-            // the client left already
-        } finally {
+            client.shutdownOutput();
+        } catch (IOException e) {
+            client.close(); // the client left already
+            return;
+        }
+        CompletableFuture.delayedExecutor(PARTING.toMillis(), TimeUnit.MILLISECONDS).execute(client::close);
+        drainUntilClosed(client, ByteBuffer.allocate(4096), new long[] {0});
+    }
+
+    /** Reads and drops what the client still sends, without a thread while it sends nothing, until it hangs up. */
+    private static void drainUntilClosed(RawSocket client, ByteBuffer scratch, long[] drained) {
+        try {
+            while (!client.closed()) {
+                scratch.clear();
+                int n = client.read(scratch);
+                if (n < 0 || (drained[0] += n) > MAX_PARTING_BYTES) {
+                    client.close();
+                    return;
+                }
+                if (n == 0) {
+                    client.onReadable(() -> Thread.ofVirtual().start(() -> drainUntilClosed(client, scratch, drained)));
+                    return;
+                }
+            }
+        } catch (IOException e) {
             client.close();
         }
     }

@@ -22,10 +22,13 @@ final class HostLoads implements AutoCloseable {
     /** The name the gateway's own metric reads are signed for: no account of a person. */
     static final String READER = "cloudterm-gateway";
 
-    private record Reading(int reported, int sentSince) {
+    /** What a host said, and how many terminals this gateway had placed on it when it was asked. */
+    private record Reading(int reported, long placedWhenAsked) {
     }
 
     private final Map<HostAddress, Reading> readings = new ConcurrentHashMap<>();
+    /** Terminals this gateway placed on each host, ever: a reading counts those placed after it was asked. */
+    private final Map<HostAddress, java.util.concurrent.atomic.AtomicLong> placed = new ConcurrentHashMap<>();
     private final Thread poller;
 
     HostLoads(HostDirectory hosts, HostCalls calls, Duration period) {
@@ -35,6 +38,7 @@ final class HostLoads implements AutoCloseable {
                     read(host, calls);
                 }
                 readings.keySet().retainAll(hosts.current());
+                placed.keySet().retainAll(hosts.current());
                 try {
                     Thread.sleep(period);
                 } catch (InterruptedException e) {
@@ -45,26 +49,36 @@ final class HostLoads implements AutoCloseable {
     }
 
     private void read(HostAddress host, HostCalls calls) {
+        long placedBefore = placedOn(host).get();
         try {
             HostCalls.Answer answer = calls.call(host, READER, "GET", "/observe/metrics", "");
             Matcher m = LIVE.matcher(new String(answer.body(), StandardCharsets.UTF_8));
             if (answer.status() == 200 && m.find()) {
-                readings.put(host, new Reading((int) Double.parseDouble(m.group(1)), 0));
+                readings.put(host, new Reading((int) Double.parseDouble(m.group(1)), placedBefore));
             }
         } catch (java.io.IOException | RuntimeException e) {
             LOG.log(Level.FINE, "no terminal count from " + host, e);
         }
     }
 
-    /** The host's terminals as it last said, plus what this gateway sent it since. */
+    /**
+     * The host's terminals as it last said, plus those this gateway placed on it after asking (a
+     * terminal placed just before may not have been running yet when the host answered: the
+     * gateway's own relays to it are the floor, see {@link Gateway}).
+     */
     int terminals(HostAddress host) {
         Reading reading = readings.get(host);
-        return reading == null ? 0 : reading.reported() + reading.sentSince();
+        long placedNow = placedOn(host).get();
+        return reading == null ? (int) placedNow : reading.reported() + (int) (placedNow - reading.placedWhenAsked());
     }
 
-    /** A terminal was just placed on {@code host}: counted until the host's next reading. */
+    /** A terminal was just placed on {@code host}. */
     void placed(HostAddress host) {
-        readings.merge(host, new Reading(0, 1), (old, one) -> new Reading(old.reported(), old.sentSince() + 1));
+        placedOn(host).incrementAndGet();
+    }
+
+    private java.util.concurrent.atomic.AtomicLong placedOn(HostAddress host) {
+        return placed.computeIfAbsent(host, h -> new java.util.concurrent.atomic.AtomicLong());
     }
 
     @Override
