@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +45,9 @@ public final class Gateway implements AutoCloseable {
     /** The host's terminal path: hosts are CloudTerm servers on their own, at the root. */
     private static final String HOST_PATH = "/ws";
     private static final String SUBPROTOCOL = "tty";
+    /** How long a refused client has to hang up after our close frame, and how much it may still send meanwhile. */
+    private static final Duration PARTING = Duration.ofSeconds(5);
+    private static final long MAX_PARTING_BYTES = 1 << 20;
 
     private final HostDirectory hosts;
     private final Placement placement;
@@ -51,6 +55,8 @@ public final class Gateway implements AutoCloseable {
     private final Optional<RawSockets> sockets;
     private final Relay relay;
     private final Duration dialTimeout;
+    private final Duration hostSilence;
+    private final Optional<HostLoads> loads;
     private final HostCalls calls;
     /** Terminals this gateway relays now, per host: what least-loaded placement reads. */
     private final Map<HostAddress, AtomicInteger> relayed = new ConcurrentHashMap<>();
@@ -64,14 +70,25 @@ public final class Gateway implements AutoCloseable {
      *     taken over; {@code relay} then moves the bytes (splice or copy)
      */
     public Gateway(HostDirectory hosts, Placement placement, IdentitySigner signer, Optional<RawSockets> sockets, Relay relay,
-                   Duration dialTimeout) {
+                   Timing timing) {
         this.hosts = hosts;
         this.placement = placement;
         this.signer = signer;
         this.sockets = sockets;
         this.relay = relay;
-        this.dialTimeout = dialTimeout;
-        this.calls = new HostCalls(signer, dialTimeout);
+        this.dialTimeout = timing.dial();
+        this.hostSilence = timing.hostSilence();
+        this.calls = new HostCalls(signer, timing.dial());
+        this.loads = timing.loadReadings().map(period -> new HostLoads(hosts, calls, period));
+    }
+
+    /**
+     * How long a host has to answer the upgrade; how long a relayed host may stay silent before
+     * TCP keep-alive probes ask whether it is still there (the ping interval: a host that died
+     * without a word is noticed about then); how often hosts are asked for their terminal
+     * counts, if placement reads them.
+     */
+    public record Timing(Duration dial, Duration hostSilence, Optional<Duration> loadReadings) {
     }
 
     /**
@@ -125,7 +142,13 @@ public final class Gateway implements AutoCloseable {
     /** The hosts in the order to try for {@code user}'s new terminal. */
     public List<HostAddress> placementOf(String user) {
         List<HostAddress> known = hosts.current();
-        return known.isEmpty() ? known : placement.order(user, known, h -> relayed.getOrDefault(h, new AtomicInteger()).get());
+        return known.isEmpty() ? known : placement.order(user, known, this::terminalsOn);
+    }
+
+    /** The terminals on {@code host}: as it reports them where they are read, else those this gateway relays to it. */
+    private int terminalsOn(HostAddress host) {
+        int relayedHere = relayed.getOrDefault(host, new AtomicInteger()).get();
+        return loads.map(l -> Math.max(l.terminals(host), relayedHere)).orElse(relayedHere);
     }
 
     /** Calls to the hosts' APIs on users' behalf. */
@@ -168,8 +191,19 @@ public final class Gateway implements AutoCloseable {
         try {
             host = connect(user, query, handle);
         } catch (Unreachable e) {
+            LOG.info(() -> "terminal not relayed: " + e.getMessage());
             try {
                 out.write(closeFrame(e.code, e.getMessage()));
+                // As refuse(...): end our side, then read the client's last bytes until it hangs up.
+                CompletableFuture.delayedExecutor(PARTING.toMillis(), TimeUnit.MILLISECONDS).execute(() -> closeQuietly(connection));
+                if (connection instanceof Socket socket) {
+                    socket.shutdownOutput();
+                }
+                long drained = 0;
+                byte[] scratch = new byte[4096];
+                for (int n = in.read(scratch); n >= 0 && (drained += n) <= MAX_PARTING_BYTES; n = in.read(scratch)) {
+                    // dropped
+                }
             } catch (IOException ignored) {
                 // gone already
             }
@@ -218,6 +252,8 @@ public final class Gateway implements AutoCloseable {
                 Dial.Upgraded upgraded = Dial.upgrade(new InetSocketAddress(address.host(), address.port()), address.toString(),
                         target, Map.of(GatewayIdentity.HEADER, signer.sign(user, terminal, address.toString())), SUBPROTOCOL,
                         dialTimeout);
+                keepAsking(upgraded.socket());
+                loads.ifPresent(l -> l.placed(address));
                 return new Connected(address, upgraded);
             } catch (UpgradeRefusedException e) {
                 // The host answered: a full host may leave the terminal to the next; anything else is said as it is.
@@ -232,6 +268,22 @@ public final class Gateway implements AutoCloseable {
         }
         unreached.incrementAndGet();
         throw new Unreachable(CloseCodes.HOST_UNREACHABLE, "no host could open the terminal: " + String.join("; ", failures));
+    }
+
+    /**
+     * A host that dies without closing its connections (a machine lost) sends nothing: TCP
+     * keep-alive, probing after the ping interval of silence, finds it gone and the relay ends
+     * with 4503. Where the JDK cannot set the timings, the system's apply.
+     */
+    private void keepAsking(Socket socket) {
+        try {
+            socket.setKeepAlive(true);
+            socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, (int) Math.max(1, hostSilence.toSeconds()));
+            socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 2);
+            socket.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(Level.FINE, "TCP keep-alive timings not set", e);
+        }
     }
 
     private void started(HostAddress host) {
@@ -270,6 +322,12 @@ public final class Gateway implements AutoCloseable {
                 false);
     }
 
+    /**
+     * Tells the client why no host took its terminal, then ends the connection the orderly way:
+     * our side shut down after the close frame, the client's last bytes (its JSON_DATA, its own
+     * close frame) read and dropped until it hangs up. Closing with bytes unread would make the
+     * kernel reset the connection, and the client would see 1006 instead of the reason.
+     */
     private static void refuse(RawSocket client, Unreachable why) {
         LOG.info(() -> "terminal not relayed: " + why.getMessage());
         ByteBuffer frame = ByteBuffer.wrap(closeFrame(why.code, why.getMessage()));
@@ -279,9 +337,31 @@ public final class Gateway implements AutoCloseable {
                     client.awaitWritable();
                 }
             }
-        } catch (IOException ignored) {
-            // the client left already
-        } finally {
+            client.shutdownOutput();
+        } catch (IOException e) {
+            client.close(); // the client left already
+            return;
+        }
+        CompletableFuture.delayedExecutor(PARTING.toMillis(), TimeUnit.MILLISECONDS).execute(client::close);
+        drainUntilClosed(client, ByteBuffer.allocate(4096), new long[] {0});
+    }
+
+    /** Reads and drops what the client still sends, without a thread while it sends nothing, until it hangs up. */
+    private static void drainUntilClosed(RawSocket client, ByteBuffer scratch, long[] drained) {
+        try {
+            while (!client.closed()) {
+                scratch.clear();
+                int n = client.read(scratch);
+                if (n < 0 || (drained[0] += n) > MAX_PARTING_BYTES) {
+                    client.close();
+                    return;
+                }
+                if (n == 0) {
+                    client.onReadable(() -> Thread.ofVirtual().start(() -> drainUntilClosed(client, scratch, drained)));
+                    return;
+                }
+            }
+        } catch (IOException e) {
             client.close();
         }
     }
@@ -297,6 +377,7 @@ public final class Gateway implements AutoCloseable {
     /** Stops looking the hosts up. Relays still open end with their connections. */
     @Override
     public void close() {
+        loads.ifPresent(HostLoads::close);
         hosts.close();
     }
 

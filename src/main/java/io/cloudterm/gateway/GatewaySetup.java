@@ -43,7 +43,8 @@ public final class GatewaySetup {
                 + "; bytes moved " + (whyNoTakeOver != null ? "by copying over Helidon's connections, because " + whyNoTakeOver
                         : splicing.isPresent() ? "with splice(2), inside the kernel"
                         : settings.splice() ? "by copying (no splice(2) on this platform)" : "by copying (--relay copy)"));
+        boolean leastLoaded = settings.placement() == ServerConfig.Gateway.Placement.LEAST_LOADED;
         return new Gateway(hosts, placement, signer, whyNoTakeOver == null ? platform.rawSockets() : Optional.empty(), relay,
-                DIAL_TIMEOUT);
+                new Gateway.Timing(DIAL_TIMEOUT, config.pingInterval(), leastLoaded ? Optional.of(settings.refresh()) : Optional.empty()));
     }
 }

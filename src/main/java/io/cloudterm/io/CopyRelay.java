@@ -1,7 +1,170 @@
 package io.cloudterm.io;
+
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-public final class CopyRelay implements Relay { // TEMP STUB
-    public CopyRelay(BufferPool pool) { }
-    @Override public CompletableFuture<Relayed> start(RawSocket c, ByteBuffer fc, RawSocket h, ByteBuffer fh, ByteBuffer lost) { throw new UnsupportedOperationException(); }
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The relay that copies: each direction reads what its source has into a pooled direct buffer and
+ * writes it to the other socket before it reads again, so a stalled reader holds its writer back
+ * through the sockets' own buffers and nothing piles up here. As the terminal WebSocket's reader
+ * does ({@code PolledTransport}), a direction holds a thread only while bytes flow: when its
+ * source is empty it arms the poller and its thread ends; the poller's callback starts a virtual
+ * thread for the next burst. For sockets the native layer adopted, where the platform offers no
+ * splicing relay or it is not wanted.
+ */
+public final class CopyRelay implements Relay {
+
+    static final ThreadFactory THREADS = Thread.ofVirtual().name(Relay.THREAD_NAME).factory();
+
+    private final BufferPool buffers;
+
+    /**
+     * A relay that copies through buffers of {@code buffers}: direct ones (the native sockets then
+     * write them without a copy), of about a socket buffer each (64 kB). A direction holds one
+     * only while it moves a burst.
+     */
+    public CopyRelay(BufferPool buffers) {
+        this.buffers = buffers;
+    }
+
+    @Override
+    public CompletableFuture<Relayed> start(RawSocket client, ByteBuffer fromClient, RawSocket host, ByteBuffer fromHost,
+                                            ByteBuffer hostLost) {
+        RelayedConnection connection = new RelayedConnection(client::close, host::close);
+        ByteBuffer lostFrame = copy(hostLost);
+        new Direction(client, host, copy(fromClient), null, null, connection).start();
+        new Direction(host, client, copy(fromHost), new FrameBoundaries(), lostFrame, connection).start();
+        return connection.finished();
+    }
+
+    /** The caller's bytes, read later on another thread: a copy of them, so that the caller may reuse its buffer. */
+    static ByteBuffer copy(ByteBuffer bytes) {
+        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+        copy.put(bytes.duplicate()).flip();
+        return copy;
+    }
+
+    /** Writes all of {@code bytes}, parking while {@code socket} takes nothing. */
+    static void writeAll(RawSocket socket, ByteBuffer bytes) throws IOException {
+        ByteBuffer[] one = {bytes};
+        while (bytes.hasRemaining()) {
+            if (socket.write(one, 0, 1) == 0) {
+                socket.awaitWritable();
+            }
+        }
+    }
+
+    /** One way through: from {@code from} to {@code to}; toward the client, {@code frames} follows what passes. */
+    private final class Direction {
+        private final RawSocket from;
+        private final RawSocket to;
+        private ByteBuffer pending;
+        private final FrameBoundaries frames;
+        private final ByteBuffer hostLost;
+        private final RelayedConnection connection;
+
+        Direction(RawSocket from, RawSocket to, ByteBuffer pending, FrameBoundaries frames, ByteBuffer hostLost,
+                  RelayedConnection connection) {
+            this.from = from;
+            this.to = to;
+            this.pending = pending;
+            this.frames = frames;
+            this.hostLost = hostLost;
+            this.connection = connection;
+        }
+
+        /** A first thread sends what was read ahead, then reads until the source is empty. */
+        void start() {
+            THREADS.newThread(this::burst).start();
+        }
+
+        private void awaitInput() {
+            connection.whenReadable(from, THREADS, this::burst);
+        }
+
+        private void burst() {
+            try {
+                copyWhileAvailable();
+            } catch (RuntimeException | Error e) {
+                connection.broke(e);
+            }
+        }
+
+        private void copyWhileAvailable() {
+            if (pending != null) {
+                ByteBuffer readAhead = pending;
+                pending = null;
+                if (!deliver(readAhead)) {
+                    return;
+                }
+            }
+            ByteBuffer buffer = buffers.acquire();
+            try {
+                while (true) {
+                    buffer.clear();
+                    int read;
+                    try {
+                        read = from.read(buffer);
+                    } catch (IOException e) {
+                        sourceEnded(e);
+                        return;
+                    }
+                    if (read == 0) {
+                        awaitInput();
+                        return;
+                    }
+                    if (read < 0) {
+                        sourceEnded(null);
+                        return;
+                    }
+                    // A read that left room emptied the socket: arm at once rather than read again for a 0.
+                    boolean drained = buffer.hasRemaining();
+                    buffer.flip();
+                    if (!deliver(buffer)) {
+                        return;
+                    }
+                    if (drained) {
+                        awaitInput();
+                        return;
+                    }
+                }
+            } finally {
+                buffers.release(buffer);
+            }
+        }
+
+        /** Writes all of {@code bytes} to the other side; false if that failed (the direction has ended). */
+        private boolean deliver(ByteBuffer bytes) {
+            int count = bytes.remaining();
+            if (frames != null) {
+                frames.passed(bytes);
+            }
+            try {
+                writeAll(to, bytes);
+            } catch (IOException e) {
+                if (frames != null) {
+                    connection.clientWriteFailed(e);
+                } else {
+                    connection.hostWriteFailed(e);
+                }
+                return false;
+            }
+            if (frames != null) {
+                connection.movedToClient(count);
+            } else {
+                connection.movedToHost(count);
+            }
+            return true;
+        }
+
+        private void sourceEnded(IOException failure) {
+            if (frames != null) {
+                connection.hostSideEnded(failure, frames, hostLost, frame -> writeAll(to, frame), to::shutdownOutput);
+            } else {
+                connection.clientSideEnded(failure, to::shutdownOutput);
+            }
+        }
+    }
 }

@@ -51,7 +51,11 @@ final class HandoverConnection implements ServerConnection {
             }
         }
         ByteBuffer readAhead = readAhead(ctx.dataReader());
-        handover.stream(new ReaderStream(ctx.dataReader()), new WriterStream(ctx), () -> ctx.serverSocket().close(), readAhead);
+        // The JDK socket where it can be reached, so that the relay's half-close is a shutdown of
+        // our output (a TLS close_notify), not a close: the client may still be sending.
+        java.net.Socket socket = SocketFds.javaSocket(ctx.serverSocket());
+        java.io.Closeable connection = socket != null ? socket : () -> ctx.serverSocket().close();
+        handover.stream(new ReaderStream(ctx.dataReader()), new WriterStream(ctx), connection, readAhead);
     }
 
     private static ByteBuffer readAhead(DataReader reader) {

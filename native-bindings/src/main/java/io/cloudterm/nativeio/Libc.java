@@ -414,6 +414,7 @@ public final class Libc {
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, socklen_t));
     private static final MethodHandle shutdown = errnoCall("shutdown", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle sendfile = errnoCall("sendfile", FunctionDescriptor.of(ssize_t, C_INT, C_INT, C_POINTER, size_t));
+    private static final MethodHandle recv = errnoCall("recv", FunctionDescriptor.of(ssize_t, C_INT, C_POINTER, size_t, C_INT));
 
     /** {@code ssize_t writev(int fd, const struct iovec *iov, int iovcnt)} */
     public static long writev(MemorySegment callState, int fd, MemorySegment iov, int iovcnt) {
@@ -450,6 +451,45 @@ public final class Libc {
     public static long sendfile(MemorySegment callState, int out_fd, int in_fd, MemorySegment offset, long count) {
         try {
             return (long) sendfile.invokeExact(callState, out_fd, in_fd, offset, count);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@code ssize_t recv(int sockfd, void *buf, size_t len, int flags)} */
+    public static long recv(MemorySegment callState, int sockfd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) recv.invokeExact(callState, sockfd, buf, len, flags);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    // <fcntl.h>, <unistd.h> (with _GNU_SOURCE): pipes
+
+    private static final MethodHandle pipe2 = errnoCall("pipe2", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+    // The offsets are loff_t * (64 bits everywhere); only NULL is passed, for sockets and pipes have none.
+    private static final MethodHandle splice = errnoCall("splice",
+            FunctionDescriptor.of(ssize_t, C_INT, C_POINTER, C_INT, C_POINTER, size_t, C_INT));
+
+    /** {@code int pipe2(int pipefd[2], int flags)}: {@code pipefd[0]} is the read end, {@code pipefd[1]} the write end. */
+    public static int pipe2(MemorySegment callState, MemorySegment pipefd, int flags) {
+        try {
+            return (int) pipe2.invokeExact(callState, pipefd, flags);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /**
+     * {@code ssize_t splice(int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len,
+     * unsigned int flags)}: moves up to {@code len} bytes between two fds, one of them a pipe,
+     * inside the kernel.
+     */
+    public static long splice(MemorySegment callState, int fd_in, MemorySegment off_in, int fd_out, MemorySegment off_out,
+                              long len, int flags) {
+        try {
+            return (long) splice.invokeExact(callState, fd_in, off_in, fd_out, off_out, len, flags);
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -22,6 +22,10 @@ public final class LibcHeaders {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int F_DUPFD_CLOEXEC = 1030;
+    // splice(2) flags (with _GNU_SOURCE)
+    public static final int SPLICE_F_MOVE = 1;
+    public static final int SPLICE_F_NONBLOCK = 2;
+    public static final int SPLICE_F_MORE = 4;
 
     // <sys/ioctl.h> (asm-generic/ioctls.h)
     public static final long TIOCSWINSZ = 0x5414;
@@ -30,6 +34,7 @@ public final class LibcHeaders {
     public static final int SOL_SOCKET = 1;
     public static final int SO_LINGER = 13;
     public static final int SHUT_WR = 1;
+    public static final int MSG_PEEK = 2;
 
     // <limits.h> (with _GNU_SOURCE): the most iovecs one writev takes
     public static final int IOV_MAX = 1024;

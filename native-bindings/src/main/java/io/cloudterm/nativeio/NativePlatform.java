@@ -1,5 +1,7 @@
 package io.cloudterm.nativeio;
 
+import io.cloudterm.io.BufferPool;
+import io.cloudterm.io.CopyRelay;
 import io.cloudterm.io.FileSending;
 import io.cloudterm.io.NativeHeap;
 import io.cloudterm.io.RawSockets;
@@ -11,20 +13,29 @@ import java.util.Optional;
 
 /**
  * The native platform: one {@link Poller} thread waits for every pty's fds and pidfds and for every
- * socket adopted from Helidon or borrowed to send a file on; glibc's malloc is the heap to trim.
+ * socket adopted from Helidon or borrowed to send a file on; pooled pipes carry the gateway's
+ * spliced bytes; glibc's malloc is the heap to trim.
  */
 final class NativePlatform implements Platform {
+
+    /** Empty pipes kept for the splicing relay's next bursts: two fds each. */
+    private static final int IDLE_PIPES = 32;
 
     private final Poller poller;
     private final NativePtySystem ptys;
     private final NativeRawSockets sockets;
     private final NativeFileSending fileSending;
+    private final PipePool pipes;
+    private final SpliceRelay splicing;
 
     private NativePlatform(Poller poller) {
         this.poller = poller;
         this.ptys = new NativePtySystem(poller);
         this.sockets = new NativeRawSockets(poller);
         this.fileSending = new NativeFileSending(poller);
+        this.pipes = new PipePool(IDLE_PIPES);
+        // The copying relay only stands in for sockets that are not this layer's, which the gateway never passes.
+        this.splicing = new SpliceRelay(pipes, new CopyRelay(new BufferPool(64 * 1024, 16)));
     }
 
     /** Starts the poller thread. */
@@ -42,12 +53,13 @@ final class NativePlatform implements Platform {
         return Optional.of(sockets);
     }
 
-    /** sendfile and write on Helidon's sockets, parked on the same poller. */
+    /** splice(2) through pooled pipes between adopted sockets, parked on the same poller. */
     @Override
     public Optional<Relay> splicing() {
-        return Optional.empty(); // splice relay: to come
+        return Optional.of(splicing);
     }
 
+    /** sendfile and write on Helidon's sockets, parked on the same poller. */
     @Override
     public Optional<FileSending> fileSending() {
         return Optional.of(fileSending);
@@ -69,5 +81,6 @@ final class NativePlatform implements Platform {
     public void close() {
         poller.close();
         ptys.abandonChildren();
+        pipes.close();
     }
 }

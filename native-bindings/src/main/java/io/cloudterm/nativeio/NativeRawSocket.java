@@ -208,6 +208,26 @@ final class NativeRawSocket implements RawSocket {
         }
     }
 
+    /** One system call on the socket's fd that {@link #read} and {@link #write} do not make (a splice, a peek). */
+    @FunctionalInterface
+    interface FdCall {
+        long on(int fd) throws IOException;
+    }
+
+    /**
+     * Runs {@code call} with the fd, which stays open until it returns (see {@link #uses}); throws
+     * if the socket is closed. The call counts as a read or a write for the threading rule of
+     * {@link RawSocket}: the caller serializes it with the others of its side.
+     */
+    long onFd(FdCall call) throws IOException {
+        acquire();
+        try {
+            return call.on(fd);
+        } finally {
+            release();
+        }
+    }
+
     @Override
     public boolean closed() {
         return (uses.get() & CLOSED) != 0;
