@@ -15,6 +15,7 @@ import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.websocket.ClientFrames;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
@@ -28,6 +29,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mindrot.jbcrypt.BCrypt;
 
 /**
  * A gateway in front of CloudTerm hosts on loopback addresses of their own (127.0.0.2, .3, .4):
@@ -199,6 +202,43 @@ class GatewayTest {
             throw new AssertionError("no cloudterm_gateway_relays in " + metrics);
         }
         return (long) Double.parseDouble(open.group(1));
+    }
+
+    /** A share link made through a gateway works through any gateway: the guest's identity and the link's token reach the owner's host. */
+    @Test
+    void aShareLinkMadeThroughTheGatewayLetsAnotherUserWatchUntilRevoked() throws Exception {
+        Keys key = keys("gateway");
+        List<TestServer> hosts = hosts(key, "sh");
+        Path users = dir.resolve("users");
+        Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
+        TestServer gateway = gateway(key, staticHosts(hosts), "--users", users.toString());
+        String alice = gateway.login("alice", "a");
+        String bob = gateway.login("bob", "b");
+        try (TtyClient owner = TtyClient.connect(gateway.ws(), Map.of("Cookie", alice))
+                .handshake(gateway.terminalToken(Map.of("Cookie", alice)), 80, 24)) {
+            String handle = Shell.terminalInfo(owner)[0];
+            HttpResponse<String> shared = gateway.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", alice));
+            assertEquals(201, shared.statusCode(), shared.body());
+            JsonObject link = Json.createReader(new StringReader(shared.body())).readObject();
+            assertTrue(link.getString("link").startsWith("./?t=" + handle + "#share="), "the link names the terminal with its host: " + link);
+            assertEquals(404, gateway.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", bob)).statusCode(),
+                    "only the owner makes share links");
+
+            TtyClient watcher = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of("Cookie", bob))
+                    .send("{\"AuthToken\":\"" + gateway.terminalToken(Map.of("Cookie", bob)) + "\",\"columns\":80,\"rows\":24,"
+                            + "\"share\":\"" + link.getString("token") + "\"}");
+            owner.input("echo fr''om-owner\r");
+            watcher.awaitOutput("from-owner\r\n", WAIT);
+            watcher.input("echo typed-by-watcher\r");
+            owner.input("echo fr''om-owner-again\r");
+            watcher.awaitOutput("from-owner-again\r\n", WAIT);
+            assertTrue(!watcher.outputText().contains("typed-by-watcher"), "a read-only viewer cannot type");
+
+            HttpResponse<String> listed = gateway.get("api/terminals/" + handle + "/shares", Map.of("Cookie", alice));
+            String id = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("shares").getJsonObject(0).getString("id");
+            assertEquals(204, gateway.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, watcher.awaitClose(WAIT).code(), "revoking lets the viewer go");
+        }
     }
 
     @Test
