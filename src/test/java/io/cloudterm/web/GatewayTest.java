@@ -241,6 +241,40 @@ class GatewayTest {
         }
     }
 
+    /**
+     * The gateway as a Helidon feature: an application that signs its users in itself (an admin
+     * console) relays their terminals to a CloudTerm host, which knows the application's user.
+     */
+    @ParameterizedTest(name = "gateway native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aHelidonApplicationWithTheFeatureRelaysItsUsersTerminalsToAHost(String mode) throws Exception {
+        Keys key = keys("gateway");
+        TestServer host = hosts(key, "sh").getFirst();
+        io.cloudterm.feature.CloudTermFeature feature = io.cloudterm.feature.CloudTermFeature.builder().path("/term")
+                .set("native", mode)
+                .set("gateway.hosts", "static:" + host.server().url().getAuthority())
+                .set("gateway.key", key.gateway().toString())
+                .authentication((headers, peer) -> headers.first(io.helidon.http.HeaderNames.create("X-User")))
+                .build();
+        io.helidon.webserver.WebServer app = io.helidon.webserver.WebServer.builder().host("127.0.0.1").port(0).addFeature(feature)
+                .build().start();
+        try {
+            EmbeddedClient http = new EmbeddedClient();
+            URI base = URI.create("http://127.0.0.1:" + app.port() + "/");
+            Map<String, String> alice = Map.of("X-User", "alice");
+            try (TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/term/ws"), alice)
+                    .handshake(http.terminalToken(base, alice), 80, 24)) {
+                client.input("echo user=$CLOUDTERM_USER.\r");
+                client.awaitOutput("user=alice.", WAIT);
+                assertEquals(1, host.server().terminals().size(), "the terminal runs on the host");
+                assertTrue(http.get(base.resolve("term/api/terminals"), alice).body().contains(host.server().url().getAuthority()),
+                        "the application's terminals page lists it with its host");
+            }
+        } finally {
+            app.stop();
+        }
+    }
+
     @Test
     void aHostTakesOnlyIdentitiesTheGatewaySignedForItOnce() throws Exception {
         Keys key = keys("gateway");
