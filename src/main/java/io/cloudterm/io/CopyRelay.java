@@ -144,18 +144,10 @@ public final class CopyRelay implements Relay {
             try {
                 writeAll(to, bytes);
             } catch (IOException e) {
-                if (frames != null) {
-                    connection.clientWriteFailed(e);
-                } else {
-                    connection.hostWriteFailed(e);
-                }
+                connection.writeFailed(frames != null, e); // frames are tracked towards the client only
                 return false;
             }
-            if (frames != null) {
-                connection.movedToClient(count);
-            } else {
-                connection.movedToHost(count);
-            }
+            connection.moved(frames != null, count);
             return true;
         }
 

@@ -57,6 +57,24 @@ public final class RelayedConnection {
         return finished;
     }
 
+    /** {@code bytes} reached the client ({@code toClient}) or the host. */
+    public void moved(boolean toClient, long bytes) {
+        if (toClient) {
+            movedToClient(bytes);
+        } else {
+            movedToHost(bytes);
+        }
+    }
+
+    /** Writing to the client ({@code toClient}) or to the host failed. */
+    public void writeFailed(boolean toClient, IOException failure) {
+        if (toClient) {
+            clientWriteFailed(failure);
+        } else {
+            hostWriteFailed(failure);
+        }
+    }
+
     public void movedToHost(long bytes) {
         clientToHost.addAndGet(bytes);
     }

@@ -115,18 +115,10 @@ public final class StreamRelay {
                 to.write(bytes, offset, length);
                 to.flush();
             } catch (IOException e) {
-                if (frames != null) {
-                    connection.clientWriteFailed(e);
-                } else {
-                    connection.hostWriteFailed(e);
-                }
+                connection.writeFailed(frames != null, e); // frames are tracked towards the client only
                 return false;
             }
-            if (frames != null) {
-                connection.movedToClient(length);
-            } else {
-                connection.movedToHost(length);
-            }
+            connection.moved(frames != null, length);
             return true;
         }
 

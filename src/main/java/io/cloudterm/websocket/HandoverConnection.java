@@ -44,23 +44,18 @@ final class HandoverConnection implements ServerConnection {
                     throw new IOException("the socket has no fd now");
                 }
                 RawSocket socket = upgrader.sockets().orElseThrow().adopt(fd);
-                handover.socket(socket, readAhead(ctx.dataReader()));
+                handover.socket(socket, Takeover.readAhead(ctx.dataReader()));
                 return;
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "connection not taken over; relayed over Helidon's stream", e);
             }
         }
-        ByteBuffer readAhead = readAhead(ctx.dataReader());
+        ByteBuffer readAhead = Takeover.readAhead(ctx.dataReader());
         // The JDK socket where it can be reached, so that the relay's half-close is a shutdown of
         // our output (a TLS close_notify), not a close: the client may still be sending.
         java.net.Socket socket = SocketFds.javaSocket(ctx.serverSocket());
         java.io.Closeable connection = socket != null ? socket : () -> ctx.serverSocket().close();
         handover.stream(new ReaderStream(ctx.dataReader()), new WriterStream(ctx), connection, readAhead);
-    }
-
-    private static ByteBuffer readAhead(DataReader reader) {
-        int available = reader.available();
-        return ByteBuffer.wrap(available > 0 ? reader.readBytes(available) : new byte[0]);
     }
 
     @Override

@@ -60,7 +60,7 @@ final class Takeover implements ServerConnection {
     }
 
     /** Bytes Helidon read past the upgrade request (a client that did not wait for the 101). */
-    private static ByteBuffer readAhead(DataReader reader) {
+    static ByteBuffer readAhead(DataReader reader) {
         int available = reader.available();
         return ByteBuffer.wrap(available > 0 ? reader.readBytes(available) : new byte[0]);
     }

@@ -190,6 +190,44 @@ class BrowserTest {
     }
 
     /**
+     * Behind a gateway: the page and the login are the gateway's, the shell runs on a host (as the
+     * gateway's user), the address names the terminal with its host, and a reload finds the same
+     * shell through the gateway.
+     */
+    @Test
+    void throughAGatewayTheShellRunsOnAHostAndAReloadFindsItAgain(@TempDir Path dir) {
+        io.cloudterm.auth.KeyFiles.Pair keys = io.cloudterm.auth.KeyFiles.pair();
+        Path privateKey = io.cloudterm.auth.KeyFiles.write(dir, "gateway.key", keys.privatePem());
+        Path publicKey = io.cloudterm.auth.KeyFiles.write(dir, "gateway.pub", keys.publicPem());
+        List<TestServer> hosts = new ArrayList<>();
+        try {
+            for (String address : List.of("127.0.0.2", "127.0.0.3")) {
+                hosts.add(TestServer.start("--interface", address, "--trust-gateway", publicKey.toString(), "--keep-alive", "60",
+                        "--", "bash", "--norc", "--noprofile"));
+            }
+            String spec = "static:" + String.join(",", hosts.stream().map(h -> h.server().url().getAuthority()).toList());
+            server = TestServer.start(io.cloudterm.cli.CloudTerm.configFrom("gateway", "--port", "0", "--hosts", spec,
+                    "--gateway-key", privateKey.toString()));
+            driver.get(server.server().loginUrl().toString());
+            awaitOpen();
+            type("echo user=$CLOUDTERM_USER pid=$$" + Keys.ENTER);
+            await("the shell's answer", () -> screen().stream().anyMatch(l -> l.matches("user=token pid=\\d+")));
+            String pidLine = screen().stream().filter(l -> l.matches("user=token pid=\\d+")).findFirst().orElseThrow();
+            assertEquals(1, hosts.stream().mapToInt(h -> h.server().terminals().size()).sum(), "one terminal, on a host");
+            await("the terminal's name, with its host's, in the address",
+                    () -> driver.getCurrentUrl().matches(".*\\?t=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$"));
+
+            driver.navigate().refresh();
+            awaitOpen();
+            type("echo user=$CLOUDTERM_USER pid=$$" + Keys.ENTER);
+            await("the same shell", () -> screen().stream().filter(l -> l.equals(pidLine)).count() >= 2);
+            assertEquals(1, hosts.stream().mapToInt(h -> h.server().terminals().size()).sum(), "no second terminal was started");
+        } finally {
+            hosts.forEach(TestServer::close);
+        }
+    }
+
+    /**
      * A program that asks the terminal questions (cursor position, device attributes, colours, a
      * mode) and logs, as hex, every byte that reaches its input. The answers of the first page are
      * live and expected; after a reload, and in a second tab, xterm.js parses those queries again

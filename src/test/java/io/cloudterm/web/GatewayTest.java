@@ -15,6 +15,7 @@ import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.websocket.ClientFrames;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
@@ -28,6 +29,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mindrot.jbcrypt.BCrypt;
 
 /**
  * A gateway in front of CloudTerm hosts on loopback addresses of their own (127.0.0.2, .3, .4):
@@ -199,6 +202,77 @@ class GatewayTest {
             throw new AssertionError("no cloudterm_gateway_relays in " + metrics);
         }
         return (long) Double.parseDouble(open.group(1));
+    }
+
+    /** A share link made through a gateway works through any gateway: the guest's identity and the link's token reach the owner's host. */
+    @Test
+    void aShareLinkMadeThroughTheGatewayLetsAnotherUserWatchUntilRevoked() throws Exception {
+        Keys key = keys("gateway");
+        List<TestServer> hosts = hosts(key, "sh");
+        Path users = dir.resolve("users");
+        Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
+        TestServer gateway = gateway(key, staticHosts(hosts), "--users", users.toString());
+        String alice = gateway.login("alice", "a");
+        String bob = gateway.login("bob", "b");
+        try (TtyClient owner = TtyClient.connect(gateway.ws(), Map.of("Cookie", alice))
+                .handshake(gateway.terminalToken(Map.of("Cookie", alice)), 80, 24)) {
+            String handle = Shell.terminalInfo(owner)[0];
+            HttpResponse<String> shared = gateway.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", alice));
+            assertEquals(201, shared.statusCode(), shared.body());
+            JsonObject link = Json.createReader(new StringReader(shared.body())).readObject();
+            assertTrue(link.getString("link").startsWith("./?t=" + handle + "#share="), "the link names the terminal with its host: " + link);
+            assertEquals(404, gateway.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", bob)).statusCode(),
+                    "only the owner makes share links");
+
+            TtyClient watcher = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of("Cookie", bob))
+                    .send("{\"AuthToken\":\"" + gateway.terminalToken(Map.of("Cookie", bob)) + "\",\"columns\":80,\"rows\":24,"
+                            + "\"share\":\"" + link.getString("token") + "\"}");
+            owner.input("echo fr''om-owner\r");
+            watcher.awaitOutput("from-owner\r\n", WAIT);
+            watcher.input("echo typed-by-watcher\r");
+            owner.input("echo fr''om-owner-again\r");
+            watcher.awaitOutput("from-owner-again\r\n", WAIT);
+            assertTrue(!watcher.outputText().contains("typed-by-watcher"), "a read-only viewer cannot type");
+
+            HttpResponse<String> listed = gateway.get("api/terminals/" + handle + "/shares", Map.of("Cookie", alice));
+            String id = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("shares").getJsonObject(0).getString("id");
+            assertEquals(204, gateway.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, watcher.awaitClose(WAIT).code(), "revoking lets the viewer go");
+        }
+    }
+
+    /**
+     * The gateway as a Helidon feature: an application that signs its users in itself (an admin
+     * console) relays their terminals to a CloudTerm host, which knows the application's user.
+     */
+    @ParameterizedTest(name = "gateway native={0}")
+    @ValueSource(strings = {"on", "off"})
+    void aHelidonApplicationWithTheFeatureRelaysItsUsersTerminalsToAHost(String mode) throws Exception {
+        Keys key = keys("gateway");
+        TestServer host = hosts(key, "sh").getFirst();
+        io.cloudterm.feature.CloudTermFeature feature = io.cloudterm.feature.CloudTermFeature.builder().path("/term")
+                .set("native", mode)
+                .set("gateway.hosts", "static:" + host.server().url().getAuthority())
+                .set("gateway.key", key.gateway().toString())
+                .authentication((headers, peer) -> headers.first(io.helidon.http.HeaderNames.create("X-User")))
+                .build();
+        io.helidon.webserver.WebServer app = io.helidon.webserver.WebServer.builder().host("127.0.0.1").port(0).addFeature(feature)
+                .build().start();
+        try {
+            EmbeddedClient http = new EmbeddedClient();
+            URI base = URI.create("http://127.0.0.1:" + app.port() + "/");
+            Map<String, String> alice = Map.of("X-User", "alice");
+            try (TtyClient client = TtyClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/term/ws"), alice)
+                    .handshake(http.terminalToken(base, alice), 80, 24)) {
+                client.input("echo user=$CLOUDTERM_USER.\r");
+                client.awaitOutput("user=alice.", WAIT);
+                assertEquals(1, host.server().terminals().size(), "the terminal runs on the host");
+                assertTrue(http.get(base.resolve("term/api/terminals"), alice).body().contains(host.server().url().getAuthority()),
+                        "the application's terminals page lists it with its host");
+            }
+        } finally {
+            app.stop();
+        }
     }
 
     @Test

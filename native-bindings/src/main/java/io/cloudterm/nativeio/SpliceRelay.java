@@ -297,19 +297,11 @@ final class SpliceRelay implements Relay {
         }
 
         private void moved(long bytes) {
-            if (frames != null) {
-                connection.movedToClient(bytes);
-            } else {
-                connection.movedToHost(bytes);
-            }
+            connection.moved(frames != null, bytes);
         }
 
         private void destinationFailed(IOException failure) {
-            if (frames != null) {
-                connection.clientWriteFailed(failure);
-            } else {
-                connection.hostWriteFailed(failure);
-            }
+            connection.writeFailed(frames != null, failure); // frames are tracked towards the client only
         }
 
         private void sourceEnded(IOException failure) {
