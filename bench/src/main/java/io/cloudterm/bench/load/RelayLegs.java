@@ -106,7 +106,7 @@ final class RelayLegs implements AutoCloseable {
                 int hostPort = plainHost.ws().getPort();
                 Nginx proxy = Nginx.start(nginxPath, -1, port -> nginxConfig(port, hostPort, nginxBuffer));
                 started.add(proxy);
-                commands.add("nginx (pid " + proxy.pid() + "): " + String.join(" ", proxy.command()) + "\n"
+                commands.add("nginx (pid " + proxy.pid() + "): " + shell(proxy.command()) + "\n"
                         + proxy.config().indent(4).stripTrailing());
                 nginx = new Leg("nginx", "nginx", Kind.NGINX, Entrance.open(java.net.URI.create("ws://127.0.0.1:" + proxy.port() + "/ws")),
                         null, proxy, plainHost);
@@ -135,6 +135,15 @@ final class RelayLegs implements AutoCloseable {
     /** The terminal servers: the trusted one only when a gateway leg was asked for. */
     List<ServerProcess> hosts() {
         return java.util.stream.Stream.of(trustedHost, plainHost).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** A command line as a POSIX shell reads it back: an argument with anything but plain characters in single quotes. */
+    static String shell(List<String> command) {
+        List<String> words = new ArrayList<>();
+        for (String a : command) {
+            words.add(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
     }
 
     /** Every process's exact command line (nginx's with its configuration), in the order started. */
@@ -172,7 +181,7 @@ final class RelayLegs implements AutoCloseable {
     private ServerProcess server(ServerSpec spec, String role, List<String> command) throws IOException {
         ServerProcess s = ServerProcess.start(spec, command);
         started.add(s);
-        commands.add(role + " (pid " + s.pid() + "): " + String.join(" ", command));
+        commands.add(role + " (pid " + s.pid() + "): " + shell(command));
         return s;
     }
 
