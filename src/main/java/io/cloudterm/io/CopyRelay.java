@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadFactory;
 public final class CopyRelay implements Relay {
 
     static final ThreadFactory THREADS = Thread.ofVirtual().name(Relay.THREAD_NAME).factory();
+    /** The most a direction copies on the poller's thread before a thread of its own goes on: other sockets wait meanwhile. */
+    static final long POLLER_BUDGET = 256 * 1024;
 
     private final BufferPool buffers;
 
@@ -61,6 +63,10 @@ public final class CopyRelay implements Relay {
         private final RawSocket from;
         private final RawSocket to;
         private ByteBuffer pending;
+        /** Read and followed on the poller's thread, not yet taken by the destination: goes first. */
+        private ByteBuffer unsent;
+        /** How reading the source failed on the poller's thread: the next burst ends the direction with it. */
+        private IOException failure;
         private final FrameBoundaries frames;
         private final ByteBuffer hostLost;
         private final RelayedConnection connection;
@@ -81,7 +87,79 @@ public final class CopyRelay implements Relay {
         }
 
         private void awaitInput() {
-            connection.whenReadable(from, THREADS, this::burst);
+            connection.whenReadable(from, THREADS, this::burst, this::stepOnPoller);
+        }
+
+        /**
+         * On the poller's thread, the source readable: copies what the source has while the
+         * destination takes all of it at once, up to {@link #POLLER_BUDGET} bytes, then re-arms.
+         * Anything else (a destination that takes less, the source's end or failure, the budget
+         * spent) goes on in {@link #burst} on a thread of its own, which may wait: the poller never does.
+         */
+        private void stepOnPoller() {
+            try {
+                copyOnPoller();
+            } catch (RuntimeException | Error e) {
+                connection.broke(e);
+            }
+        }
+
+        private void copyOnPoller() {
+            ByteBuffer buffer = buffers.acquire();
+            ByteBuffer[] one = {buffer};
+            try {
+                long budget = POLLER_BUDGET;
+                while (true) {
+                    buffer.clear();
+                    int read;
+                    try {
+                        read = from.read(buffer);
+                    } catch (IOException e) {
+                        failure = e;
+                        THREADS.newThread(this::burst).start();
+                        return;
+                    }
+                    if (read == 0) {
+                        awaitInput();
+                        return;
+                    }
+                    if (read < 0) {
+                        THREADS.newThread(this::burst).start(); // it reads the end again, and ends the direction
+                        return;
+                    }
+                    boolean drained = buffer.hasRemaining();
+                    buffer.flip();
+                    if (frames != null) {
+                        frames.passed(buffer);
+                    }
+                    int count = buffer.remaining();
+                    try {
+                        while (buffer.hasRemaining() && to.write(one, 0, 1) > 0) {
+                            // the destination takes it
+                        }
+                    } catch (IOException e) {
+                        connection.writeFailed(frames != null, e);
+                        return;
+                    }
+                    connection.moved(frames != null, count - buffer.remaining());
+                    if (buffer.hasRemaining()) {
+                        unsent = copy(buffer); // followed already; a thread waits for the destination
+                        THREADS.newThread(this::burst).start();
+                        return;
+                    }
+                    budget -= count;
+                    if (drained) {
+                        awaitInput();
+                        return;
+                    }
+                    if (budget <= 0) {
+                        THREADS.newThread(this::burst).start();
+                        return;
+                    }
+                }
+            } finally {
+                buffers.release(buffer);
+            }
         }
 
         private void burst() {
@@ -93,6 +171,24 @@ public final class CopyRelay implements Relay {
         }
 
         private void copyWhileAvailable() {
+            if (unsent != null) {
+                ByteBuffer rest = unsent;
+                unsent = null;
+                int count = rest.remaining();
+                try {
+                    writeAll(to, rest);
+                } catch (IOException e) {
+                    connection.writeFailed(frames != null, e);
+                    return;
+                }
+                connection.moved(frames != null, count);
+            }
+            if (failure != null) {
+                IOException failed = failure;
+                failure = null;
+                sourceEnded(failed);
+                return;
+            }
             if (pending != null) {
                 ByteBuffer readAhead = pending;
                 pending = null;

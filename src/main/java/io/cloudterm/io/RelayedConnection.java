@@ -178,15 +178,31 @@ public final class RelayedConnection {
      * both sockets closed.
      */
     public void whenReadable(RawSocket source, ThreadFactory threads, Runnable burst) {
+        whenReadable(source, threads, burst, () -> threads.newThread(burst).start());
+    }
+
+    /**
+     * As {@link #whenReadable(RawSocket, ThreadFactory, Runnable)}, but the poller runs
+     * {@code onPoller} itself when {@code source} is readable: a first step that must not block
+     * (it moves what the sockets take at once, and starts {@code burst} on a thread for the rest).
+     * A keystroke or an echo then crosses the relay on the poller's thread, with no thread started
+     * and none woken for it.
+     */
+    public void whenReadable(RawSocket source, ThreadFactory threads, Runnable burst, Runnable onPoller) {
         Thread arming = Thread.currentThread();
+        boolean[] armingNow = {true};
         boolean[] atOnce = {false};
         source.onReadable(() -> {
-            if (Thread.currentThread() == arming) {
+            // Run by the arming call itself: the platform was closed (or the socket). The poller
+            // may also be the arming thread (a step re-arms from its callback): then only a run
+            // during the call counts as at once.
+            if (armingNow[0] && Thread.currentThread() == arming) {
                 atOnce[0] = true;
             } else {
-                threads.newThread(burst).start();
+                onPoller.run();
             }
         });
+        armingNow[0] = false;
         if (atOnce[0]) {
             if (source.closed()) {
                 threads.newThread(burst).start(); // it finds the socket closed and ends the direction

@@ -48,6 +48,17 @@ final class SpliceRelay implements Relay {
     /** What a non-blocking call returns here for EAGAIN. */
     private static final long AGAIN = -1;
     private static final int FLAGS = SPLICE_F_MOVE | SPLICE_F_NONBLOCK;
+    /** The most a direction moves on the poller's thread before a thread of its own goes on: other sockets wait meanwhile. */
+    static final long POLLER_BUDGET = 4 * BURST;
+
+    /** A step on the poller's thread that would have to wait, or has done its share: a thread goes on from here. */
+    private static final class HandOff extends RuntimeException {
+        HandOff() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final HandOff HAND_OFF = new HandOff();
 
     private final PipePool pipes;
     private final Relay copying;
@@ -132,6 +143,13 @@ final class SpliceRelay implements Relay {
         private final RelayedConnection connection;
         private PipePool.Pipe pipe;
         private long inPipe;
+        /** Whether this step runs on the poller's thread, which must never wait. */
+        private boolean onPoller;
+        /** Bytes moved in this step on the poller's thread, against {@link #POLLER_BUDGET}. */
+        private long movedOnPoller;
+        /** The source ended (or failed, {@link #failure}) during a step on the poller: the next burst ends the direction. */
+        private boolean ending;
+        private IOException failure;
         /** Set by fill(): the source gave less than asked, so it is probably empty now. */
         private boolean sourceEmptied;
 
@@ -151,19 +169,49 @@ final class SpliceRelay implements Relay {
         }
 
         private void awaitInput() {
-            connection.whenReadable(from, THREADS, this::burst);
+            connection.whenReadable(from, THREADS, this::burst, this::stepOnPoller);
+        }
+
+        /**
+         * On the poller's thread, the source readable: splices while the destination takes all at
+         * once, up to {@link #POLLER_BUDGET} bytes, then re-arms. What would wait (a full
+         * destination, the source's end to pass on, the budget spent) goes on in {@link #burst},
+         * on a thread of its own, with the pipe as it is: the poller never waits.
+         */
+        private void stepOnPoller() {
+            onPoller = true;
+            movedOnPoller = 0;
+            boolean handOff = false;
+            try {
+                spliceWhileAvailable();
+            } catch (HandOff h) {
+                handOff = true;
+            } catch (RuntimeException | Error e) {
+                onPoller = false;
+                failed(e);
+                return;
+            } finally {
+                onPoller = false;
+            }
+            if (handOff) {
+                THREADS.newThread(this::burst).start();
+            }
         }
 
         private void burst() {
             try {
                 spliceWhileAvailable();
             } catch (RuntimeException | Error e) {
-                if (pipe != null) {
-                    pipes.giveBack(pipe, false); // what it holds is unknown: closed
-                    pipe = null;
-                }
-                connection.broke(e);
+                failed(e);
             }
+        }
+
+        private void failed(Throwable e) {
+            if (pipe != null) {
+                pipes.giveBack(pipe, false); // what it holds is unknown: closed
+                pipe = null;
+            }
+            connection.broke(e);
         }
 
         private void spliceWhileAvailable() {
@@ -174,16 +222,31 @@ final class SpliceRelay implements Relay {
                     return;
                 }
             }
-            try {
-                pipe = pipes.take();
-            } catch (IOException e) {
-                connection.relayFailed(e);
-                return;
+            if (pipe == null) { // a burst handed over from the poller goes on with its pipe
+                try {
+                    pipe = pipes.take();
+                } catch (IOException e) {
+                    connection.relayFailed(e);
+                    return;
+                }
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment callState = Libc.allocateCallState(arena);
                 MemorySegment header = arena.allocate(HEADER_MAX);
+                if (ending) {
+                    ending = false;
+                    IOException failed = failure;
+                    failure = null;
+                    if (drain(callState)) {
+                        givePipeBack();
+                        sourceEnded(failed);
+                    }
+                    return;
+                }
                 while (true) {
+                    if (onPoller && movedOnPoller >= POLLER_BUDGET) {
+                        throw HAND_OFF;
+                    }
                     if (inPipe >= BURST && !drain(callState)) {
                         return;
                     }
@@ -191,6 +254,11 @@ final class SpliceRelay implements Relay {
                     try {
                         got = fill(callState, header);
                     } catch (IOException e) {
+                        if (onPoller) { // passing the end on may wait: a thread does it
+                            ending = true;
+                            failure = e;
+                            throw HAND_OFF;
+                        }
                         if (drain(callState)) { // what the source gave before it failed still goes first
                             givePipeBack();
                             sourceEnded(e);
@@ -198,6 +266,10 @@ final class SpliceRelay implements Relay {
                         return;
                     }
                     if (got == 0) {
+                        if (onPoller) {
+                            ending = true;
+                            throw HAND_OFF;
+                        }
                         if (drain(callState)) {
                             givePipeBack();
                             sourceEnded(null);
@@ -259,8 +331,12 @@ final class SpliceRelay implements Relay {
                     long n = to.onFd(fd -> splice(callState, pipe.readEnd(), fd, inPipe, "splice to the socket"));
                     if (n > 0) {
                         inPipe -= n;
+                        movedOnPoller += n;
                         moved(n);
                     } else if (n == AGAIN) {
+                        if (onPoller) {
+                            throw HAND_OFF; // a thread waits for the destination, with the pipe as it is
+                        }
                         to.awaitWritable();
                     } else {
                         throw new IOException("splice to the socket moved nothing from a pipe holding " + inPipe + " bytes");
