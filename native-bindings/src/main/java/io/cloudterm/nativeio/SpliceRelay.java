@@ -315,13 +315,48 @@ final class SpliceRelay implements Relay {
             if (peeked <= 0) {
                 return peeked;
             }
-            long asked = Math.min(room, peeked);
+            // With the whole header in sight, the frame's payload goes in the same splice as its
+            // header: one splice per frame, not one for the header and one for the rest.
+            long frame = frameLength(header, peeked);
+            long asked = Math.min(room, frame > 0 ? frame : peeked);
             long got = from.onFd(fd -> splice(callState, fd, pipe.writeEnd(), asked, "splice from the socket"));
             if (got > 0) {
-                frames.passed(header.asSlice(0, got).asByteBuffer()); // the bytes just moved are the ones peeked
+                long seen = Math.min(got, peeked);
+                frames.passed(header.asSlice(0, seen).asByteBuffer()); // the bytes just moved begin with the ones peeked
+                if (got > seen) {
+                    frames.skipped(got - seen);
+                }
             }
-            sourceEmptied = got > 0 && (got < asked || peeked < HEADER_MAX);
+            sourceEmptied = got > 0 && (got < asked || (frame <= 0 && peeked < HEADER_MAX));
             return got;
+        }
+
+        /** The length of the frame whose header opens {@code peeked} bytes of {@code header}, header included; 0 if not all of its header is there. */
+        private static long frameLength(MemorySegment header, long peeked) {
+            if (peeked < 2) {
+                return 0;
+            }
+            int second = header.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1) & 0xff;
+            int mask = (second & 0x80) != 0 ? 4 : 0;
+            int length = second & 0x7f;
+            int headerLength = (length == 126 ? 4 : length == 127 ? 10 : 2) + mask;
+            if (peeked < headerLength) {
+                return 0;
+            }
+            long payload = length;
+            if (length == 126) {
+                payload = ((header.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 2) & 0xffL) << 8)
+                        | (header.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 3) & 0xffL);
+            } else if (length == 127) {
+                payload = 0;
+                for (int i = 2; i < 10; i++) {
+                    payload = (payload << 8) | (header.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & 0xffL);
+                }
+                if (payload < 0) {
+                    return 0; // not a length a frame may have: FrameBoundaries says so, byte by byte
+                }
+            }
+            return payload > Long.MAX_VALUE - headerLength ? 0 : headerLength + payload;
         }
 
         /** Empties the pipe into the destination, parking while it is full; false if that failed (the direction has ended). */
