@@ -89,6 +89,33 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * A gateway that terminates TLS (its clients' certificates are the login) relays over its TLS
+     * connections by copying, as it must, to a plain host that knows the certificate's user.
+     */
+    @Test
+    void aGatewayOverTlsRelaysByCopyingToAHostThatKnowsTheCertificatesUser() throws Exception {
+        io.cloudterm.auth.KeyFiles.Pair keys = io.cloudterm.auth.KeyFiles.pair();
+        Path privateKey = io.cloudterm.auth.KeyFiles.write(dir, "gateway.key", keys.privatePem());
+        Path publicKey = io.cloudterm.auth.KeyFiles.write(dir, "gateway.pub", keys.publicPem());
+        try (TestServer host = TestServer.start("--interface", "127.0.0.2", "--trust-gateway", publicKey.toString(), "--",
+                "sh");
+             TestServer gateway = TestServer.start(io.cloudterm.cli.CloudTerm.configFrom("gateway", "--port", "0",
+                     "--hosts", "static:" + host.server().url().getAuthority(), "--gateway-key", privateKey.toString(),
+                     "--ssl", "--ssl-cert", server.certificate().toString(), "--ssl-key", server.key().toString(),
+                     "--ssl-ca", ca.certificate().toString()));
+             HttpClient http = client(alice)) {
+            String token = tokenFrom(get(http, gateway.url("token"), Map.of()));
+            try (TtyClient terminal = TtyClient.builder(gateway.ws()).tls(http.sslContext()).connect().handshake(token, 80, 24)) {
+                terminal.input("echo user=$CLOUDTERM_USER.; seq 1 30000; echo se''q-done\r");
+                terminal.awaitOutput("user=alice.", WAIT);
+                String output = terminal.awaitOutput("seq-done\r\n", WAIT);
+                assertTrue(output.contains(Shell.countedLines(30000)), "every line, once, in order, through TLS and the relay");
+                assertEquals(1, host.server().terminals().size());
+            }
+        }
+    }
+
     @Test
     void aClientCertificateIsTheLoginAndNamesTheUser() throws Exception {
         try (TestServer cloudterm = TestServer.start("--ssl", "--ssl-cert", server.certificate().toString(),
