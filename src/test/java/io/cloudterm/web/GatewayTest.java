@@ -275,6 +275,57 @@ class GatewayTest {
         }
     }
 
+    /**
+     * A host that takes connections and never answers holds up only the terminal that goes to it:
+     * meanwhile another user's terminal, on another host, is opened and typed into through the same
+     * gateway; the silent host's client is told which host did not answer once its time is up.
+     */
+    @Test
+    void aSilentHostHoldsUpOnlyItsOwnTerminal() throws Exception {
+        Keys key = keys("gateway");
+        TestServer host = hosts(key, "sh").getFirst();
+        HostAddress up = new HostAddress(host.server().url().getHost(), host.server().url().getPort());
+        try (ServerSocket silent = silentHostAfter(up)) {
+            List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept()); // taken, never answered
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            HostAddress quiet = new HostAddress(silent.getInetAddress().getHostAddress(), silent.getLocalPort());
+            TestServer gateway = gateway(key, "static:" + quiet + "," + host.server().url().getAuthority());
+            TtyClient waiting = open(gateway, HostHandles.named(quiet.toString(), "A".repeat(22)));
+            try (TtyClient other = open(gateway, null)) {
+                other.input("echo not-held-up.\r");
+                other.awaitOutput("not-held-up.", WAIT);
+                assertTrue(!waiting.isClosed(), "the silent host's client is still waiting for it");
+            }
+            TtyClient.Close close = waiting.awaitClose(WAIT);
+            assertEquals(CloseCodes.HOST_UNREACHABLE, close.code(), close.toString());
+            assertTrue(close.reason().contains(quiet.toString()), close.reason());
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A listening socket whose address the user's hash puts after {@code up}: new terminals go to {@code up} first. */
+    private static ServerSocket silentHostAfter(HostAddress up) throws IOException {
+        for (int i = 6; i < 250; i++) {
+            ServerSocket candidate = new ServerSocket(0, 50, InetAddress.getByName("127.0.0." + i));
+            HostAddress address = new HostAddress("127.0.0." + i, candidate.getLocalPort());
+            if (Placement.byUser().order("token", List.of(up, address), h -> 0).getFirst().equals(up)) {
+                return candidate;
+            }
+            candidate.close();
+        }
+        throw new IllegalStateException("no address the hash puts second");
+    }
+
     @Test
     void aHostTakesOnlyIdentitiesTheGatewaySignedForItOnce() throws Exception {
         Keys key = keys("gateway");
