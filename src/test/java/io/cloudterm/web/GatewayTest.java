@@ -298,7 +298,7 @@ class GatewayTest {
             });
             HostAddress quiet = new HostAddress(silent.getInetAddress().getHostAddress(), silent.getLocalPort());
             TestServer gateway = gateway(key, "static:" + quiet + "," + host.server().url().getAuthority());
-            TtyClient waiting = open(gateway, HostHandles.named(quiet.toString(), "A".repeat(22)));
+            TtyClient waiting = openRefused(gateway, HostHandles.named(quiet.toString(), "A".repeat(22)));
             try (TtyClient other = open(gateway, null)) {
                 other.input("echo not-held-up.\r");
                 other.awaitOutput("not-held-up.", WAIT);
@@ -389,7 +389,7 @@ class GatewayTest {
         Keys key = keys("gateway");
         HostAddress down = new HostAddress("127.0.0.9", freePort());
         TestServer gateway = gateway(key, "static:" + down);
-        TtyClient client = open(gateway, null);
+        TtyClient client = openRefused(gateway, null);
         TtyClient.Close close = client.awaitClose(WAIT);
         assertEquals(CloseCodes.HOST_UNREACHABLE, close.code(), close.toString());
         assertTrue(close.reason().contains(down.toString()), close.reason());
@@ -400,7 +400,7 @@ class GatewayTest {
         Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "sh");
         TestServer gateway = gateway(key, staticHosts(hosts));
-        TtyClient client = open(gateway, HostHandles.named("127.0.0.99:7681", "A".repeat(22)));
+        TtyClient client = openRefused(gateway, HostHandles.named("127.0.0.99:7681", "A".repeat(22)));
         TtyClient.Close close = client.awaitClose(WAIT);
         assertEquals(CloseCodes.NO_SUCH_TERMINAL, close.code(), close.toString());
         assertTrue(close.reason().contains("127.0.0.99:7681"), close.reason());
@@ -505,6 +505,23 @@ class GatewayTest {
     /** A user logged in at the gateway (with its access token) opens a terminal there, or reattaches to {@code handle}. */
     private static TtyClient open(TestServer gateway, String handle) {
         return open(gateway, gateway.login(), handle);
+    }
+
+    /**
+     * As {@link #open(TestServer, String)} for a terminal the gateway will refuse: its close may
+     * come before the handshake is sent, which the client then cannot send.
+     */
+    private static TtyClient openRefused(TestServer gateway, String handle) {
+        String cookie = gateway.login();
+        String token = gateway.terminalToken(Map.of("Cookie", cookie));
+        URI uri = handle == null ? gateway.ws() : URI.create(gateway.ws() + "?t=" + handle);
+        TtyClient client = TtyClient.connect(uri, Map.of("Cookie", cookie));
+        try {
+            client.handshake(token, 80, 24);
+        } catch (java.io.UncheckedIOException closedAlready) {
+            // the close frame is what the test reads
+        }
+        return client;
     }
 
     private static TtyClient open(TestServer gateway, String cookie, String handle) {
