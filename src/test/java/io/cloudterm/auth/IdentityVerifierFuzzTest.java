@@ -29,7 +29,8 @@ class IdentityVerifierFuzzTest {
     private static final GatewayKeys KEYS = keys();
 
     @FuzzTest
-    @DictionaryEntries({"v1.", "alice\n\n10.0.0.1:7681\n1796612420\nAAAAAAAAAAAAAAAAAAAAAA", "\n", "1796612420",
+    // libFuzzer's dictionary format: one quoted entry a line, so a newline is written \x0a.
+    @DictionaryEntries({"v1.", "alice\\x0a\\x0a10.0.0.1:7681\\x0a1796612420\\x0aAAAAAAAAAAAAAAAAAAAAAA", "\\x0a", "1796612420",
             "AAAAAAAAAAAAAAAAAAAAAA", "."})
     void anIdentityIsTakenOrRefusedWithAReason(byte[] input) {
         check(new String(input, StandardCharsets.ISO_8859_1));
