@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -324,6 +325,38 @@ class GatewayTest {
             candidate.close();
         }
         throw new IllegalStateException("no address the hash puts second");
+    }
+
+    /**
+     * Least-loaded placement reads the hosts' own counts, so terminals that another gateway (or
+     * anyone) opened count too: the user's first host by the hash is busy, so new terminals go elsewhere.
+     */
+    @Test
+    void leastLoadedPlacementCountsTheTerminalsTheHostsReport() throws Exception {
+        Keys key = keys("gateway");
+        List<TestServer> hosts = hosts(key, "sh");
+        HostAddress first = Placement.byUser().order("token", addresses(hosts), h -> 0).getFirst();
+        TestServer busy = hosts.get(addresses(hosts).indexOf(first));
+        IdentitySigner elsewhere = new IdentitySigner(GatewayKeys.signing(key.gateway(), "gateway"));
+        List<TtyClient> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) { // opened around the gateway under test, straight on the host
+                TtyClient client = TtyClient.connect(busy.ws(), Map.of("X-CloudTerm-Identity",
+                        elsewhere.sign("someone-else", "", first.toString()))).handshake("", 80, 24);
+                Shell.terminalInfo(client);
+                opened.add(client);
+            }
+            TestServer gateway = gateway(key, staticHosts(hosts), "--placement", "least-loaded", "--hosts-refresh", "1");
+            String cookie = gateway.login();
+            await().atMost(WAIT).until(() -> {
+                try (TtyClient client = open(gateway, cookie, null)) {
+                    String handle = Shell.terminalInfo(client)[0];
+                    return !HostHandles.host(handle).orElseThrow().equals(first.toString());
+                }
+            });
+        } finally {
+            opened.forEach(TtyClient::abort);
+        }
     }
 
     @Test
