@@ -35,72 +35,36 @@ public final class CopyRelay implements Relay {
     public CompletableFuture<Relayed> start(RawSocket client, ByteBuffer fromClient, RawSocket host, ByteBuffer fromHost,
                                             ByteBuffer hostLost) {
         RelayedConnection connection = new RelayedConnection(client::close, host::close);
-        ByteBuffer lostFrame = copy(hostLost);
-        new Direction(client, host, copy(fromClient), null, null, connection).start();
-        new Direction(host, client, copy(fromHost), new FrameBoundaries(), lostFrame, connection).start();
+        ByteBuffer lostFrame = RelayDirection.copy(hostLost);
+        new Direction(client, host, RelayDirection.copy(fromClient), null, null, connection).start();
+        new Direction(host, client, RelayDirection.copy(fromHost), new FrameBoundaries(), lostFrame, connection).start();
         return connection.finished();
     }
 
-    /** The caller's bytes, read later on another thread: a copy of them, so that the caller may reuse its buffer. */
-    static ByteBuffer copy(ByteBuffer bytes) {
-        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-        copy.put(bytes.duplicate()).flip();
-        return copy;
-    }
-
-    /** Writes all of {@code bytes}, parking while {@code socket} takes nothing. */
-    static void writeAll(RawSocket socket, ByteBuffer bytes) throws IOException {
-        ByteBuffer[] one = {bytes};
-        while (bytes.hasRemaining()) {
-            if (socket.write(one, 0, 1) == 0) {
-                socket.awaitWritable();
-            }
-        }
-    }
-
-    /** One way through: from {@code from} to {@code to}; toward the client, {@code frames} follows what passes. */
-    private final class Direction {
-        private final RawSocket from;
-        private final RawSocket to;
-        private ByteBuffer pending;
+    /** One way through, copying through a pooled buffer. */
+    private final class Direction extends RelayDirection<RawSocket> {
         /** Read and followed on the poller's thread, not yet taken by the destination: goes first. */
         private ByteBuffer unsent;
         /** How reading the source failed on the poller's thread: the next burst ends the direction with it. */
         private IOException failure;
-        private final FrameBoundaries frames;
-        private final ByteBuffer hostLost;
-        private final RelayedConnection connection;
 
         Direction(RawSocket from, RawSocket to, ByteBuffer pending, FrameBoundaries frames, ByteBuffer hostLost,
                   RelayedConnection connection) {
-            this.from = from;
-            this.to = to;
-            this.pending = pending;
-            this.frames = frames;
-            this.hostLost = hostLost;
-            this.connection = connection;
-        }
-
-        /** A first thread sends what was read ahead, then reads until the source is empty. */
-        void start() {
-            THREADS.newThread(this::burst).start();
-        }
-
-        private void awaitInput() {
-            connection.whenReadable(from, THREADS, this::burst, this::stepOnPoller);
+            super(from, to, pending, frames, hostLost, connection);
         }
 
         /**
          * On the poller's thread, the source readable: copies what the source has while the
          * destination takes all of it at once, up to {@link #POLLER_BUDGET} bytes, then re-arms.
          * Anything else (a destination that takes less, the source's end or failure, the budget
-         * spent) goes on in {@link #burst} on a thread of its own, which may wait: the poller never does.
+         * spent) goes on in a burst on a thread of its own ({@link #goOnInThread}), which may wait: the poller never does.
          */
-        private void stepOnPoller() {
+        @Override
+        protected void stepOnPoller() {
             try {
                 copyOnPoller();
             } catch (RuntimeException | Error e) {
-                connection.broke(e);
+                broke(e);
             }
         }
 
@@ -116,7 +80,7 @@ public final class CopyRelay implements Relay {
                         read = from.read(buffer);
                     } catch (IOException e) {
                         failure = e;
-                        THREADS.newThread(this::burst).start();
+                        goOnInThread();
                         return;
                     }
                     if (read == 0) {
@@ -124,7 +88,7 @@ public final class CopyRelay implements Relay {
                         return;
                     }
                     if (read < 0) {
-                        THREADS.newThread(this::burst).start(); // it reads the end again, and ends the direction
+                        goOnInThread(); // it reads the end again, and ends the direction
                         return;
                     }
                     boolean drained = buffer.hasRemaining();
@@ -138,13 +102,13 @@ public final class CopyRelay implements Relay {
                             // the destination takes it
                         }
                     } catch (IOException e) {
-                        connection.writeFailed(frames != null, e);
+                        destinationFailed(e);
                         return;
                     }
-                    connection.moved(frames != null, count - buffer.remaining());
+                    moved(count - buffer.remaining());
                     if (buffer.hasRemaining()) {
                         unsent = copy(buffer); // followed already; a thread waits for the destination
-                        THREADS.newThread(this::burst).start();
+                        goOnInThread();
                         return;
                     }
                     budget -= count;
@@ -153,7 +117,7 @@ public final class CopyRelay implements Relay {
                         return;
                     }
                     if (budget <= 0) {
-                        THREADS.newThread(this::burst).start();
+                        goOnInThread();
                         return;
                     }
                 }
@@ -162,15 +126,9 @@ public final class CopyRelay implements Relay {
             }
         }
 
-        private void burst() {
-            try {
-                copyWhileAvailable();
-            } catch (RuntimeException | Error e) {
-                connection.broke(e);
-            }
-        }
 
-        private void copyWhileAvailable() {
+        @Override
+        protected void moveWhileAvailable() {
             if (unsent != null) {
                 ByteBuffer rest = unsent;
                 unsent = null;
@@ -178,10 +136,10 @@ public final class CopyRelay implements Relay {
                 try {
                     writeAll(to, rest);
                 } catch (IOException e) {
-                    connection.writeFailed(frames != null, e);
+                    destinationFailed(e);
                     return;
                 }
-                connection.moved(frames != null, count);
+                moved(count);
             }
             if (failure != null) {
                 IOException failed = failure;
@@ -240,19 +198,12 @@ public final class CopyRelay implements Relay {
             try {
                 writeAll(to, bytes);
             } catch (IOException e) {
-                connection.writeFailed(frames != null, e); // frames are tracked towards the client only
+                destinationFailed(e);
                 return false;
             }
-            connection.moved(frames != null, count);
+            moved(count);
             return true;
         }
 
-        private void sourceEnded(IOException failure) {
-            if (frames != null) {
-                connection.hostSideEnded(failure, frames, hostLost, frame -> writeAll(to, frame), to::shutdownOutput);
-            } else {
-                connection.clientSideEnded(failure, to::shutdownOutput);
-            }
-        }
     }
 }

@@ -39,10 +39,10 @@ public final class StreamRelay {
                                                          InputStream hostIn, OutputStream hostOut, Closeable host,
                                                          ByteBuffer fromHost, ByteBuffer hostLost) {
         RelayedConnection connection = new RelayedConnection(() -> closeQuietly(client), () -> closeQuietly(host));
-        ByteBuffer lostFrame = CopyRelay.copy(hostLost);
-        Direction toHost = new Direction(clientIn, hostOut, () -> endOutput(host, hostOut), CopyRelay.copy(fromClient),
+        ByteBuffer lostFrame = RelayDirection.copy(hostLost);
+        Direction toHost = new Direction(clientIn, hostOut, () -> endOutput(host, hostOut), RelayDirection.copy(fromClient),
                 null, null, connection);
-        Direction toClient = new Direction(hostIn, clientOut, () -> endOutput(client, clientOut), CopyRelay.copy(fromHost),
+        Direction toClient = new Direction(hostIn, clientOut, () -> endOutput(client, clientOut), RelayDirection.copy(fromHost),
                 new FrameBoundaries(), lostFrame, connection);
         CopyRelay.THREADS.newThread(toHost::run).start();
         CopyRelay.THREADS.newThread(toClient::run).start();

@@ -9,13 +9,13 @@ import static io.cloudterm.nativeio.LibcHeaders.SPLICE_F_NONBLOCK;
 import io.cloudterm.io.FrameBoundaries;
 import io.cloudterm.io.RawSocket;
 import io.cloudterm.io.Relay;
+import io.cloudterm.io.RelayDirection;
 import io.cloudterm.io.RelayedConnection;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The relay that splices: each direction moves its bytes socket to pipe to socket with
@@ -40,7 +40,6 @@ import java.util.concurrent.ThreadFactory;
  */
 final class SpliceRelay implements Relay {
 
-    private static final ThreadFactory THREADS = Thread.ofVirtual().name(Relay.THREAD_NAME).factory();
     /** Bytes a burst puts in its pipe before it drains it: the capacity of a pipe as made (16 pages). */
     static final long BURST = 64 * 1024;
     /** The longest frame header: 2 bytes, 8 of extended length, 4 of masking key. */
@@ -76,26 +75,13 @@ final class SpliceRelay implements Relay {
             return copying.start(client, fromClient, host, fromHost, hostLost);
         }
         RelayedConnection connection = new RelayedConnection(client::close, host::close);
-        ByteBuffer lostFrame = copy(hostLost);
-        new Direction(clientSocket, hostSocket, copy(fromClient), null, null, connection).start();
-        new Direction(hostSocket, clientSocket, copy(fromHost), new FrameBoundaries(), lostFrame, connection).start();
+        ByteBuffer lostFrame = RelayDirection.copy(hostLost);
+        new Direction(clientSocket, hostSocket, RelayDirection.copy(fromClient), null, null, connection).start();
+        new Direction(hostSocket, clientSocket, RelayDirection.copy(fromHost), new FrameBoundaries(), lostFrame, connection).start();
         return connection.finished();
     }
 
-    private static ByteBuffer copy(ByteBuffer bytes) {
-        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-        copy.put(bytes.duplicate()).flip();
-        return copy;
-    }
 
-    private static void writeAll(RawSocket socket, ByteBuffer bytes) throws IOException {
-        ByteBuffer[] one = {bytes};
-        while (bytes.hasRemaining()) {
-            if (socket.write(one, 0, 1) == 0) {
-                socket.awaitWritable();
-            }
-        }
-    }
 
     /** {@code splice(in, NULL, out, NULL, len, MOVE | NONBLOCK)}: bytes moved, 0 at the source's end, or {@link #AGAIN}. */
     private static long splice(MemorySegment callState, int in, int out, long len, String what) throws IOException {
@@ -129,18 +115,8 @@ final class SpliceRelay implements Relay {
         throw Errno.failed("recv(MSG_PEEK) from the socket", errno);
     }
 
-    /**
-     * One way through: from {@code from} to {@code to}; toward the client, {@code frames} follows
-     * what passes. One thread at a time runs it: the next is started by the poller only after the
-     * last one armed it, at its very end.
-     */
-    private final class Direction {
-        private final NativeRawSocket from;
-        private final NativeRawSocket to;
-        private ByteBuffer pending;
-        private final FrameBoundaries frames;
-        private final ByteBuffer hostLost;
-        private final RelayedConnection connection;
+    /** One way through, socket to pipe to socket. */
+    private final class Direction extends RelayDirection<NativeRawSocket> {
         private PipePool.Pipe pipe;
         private long inPipe;
         /** Whether this step runs on the poller's thread, which must never wait. */
@@ -155,21 +131,7 @@ final class SpliceRelay implements Relay {
 
         Direction(NativeRawSocket from, NativeRawSocket to, ByteBuffer pending, FrameBoundaries frames, ByteBuffer hostLost,
                   RelayedConnection connection) {
-            this.from = from;
-            this.to = to;
-            this.pending = pending;
-            this.frames = frames;
-            this.hostLost = hostLost;
-            this.connection = connection;
-        }
-
-        /** A first thread sends what was read ahead, then splices until the source is empty. */
-        void start() {
-            THREADS.newThread(this::burst).start();
-        }
-
-        private void awaitInput() {
-            connection.whenReadable(from, THREADS, this::burst, this::stepOnPoller);
+            super(from, to, pending, frames, hostLost, connection);
         }
 
         /**
@@ -178,43 +140,38 @@ final class SpliceRelay implements Relay {
          * destination, the source's end to pass on, the budget spent) goes on in {@link #burst},
          * on a thread of its own, with the pipe as it is: the poller never waits.
          */
-        private void stepOnPoller() {
+        @Override
+        protected void stepOnPoller() {
             onPoller = true;
             movedOnPoller = 0;
             boolean handOff = false;
             try {
-                spliceWhileAvailable();
+                moveWhileAvailable();
             } catch (HandOff h) {
                 handOff = true;
             } catch (RuntimeException | Error e) {
                 onPoller = false;
-                failed(e);
+                broke(e);
                 return;
             } finally {
                 onPoller = false;
             }
             if (handOff) {
-                THREADS.newThread(this::burst).start();
+                goOnInThread();
             }
         }
 
-        private void burst() {
-            try {
-                spliceWhileAvailable();
-            } catch (RuntimeException | Error e) {
-                failed(e);
-            }
-        }
-
-        private void failed(Throwable e) {
+        @Override
+        protected void broke(Throwable e) {
             if (pipe != null) {
                 pipes.giveBack(pipe, false); // what it holds is unknown: closed
                 pipe = null;
             }
-            connection.broke(e);
+            super.broke(e);
         }
 
-        private void spliceWhileAvailable() {
+        @Override
+        protected void moveWhileAvailable() {
             if (pending != null) {
                 ByteBuffer readAhead = pending;
                 pending = null;
@@ -407,20 +364,7 @@ final class SpliceRelay implements Relay {
             return true;
         }
 
-        private void moved(long bytes) {
-            connection.moved(frames != null, bytes);
-        }
 
-        private void destinationFailed(IOException failure) {
-            connection.writeFailed(frames != null, failure); // frames are tracked towards the client only
-        }
 
-        private void sourceEnded(IOException failure) {
-            if (frames != null) {
-                connection.hostSideEnded(failure, frames, hostLost, frame -> writeAll(to, frame), to::shutdownOutput);
-            } else {
-                connection.clientSideEnded(failure, to::shutdownOutput);
-            }
-        }
     }
 }
