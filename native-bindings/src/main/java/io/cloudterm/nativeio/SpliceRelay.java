@@ -137,7 +137,7 @@ final class SpliceRelay implements Relay {
         /**
          * On the poller's thread, the source readable: splices while the destination takes all at
          * once, up to {@link #POLLER_BUDGET} bytes, then re-arms. What would wait (a full
-         * destination, the source's end to pass on, the budget spent) goes on in {@link #burst},
+         * destination, the source's end to pass on, the budget spent) goes on in a burst ({@link #goOnInThread}),
          * on a thread of its own, with the pipe as it is: the poller never waits.
          */
         @Override
