@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudterm.platform.Platform;
 import io.cloudterm.pty.NativeMode;
+import io.cloudterm.testkit.NativeLoopback;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -42,10 +40,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class RelayTest {
 
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int FLOOD = 24 << 20;
     private static final int SMALL_BUFFER = 32 * 1024;
 
+    private static NativeLoopback loopback;
     private static Platform platform;
     private static RawSockets sockets;
     private static ServerSocketChannel listener;
@@ -62,19 +60,16 @@ class RelayTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "native sockets are Linux only");
-        platform = Platform.select(NativeMode.ON);
-        sockets = platform.rawSockets().orElseThrow();
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        loopback = NativeLoopback.open();
+        platform = loopback.platform();
+        sockets = loopback.sockets();
+        listener = loopback.listener();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (listener != null) {
-            listener.close();
-        }
-        if (platform != null) {
-            platform.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 

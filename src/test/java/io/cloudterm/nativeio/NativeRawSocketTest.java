@@ -8,17 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudterm.io.RawSocket;
 import io.cloudterm.io.RawSockets;
 import io.cloudterm.platform.Platform;
+import io.cloudterm.testkit.NativeLoopback;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -57,6 +56,7 @@ class NativeRawSocketTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int PEER_PATIENCE_MILLIS = 10_000;
 
+    private static NativeLoopback loopback;
     private static Platform platform;
     private static RawSockets sockets;
     private static ServerSocketChannel listener;
@@ -66,19 +66,16 @@ class NativeRawSocketTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "native sockets are Linux only");
-        platform = new NativePlatformLoader().create();
-        sockets = platform.rawSockets().orElseThrow();
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        loopback = NativeLoopback.open();
+        platform = loopback.platform();
+        sockets = loopback.sockets();
+        listener = loopback.listener();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (listener != null) {
-            listener.close();
-        }
-        if (platform != null) {
-            platform.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cloudterm.io.BufferPool;
 import io.cloudterm.io.CopyRelay;
@@ -15,11 +14,10 @@ import io.cloudterm.io.RawSockets;
 import io.cloudterm.io.Relay;
 import io.cloudterm.io.RelayKit;
 import io.cloudterm.platform.Platform;
+import io.cloudterm.testkit.NativeLoopback;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -42,25 +40,23 @@ class PipePoolTest {
 
     private static final int IDLE = 4;
 
+    private static NativeLoopback loopback;
     private static Platform platform;
     private static RawSockets sockets;
     private static ServerSocketChannel listener;
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "native sockets are Linux only");
-        platform = new NativePlatformLoader().create();
-        sockets = platform.rawSockets().orElseThrow();
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        loopback = NativeLoopback.open();
+        platform = loopback.platform();
+        sockets = loopback.sockets();
+        listener = loopback.listener();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (listener != null) {
-            listener.close();
-        }
-        if (platform != null) {
-            platform.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
