@@ -217,10 +217,19 @@ class BrowserTest {
             await("the terminal's name, with its host's, in the address",
                     () -> driver.getCurrentUrl().matches(".*\\?t=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$"));
 
+            // What reaches the program from here on is kept: the reload must type nothing by itself.
+            Path input = dir.resolve("input.log");
+            type("cat > " + input + Keys.ENTER);
+            await("cat reading", () -> java.nio.file.Files.exists(input));
+
             driver.navigate().refresh();
             awaitOpen();
+            type("end-of-input" + Keys.ENTER);
+            type(Keys.chord(Keys.CONTROL, "d"));
+            await("cat done", () -> readQuietly(input).endsWith("end-of-input\n"));
             type("echo user=$CLOUDTERM_USER pid=$$" + Keys.ENTER);
             await("the same shell", () -> screen().stream().filter(l -> l.equals(pidLine)).count() >= 2);
+            assertEquals("end-of-input\n", readQuietly(input), "only what was typed reached the program");
             assertEquals(1, hosts.stream().mapToInt(h -> h.server().terminals().size()).sum(), "no second terminal was started");
         } finally {
             hosts.forEach(TestServer::close);
@@ -434,6 +443,14 @@ class BrowserTest {
     }
 
     // ---- the page -------------------------------------------------------------------------------
+
+    private static String readQuietly(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     private void awaitOpen() {
         // The page may still be loading (after a form's redirect, before app.js has run): wait for it too.
