@@ -152,7 +152,7 @@ final class Options {
     @Option(names = "--placement", paramLabel = "hash|least-loaded", description = "gateway only: where a user's new terminal goes: by a hash of the user (their terminals sit together; default) or on the host with the fewest terminals")
     String placement;
 
-    @Option(names = "--hosts-refresh", paramLabel = "SECONDS", description = "gateway only: how often a dns: name is looked up again (default 10)")
+    @Option(names = "--hosts-refresh", paramLabel = "SECONDS", description = "gateway only: how often a dns: name is looked up again, and least-loaded placement asks the hosts for their terminal counts (default 10)")
     Integer hostsRefresh;
 
     @Option(names = "--relay", paramLabel = "splice|copy", description = "gateway only: move relayed bytes with splice(2) inside the kernel where it can (default), or copy them")

@@ -306,6 +306,9 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.register(base.isEmpty() ? "/" : base, gateway.isPresent() ? new GatewayTerminalsApi(gateway.get())
                 : new TerminalsApi(launcher));
+        if (config.gateway().trust().isPresent()) {
+            routing.register(base.isEmpty() ? "/" : base, new HostLoadApi(launcher.terminals()));
+        }
         routing.get(base + "/ws", (request, response) -> refusedUpgrade(context, response));
         if (!base.isEmpty()) {
             routing.get(base, (request, response) -> {

@@ -10,6 +10,7 @@ import io.cloudterm.auth.KeyFiles;
 import io.cloudterm.cli.CloudTerm;
 import io.cloudterm.client.TtyClient;
 import io.cloudterm.gateway.HostAddress;
+import io.cloudterm.gateway.HostCalls;
 import io.cloudterm.gateway.HostHandles;
 import io.cloudterm.gateway.Placement;
 import io.cloudterm.protocol.CloseCodes;
@@ -338,6 +339,7 @@ class GatewayTest {
         HostAddress first = Placement.byUser().order("token", addresses(hosts), h -> 0).getFirst();
         TestServer busy = hosts.get(addresses(hosts).indexOf(first));
         IdentitySigner elsewhere = new IdentitySigner(GatewayKeys.signing(key.gateway(), "gateway"));
+        HostCalls reader = new HostCalls(elsewhere, WAIT);
         List<TtyClient> opened = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) { // opened around the gateway under test, straight on the host
@@ -346,14 +348,24 @@ class GatewayTest {
                 Shell.terminalInfo(client);
                 opened.add(client);
             }
+            // Each host says its own count, though all three run in this one process (whose metrics add them up).
+            for (HostAddress address : addresses(hosts)) {
+                HostCalls.Answer load = reader.call(address, "cloudterm-gateway", "GET", "/api/load", "");
+                assertEquals(200, load.status());
+                assertEquals(address.equals(first) ? 2 : 0, Json.createReader(new StringReader(
+                        new String(load.body(), StandardCharsets.UTF_8))).readObject().getInt("terminals"), address.toString());
+            }
+            assertEquals(401, busy.get("api/load", Map.of()).statusCode(), "only a gateway reads a host's load");
+
             TestServer gateway = gateway(key, staticHosts(hosts), "--placement", "least-loaded", "--hosts-refresh", "1");
             String cookie = gateway.login();
-            await().atMost(WAIT).until(() -> {
-                try (TtyClient client = open(gateway, cookie, null)) {
-                    String handle = Shell.terminalInfo(client)[0];
-                    return !HostHandles.host(handle).orElseThrow().equals(first.toString());
-                }
-            });
+            for (int i = 0; i < 2; i++) { // read before the gateway took its first terminal: the busy host is last
+                TtyClient client = open(gateway, cookie, null);
+                opened.add(client);
+                assertTrue(!HostHandles.host(Shell.terminalInfo(client)[0]).orElseThrow().equals(first.toString()),
+                        "the busy host is passed over");
+            }
+            assertEquals(2, busy.server().terminals().size());
         } finally {
             opened.forEach(TtyClient::abort);
         }
