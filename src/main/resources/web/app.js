@@ -288,6 +288,12 @@
     session = s;
     matchPageToTheme(term);
     fitNow();
+    announce('cloudterm:terminal', {
+      term,
+      /** Sends text as if typed (nothing goes out while history replays, or before the connection opens). */
+      typeText: (text) => input(s, encoder.encode(text)),
+      isCurrent: () => session === s,
+    });
 
     term.onData((data) => input(s, encoder.encode(data)));
     // onBinary carries bytes as a string of chars 0..255 (e.g. non-UTF-8 mouse reports).
@@ -333,6 +339,14 @@
     if (s.ws && s.ws.readyState <= WebSocket.OPEN) s.ws.close(1000, 'reconnecting');
     s.term.dispose();
     ui.terminal.replaceChildren();
+    announce('cloudterm:closed', {});
+  }
+
+  // The page's other scripts (each feature in a file of its own) follow the terminal through
+  // these events on document: cloudterm:terminal (a new xterm.js terminal, before it connects),
+  // cloudterm:info (the server's TERMINAL_INFO for it), cloudterm:closed (it was disposed).
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail }));
   }
 
   // ---- the protocol --------------------------------------------------------------------------
@@ -457,6 +471,7 @@
     if (!info || typeof info.terminal !== 'string') return;
     retries = 0;
     setTerminalInUrl(info.terminal);
+    announce('cloudterm:info', info);
   }
 
   function setTerminalInUrl(handle) {

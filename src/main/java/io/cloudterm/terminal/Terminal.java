@@ -135,6 +135,11 @@ public final class Terminal {
         return pty.pid();
     }
 
+    /** What runs in the foreground of this terminal now (the shell at its prompt, or the program it started). */
+    public java.util.Optional<ForegroundProcess> foreground() {
+        return ForegroundProcess.of(pty.pid());
+    }
+
     public String title() {
         return title;
     }
