@@ -1,0 +1,41 @@
+// A bell (BEL, ^G) while the tab is hidden flashes the tab's title ("🔔 title", then "title"),
+// once a second, until the tab is shown again: a long job that rings when done is noticed from
+// another tab. A bell in the visible tab does nothing.
+(() => {
+  'use strict';
+
+  const BELL = '🔔 ';
+  const FLASH_MS = 1000;
+
+  let timer = 0;
+  /** The title without the bell; app.js may change it meanwhile (a program's title, a new terminal). */
+  let plain = '';
+
+  document.addEventListener('cloudterm:terminal', (event) => {
+    event.detail.term.onBell(ring);
+  });
+
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) stop();
+  });
+
+  function ring() {
+    if (!document.hidden || timer) return;
+    plain = document.title;
+    flash();
+    timer = setInterval(flash, FLASH_MS);
+  }
+
+  function flash() {
+    const title = document.title;
+    if (title !== plain && title !== BELL + plain) plain = title; // changed by someone else
+    document.title = title === BELL + plain ? plain : BELL + plain;
+  }
+
+  function stop() {
+    if (!timer) return;
+    clearInterval(timer);
+    timer = 0;
+    if (document.title === BELL + plain) document.title = plain;
+  }
+})();
