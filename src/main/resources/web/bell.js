@@ -1,6 +1,7 @@
 // A bell (BEL, ^G) while the tab is hidden flashes the tab's title ("🔔 title", then "title"),
 // once a second, until the tab is shown again: a long job that rings when done is noticed from
-// another tab. A bell in the visible tab does nothing.
+// another tab. A bell in the visible tab does nothing. The root element's data-bell is there
+// while the title flashes.
 (() => {
   'use strict';
 
@@ -22,6 +23,7 @@
   function ring() {
     if (!document.hidden || timer) return;
     plain = document.title;
+    document.documentElement.dataset.bell = 'flashing';
     flash();
     timer = setInterval(flash, FLASH_MS);
   }
@@ -36,6 +38,7 @@
     if (!timer) return;
     clearInterval(timer);
     timer = 0;
+    delete document.documentElement.dataset.bell;
     if (document.title === BELL + plain) document.title = plain;
   }
 })();
