@@ -83,12 +83,15 @@
   // OSC 52: a program (vim, tmux, an ssh session's shell) puts text on the clipboard. Writing is
   // always allowed; reading only where the server's operator allowed it (--clipboard-read),
   // because the clipboard may hold a password copied elsewhere. A refused read gets no answer at
-  // all, as from a terminal without OSC 52: a program waiting for one times out.
+  // all, as from a terminal without OSC 52: a program waiting for one times out. Requests in the
+  // history replayed on a reload are not the program's today: an old copy would overwrite what
+  // the person copied since, so they are ignored, reads and writes alike.
   function loadClipboard(term) {
     const provider = {
       readText: () => (navigator.clipboard && navigator.clipboard.readText
         ? navigator.clipboard.readText().catch(() => '') : ''),
       writeText: (selection, text) => {
+        if (replaying()) return undefined;
         if (!navigator.clipboard || !navigator.clipboard.writeText) {
           console.warn('CloudTerm: a program copied text, but this page has no clipboard access (not https?)');
           return undefined;
@@ -100,7 +103,11 @@
     };
     term.loadAddon(new ClipboardAddon.ClipboardAddon(undefined, provider));
     // xterm.js asks the newest OSC handler first; one that returns true ends the question there.
-    term.parser.registerOscHandler(52, (data) => isReadRequest(data) && !clipboardReadable.get(term));
+    term.parser.registerOscHandler(52, (data) => isReadRequest(data) && (!clipboardReadable.get(term) || replaying()));
+  }
+
+  function replaying() {
+    return Boolean(window.cloudterm && window.cloudterm.replaying);
   }
 
   /** "c;?" asks for the clipboard's content; "c;<base64>" sets it. */

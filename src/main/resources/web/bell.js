@@ -21,7 +21,8 @@
   });
 
   function ring() {
-    if (!document.hidden || timer) return;
+    // A bell in the history replayed on a reload rang long ago.
+    if (!document.hidden || timer || (window.cloudterm && window.cloudterm.replaying)) return;
     plain = document.title;
     document.documentElement.dataset.bell = 'flashing';
     flash();

@@ -200,6 +200,46 @@ class PageAddonsBrowserTest {
         assertEquals(expected, read(answer), "the clipboard, base64, in OSC 52's answer");
     }
 
+    @Test
+    void aReloadDoesNotPutAnOldCopyFromTheHistoryBackOnTheClipboard() {
+        open("--keep-alive", "60", "--no-auth", "--", "bash", "--norc", "--noprofile");
+        grantClipboard();
+        awaitAddons();
+        type("printf '\\033]52;c;%s\\a' $(printf 'an old copy' | base64)" + Keys.ENTER);
+        page.await("the program's text on the clipboard", () -> "an old copy".equals(clipboard()));
+        page.run("return navigator.clipboard.writeText('copied since')");
+        page.await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
+
+        // The reloaded page's addons load while its history arrives: hold the WebSocket's messages
+        // until they are in, so that the clipboard addon does parse the old copy in the history.
+        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const loaded = new Promise((resolve) => {
+                  const done = () => document.body && document.body.dataset.addons === 'loaded';
+                  new MutationObserver((changes, observer) => {
+                    if (done()) { observer.disconnect(); resolve(); }
+                  }).observe(document, { attributes: true, subtree: true, childList: true });
+                });
+                const Native = window.WebSocket;
+                window.WebSocket = class extends Native {
+                  set onmessage(handler) {
+                    let queue = loaded;
+                    super.onmessage = (event) => { queue = queue.then(() => handler(event)); };
+                  }
+                };""")).get("identifier");
+        try {
+            driver.navigate().refresh();
+            page.awaitOpen();
+            awaitAddons();
+            type("echo after the reload" + Keys.ENTER);
+            page.awaitLine("after the reload");
+            assertTrue(page.screen().stream().anyMatch(line -> line.contains("printf 'an old copy'")),
+                    "the history, old copy included, was replayed: " + page.screen());
+            assertEquals("copied since", clipboard(), "the old copy in the history did not come back");
+        } finally {
+            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+        }
+    }
+
     private void grantClipboard() {
         String origin = server.url("/").toString().replaceFirst("/$", "");
         cdp("Browser.grantPermissions", Map.of("origin", origin,
