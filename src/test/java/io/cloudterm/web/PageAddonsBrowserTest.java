@@ -447,7 +447,7 @@ class PageAddonsBrowserTest {
     // ---- first load ------------------------------------------------------------------------------
 
     @Test
-    void theHeavyAddonsAreFetchedOnlyAfterTheTerminalOpens() throws IOException {
+    void theHeavyAddonsAreNotLinkedByThePageButFetchedByItsScript() throws IOException {
         open(SHELL);
         String html = server.get("", Map.of()).body();
         for (String addon : List.of("addon-webgl", "addon-image", "addon-search", "addon-clipboard")) {
