@@ -8,7 +8,7 @@
 #   bash src/main/web/refresh-xterm.sh            install the pinned versions, copy, write VERSIONS
 #   bash src/main/web/refresh-xterm.sh --verify   check the committed files against VERSIONS (no network, no node)
 #
-# The pins are the newest stable releases the registry has. The four come from
+# The pins are the newest stable releases the registry has. All of them come from
 # one xterm.js release (the same source commit); the addons of 6.0 no longer
 # declare a peer dependency on @xterm/xterm, so the install below runs with
 # --strict-peer-deps to fail loudly if a future pin brings one back that the
@@ -19,6 +19,11 @@ XTERM_VERSION=6.0.0
 ADDON_FIT_VERSION=0.11.0
 ADDON_WEB_LINKS_VERSION=0.12.0
 ADDON_UNICODE11_VERSION=0.9.0
+# Loaded by the page only after the terminal opens (see web/addons.js), not on the first screen.
+ADDON_IMAGE_VERSION=0.9.0
+ADDON_SEARCH_VERSION=0.16.0
+ADDON_CLIPBOARD_VERSION=0.2.0
+ADDON_WEBGL_VERSION=0.19.0
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -31,6 +36,10 @@ packages=(
   "@xterm/addon-fit|$ADDON_FIT_VERSION|addon-fit|lib/addon-fit.js:addon-fit.js"
   "@xterm/addon-web-links|$ADDON_WEB_LINKS_VERSION|addon-web-links|lib/addon-web-links.js:addon-web-links.js"
   "@xterm/addon-unicode11|$ADDON_UNICODE11_VERSION|addon-unicode11|lib/addon-unicode11.js:addon-unicode11.js"
+  "@xterm/addon-image|$ADDON_IMAGE_VERSION|addon-image|lib/addon-image.js:addon-image.js"
+  "@xterm/addon-search|$ADDON_SEARCH_VERSION|addon-search|lib/addon-search.js:addon-search.js"
+  "@xterm/addon-clipboard|$ADDON_CLIPBOARD_VERSION|addon-clipboard|lib/addon-clipboard.js:addon-clipboard.js"
+  "@xterm/addon-webgl|$ADDON_WEBGL_VERSION|addon-webgl|lib/addon-webgl.js:addon-webgl.js"
 )
 
 die() { echo "refresh-xterm: $*" >&2; exit 1; }

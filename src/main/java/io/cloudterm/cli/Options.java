@@ -122,6 +122,9 @@ final class Options {
     @Option(names = {"-b", "--base-path"}, paramLabel = "PATH", description = "serve under this path, e.g. /term (behind a reverse proxy)")
     String basePath = "";
 
+    @Option(names = "--clipboard-read", description = "let programs read the clipboard of the browser that shows them (OSC 52); by default they may only write to it")
+    boolean clipboardRead;
+
     @Option(names = {"-a", "--url-arg"}, description = "append the page's ?arg=... values to the command's arguments (no shell involved)")
     boolean urlArgs;
 
@@ -249,6 +252,7 @@ final class Options {
         values.put("kill-after", Integer.toString(killAfter));
         values.put("base-path", basePath);
         putFlag(values, "url-arg", urlArgs);
+        putFlag(values, "clipboard.read", clipboardRead);
         putList(values, "allow-origin", allowOrigins);
         putList(values, "allow-host", allowHosts);
         values.put("native", nativeMode);

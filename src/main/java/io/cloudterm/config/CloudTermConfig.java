@@ -160,10 +160,18 @@ public final class CloudTermConfig {
                 .observe(new ServerConfig.Observe(flag("observe-public")))
                 .files(files(mountPath))
                 .gateway(gateway())
+                .clipboard(clipboard())
                 .build();
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
         return config;
+    }
+
+    /** {@code clipboard.read} (the command line's {@code --clipboard-read}). */
+    private ServerConfig.Clipboard clipboard() {
+        Config clipboard = node.get("clipboard");
+        require(!clipboard.exists() || clipboard.isObject(), "clipboard takes read (in application.yaml, clipboard: {read: true})");
+        return new ServerConfig.Clipboard(flag("clipboard.read"));
     }
 
     /** Our own paths under the base path: a shared directory cannot be served at one of them. */

@@ -219,6 +219,15 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * What a program in a terminal may do with the clipboard of the browser that shows it, through
+     * OSC 52: write to it always; read it only if {@code read}, since whatever was copied last (a
+     * password, say) would go to the program, and to whoever runs it.
+     */
+    public record Clipboard(boolean read) {
+        public static final Clipboard WRITE_ONLY = new Clipboard(false);
+    }
+
     /** The PEM files of --ssl-cert, --ssl-key and --ssl-ca. */
     public record TlsFiles(Path certificate, Path privateKey, Optional<Path> clientCa) {
     }
@@ -263,6 +272,7 @@ public final class ServerConfig {
     private final Files files;
     private final Gateway gateway;
     private final Timers timers;
+    private final Clipboard clipboard;
 
     private ServerConfig(Builder b) {
         this.listener = new Listener(b.host, b.port, b.basePath, b.tls, b.http, b.hosts, b.tlsByHost);
@@ -277,6 +287,7 @@ public final class ServerConfig {
         this.files = b.files;
         this.gateway = b.gateway;
         this.timers = b.timers;
+        this.clipboard = b.clipboard;
     }
 
     /** A builder with the command line's defaults; {@link Builder#command} has none and must be given. */
@@ -288,7 +299,7 @@ public final class ServerConfig {
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
                 .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe)
-                .files(files).gateway(gateway).timers(timers);
+                .files(files).gateway(gateway).timers(timers).clipboard(clipboard);
     }
 
     public Listener listener() {
@@ -340,6 +351,11 @@ public final class ServerConfig {
     /** The server's own timers (the JSON_DATA greeting's, the session sweep's). */
     public Timers timers() {
         return timers;
+    }
+
+    /** Whether programs may read the browser's clipboard, besides writing to it. */
+    public Clipboard clipboard() {
+        return clipboard;
     }
 
     // The parts most code needs, by the names it has always used.
@@ -475,19 +491,20 @@ public final class ServerConfig {
         return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
                 && terminal.equals(other.terminal) && recording.equals(other.recording)
                 && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval)
-                && observe.equals(other.observe) && files.equals(other.files) && timers.equals(other.timers);
+                && observe.equals(other.observe) && files.equals(other.files) && timers.equals(other.timers)
+                && clipboard.equals(other.clipboard);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, files, timers);
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, files, timers, clipboard);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
                 + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + ", " + files
-                + ", timers=" + timers + "]";
+                + ", timers=" + timers + ", " + clipboard + "]";
     }
 
     /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
@@ -526,6 +543,7 @@ public final class ServerConfig {
         private Files files = Files.NONE;
         private Gateway gateway = Gateway.NONE;
         private Timers timers = Timers.DEFAULT;
+        private Clipboard clipboard = Clipboard.WRITE_ONLY;
 
         private Builder() {
         }
@@ -701,6 +719,11 @@ public final class ServerConfig {
 
         public Builder timers(Timers timers) {
             this.timers = Objects.requireNonNull(timers);
+            return this;
+        }
+
+        public Builder clipboard(Clipboard clipboard) {
+            this.clipboard = Objects.requireNonNull(clipboard);
             return this;
         }
 

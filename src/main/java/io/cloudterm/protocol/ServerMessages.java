@@ -62,10 +62,13 @@ public final class ServerMessages {
         return withCommand(TERMINAL_INFO, info.toString());
     }
 
-    /** Which terminal the client is attached to (the handle to reattach by), and whether it was there before. */
-    public static byte[] terminalInfo(String handle, boolean reattached) {
+    /**
+     * Which terminal the client is attached to (the handle to reattach by), whether it was there
+     * before, and whether the page may answer a program's OSC 52 request to read the clipboard.
+     */
+    public static byte[] terminalInfo(String handle, boolean reattached, boolean clipboardRead) {
         return terminalInfo(JsonFactories.BUILDERS.createObjectBuilder().add("terminal", handle)
-                .add("reattached", reattached).build());
+                .add("reattached", reattached).add("clipboardRead", clipboardRead).build());
     }
 
     public static byte[] replayEnd() {

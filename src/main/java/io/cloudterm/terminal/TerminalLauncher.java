@@ -107,7 +107,8 @@ public final class TerminalLauncher {
 
     /** What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal. */
     private List<byte[]> greeting(String handle, boolean reattached) {
-        return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(handle, reattached));
+        return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(handle, reattached,
+                config.clipboard().read()));
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Headers on every response: a Content-Security-Policy that allows no inline or foreign script
- * (the page's own files only; inline styles because xterm.js sets them), framing only by the
+ * (the page's own files only; inline styles because xterm.js sets them; WebAssembly, which the
+ * image addon decodes sixel images with, but never JavaScript's eval), framing only by the
  * configured ancestors (nobody by default), no MIME sniffing, no Referer leaving the page, and HSTS
  * under TLS.
  */
@@ -22,7 +23,7 @@ final class SecurityHeaders implements Filter {
 
     SecurityHeaders(boolean secure, String frameAncestors) {
         headers.add(HeaderValues.create(HeaderNames.create("Content-Security-Policy"),
-                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                         + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                         + "form-action 'self'; frame-ancestors " + frameAncestors));
         if (frameAncestors.equals("'none'")) {

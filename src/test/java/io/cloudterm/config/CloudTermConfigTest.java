@@ -41,6 +41,8 @@ class CloudTermConfigTest {
                         """),
                 Arguments.of("public metrics and health", new String[] {"--observe-public", "--", "sh"},
                         "observe-public: true\ncommand: [sh]"),
+                Arguments.of("programs may read the clipboard", new String[] {"--clipboard-read", "--", "sh"},
+                        "clipboard:\n  read: true\ncommand: [sh]"),
                 Arguments.of("path is base-path", new String[] {"--base-path", "/term", "--", "sh"},
                         "path: /term\ncommand: [sh]"),
                 Arguments.of("accounts and sessions", new String[] {"--users", users.toString(), "--session-idle", "5",
@@ -138,6 +140,14 @@ class CloudTermConfigTest {
         assertEquals(false, CloudTermConfig.from(yaml("command: [sh]")).observe().publicEndpoints());
         assertEquals("--observe-public wants true or false, not 'maybe'", assertThrows(IllegalArgumentException.class,
                 () -> CloudTermConfig.from(yaml("observe-public: maybe\ncommand: [sh]"))).getMessage());
+    }
+
+    @Test
+    void programsMayOnlyWriteTheClipboardUnlessReadingIsAllowed() {
+        assertEquals(false, CloudTermConfig.from(yaml("command: [sh]")).clipboard().read());
+        assertEquals(true, CloudTermConfig.from(yaml("clipboard:\n  read: true\ncommand: [sh]")).clipboard().read());
+        assertEquals("clipboard takes read (in application.yaml, clipboard: {read: true})", assertThrows(
+                IllegalArgumentException.class, () -> CloudTermConfig.from(yaml("clipboard: true\ncommand: [sh]"))).getMessage());
     }
 
     static Stream<Arguments> sameMessage() {

@@ -143,7 +143,7 @@ class PageAssetServingTest {
         assertEquals("nosniff", script.headers().firstValue("X-Content-Type-Options").orElse(""));
         HttpResponse<byte[]> page = fetch("GET", "", Map.of("Accept-Encoding", "gzip"));
         assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""));
-        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self';"));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self' 'wasm-unsafe-eval';"));
         assertTrue(page.headers().firstValue("Last-Modified").isPresent());
         assertEquals("image/svg+xml; charset=utf-8", fetch("GET", "favicon.svg", Map.of()).headers().firstValue("Content-Type").orElse(""));
     }

@@ -1,0 +1,118 @@
+// The xterm.js addons the first screen does not need: the WebGL renderer, images (sixel, iTerm2),
+// OSC 52 clipboard writes, and search. Together they weigh more than xterm.js itself, so they are
+// fetched only once a terminal is open, from script, and each new terminal (after a reconnect)
+// gets its own instances. When they are attached, 'cloudterm:addons' goes out on document with
+// the terminal and its search addon, for the search box.
+(() => {
+  'use strict';
+
+  const SCRIPTS = ['vendor/addon-webgl.js', 'vendor/addon-image.js', 'vendor/addon-clipboard.js',
+    'vendor/addon-search.js'];
+
+  /** One promise for all four files, made on the first terminal: later terminals reuse it. */
+  let loaded = null;
+  /** Whether programs may read the clipboard: TERMINAL_INFO's clipboardRead, per terminal. */
+  const clipboardReadable = new WeakMap();
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.async = false; // run in the listed order, like the page's own deferred scripts
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`${src} did not load`));
+      document.head.appendChild(script);
+    });
+  }
+
+  function loadAll() {
+    if (!loaded) loaded = Promise.all(SCRIPTS.map(loadScript));
+    return loaded;
+  }
+
+  document.addEventListener('cloudterm:terminal', (event) => {
+    const { term, isCurrent } = event.detail;
+    loadAll().then(() => {
+      if (!isCurrent()) return; // replaced by a reconnect meanwhile
+      useWebgl(term);
+      term.loadAddon(new ImageAddon.ImageAddon());
+      loadClipboard(term);
+      const search = new SearchAddon.SearchAddon({ highlightLimit: 1000 });
+      term.loadAddon(search);
+      document.body.dataset.addons = 'loaded';
+      document.dispatchEvent(new CustomEvent('cloudterm:addons', { detail: { term, search, isCurrent } }));
+    }).catch((e) => {
+      console.warn('CloudTerm: the addons did not load; the terminal works without them', e);
+      document.body.dataset.addons = 'failed';
+      document.body.dataset.renderer = 'dom';
+    });
+  });
+
+  document.addEventListener('cloudterm:info', (event) => {
+    const term = window.cloudterm && window.cloudterm.term;
+    if (term) clipboardReadable.set(term, event.detail.clipboardRead === true);
+  });
+
+  // ---- renderer ------------------------------------------------------------------------------
+
+  // WebGL draws a full screen of output many times faster than the DOM renderer. Where WebGL2 is
+  // missing (no GPU and no software fallback, or blocked by policy) loading throws; where the GPU
+  // drops the context later (a driver reset, too many contexts), the addon is disposed and
+  // xterm.js goes back to its DOM renderer by itself. The body's data-renderer says which one draws.
+  function useWebgl(term) {
+    let webgl;
+    try {
+      webgl = new WebglAddon.WebglAddon();
+      term.loadAddon(webgl);
+    } catch (e) {
+      if (webgl) webgl.dispose();
+      console.info(`CloudTerm: drawing with the DOM renderer, WebGL is not available (${e && e.message || e})`);
+      document.body.dataset.renderer = 'dom';
+      return;
+    }
+    document.body.dataset.renderer = 'webgl';
+    webgl.onContextLoss(() => {
+      console.info('CloudTerm: the WebGL context was lost; drawing with the DOM renderer');
+      webgl.dispose();
+      document.body.dataset.renderer = 'dom';
+    });
+  }
+
+  // ---- clipboard -----------------------------------------------------------------------------
+
+  // OSC 52: a program (vim, tmux, an ssh session's shell) puts text on the clipboard. Writing is
+  // always allowed; reading only where the server's operator allowed it (--clipboard-read),
+  // because the clipboard may hold a password copied elsewhere. A refused read gets no answer at
+  // all, as from a terminal without OSC 52: a program waiting for one times out. Requests in the
+  // history replayed on a reload are not the program's today: an old copy would overwrite what
+  // the person copied since, so they are ignored, reads and writes alike.
+  function loadClipboard(term) {
+    const provider = {
+      readText: () => (navigator.clipboard && navigator.clipboard.readText
+        ? navigator.clipboard.readText().catch(() => '') : ''),
+      writeText: (selection, text) => {
+        if (replaying()) return undefined;
+        if (!navigator.clipboard || !navigator.clipboard.writeText) {
+          console.warn('CloudTerm: a program copied text, but this page has no clipboard access (not https?)');
+          return undefined;
+        }
+        return navigator.clipboard.writeText(text).catch((e) => {
+          console.warn(`CloudTerm: a program's copy did not reach the clipboard: ${e.message}`);
+        });
+      },
+    };
+    term.loadAddon(new ClipboardAddon.ClipboardAddon(undefined, provider));
+    // xterm.js asks the newest OSC handler first; one that returns true ends the question there.
+    term.parser.registerOscHandler(52, (data) => isReadRequest(data) && (!clipboardReadable.get(term) || replaying()));
+  }
+
+  function replaying() {
+    return Boolean(window.cloudterm && window.cloudterm.replaying);
+  }
+
+  /** "c;?" asks for the clipboard's content; "c;<base64>" sets it. */
+  function isReadRequest(data) {
+    const parts = data.split(';');
+    return parts.length >= 2 && parts[1] === '?';
+  }
+})();
