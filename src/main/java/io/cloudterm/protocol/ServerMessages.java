@@ -68,6 +68,20 @@ public final class ServerMessages {
                 .add("reattached", reattached).build());
     }
 
+    /**
+     * As {@link #terminalInfo(String, boolean)}, saying also what the client may do there: its
+     * {@code role} ({@code owner}, {@code controller} through a control link, {@code viewer} when it
+     * only watches) and, through a share link, whose terminal it is ({@code sharedBy}, may be null).
+     */
+    public static byte[] terminalInfo(String handle, boolean reattached, String role, String sharedBy) {
+        var info = JsonFactories.BUILDERS.createObjectBuilder().add("terminal", handle).add("reattached", reattached)
+                .add("role", role);
+        if (sharedBy != null) {
+            info.add("sharedBy", sharedBy);
+        }
+        return terminalInfo(info.build());
+    }
+
     public static byte[] replayEnd() {
         return new byte[] {REPLAY_END};
     }

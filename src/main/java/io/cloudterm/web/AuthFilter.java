@@ -52,6 +52,9 @@ final class AuthFilter implements Filter {
                 chain.proceed();
             }
             case RequestAuth.Open open -> chain.proceed();
+            // Only an upgrade is let on as a visitor; a plain request of one is not signed in.
+            case RequestAuth.Visitor visitor -> AuthRoutes.refuse(response,
+                    new Gate.Refusal(Status.UNAUTHORIZED_401, "authentication required", 0), false);
             case RequestAuth.Refused refused -> AuthRoutes.refuse(response, refused.refusal(), refused.basicChallenge());
             case RequestAuth.Redirect redirect -> {
                 response.headers().location(redirect.location());

@@ -236,6 +236,10 @@ class GatewayTest {
             watcher.awaitOutput("from-owner-again\r\n", WAIT);
             assertTrue(!watcher.outputText().contains("typed-by-watcher"), "a read-only viewer cannot type");
 
+            // The hosts take the gateway's signed users only: there, even a view link needs a login.
+            TtyClient.Close visitor = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of()).awaitClose(WAIT);
+            assertEquals(CloseCodes.LOGIN_REQUIRED, visitor.code(), visitor.toString());
+
             HttpResponse<String> listed = gateway.get("api/terminals/" + handle + "/shares", Map.of("Cookie", alice));
             String id = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("shares").getJsonObject(0).getString("id");
             assertEquals(204, gateway.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
