@@ -120,7 +120,7 @@ class BrowserTest {
 
         type("exit 7" + Keys.ENTER);
         await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
-        assertEquals("Process exited", driver.findElement(By.id("overlay-title")).getText());
+        assertEquals("The program ended", driver.findElement(By.id("overlay-title")).getText());
         assertEquals("closed", page("return cloudterm.state"));
         assertEquals(1000L, page("return cloudterm.closeCode"));
         assertEquals("exit 7", page("return cloudterm.closeReason"));
