@@ -95,6 +95,11 @@ final class RequestAuth {
         this.host = host;
     }
 
+    /** How people log in to CloudTerm itself (meaningless when {@link #hostSignsIn}). */
+    AuthMode mode() {
+        return gate.authenticator().mode();
+    }
+
     /** Whether the application signs users in (then CloudTerm has no login of its own). */
     boolean hostSignsIn() {
         return host.isPresent();

@@ -28,9 +28,11 @@ import java.util.Optional;
 final class TerminalsApi implements HttpService {
 
     private final TerminalLauncher launcher;
+    private final ErrorPages pages;
 
-    TerminalsApi(TerminalLauncher launcher) {
+    TerminalsApi(TerminalLauncher launcher, ErrorPages pages) {
         this.launcher = launcher;
+        this.pages = pages;
     }
 
     @Override
@@ -141,7 +143,8 @@ final class TerminalsApi implements HttpService {
         String handle = request.path().pathParameters().first("handle").orElse("");
         Optional<Terminals.Live> live = launcher.terminals().find(handle, caller.get().principal().name());
         if (live.isEmpty()) {
-            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            pages.send(request.headers(), response, Status.NOT_FOUND_404, "no such terminal: it has ended, or it is not yours",
+                    pages.noSuchTerminal());
         }
         return live;
     }
