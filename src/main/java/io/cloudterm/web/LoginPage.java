@@ -59,11 +59,16 @@ final class LoginPage {
     String render(Notice notice, String next, String user, long retryAfterSeconds) {
         boolean error = notice == Notice.WRONG || notice == Notice.BUSY || notice == Notice.THROTTLED;
         String text = notice == Notice.THROTTLED ? notice.text.formatted(Math.max(1, retryAfterSeconds)) : notice.text;
+        String kept = user == null || user.length() > 64 ? "" : user;
         return template.replace("{{message}}", text)
-                .replace("{{user}}", escaped(user == null || user.length() > 64 ? "" : user))
+                // The cursor where typing goes on: the password, once the name is there.
+                .replace("{{userFocus}}", kept.isEmpty() ? "autofocus" : "")
+                .replace("{{passwordFocus}}", kept.isEmpty() ? "" : "autofocus")
                 .replace("{{messageClass}}", error ? "error" : "")
                 .replace("{{next}}", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        safeNext(next).getBytes(StandardCharsets.UTF_8)));
+                        safeNext(next).getBytes(StandardCharsets.UTF_8)))
+                // Last, so that nothing in the name is read as a placeholder.
+                .replace("{{user}}", escaped(kept));
     }
 
     /** Text made safe inside an HTML attribute value or element. */

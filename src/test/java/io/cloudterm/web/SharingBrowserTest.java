@@ -72,7 +72,9 @@ class SharingBrowserTest {
         logIn("alice", "a");
         page.awaitOpen();
         Path file = dir.resolve("typed");
-        page.type("cat > " + file + Keys.ENTER);
+        // "ready" comes once bash has given the terminal back its echo, for cat: what is typed next shows.
+        page.type("echo rea''dy; cat > " + file + Keys.ENTER);
+        page.awaitLine("ready");
         page.type("from-owner" + Keys.ENTER);
         page.awaitLine("from-owner");
         String handle = (String) page.run("return new URL(location.href).searchParams.get('t')");
