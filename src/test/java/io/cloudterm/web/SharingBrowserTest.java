@@ -132,6 +132,29 @@ class SharingBrowserTest {
     }
 
     @Test
+    void aLinkForSignedInUsersTakesAVisitorToTheLoginFormAndBackToWatch() throws Exception {
+        server = TestServer.start("--users", users().toString(), "--keep-alive", "60", "--", "bash", "--norc", "--noprofile");
+        String alice = server.login("alice", "a");
+        try (TtyClient owner = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
+                .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24)) {
+            String handle = Shell.terminalInfo(owner)[0];
+            var made = server.post("api/terminals/" + handle + "/shares", "access=view&signedInOnly=true", Map.of("Cookie", alice));
+            assertEquals(201, made.statusCode(), made.body());
+            String link = jakarta.json.Json.createReader(new java.io.StringReader(made.body())).readObject().getString("link");
+
+            driver.get(server.url("").resolve(link).toString());
+            page.await("the login form", () -> driver.getCurrentUrl().contains("/login"));
+            driver.findElement(By.id("user")).sendKeys("bob");
+            driver.findElement(By.id("password")).sendKeys("b" + Keys.ENTER);
+            page.awaitOpen();
+            page.await("the banner", () -> "Read-only — shared by alice".equals(driver.findElement(By.id("viewer-banner")).getText()));
+            owner.input("echo fr''om-alice\r");
+            page.awaitLine("from-alice");
+            page.screenshot("sharing-signed-in-viewer");
+        }
+    }
+
+    @Test
     void theLoginFormKeepsTheNameAfterAWrongPasswordAndSaysHowLongToWait() throws Exception {
         server = TestServer.start("--users", users().toString(), "--", "bash", "--norc", "--noprofile");
         logIn("alice", "wrong");
