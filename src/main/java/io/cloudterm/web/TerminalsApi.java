@@ -162,9 +162,11 @@ final class TerminalsApi implements HttpService {
 
     /**
      * A new share link: {@code access=view} (read-only, the default) or {@code access=control}. A
-     * view link lets anyone who holds it watch, without a login, unless {@code signedInOnly=true};
-     * a control link always needs its holder logged in. The token is in the answer once, and in the
-     * link's fragment, which browsers never send.
+     * view link made with {@code signedInOnly=false} lets anyone who holds it watch, without a login
+     * (the terminals page makes these unless its owner ticks "signed-in users only"); left out, it
+     * is {@code true}, as links made through the API always were, so that a script written before
+     * does not start handing out links that need no login. A control link always needs its holder
+     * logged in. The token is in the answer once, and in the link's fragment, which browsers never send.
      */
     private void share(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
@@ -178,7 +180,7 @@ final class TerminalsApi implements HttpService {
             response.status(Status.BAD_REQUEST_400).send("access must be view or control");
             return;
         }
-        String signedInOnly = io.helidon.common.uri.UriQuery.create(body).first("signedInOnly").orElse("false");
+        String signedInOnly = io.helidon.common.uri.UriQuery.create(body).first("signedInOnly").orElse("true");
         if (!signedInOnly.equals("true") && !signedInOnly.equals("false")) {
             response.status(Status.BAD_REQUEST_400).send("signedInOnly must be true or false");
             return;

@@ -219,7 +219,8 @@ class GatewayTest {
         try (TtyClient owner = TtyClient.connect(gateway.ws(), Map.of("Cookie", alice))
                 .handshake(gateway.terminalToken(Map.of("Cookie", alice)), 80, 24)) {
             String handle = Shell.terminalInfo(owner)[0];
-            HttpResponse<String> shared = gateway.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", alice));
+            HttpResponse<String> shared = gateway.post("api/terminals/" + handle + "/shares", "access=view&signedInOnly=false",
+                    Map.of("Cookie", alice));
             assertEquals(201, shared.statusCode(), shared.body());
             JsonObject link = Json.createReader(new StringReader(shared.body())).readObject();
             assertTrue(link.getString("link").startsWith("./?t=" + handle + "#share="), "the link names the terminal with its host: " + link);

@@ -40,7 +40,7 @@ class ViewLinkTest {
             String alice = server.login("alice", "a");
             TtyClient owner = newTerminal(server, alice);
             String handle = Shell.terminalInfo(owner)[0];
-            String view = share(server, handle, alice, "access=view").getString("token");
+            String view = share(server, handle, alice, "access=view&signedInOnly=false").getString("token");
 
             TtyClient visitor = visit(server, handle, view);
             JsonObject info = info(visitor);
@@ -76,7 +76,7 @@ class ViewLinkTest {
             String handle = Shell.terminalInfo(owner)[0];
             TtyClient other = newTerminal(server, alice);
             String otherHandle = Shell.terminalInfo(other)[0];
-            String view = share(server, handle, alice, "access=view").getString("token");
+            String view = share(server, handle, alice, "access=view&signedInOnly=false").getString("token");
             TtyClient visitor = visit(server, handle, view);
             info(visitor);
 
@@ -109,8 +109,8 @@ class ViewLinkTest {
             String bob = server.login("bob", "b");
             TtyClient owner = newTerminal(server, alice);
             String handle = Shell.terminalInfo(owner)[0];
-            JsonObject link = share(server, handle, alice, "access=view&signedInOnly=true");
-            assertTrue(link.getBoolean("signedInOnly"));
+            JsonObject link = share(server, handle, alice, "access=view");
+            assertTrue(link.getBoolean("signedInOnly"), "through the API, a view link is for signed-in users unless asked otherwise");
 
             TtyClient.Close refused = visit(server, handle, link.getString("token")).awaitClose(WAIT);
             assertEquals(CloseCodes.LOGIN_REQUIRED, refused.code(), refused.toString());
@@ -156,7 +156,7 @@ class ViewLinkTest {
             String cookie = server.login();
             TtyClient owner = newTerminal(server, cookie);
             String handle = Shell.terminalInfo(owner)[0];
-            String view = share(server, handle, cookie, "access=view").getString("token");
+            String view = share(server, handle, cookie, "access=view&signedInOnly=false").getString("token");
 
             TtyClient visitor = visit(server, handle, view);
             JsonObject info = info(visitor);
@@ -178,7 +178,7 @@ class ViewLinkTest {
             String alice = server.login("alice", "a");
             TtyClient owner = newTerminal(server, alice);
             String handle = Shell.terminalInfo(owner)[0];
-            JsonObject link = share(server, handle, alice, "access=view");
+            JsonObject link = share(server, handle, alice, "access=view&signedInOnly=false");
             TtyClient visitor = visit(server, handle, link.getString("token"));
             info(visitor);
             assertEquals(204, server.delete("api/terminals/" + handle + "/shares/" + link.getString("id"),
