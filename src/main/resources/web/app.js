@@ -159,9 +159,11 @@
           'It may be mistyped or from an earlier run of the server: open the URL the server printed most recently.');
       case 403:
         throw new PageProblem('The login was refused', await answerOf(response, 'login'));
-      case 429:
+      case 429: {
+        const wait = Number(response.headers.get('Retry-After')) || 60;
         throw new PageProblem('Too many login attempts',
-          'Wait a minute, then open the URL the server printed again.');
+          `Try again in ${wait} s: open the URL the server printed again then.`);
+      }
       default:
         throw new PageProblem('The login failed', await answerOf(response, 'login'));
     }

@@ -151,6 +151,14 @@ class SharingBrowserTest {
             owner.input("echo fr''om-alice\r");
             page.awaitLine("from-alice");
             page.screenshot("sharing-signed-in-viewer");
+
+            // The owner stops sharing: the page says so in words, with nothing to press, and the code below.
+            String id = jakarta.json.Json.createReader(new java.io.StringReader(made.body())).readObject().getString("id");
+            assertEquals(204, server.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
+            page.await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
+            assertEquals("The shared terminal has ended", driver.findElement(By.id("overlay-title")).getText());
+            assertFalse(driver.findElement(By.id("overlay-action")).isDisplayed(), "no terminal of bob's to go back to");
+            assertEquals("close code 4005: the share link was revoked", driver.findElement(By.id("overlay-code")).getText());
         }
     }
 
