@@ -283,10 +283,15 @@ final class TerminalEndpoint implements UpgradeListener {
                 () -> fail(CloseCodes.NO_SUCH_TERMINAL, "the share link was revoked")));
     }
 
-    /** The owner's name as a guest reads it: the access token's single user has no name worth showing. */
+    /**
+     * The owner's name as a guest reads it. The access token's holders are all one user, whose name
+     * ("token") tells a guest nothing; a host behind a gateway, or in an application that signs its
+     * users in, has their real names.
+     */
     private String ownerShownAs(Terminals.Access access) {
         String owner = access.live().owner();
-        return owner.isEmpty() || server.gate().authenticator().mode() == AuthMode.TOKEN ? "the owner" : owner;
+        boolean tokenHolder = !server.auth().hostSignsIn() && server.gate().authenticator().mode() == AuthMode.TOKEN;
+        return owner.isEmpty() || tokenHolder ? "the owner" : owner;
     }
 
     private void attach(Terminals.Access access, boolean reattached, ClientMessage.Handshake handshake) {

@@ -232,6 +232,8 @@ class GatewayTest {
                             + "\"share\":\"" + link.getString("token") + "\"}");
             owner.input("echo fr''om-owner\r");
             watcher.awaitOutput("from-owner\r\n", WAIT);
+            String info = watcher.terminalInfo().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(info.contains("\"role\":\"viewer\"") && info.contains("\"sharedBy\":\"alice\""), info);
             watcher.input("echo typed-by-watcher\r");
             owner.input("echo fr''om-owner-again\r");
             watcher.awaitOutput("from-owner-again\r\n", WAIT);
