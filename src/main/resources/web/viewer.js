@@ -12,9 +12,12 @@
   banner.hidden = true;
   document.body.append(banner);
 
-  /** Menu entries that lead to starting or ending terminals: the viewer has none of their own here. */
+  /**
+   * Menu entries that lead to starting or ending terminals: the viewer has none of their own here.
+   * Another page script's entry of that kind marks itself with a data-owner-only attribute.
+   */
   function terminalMenuItems() {
-    return document.querySelectorAll('#menu-items a[href="terminals.html"]');
+    return document.querySelectorAll('#menu-items a[href="terminals.html"], #menu-items [data-owner-only]');
   }
 
   document.addEventListener('cloudterm:info', (event) => {
