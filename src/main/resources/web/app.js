@@ -63,7 +63,10 @@
     detail: document.getElementById('overlay-detail'),
     action: document.getElementById('overlay-action'),
     button: document.getElementById('overlay-button'),
+    code: document.createElement('p'), // the close code and reason, under the words for people
   };
+  ui.code.id = 'overlay-code';
+  ui.detail.after(ui.code);
 
   /** 'connecting' | 'open' | 'closed' */
   let state = 'connecting';
@@ -128,9 +131,10 @@
     return value;
   }
 
-  // A share link (?t=<terminal>#share=<token>) lets a logged-in user into someone else's
-  // terminal. The token leaves the address at once and stays in this tab's sessionStorage only,
-  // so a reload still works; it reaches the server inside JSON_DATA, never in a URL.
+  // A share link (?t=<terminal>#share=<token>) lets someone into another person's terminal: a
+  // view link by itself (unless made for signed-in users only), a control link once logged in.
+  // The token leaves the address at once and stays in this tab's sessionStorage only, so a reload
+  // still works; it reaches the server inside JSON_DATA, never in a URL.
   function rememberShareFromUrl() {
     const share = takeFromFragment('share');
     const terminal = new URL(location.href).searchParams.get('t');
@@ -155,23 +159,25 @@
           'It may be mistyped or from an earlier run of the server: open the URL the server printed most recently.');
       case 403:
         throw new PageProblem('The login was refused', await answerOf(response, 'login'));
-      case 429:
+      case 429: {
+        const wait = Number(response.headers.get('Retry-After')) || 60;
         throw new PageProblem('Too many login attempts',
-          'Wait a minute, then open the URL the server printed again.');
+          `Try again in ${wait} s: open the URL the server printed again then.`);
+      }
       default:
         throw new PageProblem('The login failed', await answerOf(response, 'login'));
     }
   }
 
+  /** The AuthToken for JSON_DATA; null to visit, not logged in, with this tab's share link. */
   async function fetchTerminalToken() {
     const response = await request('token', { headers: { Accept: 'application/json' } });
+    if (response.status === 401 && shareFor(terminalInUrl())) {
+      return null; // the link may be enough by itself; the server says (4010) if it is not
+    }
     if (response.status === 401) {
       // Accounts (--users): the server has a login form; go there and come back here after.
-      const form = await request('login', { method: 'GET' }).catch(() => null);
-      if (form && form.ok) {
-        location.assign('login?next=' + encodeURIComponent(location.pathname + location.search));
-        throw new PageProblem('Logging in…', 'Taking you to the login page.');
-      }
+      await goToLoginForm();
       // Basic auth (ttyd's -c): the browser asked for a user and password itself; it gets
       // here only when that was cancelled.
       const basic = /^\s*basic/i.test(response.headers.get('WWW-Authenticate') || '');
@@ -185,6 +191,15 @@
     }
     const body = await response.json().catch(() => null);
     return body && typeof body.token === 'string' ? body.token : '';
+  }
+
+  /** With accounts, goes to the login form, which comes back here; else returns. */
+  async function goToLoginForm() {
+    const form = await request('login', { method: 'GET' }).catch(() => null);
+    if (form && form.ok) {
+      location.assign('login?next=' + encodeURIComponent(location.pathname + location.search));
+      throw new PageProblem('Logging in…', 'Taking you to the login page.');
+    }
   }
 
   async function request(url, init) {
@@ -281,9 +296,10 @@
 
     // replaying: xterm.js was given history the server replayed on attaching and has not yet
     // parsed all of it; replayEnded: REPLAY_END has come, so all further OUTPUT is live.
+    // readOnly: the server said this client only watches (TERMINAL_INFO role "viewer").
     const s = {
       term, fit, ws: null, pending: 0, paused: false, replaying: false, replayEnded: false,
-      title: PAGE_TITLE, copyTimer: 0,
+      title: PAGE_TITLE, copyTimer: 0, visiting: token === null, readOnly: false, sharedBy: null,
     };
     session = s;
     matchPageToTheme(term);
@@ -315,7 +331,7 @@
       if (session !== s) return;
       opened = true;
       fitNow(); // the window may have changed while connecting
-      const hello = { AuthToken: token, columns: term.cols, rows: term.rows };
+      const hello = { AuthToken: token || '', columns: term.cols, rows: term.rows };
       const share = shareFor(new URL(location.href).searchParams.get('t'));
       if (share) hello.share = share;
       ws.send(encoder.encode(JSON.stringify(hello))); // JSON_DATA, as a binary frame
@@ -368,10 +384,11 @@
    * from keys, so while it parses history nothing goes out. That is usually milliseconds after
    * the page opens, before anyone types; keys pressed while a long history is still being parsed
    * are dropped, not sent late (holding them back would hold back the answers too). Before the
-   * first byte of history, and on a new terminal (no history at all), everything is a key.
+   * first byte of history, and on a new terminal (no history at all), everything is a key. A
+   * viewer sends nothing (the server would ignore it anyway).
    */
   function input(s, bytes) {
-    if (!s.replaying) send(s, INPUT, bytes);
+    if (!s.replaying && !s.readOnly) send(s, INPUT, bytes);
   }
 
   function receive(s, data) {
@@ -392,7 +409,7 @@
         applyPreferences(s, decoder.decode(payload));
         break;
       case TERMINAL_INFO:
-        rememberTerminal(decoder.decode(payload));
+        rememberTerminal(s, decoder.decode(payload));
         break;
       case REPLAY_END:
         s.replayEnded = true;
@@ -461,7 +478,7 @@
    * The server names the terminal behind this connection; the page keeps the name in its address
    * (?t=…), so that a reload, a reconnect or a bookmark comes back to the same shell.
    */
-  function rememberTerminal(text) {
+  function rememberTerminal(s, text) {
     let info;
     try {
       info = JSON.parse(text);
@@ -471,7 +488,22 @@
     if (!info || typeof info.terminal !== 'string') return;
     retries = 0;
     setTerminalInUrl(info.terminal);
+    if (info.role === 'viewer') watchOnly(s, info);
     announce('cloudterm:info', info);
+  }
+
+  /** This client only watches: nothing typed goes out, and no cursor suggests otherwise. */
+  function watchOnly(s, info) {
+    s.readOnly = true;
+    s.sharedBy = typeof info.sharedBy === 'string' ? info.sharedBy : null;
+    const options = s.term.options;
+    options.disableStdin = true;
+    options.cursorBlink = false;
+    options.cursorStyle = 'bar';
+    options.cursorWidth = 1;
+    options.cursorInactiveStyle = 'none';
+    options.theme = { ...options.theme, cursor: 'transparent', cursorAccent: 'transparent' };
+    s.term.blur();
   }
 
   function setTerminalInUrl(handle) {
@@ -501,32 +533,62 @@
 
   // ---- closing -------------------------------------------------------------------------------
 
+  // What each way of ending means to the person, and what they can do about it: one entry per
+  // close code the server sends (PROTOCOL.md, "CloudTerm's close codes"); the overlay's button
+  // says what Enter does. The code itself and the server's reason go on a smaller line below, for
+  // whoever has to look into it.
+  const MISUNDERSTOOD = ['The page and the server did not understand each other',
+    'Reload the page: it may be older than the server. If that does not help, tell whoever runs the server.'];
+  const ENDINGS = {
+    1002: MISUNDERSTOOD,
+    1007: MISUNDERSTOOD,
+    1009: ['That was too much at once', 'The server takes at most 1 MiB in one go: paste less at a time.'],
+    1011: ['The server ran into a problem', 'Try again; if it keeps happening, tell whoever runs the server.'],
+    1013: ['The server is full', 'Too many people are connected right now. Wait a little, then try again.'],
+    4000: MISUNDERSTOOD,
+    4001: MISUNDERSTOOD,
+    4002: MISUNDERSTOOD,
+    4003: ['Your login was not accepted', 'Try again; if that fails, reload the page to log in again.'],
+    4004: ['You are logged out', 'You logged out, your session expired, or your account changed. Reload the page to log in again.'],
+    4005: ['This terminal does not exist or has ended', 'Open a new one.'],
+    4006: ['You have too many terminals', 'End one you no longer need (menu ⋯, Your terminals), then try again.'],
+    4007: ['This tab fell behind', 'Too much output waited for it; reconnecting catches it up.'],
+    4008: ['The connection timed out', 'The server heard nothing from this page for too long.'],
+    4009: ['Too many people are on this terminal', 'Wait until someone leaves, then try again.'],
+    4010: ['This link is for signed-in users', 'Log in first, then open the link again.'],
+    4500: ['The terminal could not start', 'The server could not start its program; its log says why. Tell whoever runs the server.'],
+    4502: ['No machine could open the terminal', 'The machines that run terminals cannot be reached or are full. Try again in a little while.'],
+    4503: ['The terminal\'s machine went away', 'The terminal ended with it.'],
+  };
+
   function sessionClosed(s, code, reason, opened) {
     clearTimeout(s.copyTimer);
     s.term.options.disableStdin = true;
     s.term.options.cursorBlink = false;
     let title;
     let detail;
+    let offerReconnect = true;
+    const watching = s.sharedBy !== null; // someone else's terminal: nothing of one's own to go back to
     // 4007: this tab fell too far behind the terminal's other clients; reattaching catches it up.
     const lostButAlive = (code === 1006 || code === 1005 || code === 4007 || code === 4008) && opened
       && terminalInUrl() && retries < MAX_RETRIES;
     if (code === 1000 && /^(exit|signal) /.test(reason)) {
-      title = 'Process exited';
-      detail = reason;
+      title = 'The program ended';
+      detail = watching ? `${s.sharedBy}'s shared terminal has closed; there is nothing more to watch.` : '';
+      offerReconnect = !watching;
       setTerminalInUrl(null); // Enter starts a new one
-    } else if (code === 4005) {
-      title = 'That terminal has ended';
-      detail = reason;
+    } else if (code === 4005 && watching) {
+      title = 'The shared terminal has ended';
+      detail = 'It ended, or its owner stopped sharing it. Ask them for a new link if you need one.';
+      offerReconnect = false;
       setTerminalInUrl(null);
-    } else if (code === 4503) {
-      // Behind a gateway: the machine that ran this terminal went away, and the terminal with it.
-      title = 'The terminal\'s host went away';
-      detail = `${reason}. Press Enter for a new terminal.`;
+    } else if (code === 4005 || code === 4502 || code === 4503) {
+      [title, detail] = ENDINGS[code];
       setTerminalInUrl(null);
-    } else if (code === 4502) {
-      title = 'No host could open the terminal';
-      detail = reason;
-      setTerminalInUrl(null);
+    } else if (code === 4010) {
+      [title, detail] = ENDINGS[code];
+      offerReconnect = false;
+      if (s.visiting) goToLoginForm().catch((e) => showOverlay(e.message, e.detail, false));
     } else if (lostButAlive) {
       // The terminal keeps running on the server: come back to it without being asked.
       const delay = scheduleRetry();
@@ -535,8 +597,8 @@
     } else if (code === 1006 || code === 1005) { // no close frame: the browser's own codes
       title = opened ? 'Connection lost' : 'Could not connect';
       detail = opened
-        ? 'The connection to the server dropped.'
-        : 'The server did not accept the terminal connection.';
+        ? 'The connection to the server dropped. Check your network, then reconnect.'
+        : 'The server did not accept the terminal connection. Try again, or reload the page.';
     } else if (code === 1001) {
       // 1001 "going away": the server is shutting down and hangs up its terminals. Say so, and
       // keep trying quietly, so that a restart brings the page back, to a new terminal, without a
@@ -547,20 +609,26 @@
         const delay = scheduleRetry();
         detail = `Its terminals ended with it. Waiting for it to start again; trying in ${Math.round(delay / 1000) || 1} s…`;
       } else {
-        detail = reason;
+        detail = 'Its terminals ended with it. Once it runs again, open a new one.';
       }
+    } else if (ENDINGS[code]) {
+      [title, detail] = ENDINGS[code];
     } else {
       title = 'The server closed the terminal';
-      detail = reason;
+      detail = 'Reconnect to see whether it is still there.';
     }
-    fail(title, `${detail ? detail + ' ' : ''}(close code ${code})`, code, reason || title);
+    fail(title, detail, code, reason || title, offerReconnect);
   }
 
-  /** Shows why there is no terminal (any more) and offers Enter to try again. */
-  function fail(title, detail, code = null, reason = title) {
+  /**
+   * Shows why there is no terminal (any more) and, unless there is nothing to go back to, offers
+   * Enter to try again; the close code and the server's reason, if any, on a smaller line.
+   */
+  function fail(title, detail, code = null, reason = title, offerReconnect = true) {
     lastClose = { code, reason };
     setState('closed');
-    showOverlay(title, detail, true);
+    showOverlay(title, detail, offerReconnect);
+    ui.code.textContent = code === null ? '' : `close code ${code}${reason && reason !== title ? `: ${reason}` : ''}`;
   }
 
   function setState(next) {
@@ -572,8 +640,11 @@
   function showOverlay(title, detail, offerReconnect) {
     ui.title.textContent = title;
     ui.detail.textContent = detail || '';
+    ui.code.textContent = '';
     ui.action.hidden = !offerReconnect;
-    ui.button.textContent = session ? 'Press Enter to reconnect' : 'Press Enter to try again';
+    // A closed connection whose terminal is gone (the address names none any more) opens a new one.
+    ui.button.textContent = session && !terminalInUrl() ? 'Press Enter to open a new terminal'
+      : session ? 'Press Enter to reconnect' : 'Press Enter to try again';
     ui.overlay.hidden = false;
     if (offerReconnect) ui.button.focus({ preventScroll: true });
   }
@@ -584,7 +655,7 @@
 
   // Enter reconnects, wherever the focus is; capture phase so that xterm.js never sees it.
   window.addEventListener('keydown', (event) => {
-    if (state !== 'closed' || event.key !== 'Enter' || event.repeat || event.isComposing) return;
+    if (state !== 'closed' || ui.action.hidden || event.key !== 'Enter' || event.repeat || event.isComposing) return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     event.stopPropagation();
@@ -592,7 +663,7 @@
   }, true);
 
   ui.button.addEventListener('click', () => {
-    if (state === 'closed') connect();
+    if (state === 'closed' && !ui.action.hidden) connect();
   });
 
   // ---- the menu --------------------------------------------------------------------------------

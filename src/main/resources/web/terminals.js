@@ -95,10 +95,12 @@
   }
 
   // A share link carries its token in the fragment (#share=…), which browsers never send to a
-  // server; whoever opens it must still log in as themselves.
+  // server. A view link lets whoever holds it watch without a login, unless "signed-in users
+  // only" is ticked; a control link always needs its holder to log in as themselves.
   async function share(handle, access) {
+    const signedInOnly = access === 'control' || document.getElementById('signed-in-only').checked;
     const response = await fetch(`api/terminals/${encodeURIComponent(handle)}/shares`, {
-      method: 'POST', credentials: 'same-origin', body: new URLSearchParams({ access }),
+      method: 'POST', credentials: 'same-origin', body: new URLSearchParams({ access, signedInOnly }),
     }).catch(() => null);
     if (!response || response.status !== 201) {
       message.textContent = 'Could not make a link.';
@@ -106,7 +108,8 @@
     }
     const { link } = await response.json();
     const absolute = new URL(link, location.href).href;
-    message.textContent = `${access === 'control' ? 'Control' : 'Read-only'} link (give it only to whom it is for): ${absolute}`;
+    const who = signedInOnly ? 'for signed-in users' : 'for anyone who has it, no login needed';
+    message.textContent = `${access === 'control' ? 'Control' : 'Read-only'} link, ${who} (give it only to whom it is for): ${absolute}`;
     navigator.clipboard?.writeText(absolute).catch(() => {});
   }
 

@@ -37,6 +37,11 @@ public final class CloseCodes {
     public static final int TIMEOUT = 4008;
     /** The terminal, or the user across terminals, has as many clients attached as allowed. */
     public static final int TOO_MANY_CLIENTS = 4009;
+    /**
+     * Someone not signed in came with a share link that needs a login: a control link, or a view
+     * link made for signed-in users only (or any link through a gateway).
+     */
+    public static final int LOGIN_REQUIRED = 4010;
     /** The command could not be started. */
     public static final int SPAWN_FAILED = 4500;
     /** Gateway: no host could be reached to open (or reattach to) the terminal; the reason names them. */

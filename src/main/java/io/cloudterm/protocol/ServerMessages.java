@@ -64,11 +64,18 @@ public final class ServerMessages {
 
     /**
      * Which terminal the client is attached to (the handle to reattach by), whether it was there
-     * before, and whether the page may answer a program's OSC 52 request to read the clipboard.
+     * before, what the client may do there: its {@code role} ({@code owner}, {@code controller}
+     * through a control link, {@code viewer} when it only watches) and, through a share link,
+     * whose terminal it is ({@code sharedBy}, may be null); and whether the page may answer a
+     * program's OSC 52 request to read the clipboard.
      */
-    public static byte[] terminalInfo(String handle, boolean reattached, boolean clipboardRead) {
-        return terminalInfo(JsonFactories.BUILDERS.createObjectBuilder().add("terminal", handle)
-                .add("reattached", reattached).add("clipboardRead", clipboardRead).build());
+    public static byte[] terminalInfo(String handle, boolean reattached, String role, String sharedBy, boolean clipboardRead) {
+        var info = JsonFactories.BUILDERS.createObjectBuilder().add("terminal", handle).add("reattached", reattached)
+                .add("role", role);
+        if (sharedBy != null) {
+            info.add("sharedBy", sharedBy);
+        }
+        return terminalInfo(info.add("clipboardRead", clipboardRead).build());
     }
 
     public static byte[] replayEnd() {

@@ -12,14 +12,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The share links of one terminal: random capability tokens that let other users (who still log
- * in) attach, read-only or with control. Only the tokens' SHA-256 is kept, compared in constant
- * time; a token is never logged. Revocable one by one.
+ * The share links of one terminal: random capability tokens that let others attach, read-only or
+ * with control. A view link is enough by itself to watch, unless it was made for signed-in users
+ * only; a control link always needs its holder signed in as well. Only the tokens' SHA-256 is
+ * kept, compared in constant time; a token is never logged. Revocable one by one.
  */
 public final class Shares {
 
-    /** One share as its owner sees it: an id to revoke it by, and what it allows. */
-    public record Share(String id, boolean control) {
+    /**
+     * One share as its owner sees it: an id to revoke it by, and what it allows: {@code control}
+     * (typing) or only watching, and whether its holder must be signed in ({@code signedInOnly}).
+     * Control is never given to someone nobody knows: a control share is always signed-in only.
+     */
+    public record Share(String id, boolean control, boolean signedInOnly) {
+
+        public Share {
+            signedInOnly = signedInOnly || control;
+        }
+
+        /** Whether the token alone lets its holder in, signed in or not (to watch only). */
+        public boolean openToAnyone() {
+            return !signedInOnly;
+        }
     }
 
     /** A share just made, and its token: the only time the token exists in clear. */
@@ -41,10 +55,13 @@ public final class Shares {
     private Map<String, Grant> byId;
     private Map<String, List<Runnable>> onRevoke;
 
-    /** Makes a share that lets its holder {@code control} the terminal or only watch it. */
-    public Created create(boolean control) {
+    /**
+     * Makes a share that lets its holder {@code control} the terminal or only watch it, only once
+     * signed in or ({@code signedInOnly} false, watching only) with the link alone.
+     */
+    public Created create(boolean control, boolean signedInOnly) {
         String token = random(32);
-        Share share = new Share(random(16), control);
+        Share share = new Share(random(16), control, signedInOnly);
         Grant grant = new Grant(share, sha256(token));
         synchronized (this) {
             if (byId == null) {

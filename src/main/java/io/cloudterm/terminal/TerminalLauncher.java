@@ -92,12 +92,20 @@ public final class TerminalLauncher {
     /**
      * Attaches {@code client} for {@code user} as {@code access} allows, greeted as a new or a
      * reattaching client; {@code shownHandle} is the terminal's handle as the client is to know it
-     * (behind a gateway, with the host's name in front).
+     * (behind a gateway, with the host's name in front), {@code ownerShownAs} its owner's name as a
+     * guest is to read it.
      */
     public Attachment attach(Terminals.Access access, String user, TerminalClient client, boolean reattached, TerminalSize size,
-                             String shownHandle) throws IOException, Terminals.ClientLimitReached {
-        return terminals.attach(access, user, client, access.role(config.readonly()),
-                greeting(shownHandle, reattached), size);
+                             String shownHandle, String ownerShownAs) throws IOException, Terminals.ClientLimitReached {
+        ClientRole role = access.role(config.readonly());
+        return terminals.attach(access, user, client, role, greeting(shownHandle, reattached, access, role, ownerShownAs), size);
+    }
+
+    /** As {@link #attach}, for someone nobody knows, through a share link open to anyone: see {@link Terminals#attachVisitor}. */
+    public Attachment attachVisitor(Terminals.Access access, TerminalClient client, TerminalSize size, String shownHandle,
+                                    String ownerShownAs) throws IOException {
+        ClientRole role = access.role(config.readonly());
+        return terminals.attachVisitor(access, client, role, greeting(shownHandle, true, access, role, ownerShownAs), size);
     }
 
     /** The command line terminals run, for listings. */
@@ -105,9 +113,15 @@ public final class TerminalLauncher {
         return String.join(" ", config.command());
     }
 
-    /** What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal. */
-    private List<byte[]> greeting(String handle, boolean reattached) {
-        return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(handle, reattached,
+    /**
+     * What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal,
+     * with what the client may do there and, through a share, whose it is.
+     */
+    private List<byte[]> greeting(String handle, boolean reattached, Terminals.Access access, ClientRole role,
+                                  String ownerShownAs) {
+        String roleName = !role.writable() ? "viewer" : access.share().isPresent() ? "controller" : "owner";
+        String sharedBy = access.share().isPresent() ? ownerShownAs : null;
+        return List.of(ServerMessages.title(title), preferences, ServerMessages.terminalInfo(handle, reattached, roleName, sharedBy,
                 config.clipboard().read()));
     }
 

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * The live terminals of one server, by handle: a random, unguessable name for the page's URL, so
  * that a reload or a new connection can reattach. Only the user who started a terminal may attach
- * to it, or a user holding one of its share links. Counts terminals against a total and a per-user
+ * to it, or someone holding one of its share links (see {@link Shares}). Counts terminals against a total and a per-user
  * limit, and each user's clients on other users' terminals against a limit of their own.
  *
  * <p>A user is the plain name the caller gives (empty for the anonymous user): who a request is
@@ -237,6 +237,22 @@ public final class Terminals {
         return attachment;
     }
 
+    /**
+     * Attaches {@code client} of someone nobody knows, holding a share link that is open to anyone
+     * ({@link Shares.Share#openToAnyone}): in a guest seat, so the terminal's guest limit bounds
+     * such visitors and they cannot lock its owner out. No user is counted, there being none: the
+     * server's limit on connections bounds visitors across terminals.
+     *
+     * @throws IllegalArgumentException if {@code access} is not through such a share
+     */
+    public Attachment attachVisitor(Access access, TerminalClient client, ClientRole role, List<byte[]> greeting,
+                                    TerminalSize size) throws IOException {
+        if (access.share().filter(Shares.Share::openToAnyone).isEmpty() || role.writable()) {
+            throw new IllegalArgumentException("a visitor only watches, through a share link open to anyone");
+        }
+        return access.live().terminal().attach(client, role, Seat.GUEST, greeting, size);
+    }
+
     private void reserveGuest(String user) throws ClientLimitReached {
         int most = limits.guestsPerUser();
         counting.lock();
@@ -281,6 +297,22 @@ public final class Terminals {
         }
         if (entry.owner().equals(user)) {
             return Optional.of(Access.owner(entry));
+        }
+        return throughShare(handle, shareToken);
+    }
+
+    /**
+     * What a share token alone gives, whoever holds it: the access of the live share of terminal
+     * {@code handle} it stands for, whether or not that share is open to anyone (the caller, which
+     * knows whether its client is signed in, decides); empty for no such terminal or share.
+     */
+    public Optional<Access> throughShare(String handle, String shareToken) {
+        if (handle == null || !HANDLE.matcher(handle).matches()) {
+            return Optional.empty();
+        }
+        Live entry = live.get(handle);
+        if (entry == null) {
+            return Optional.empty();
         }
         return entry.shares().find(shareToken).map(share -> new Access(entry, share.control(), Optional.of(share)));
     }

@@ -21,6 +21,7 @@ final class AuthFilter implements Filter {
     private final String base;
     private final boolean observeGuarded;
     private final Optional<SharedFiles> files;
+    private final Optional<ErrorPages> pages;
 
     /** The operator's shared directory: served at {@code path}, with or without a login. */
     record SharedFiles(String path, boolean open) {
@@ -36,10 +37,16 @@ final class AuthFilter implements Filter {
 
     /** As {@link #AuthFilter(RequestAuth, String, boolean)}, with a shared directory at {@code files}. */
     AuthFilter(RequestAuth auth, String base, boolean observeGuarded, Optional<SharedFiles> files) {
+        this(auth, base, observeGuarded, files, Optional.empty());
+    }
+
+    /** As above; a browser asking for a page it may not have gets one of {@code pages} (see {@link ErrorPages}). */
+    AuthFilter(RequestAuth auth, String base, boolean observeGuarded, Optional<SharedFiles> files, Optional<ErrorPages> pages) {
         this.auth = auth;
         this.base = base;
         this.observeGuarded = observeGuarded;
         this.files = files;
+        this.pages = pages;
     }
 
     @Override
@@ -52,12 +59,29 @@ final class AuthFilter implements Filter {
                 chain.proceed();
             }
             case RequestAuth.Open open -> chain.proceed();
-            case RequestAuth.Refused refused -> AuthRoutes.refuse(response, refused.refusal(), refused.basicChallenge());
+            // Only an upgrade is let on as a visitor; a plain request of one is not signed in.
+            case RequestAuth.Visitor visitor -> AuthRoutes.refuse(response,
+                    new Gate.Refusal(Status.UNAUTHORIZED_401, "authentication required", 0), false);
+            case RequestAuth.Refused refused -> refuse(request, response, refused);
             case RequestAuth.Redirect redirect -> {
                 response.headers().location(redirect.location());
                 response.status(Status.SEE_OTHER_303).send();
             }
         }
+    }
+
+    /** A 401 a person reads (the browser navigated here) says what logs them in; everything else as plain text. */
+    private void refuse(RoutingRequest request, RoutingResponse response, RequestAuth.Refused refused) {
+        Gate.Refusal refusal = refused.refusal();
+        if (pages.isEmpty() || refusal.status() != Status.UNAUTHORIZED_401 || !ErrorPages.wantsPage(request.headers())) {
+            AuthRoutes.refuse(response, refusal, refused.basicChallenge());
+            return;
+        }
+        if (refused.basicChallenge()) {
+            response.header(AuthRoutes.BASIC_CHALLENGE);
+        }
+        pages.get().send(request.headers(), response, Status.UNAUTHORIZED_401, refusal.reason(),
+                pages.get().notLoggedIn(auth.mode(), auth.hostSignsIn()));
     }
 
     /** The user {@link AuthFilter} let this request in for; empty where the route needs nobody. */

@@ -132,7 +132,7 @@ final class AuthRoutes implements HttpService {
         if (user.isEmpty() || user.length() > Authenticator.MAX_USER_LENGTH || password.isEmpty()
                 || password.length() > Authenticator.MAX_PASSWORD_LENGTH) {
             Audit.loginFailed(user, address, "malformed form");
-            sendForm(response, Status.BAD_REQUEST_400, LoginPage.Notice.WRONG, next);
+            sendForm(response, Status.BAD_REQUEST_400, LoginPage.Notice.WRONG, next, user, 0);
             return;
         }
         LoginOutcome outcome = authenticator().loginWithPassword(user, password.toCharArray(), address);
@@ -145,17 +145,18 @@ final class AuthRoutes implements HttpService {
             }
             case LoginOutcome.Wrong wrong -> {
                 Audit.loginFailed(user, address, "wrong user name or password");
-                sendForm(response, Status.UNAUTHORIZED_401, LoginPage.Notice.WRONG, next);
+                sendForm(response, Status.UNAUTHORIZED_401, LoginPage.Notice.WRONG, next, user, 0);
             }
             case LoginOutcome.Throttled throttled -> {
                 Audit.loginFailed(user, address, "throttled");
                 retryAfter(response, throttled.retryAfterSeconds());
-                sendForm(response, Status.TOO_MANY_REQUESTS_429, LoginPage.Notice.THROTTLED, next);
+                sendForm(response, Status.TOO_MANY_REQUESTS_429, LoginPage.Notice.THROTTLED, next, user,
+                        throttled.retryAfterSeconds());
             }
             case LoginOutcome.Busy busy -> {
                 Audit.loginFailed(user, address, "busy");
                 retryAfter(response, 1);
-                sendForm(response, Status.SERVICE_UNAVAILABLE_503, LoginPage.Notice.BUSY, next);
+                sendForm(response, Status.SERVICE_UNAVAILABLE_503, LoginPage.Notice.BUSY, next, user, 0);
             }
         }
     }
@@ -184,9 +185,15 @@ final class AuthRoutes implements HttpService {
     }
 
     private void sendForm(ServerResponse response, Status status, LoginPage.Notice notice, String next) {
+        sendForm(response, status, notice, next, "", 0);
+    }
+
+    /** The form again, with the name that was tried (never the password) and, if throttled, how long to wait. */
+    private void sendForm(ServerResponse response, Status status, LoginPage.Notice notice, String next, String user,
+                          long retryAfterSeconds) {
         response.header(NO_STORE);
         response.headers().set(HTML);
-        response.status(status).send(page.render(notice, next));
+        response.status(status).send(page.render(notice, next, user, retryAfterSeconds));
     }
 
     static void refuse(ServerResponse response, Gate.Refusal refusal, boolean basicChallenge) {

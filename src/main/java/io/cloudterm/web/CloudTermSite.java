@@ -299,13 +299,14 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         String base = config.basePath();
         Gate gate = context.gate();
         LoginPage loginPage = new LoginPage(base);
+        ErrorPages pages = new ErrorPages(base);
         routing.addFilter(scoped(new SecurityHeaders(config.secure(), config.frameAncestors())));
         // One decision for every request under our path (and our own server's <base>/observe): see RequestAuth.
         routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints(),
-                files.map(mount -> new AuthFilter.SharedFiles(mount.path(), config.files().publicAccess())))));
+                files.map(mount -> new AuthFilter.SharedFiles(mount.path(), config.files().publicAccess())), Optional.of(pages))));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.register(base.isEmpty() ? "/" : base, gateway.isPresent() ? new GatewayTerminalsApi(gateway.get())
-                : new TerminalsApi(launcher));
+                : new TerminalsApi(launcher, pages));
         if (config.gateway().trust().isPresent()) {
             routing.register(base.isEmpty() ? "/" : base, new HostLoadApi(launcher.terminals()));
         }
@@ -324,6 +325,11 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         });
         routing.register(base.isEmpty() ? "/" : base,
                 new PageAssetHandler(PageAssets.beside(CloudTermSite.class, "web"), base, responder));
+        if (wholeServer || !base.isEmpty()) {
+            // Last: what nothing above answered is not ours (inside an application, with no base path, it may be the application's).
+            routing.any(base + "/*", (request, response) -> pages.send(request.headers(), response, Status.NOT_FOUND_404,
+                    "not found", pages.nothingHere()));
+        }
     }
 
     /** A /ws request that did not become a WebSocket: say precisely why. */

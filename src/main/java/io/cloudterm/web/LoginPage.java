@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The login form (plain HTML, no script). Nothing a client sent is ever written into the page: the
- * notice is one of a fixed set, and the path to return to travels base64url-encoded, whose
- * alphabet needs no HTML escaping.
+ * The login form (plain HTML, no script). The notice is one of a fixed set (with a number of
+ * seconds to wait, when throttled); the path to return to travels base64url-encoded, whose
+ * alphabet needs no HTML escaping; the one thing a client sent that is written back, the user name
+ * it tried (so that a mistyped password costs no retyping), is HTML-escaped.
  */
 final class LoginPage {
 
@@ -20,7 +21,8 @@ final class LoginPage {
         WRONG("Wrong user name or password."),
         LOGGED_OUT("You have logged out."),
         BUSY("The server is busy; please try again in a moment."),
-        THROTTLED("Too many attempts; wait a little before trying again.");
+        /** {@code %d}: the seconds until the next attempt may go ahead. */
+        THROTTLED("Too many attempts — try again in %d s.");
 
         private final String text;
 
@@ -47,11 +49,42 @@ final class LoginPage {
     }
 
     String render(Notice notice, String next) {
+        return render(notice, next, "", 0);
+    }
+
+    /**
+     * The form with {@code notice}, the name {@code user} filled in again (if any), and, for
+     * {@link Notice#THROTTLED}, how long to wait.
+     */
+    String render(Notice notice, String next, String user, long retryAfterSeconds) {
         boolean error = notice == Notice.WRONG || notice == Notice.BUSY || notice == Notice.THROTTLED;
-        return template.replace("{{message}}", notice.text)
+        String text = notice == Notice.THROTTLED ? notice.text.formatted(Math.max(1, retryAfterSeconds)) : notice.text;
+        String kept = user == null || user.length() > 64 ? "" : user;
+        return template.replace("{{message}}", text)
+                // The cursor where typing goes on: the password, once the name is there.
+                .replace("{{userFocus}}", kept.isEmpty() ? "autofocus" : "")
+                .replace("{{passwordFocus}}", kept.isEmpty() ? "" : "autofocus")
                 .replace("{{messageClass}}", error ? "error" : "")
                 .replace("{{next}}", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        safeNext(next).getBytes(StandardCharsets.UTF_8)));
+                        safeNext(next).getBytes(StandardCharsets.UTF_8)))
+                // Last, so that nothing in the name is read as a placeholder.
+                .replace("{{user}}", escaped(kept));
+    }
+
+    /** Text made safe inside an HTML attribute value or element. */
+    private static String escaped(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** The path to land on after login, from the form's encoded field; the page itself if it is not ours. */

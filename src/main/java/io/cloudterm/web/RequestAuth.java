@@ -66,6 +66,14 @@ final class RequestAuth {
     record Refused(Gate.Refusal refusal, boolean basicChallenge) implements Decision {
     }
 
+    /**
+     * Go on without a user: a WebSocket upgrade that names a terminal ({@code ?t=}) from someone not
+     * signed in, who may hold a share link open to anyone. The link's token comes in JSON_DATA (never
+     * in a URL); nothing but such a link lets the connection in (see {@link TerminalEndpoint}).
+     */
+    record Visitor() implements Decision {
+    }
+
     /** Go to the login form first. */
     record Redirect(URI location) implements Decision {
     }
@@ -75,6 +83,7 @@ final class RequestAuth {
     }
 
     private static final Open OPEN = new Open();
+    private static final Visitor VISITOR = new Visitor();
 
     private final Gate gate;
     private final String base;
@@ -84,6 +93,11 @@ final class RequestAuth {
         this.gate = gate;
         this.base = base;
         this.host = host;
+    }
+
+    /** How people log in to CloudTerm itself (meaningless when {@link #hostSignsIn}). */
+    AuthMode mode() {
+        return gate.authenticator().mode();
     }
 
     /** Whether the application signs users in (then CloudTerm has no login of its own). */
@@ -119,10 +133,24 @@ final class RequestAuth {
             case TOKEN, API_READ, OBSERVE -> decided(gate.who(headers, peer.address(), peer.certificateSubject()), false);
             case API_CHANGE -> decided(gate.check(headers, peer.address(), peer.certificateSubject()), false);
             case UPGRADE -> mode == AuthMode.CLIENT_CERTIFICATE ? byCertificate(headers, peer)
-                    : decided(gate.checkUpgrade(headers, peer.address(), peer.certificateSubject()), mode == AuthMode.BASIC);
+                    : visitorIfUnknown(request, mode, decided(gate.checkUpgrade(headers, peer.address(),
+                            peer.certificateSubject()), mode == AuthMode.BASIC));
             case UPGRADE_ROUTE -> mode == AuthMode.CLIENT_CERTIFICATE ? byCertificate(headers, peer)
                     : decided(gate.check(headers, peer.address(), peer.certificateSubject()), false);
         };
+    }
+
+    /**
+     * An upgrade to a named terminal from someone not signed in goes on as a {@link Visitor}, with the
+     * logins whose page loads without one (the access token, accounts). Refused for another reason
+     * (a foreign Origin, a throttled address, a busy server), it stays refused.
+     */
+    private static Decision visitorIfUnknown(RequestView request, AuthMode mode, Decision decided) {
+        boolean unknown = decided instanceof Refused refused && refused.refusal().status() == Status.UNAUTHORIZED_401;
+        if (unknown && request.namesTerminal() && (mode == AuthMode.TOKEN || mode == AuthMode.USERS)) {
+            return VISITOR;
+        }
+        return decided;
     }
 
     /**

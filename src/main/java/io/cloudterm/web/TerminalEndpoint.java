@@ -1,5 +1,6 @@
 package io.cloudterm.web;
 
+import io.cloudterm.auth.AuthMode;
 import io.cloudterm.auth.Authentication;
 import io.cloudterm.auth.Principal;
 import io.cloudterm.connection.Connection;
@@ -37,13 +38,18 @@ import java.util.logging.Logger;
 final class TerminalEndpoint implements UpgradeListener {
 
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
+    /** How the log names a visitor, who has no user name (never a share link's token). */
+    private static final String VISITOR = "a visitor through a share link";
     static final String SUBPROTOCOL = "tty";
     private static final HeaderName SUBPROTOCOLS = HeaderNames.create("Sec-WebSocket-Protocol");
     /** Larger client messages are refused: a paste of this size is already absurd. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
 
     private final ServerContext server;
-    /** Who opened the connection; set at the upgrade. */
+    /**
+     * Who opened the connection; set at the upgrade. Null for a visitor: someone not signed in, let
+     * in only by a share link open to anyone, to watch the one terminal it names.
+     */
     private volatile Authentication.Known who;
     private String address = "-";
     private volatile Runnable forgetSession = () -> { };
@@ -78,6 +84,7 @@ final class TerminalEndpoint implements UpgradeListener {
                 prologue.query().contains("t"), headers, remote);
         switch (server.auth().decide(view, RequestAuth.Purpose.UPGRADE)) {
             case RequestAuth.Allowed allowed -> who = allowed.who();
+            case RequestAuth.Visitor visitor -> who = null;
             // Helidon then routes the request as plain HTTP, where AuthFilter answers the status.
             case RequestAuth.Refused refused -> throw new Refused(refused.refusal().reason());
             case RequestAuth.Open open -> throw new Refused("a terminal needs a user");
@@ -115,8 +122,10 @@ final class TerminalEndpoint implements UpgradeListener {
         }
         slotTaken = true;
         address = Peer.of(connection).address();
-        forgetSession = server.gate().authenticator().onRevoke(who,
-                () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
+        if (who != null) {
+            forgetSession = server.gate().authenticator().onRevoke(who,
+                    () -> fail(CloseCodes.SESSION_ENDED, "logged out, the session expired, or the account changed"));
+        }
         // The connection's end is the one sure sign that the client is gone.
         server.heartbeat().watch(client, this::cleanUp);
         // Completed at the handshake or the end, which cancels the timer: a timer left to run out
@@ -201,6 +210,10 @@ final class TerminalEndpoint implements UpgradeListener {
     private void startTerminal(ClientMessage.Handshake handshake) {
         handshakeDone = true;
         greeted.complete(null);
+        if (who == null) {
+            visit(handshake);
+            return;
+        }
         Principal principal = who.principal();
         // Behind a gateway the page's token is the gateway's, which it checked with the upgrade's
         // Origin and session; the host holds the gateway's signature instead, checked at the upgrade.
@@ -214,8 +227,7 @@ final class TerminalEndpoint implements UpgradeListener {
                 fail(CloseCodes.NO_SUCH_TERMINAL, "no such terminal: it has ended, or it is not yours");
                 return;
             }
-            access.get().share().ifPresent(share -> forgetShare = access.get().live().shares().onRevoke(share.id(),
-                    () -> fail(CloseCodes.NO_SUCH_TERMINAL, "the share link was revoked")));
+            letGoOnRevoke(access.get());
             attach(access.get(), true, handshake);
             return;
         }
@@ -235,12 +247,59 @@ final class TerminalEndpoint implements UpgradeListener {
         attach(Terminals.Access.owner(live), false, handshake);
     }
 
+    /**
+     * A visitor's JSON_DATA: its share token must be a live link to the terminal named in the URL,
+     * open to anyone; then it watches that terminal, and nothing else (no AuthToken to check: the
+     * link is the credential, and the upgrade's Origin was checked). A link that needs a login says
+     * so, for the page to send its holder to log in; anything else looks like no terminal at all.
+     */
+    private void visit(ClientMessage.Handshake handshake) {
+        Optional<Terminals.Access> access = reattachTo == null ? Optional.empty()
+                : server.launcher().terminals().throughShare(reattachTo, handshake.share());
+        if (access.isEmpty()) {
+            fail(CloseCodes.NO_SUCH_TERMINAL, "no such terminal: it has ended, or the link is not valid");
+            return;
+        }
+        if (!access.get().share().orElseThrow().openToAnyone()) {
+            fail(CloseCodes.LOGIN_REQUIRED, "this share link is for signed-in users; log in first");
+            return;
+        }
+        letGoOnRevoke(access.get());
+        try {
+            attachment = server.launcher().attachVisitor(access.get(), client, handshake.size(), access.get().live().handle(),
+                    ownerShownAs(access.get()));
+        } catch (IOException e) {
+            cleanUp();
+            return;
+        }
+        if (attachment.attached()) {
+            Audit.terminalReattached(access.get().live().terminal().id(), VISITOR, address);
+        }
+    }
+
+    /** Revoking the share link this client came through (if it did) lets it go. */
+    private void letGoOnRevoke(Terminals.Access access) {
+        access.share().ifPresent(share -> forgetShare = access.live().shares().onRevoke(share.id(),
+                () -> fail(CloseCodes.NO_SUCH_TERMINAL, "the share link was revoked")));
+    }
+
+    /**
+     * The owner's name as a guest reads it. The access token's holders are all one user, whose name
+     * ("token") tells a guest nothing; a host behind a gateway, or in an application that signs its
+     * users in, has their real names.
+     */
+    private String ownerShownAs(Terminals.Access access) {
+        String owner = access.live().owner();
+        boolean tokenHolder = !server.auth().hostSignsIn() && server.gate().authenticator().mode() == AuthMode.TOKEN;
+        return owner.isEmpty() || tokenHolder ? "the owner" : owner;
+    }
+
     private void attach(Terminals.Access access, boolean reattached, ClientMessage.Handshake handshake) {
         Terminal terminal = access.live().terminal();
         try {
             String handle = access.live().handle();
             attachment = server.launcher().attach(access, who.principal().name(), client, reattached, handshake.size(),
-                    relayedAs == null ? handle : HostHandles.named(relayedAs, handle));
+                    relayedAs == null ? handle : HostHandles.named(relayedAs, handle), ownerShownAs(access));
         } catch (Terminals.ClientLimitReached e) {
             fail(CloseCodes.TOO_MANY_CLIENTS, e.getMessage());
             return;
@@ -265,6 +324,9 @@ final class TerminalEndpoint implements UpgradeListener {
      * is busy being used; checked at most once a minute to keep it off the hot path.
      */
     private void keepSessionAlive() {
+        if (who == null) {
+            return; // a visitor: no session, and its input reaches nothing anyway
+        }
         Optional<String> sessionId = who.sessionId();
         long now = System.nanoTime();
         if (sessionId.isPresent() && now - lastSessionTouch > TimeUnit.MINUTES.toNanos(1)) {

@@ -28,9 +28,11 @@ import java.util.Optional;
 final class TerminalsApi implements HttpService {
 
     private final TerminalLauncher launcher;
+    private final ErrorPages pages;
 
-    TerminalsApi(TerminalLauncher launcher) {
+    TerminalsApi(TerminalLauncher launcher, ErrorPages pages) {
         this.launcher = launcher;
+        this.pages = pages;
     }
 
     @Override
@@ -141,7 +143,8 @@ final class TerminalsApi implements HttpService {
         String handle = request.path().pathParameters().first("handle").orElse("");
         Optional<Terminals.Live> live = launcher.terminals().find(handle, caller.get().principal().name());
         if (live.isEmpty()) {
-            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            pages.send(request.headers(), response, Status.NOT_FOUND_404, "no such terminal: it has ended, or it is not yours",
+                    pages.noSuchTerminal());
         }
         return live;
     }
@@ -150,15 +153,20 @@ final class TerminalsApi implements HttpService {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         owned(request, response).ifPresent(live -> {
             JsonArrayBuilder list = JsonFactories.BUILDERS.createArrayBuilder();
-            live.shares().list().forEach(s -> list.add(JsonFactories.BUILDERS.createObjectBuilder().add("id", s.id()).add("control", s.control())));
+            live.shares().list().forEach(s -> list.add(JsonFactories.BUILDERS.createObjectBuilder().add("id", s.id())
+                    .add("control", s.control()).add("signedInOnly", s.signedInOnly())));
             response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
             response.send(JsonFactories.BUILDERS.createObjectBuilder().add("shares", list).build().toString());
         });
     }
 
     /**
-     * A new share link: {@code access=view} (read-only, the default) or {@code access=control}.
-     * The token is in the answer once, and in the link's fragment, which browsers never send.
+     * A new share link: {@code access=view} (read-only, the default) or {@code access=control}. A
+     * view link made with {@code signedInOnly=false} lets anyone who holds it watch, without a login
+     * (the terminals page makes these unless its owner ticks "signed-in users only"); left out, it
+     * is {@code true}, as links made through the API always were, so that a script written before
+     * does not start handing out links that need no login. A control link always needs its holder
+     * logged in. The token is in the answer once, and in the link's fragment, which browsers never send.
      */
     private void share(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
@@ -172,11 +180,17 @@ final class TerminalsApi implements HttpService {
             response.status(Status.BAD_REQUEST_400).send("access must be view or control");
             return;
         }
-        Shares.Created created = owned.get().shares().create(access.equals("control"));
+        String signedInOnly = io.helidon.common.uri.UriQuery.create(body).first("signedInOnly").orElse("true");
+        if (!signedInOnly.equals("true") && !signedInOnly.equals("false")) {
+            response.status(Status.BAD_REQUEST_400).send("signedInOnly must be true or false");
+            return;
+        }
+        Shares.Created created = owned.get().shares().create(access.equals("control"), signedInOnly.equals("true"));
         response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         response.status(Status.CREATED_201).send(JsonFactories.BUILDERS.createObjectBuilder()
                 .add("id", created.share().id())
                 .add("control", created.share().control())
+                .add("signedInOnly", created.share().signedInOnly())
                 .add("token", created.token())
                 .add("link", "./?t=" + owned.get().handle() + "#share=" + created.token())
                 .build().toString());

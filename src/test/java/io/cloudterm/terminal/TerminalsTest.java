@@ -122,9 +122,14 @@ class TerminalsTest {
     void aShareTokenLetsAnotherUserInAsItAllowsUntilRevoked() throws Exception {
         Terminals all = terminals(10, 5, 4);
         Terminals.Live live = all.start(SPEC, "alice");
-        Shares.Created view = live.shares().create(false);
-        Shares.Created control = live.shares().create(true);
+        Shares.Created view = live.shares().create(false, false);
+        Shares.Created control = live.shares().create(true, true);
         assertFalse(view.toString().contains(view.token()), "a share's token is never printed");
+        assertTrue(view.share().openToAnyone(), "a view link is enough by itself, unless made for signed-in users");
+        assertFalse(control.share().openToAnyone(), "control is never given to someone nobody knows");
+        assertFalse(live.shares().create(false, true).share().openToAnyone());
+        assertEquals(view.share(), all.throughShare(live.handle(), view.token()).orElseThrow().share().orElseThrow());
+        assertEquals(Optional.empty(), all.throughShare(live.handle(), "not-a-share"));
 
         Terminals.Access watching = all.access(live.handle(), "bob", view.token()).orElseThrow();
         assertEquals(ClientRole.VIEW, watching.role(false));
@@ -141,14 +146,15 @@ class TerminalsTest {
         assertTrue(letGo[0], "the clients that came through a revoked share are let go");
         assertEquals(Optional.empty(), all.access(live.handle(), "bob", view.token()));
         assertFalse(live.shares().revoke(view.share().id()), "revoked once");
-        assertEquals(List.of(control.share()), live.shares().list());
+        assertEquals(2, live.shares().list().size());
+        assertTrue(live.shares().list().contains(control.share()));
     }
 
     @Test
     void watchingARevokedShareLetsGoAtOnce() throws Exception {
         Terminals all = terminals(10, 5, 4);
         Shares shares = all.start(SPEC, "alice").shares();
-        Shares.Created share = shares.create(false);
+        Shares.Created share = shares.create(false, false);
         shares.revoke(share.share().id());
         boolean[] letGo = new boolean[1];
         shares.onRevoke(share.share().id(), () -> letGo[0] = true);
@@ -159,7 +165,7 @@ class TerminalsTest {
     void aGuestsClientsOnOthersTerminalsAreLimitedAndFreedOnDetach() throws Exception {
         Terminals all = terminals(10, 5, 1);
         Terminals.Live live = all.start(SPEC, "alice");
-        String token = live.shares().create(false).token();
+        String token = live.shares().create(false, false).token();
         Terminals.Access guest = all.access(live.handle(), "bob", token).orElseThrow();
         Attachment first = all.attach(guest, "bob", FakeClient.reading(), ClientRole.VIEW, List.of(), SIZE);
         assertEquals(Seat.GUEST, first.seat());

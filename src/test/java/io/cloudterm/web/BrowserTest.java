@@ -120,7 +120,7 @@ class BrowserTest {
 
         type("exit 7" + Keys.ENTER);
         await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
-        assertEquals("Process exited", driver.findElement(By.id("overlay-title")).getText());
+        assertEquals("The program ended", driver.findElement(By.id("overlay-title")).getText());
         assertEquals("closed", page("return cloudterm.state"));
         assertEquals(1000L, page("return cloudterm.closeCode"));
         assertEquals("exit 7", page("return cloudterm.closeReason"));
@@ -426,7 +426,7 @@ class BrowserTest {
         driver.findElement(By.id("user")).sendKeys("alice");
         driver.findElement(By.id("password")).sendKeys("not-it" + Keys.ENTER);
         await("the wrong-password notice", () -> driver.getPageSource().contains("Wrong user name or password."));
-        driver.findElement(By.id("user")).sendKeys("alice");
+        assertEquals("alice", driver.findElement(By.id("user")).getDomProperty("value"), "the form kept the name");
         driver.findElement(By.id("password")).sendKeys("wonderland" + Keys.ENTER);
         awaitOpen();
         // The page names its terminal in the address once TERMINAL_INFO has arrived, just after 'open'.

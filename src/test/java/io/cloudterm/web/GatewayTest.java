@@ -219,7 +219,8 @@ class GatewayTest {
         try (TtyClient owner = TtyClient.connect(gateway.ws(), Map.of("Cookie", alice))
                 .handshake(gateway.terminalToken(Map.of("Cookie", alice)), 80, 24)) {
             String handle = Shell.terminalInfo(owner)[0];
-            HttpResponse<String> shared = gateway.post("api/terminals/" + handle + "/shares", "access=view", Map.of("Cookie", alice));
+            HttpResponse<String> shared = gateway.post("api/terminals/" + handle + "/shares", "access=view&signedInOnly=false",
+                    Map.of("Cookie", alice));
             assertEquals(201, shared.statusCode(), shared.body());
             JsonObject link = Json.createReader(new StringReader(shared.body())).readObject();
             assertTrue(link.getString("link").startsWith("./?t=" + handle + "#share="), "the link names the terminal with its host: " + link);
@@ -231,10 +232,16 @@ class GatewayTest {
                             + "\"share\":\"" + link.getString("token") + "\"}");
             owner.input("echo fr''om-owner\r");
             watcher.awaitOutput("from-owner\r\n", WAIT);
+            String info = watcher.terminalInfo().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(info.contains("\"role\":\"viewer\"") && info.contains("\"sharedBy\":\"alice\""), info);
             watcher.input("echo typed-by-watcher\r");
             owner.input("echo fr''om-owner-again\r");
             watcher.awaitOutput("from-owner-again\r\n", WAIT);
             assertTrue(!watcher.outputText().contains("typed-by-watcher"), "a read-only viewer cannot type");
+
+            // The hosts take the gateway's signed users only: there, even a view link needs a login.
+            TtyClient.Close visitor = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of()).awaitClose(WAIT);
+            assertEquals(CloseCodes.LOGIN_REQUIRED, visitor.code(), visitor.toString());
 
             HttpResponse<String> listed = gateway.get("api/terminals/" + handle + "/shares", Map.of("Cookie", alice));
             String id = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("shares").getJsonObject(0).getString("id");

@@ -38,4 +38,17 @@ class LoginPageTest {
         assertEquals("/term/", posted("/term/x/../../admin"));
         assertEquals("/term/", posted("/term/.."));
     }
+
+    @Test
+    void aWrongPasswordKeepsTheNameTriedEscaped() {
+        String form = page.render(LoginPage.Notice.WRONG, "/term/", "al\"ice<b>&", 0);
+        assertTrue(form.contains("value=\"al&quot;ice&lt;b&gt;&amp;\""), form);
+        assertTrue(form.contains("Wrong user name or password."), form);
+        assertTrue(page.render(LoginPage.Notice.NONE, "/term/").contains("value=\"\""), "nothing to keep at first");
+    }
+
+    @Test
+    void aThrottledLoginSaysHowLongToWait() {
+        assertTrue(page.render(LoginPage.Notice.THROTTLED, "/term/", "alice", 40).contains("Too many attempts — try again in 40 s."));
+    }
 }

@@ -42,12 +42,16 @@ class LoginThrottlingTest {
         try (TestServer server = start("--login-burst", "6", "--login-refill", "60")) {
             for (int i = 0; i < 6; i++) {
                 // different user names, so only the address bucket counts
-                assertEquals(401, server.post("login", "user=u" + i + "&password=x&next=", Map.of()).statusCode(), "attempt " + i);
+                HttpResponse<String> wrong = server.post("login", "user=u" + i + "&password=x&next=", Map.of());
+                assertEquals(401, wrong.statusCode(), "attempt " + i);
+                assertTrue(wrong.body().contains("value=\"u" + i + "\""), "the form keeps the name: " + wrong.body());
             }
             HttpResponse<String> refused = server.post("login", "user=u9&password=x&next=", Map.of());
             assertEquals(429, refused.statusCode());
             long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
             assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+            assertTrue(refused.body().contains("Too many attempts — try again in " + retryAfter + " s"), refused.body());
+            assertTrue(refused.body().contains("value=\"u9\""), "the form keeps the name: " + refused.body());
             assertEquals(429, server.post("login", "user=alice&password=wonderland&next=", Map.of()).statusCode(),
                     "even the right password waits: the limit is on attempts");
         }

@@ -75,6 +75,23 @@ class RequestAuthTest {
     }
 
     @Test
+    void anUpgradeNamingATerminalFromSomeoneNotLoggedInGoesOnAsAVisitorOnceHostAndOriginHavePassed() {
+        RequestAuth auth = own(ServerConfig.builder().authMode(AuthMode.TOKEN));
+        WritableHeaders<?> own = headers("http://" + OWN_HOST);
+        assertInstanceOf(RequestAuth.Visitor.class, auth.decide(naming(own), RequestAuth.Purpose.UPGRADE),
+                "a share link in JSON_DATA may let it in");
+        assertEquals(401, assertInstanceOf(RequestAuth.Refused.class, auth.decide(view(own), RequestAuth.Purpose.UPGRADE))
+                .refusal().status().code(), "no terminal named: no visitor, no new shell");
+        assertEquals(403, assertInstanceOf(RequestAuth.Refused.class, auth.decide(naming(headers(FOREIGN)),
+                RequestAuth.Purpose.UPGRADE)).refusal().status().code(), "a page of another site is refused all the same");
+        for (RequestAuth.Purpose other : List.of(RequestAuth.Purpose.TOKEN, RequestAuth.Purpose.API_READ,
+                RequestAuth.Purpose.API_CHANGE, RequestAuth.Purpose.UPGRADE_ROUTE)) {
+            assertEquals(401, assertInstanceOf(RequestAuth.Refused.class, auth.decide(naming(own), other), other.name())
+                    .refusal().status().code(), "only the WebSocket is a visitor's: " + other);
+        }
+    }
+
+    @Test
     void anApplicationsSignInIsAskedOnlyOnceHostAndOriginHavePassed() {
         AtomicInteger asked = new AtomicInteger();
         RequestAuth auth = hosted((headers, peer) -> {
@@ -123,6 +140,11 @@ class RequestAuthTest {
 
     private static RequestAuth.RequestView view(String origin) {
         return view(headers(origin));
+    }
+
+    /** A request that names a terminal ({@code ?t=}), as a share link's page and WebSocket do. */
+    private static RequestAuth.RequestView naming(Headers headers) {
+        return new RequestAuth.RequestView("/ws", true, headers, new LoopbackPeer());
     }
 
     private static RequestAuth.RequestView view(Headers headers) {

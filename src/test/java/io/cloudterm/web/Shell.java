@@ -14,7 +14,7 @@ import org.awaitility.core.ConditionTimeoutException;
 final class Shell {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern INFO = Pattern.compile("^3\\{\"terminal\":\"((?:[A-Za-z0-9_-]+\\.)?[A-Za-z0-9_-]{22})\",\"reattached\":(true|false)[,}].*$");
+    private static final Pattern INFO = Pattern.compile("^3\\{\"terminal\":\"((?:[A-Za-z0-9_-]+\\.)?[A-Za-z0-9_-]{22})\",\"reattached\":(true|false)(?:,.*)?\\}$");
     private static final Pattern PID = Pattern.compile("pid=(\\d+)\\.");
 
     private Shell() {

@@ -86,7 +86,7 @@ public class TerminalLookupBench {
         shares = started.get(0).shares();
         shareTokens = new String[SHARES];
         for (int i = 0; i < SHARES; i++) {
-            shareTokens[i] = shares.create(i % 2 == 0).token();
+            shareTokens[i] = shares.create(i % 2 == 0, false).token();
         }
     }
 
