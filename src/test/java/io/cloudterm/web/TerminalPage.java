@@ -70,7 +70,7 @@ final class TerminalPage {
 
     void await(String what, Duration wait, Supplier<Boolean> condition) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!Boolean.TRUE.equals(condition.get())) {
+        while (!holds(condition)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what + "; screen: " + screenOrState());
             }
@@ -80,6 +80,15 @@ final class TerminalPage {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /** A page that is being replaced (a form's answer loading) has no elements yet, or stale ones: not yet. */
+    private static boolean holds(Supplier<Boolean> condition) {
+        try {
+            return Boolean.TRUE.equals(condition.get());
+        } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+            return false;
         }
     }
 
