@@ -52,7 +52,13 @@ final class AuthFilter implements Filter {
                 chain.proceed();
             }
             case RequestAuth.Open open -> chain.proceed();
-            case RequestAuth.Refused refused -> AuthRoutes.refuse(response, refused.refusal(), refused.basicChallenge());
+            case RequestAuth.Refused refused -> {
+                if (request.headers().contentLength().orElse(0) > RequestFraming.SMALL_BODY_MAX) {
+                    // An upload's body, refused: not read for nothing (Helidon would drain it to keep the connection).
+                    response.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+                }
+                AuthRoutes.refuse(response, refused.refusal(), refused.basicChallenge());
+            }
             case RequestAuth.Redirect redirect -> {
                 response.headers().location(redirect.location());
                 response.status(Status.SEE_OTHER_303).send();

@@ -31,10 +31,11 @@ final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
     private final ServerConfig.HttpLimits limits;
     private final RequestDeadlines deadlines;
 
-    HttpGuard(ServerConfig.HttpLimits limits, List<Http1Upgrader> upgraders) {
+    /** {@code streamsBody}: the requests that may send a large body, read as a stream and bounded by their handler. */
+    HttpGuard(ServerConfig.HttpLimits limits, List<Http1Upgrader> upgraders, java.util.function.Predicate<io.helidon.http.HttpPrologue> streamsBody) {
         BadRequests log = new BadRequests(System::nanoTime);
         Http1Config config = Http1Config.builder()
-                .addReceiveListener(new RequestFraming(log))
+                .addReceiveListener(new RequestFraming(log, streamsBody))
                 .addSendListener(new ResponseEnd())
                 .build();
         var selector = Http1ConnectionSelector.builder().config(config);
