@@ -88,7 +88,8 @@ final class TransferApi implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/api/terminals/{handle}/files", this::download)
                 .head("/api/terminals/{handle}/files", this::download)
-                .put("/api/terminals/{handle}/files/*", this::upload);
+                // Any rest, control characters included (Helidon's * stops at a line break): the name is judged by UploadName.
+                .put("/api/terminals/{handle}/files/{:(?s:.*)}", this::upload);
     }
 
     /** The terminal and who asks, from where. */
