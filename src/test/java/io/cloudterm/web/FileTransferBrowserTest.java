@@ -150,6 +150,22 @@ class FileTransferBrowserTest {
     }
 
     @Test
+    void filesChosenThroughTheMenuLandInTheShellsDirectory() throws Exception {
+        Path work = openIn();
+        awaitUploadsAllowed();
+        Path chosen = Files.writeString(dir.resolve("chosen.txt"), "picked from the menu\n");
+        chromium.driver().findElement(By.id("menu-button")).click();
+        WebElement item = chromium.driver().findElement(By.id("upload-files"));
+        assertTrue(item.isDisplayed(), "the menu offers uploads to the owner");
+        assertEquals("Upload files…", item.getText());
+        // The file chooser itself is the browser's; WebDriver fills the input behind it.
+        chromium.driver().findElement(By.id("upload-picker")).sendKeys(chosen.toString());
+        page.await("the chosen file uploaded", () -> uploadState("chosen.txt").startsWith("done|"));
+        assertEquals("picked from the menu\n", Files.readString(work.resolve("chosen.txt")));
+        page.screenshot("file-transfer-menu-upload");
+    }
+
+    @Test
     void aTakenNameIsReplacedOnlyAfterThePersonSaysSo() throws Exception {
         Path work = openIn();
         awaitUploadsAllowed();
