@@ -172,6 +172,9 @@ class FileTransferTest {
             assertEquals(201, put(shell, "notes.txt?overwrite=1", "theirs\n".getBytes(StandardCharsets.UTF_8), shell.alice()).statusCode());
             assertEquals("theirs\n", Files.readString(notes));
 
+            assertEquals(201, put(shell, "empty", new byte[0], shell.alice()).statusCode());
+            assertEquals(0, Files.size(shell.work().resolve("empty")));
+
             Files.createDirectory(shell.work().resolve("folder"));
             assertEquals(409, put(shell, "folder?overwrite=1", new byte[3], shell.alice()).statusCode(), "a directory is never replaced");
             assertTrue(Files.isDirectory(shell.work().resolve("folder")));
@@ -221,6 +224,11 @@ class FileTransferTest {
             assertEquals(404, get(shell, query(secret), shell.bob()).statusCode());
             assertEquals(404, get(shell, "", shell.bob()).statusCode());
             assertEquals(401, put(shell, "x", new byte[1], "none=1").statusCode());
+            RawHttp.Response stranger = RawHttp.exchange(shell.server(), java.net.InetAddress.getLoopbackAddress(),
+                    "PUT /api/terminals/" + shell.handle() + "/files/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000\r\n\r\n");
+            assertEquals(401, stranger.status(), stranger.head());
+            assertTrue(stranger.head().toLowerCase(java.util.Locale.ROOT).contains("connection: close"),
+                    "a refused upload's body is not read for nothing: " + stranger.head());
             assertEquals(403, put(shell, "x", HttpRequest.BodyPublishers.ofByteArray(new byte[1]), shell.alice(),
                     Map.of("Origin", "https://evil.example")).statusCode(), "a page of another site cannot upload");
             try (Stream<Path> left = Files.list(shell.work())) {
