@@ -354,6 +354,28 @@ class FileTransferTest {
         }
     }
 
+    @Test
+    void anUploadCutOffMidwayLeavesNothingBehind() throws Exception {
+        try (LogRecords log = LogRecords.capture(); Shell shell = aliceShell()) {
+            awaitInWork(shell);
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), shell.server().server().port())) {
+                socket.getOutputStream().write(("PUT /api/terminals/" + shell.handle() + "/files/cut.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Cookie: " + shell.alice() + "\r\nContent-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(new byte[1 << 20]);
+                socket.getOutputStream().flush();
+                await().atMost(WAIT).until(() -> partialBytes(shell.work()) > 0);
+            } // the browser tab closed, the network went away
+            await().atMost(WAIT).until(() -> {
+                try (Stream<Path> left = Files.list(shell.work())) {
+                    return left.toList().isEmpty();
+                }
+            });
+            // The server goes on, without a stack trace in its log for a client that left.
+            assertEquals(201, put(shell, "after.txt", new byte[1], shell.alice()).statusCode());
+            assertEquals(List.of(), log.traces());
+        }
+    }
+
     private static long partialBytes(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".part")).mapToLong(p -> p.toFile().length()).sum();
