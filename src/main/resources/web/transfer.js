@@ -67,8 +67,18 @@
   }
 
   let promptBox = null;
-  /** Shows a question with buttons; resolves with the chosen button's value (Escape: the last one). */
+  let prompting = Promise.resolve();
+  /**
+   * Shows a question with buttons; resolves with the chosen button's value (Escape: the last one).
+   * One question at a time: an upload's "Replace?" and a program's offer wait for each other.
+   */
   function ask(message, detail, choices) {
+    const answer = prompting.then(() => show(message, detail, choices));
+    prompting = answer.catch(() => {});
+    return answer;
+  }
+
+  function show(message, detail, choices) {
     if (!promptBox) {
       promptBox = document.createElement('div');
       promptBox.id = 'transfer-prompt';

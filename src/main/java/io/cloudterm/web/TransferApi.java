@@ -161,8 +161,11 @@ final class TransferApi implements HttpService {
         } catch (Upload.AlreadyExists e) {
             refuse(response, owned.get(), "upload of " + target, Status.CONFLICT_409,
                     e.getMessage() + " in " + directory.get() + "; add overwrite=1 to replace it");
+        } catch (java.nio.file.AccessDeniedException e) {
+            refuse(response, owned.get(), "upload of " + target, Status.FORBIDDEN_403,
+                    "the terminal's user cannot write into " + directory.get());
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "upload of " + target + " failed", e);
+            LOG.log(Level.WARNING, "upload of " + target + " failed: " + e);
             refuse(response, owned.get(), "upload of " + target, Status.INTERNAL_SERVER_ERROR_500,
                     "the file could not be written: " + e.getMessage());
         }

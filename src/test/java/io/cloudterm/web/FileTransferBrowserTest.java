@@ -185,6 +185,25 @@ class FileTransferBrowserTest {
                 && "second drop\n".equals(readQuietly(work.resolve("notes.txt"))));
     }
 
+    @Test
+    void questionsComeOneAtATime() throws Exception {
+        Path work = openIn();
+        awaitUploadsAllowed();
+        Files.writeString(work.resolve("taken.txt"), "kept\n");
+        Files.writeString(work.resolve("offered.txt"), "offered\n");
+        drop("taken.txt", "dropped\n".getBytes(StandardCharsets.UTF_8));
+        page.await("the replace question", this::promptShown);
+        page.type("cloudterm-download offered.txt && echo offered-now" + Keys.ENTER);
+        page.awaitLine("offered-now");
+        assertTrue(prompt().getText().startsWith("Replace taken.txt?"), "the first question stays: " + prompt().getText());
+        prompt().findElement(By.cssSelector("button[data-choice=skip]")).click();
+        page.await("the offer's question, next", () -> promptShown() && prompt().getText().startsWith("Save offered.txt"));
+        prompt().findElement(By.cssSelector("button[data-choice=dismiss]")).click();
+        page.await("no question left", () -> !promptShown());
+        assertEquals("kept\n", Files.readString(work.resolve("taken.txt")));
+        assertFalse(Files.exists(downloads.resolve("offered.txt")), "dismissed: nothing saved");
+    }
+
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);
