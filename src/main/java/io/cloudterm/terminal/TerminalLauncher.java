@@ -15,6 +15,7 @@ import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +35,7 @@ public final class TerminalLauncher {
     private final String title;
     private final byte[] preferences;
     /** A directory of CloudTerm's own commands for the terminals (cloudterm-download), at the end of their PATH. */
-    private final Optional<java.nio.file.Path> commands;
+    private final Optional<Path> commands;
 
     /** @throws IllegalArgumentException if the --record directory cannot be listed */
     public TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers) {
@@ -45,7 +46,7 @@ public final class TerminalLauncher {
      * As {@link #TerminalLauncher(ServerConfig, PtySystem, ReadBuffers)}, with {@code commands}
      * appended to each terminal's PATH: appended, so that it never hides a program the user has.
      */
-    public TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers, Optional<java.nio.file.Path> commands) {
+    public TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers, Optional<Path> commands) {
         this.config = config;
         this.commands = commands;
         // --once and --exit-no-conn stop the server when clients leave: nothing to keep alive for.

@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.auth.Authentication;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
@@ -55,7 +56,7 @@ final class AuthFilter implements Filter {
             case RequestAuth.Refused refused -> {
                 if (request.headers().contentLength().orElse(0) > RequestFraming.SMALL_BODY_MAX) {
                     // An upload's body, refused: not read for nothing (Helidon would drain it to keep the connection).
-                    response.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+                    response.header(HeaderValues.CONNECTION_CLOSE);
                 }
                 AuthRoutes.refuse(response, refused.refusal(), refused.basicChallenge());
             }

@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -161,7 +162,7 @@ final class TransferApi implements HttpService {
         } catch (Upload.AlreadyExists e) {
             refuse(response, owned.get(), "upload of " + target, Status.CONFLICT_409,
                     e.getMessage() + " in " + directory.get() + "; add overwrite=1 to replace it");
-        } catch (java.nio.file.AccessDeniedException e) {
+        } catch (AccessDeniedException e) {
             refuse(response, owned.get(), "upload of " + target, Status.FORBIDDEN_403,
                     "the terminal's user cannot write into " + directory.get());
         } catch (IOException e) {
