@@ -202,8 +202,23 @@
     if (!hasFiles(event)) return;
     event.preventDefault();
     dragDepth++;
-    if (current && current.enabled) dropOverlay().hidden = false;
+    if (dragDepth === 1 && current && current.enabled) showDropZone(current);
   });
+
+  /** The drop zone, naming the directory the files will land in (the terminal may have moved since). */
+  async function showDropZone(target) {
+    const zone = dropOverlay();
+    const box = zone.firstChild;
+    box.textContent = 'Drop to upload into the terminal\u2019s directory';
+    zone.hidden = false;
+    try {
+      const response = await fetch(filesUrl(target.handle), { credentials: 'same-origin', cache: 'no-store' });
+      const answer = response.ok ? await response.json() : {};
+      if (typeof answer.directory === 'string' && !zone.hidden) box.textContent = `Drop to upload into ${answer.directory}`;
+    } catch {
+      // The general words stay.
+    }
+  }
   document.addEventListener('dragover', (event) => {
     if (!hasFiles(event)) return;
     event.preventDefault(); // or the browser opens the file in place of the terminal

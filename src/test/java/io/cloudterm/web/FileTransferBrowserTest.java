@@ -150,6 +150,23 @@ class FileTransferBrowserTest {
     }
 
     @Test
+    void whileFilesAreDraggedOverThePageItNamesWhereTheyWillLand() throws Exception {
+        Path work = openIn();
+        awaitUploadsAllowed();
+        String drag = """
+                const transfer = new DataTransfer();
+                transfer.items.add(new File(['x'], 'x.txt'));
+                document.getElementById('terminal').dispatchEvent(
+                    new DragEvent(arguments[0], { dataTransfer: transfer, bubbles: true, cancelable: true }));""";
+        page.run(drag, "dragenter");
+        WebElement zone = chromium.driver().findElement(By.id("transfer-drop"));
+        page.await("the drop zone naming the directory", () -> zone.isDisplayed() && zone.getText().equals("Drop to upload into " + work));
+        page.screenshot("file-transfer-drop-zone");
+        page.run(drag, "dragleave");
+        page.await("the drop zone gone", () -> !zone.isDisplayed());
+    }
+
+    @Test
     void filesChosenThroughTheMenuLandInTheShellsDirectory() throws Exception {
         Path work = openIn();
         awaitUploadsAllowed();

@@ -94,8 +94,9 @@ class FileTransferTest {
 
     private HttpResponse<String> put(Shell shell, String name, HttpRequest.BodyPublisher body, String cookie,
                                      Map<String, String> headers) throws Exception {
+        // The whole body goes out before the answer comes: generous, for 200 MB on a busy machine.
         HttpRequest.Builder request = HttpRequest.newBuilder(shell.server().url("api/terminals/" + shell.handle() + "/files/" + name))
-                .timeout(WAIT).PUT(body).header("Cookie", cookie);
+                .timeout(Duration.ofMinutes(5)).PUT(body).header("Cookie", cookie);
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
