@@ -221,6 +221,10 @@ class FileTransferTest {
         try (Shell shell = aliceShell()) {
             awaitInWork(shell);
             Path secret = Files.writeString(dir.resolve("secret"), "s");
+            // Even attached through a share link (this one may type), a guest moves no files: only the owner does.
+            TtyClient guest = shell.server().joinShared(shell.handle(), shell.bob(),
+                    shell.server().shareToken(shell.handle(), shell.alice(), "control"));
+            io.cloudterm.web.Shell.terminalInfo(guest);
             assertEquals(404, put(shell, "x", new byte[1], shell.bob()).statusCode());
             assertEquals(404, get(shell, query(secret), shell.bob()).statusCode());
             assertEquals(404, get(shell, "", shell.bob()).statusCode());
@@ -235,6 +239,7 @@ class FileTransferTest {
             try (Stream<Path> left = Files.list(shell.work())) {
                 assertEquals(List.of(), left.toList());
             }
+            guest.abort();
         }
     }
 
