@@ -167,6 +167,12 @@ final class Options {
     @Option(names = "--trust-gateway", paramLabel = "FILE", description = "serve only requests a gateway signed with the key in FILE (one or two lines: a second key is accepted while keys change); no login of its own")
     Path trustGateway;
 
+    @Option(names = "--no-transfer", description = "no uploads into the terminals and no downloads from them through the page")
+    boolean noTransfer;
+
+    @Option(names = "--upload-max", paramLabel = "BYTES", description = "the largest file the page may upload into a terminal's directory, e.g. 100M (default 1G)")
+    String uploadMax;
+
     @Option(names = "--files", paramLabel = "DIR", description = "share DIR with the terminals' users, read-only, at <base>/files/ (behind the same login as the terminal)")
     Path filesDirectory;
 
@@ -260,6 +266,12 @@ final class Options {
         values.put("header-timeout", Integer.toString(headerTimeout));
         values.put("body-timeout", Integer.toString(bodyTimeout));
         putFlag(values, "observe-public", observePublic);
+        if (noTransfer) {
+            values.put("transfer.enabled", "false");
+        }
+        if (uploadMax != null) {
+            values.put("transfer.upload-max", uploadMax);
+        }
         putPath(values, "files.dir", filesDirectory);
         if (filesPath != null) {
             values.put("files.path", filesPath);

@@ -161,6 +161,7 @@ public final class CloudTermConfig {
                 .files(files(mountPath))
                 .gateway(gateway())
                 .clipboard(clipboard())
+                .transfer(transfer())
                 .build();
         require(auth != AuthMode.NONE || config.loopbackOnly(),
                 "--no-auth is allowed only on a loopback interface, not " + host);
@@ -232,6 +233,40 @@ public final class CloudTermConfig {
         return new ServerConfig.Gateway(hosts, placement, path("gateway.key").map(p -> p.toAbsolutePath().normalize()),
                 path("gateway.trust").map(p -> p.toAbsolutePath().normalize()), Duration.ofSeconds(refresh),
                 relay.equals("splice"));
+    }
+
+    /**
+     * Files in and out from the page: {@code transfer.enabled} (the command line's
+     * {@code --no-transfer} sets it false) and {@code transfer.upload-max} ({@code --upload-max}):
+     * bytes, or a number with K, M or G (powers of 1024).
+     */
+    private ServerConfig.Transfer transfer() {
+        Config transfer = node.get("transfer");
+        require(!transfer.exists() || transfer.isObject(),
+                "transfer takes enabled and upload-max (in application.yaml, transfer: {upload-max: 100M})");
+        boolean enabled = flag("transfer.enabled", true);
+        long uploadMax = optionalString("transfer.upload-max").map(CloudTermConfig::uploadBytes)
+                .orElse(ServerConfig.Transfer.DEFAULT_UPLOAD_MAX);
+        return new ServerConfig.Transfer(enabled, uploadMax);
+    }
+
+    /** {@code --upload-max}: 1048576, 1024K, 1M, 1G. */
+    private static long uploadBytes(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([0-9]{1,15})\\s*([KkMmGg]?)\\s*").matcher(text);
+        if (m.matches()) {
+            int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                default -> 0;
+            };
+            long bytes = Long.parseLong(m.group(1));
+            if (bytes >= 1 && bytes <= (Long.MAX_VALUE >> 40)) {
+                return bytes << shift;
+            }
+        }
+        throw new IllegalArgumentException("--upload-max wants a number of bytes, or a number with K, M or G, at least 1, not '"
+                + text + "'");
     }
 
     /** {@code --files-cache}: a whole number of bytes, 0 for no cache. */
@@ -366,7 +401,11 @@ public final class CloudTermConfig {
     }
 
     private boolean flag(String key) {
-        String text = string(key, "false").trim().toLowerCase(Locale.ROOT);
+        return flag(key, false);
+    }
+
+    private boolean flag(String key, boolean otherwise) {
+        String text = string(key, Boolean.toString(otherwise)).trim().toLowerCase(Locale.ROOT);
         return switch (text) {
             case "true" -> true;
             case "false" -> false;
@@ -433,6 +472,7 @@ public final class CloudTermConfig {
             case "gateway.refresh" -> "hosts-refresh";
             case "gateway.relay" -> "relay";
             case "gateway.trust" -> "trust-gateway";
+            case "transfer.upload-max" -> "upload-max";
             default -> key.replace('.', '-');
         };
     }

@@ -188,6 +188,24 @@ public final class ServerConfig {
     }
 
     /**
+     * Files in and out of a terminal from the page: uploads into the terminal's current directory,
+     * downloads of files a program in it offers (see {@code cloudterm-download}).
+     *
+     * @param enabled   whether the page may move files at all; off, the endpoints answer 403
+     * @param uploadMax the largest upload accepted, in bytes
+     */
+    public record Transfer(boolean enabled, long uploadMax) {
+        public static final long DEFAULT_UPLOAD_MAX = 1L << 30;
+        public static final Transfer DEFAULT = new Transfer(true, DEFAULT_UPLOAD_MAX);
+
+        public Transfer {
+            if (uploadMax < 1) {
+                throw new IllegalArgumentException("the upload limit must be at least one byte: " + uploadMax);
+            }
+        }
+    }
+
+    /**
      * Many hosts behind one address. A gateway ({@code hosts} present) owns the people: logins,
      * sessions, the page; it relays each terminal's WebSocket to a host and spawns nothing. A host
      * that trusts a gateway ({@code trust} present) has no login of its own: it serves only
@@ -271,6 +289,7 @@ public final class ServerConfig {
     private final Observe observe;
     private final Files files;
     private final Gateway gateway;
+    private final Transfer transfer;
     private final Timers timers;
     private final Clipboard clipboard;
 
@@ -286,6 +305,7 @@ public final class ServerConfig {
         this.observe = b.observe;
         this.files = b.files;
         this.gateway = b.gateway;
+        this.transfer = b.transfer;
         this.timers = b.timers;
         this.clipboard = b.clipboard;
     }
@@ -299,7 +319,7 @@ public final class ServerConfig {
     public Builder toBuilder() {
         return new Builder().listener(listener).auth(auth).terminal(terminal).recording(recording)
                 .nativeMode(nativeMode).pingInterval(pingInterval).observe(observe)
-                .files(files).gateway(gateway).timers(timers).clipboard(clipboard);
+                .files(files).gateway(gateway).transfer(transfer).timers(timers).clipboard(clipboard);
     }
 
     public Listener listener() {
@@ -341,6 +361,11 @@ public final class ServerConfig {
     /** Gateway mode, or a host's trust in a gateway; {@link Gateway#NONE} for a server on its own. */
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** Files in and out of the terminals from the page. */
+    public Transfer transfer() {
+        return transfer;
     }
 
     /** Where {@link #files()} is served: its path, else {@code <base path>/files}. */
@@ -491,20 +516,21 @@ public final class ServerConfig {
         return o instanceof ServerConfig other && listener.equals(other.listener) && auth.equals(other.auth)
                 && terminal.equals(other.terminal) && recording.equals(other.recording)
                 && nativeMode == other.nativeMode && pingInterval.equals(other.pingInterval)
-                && observe.equals(other.observe) && files.equals(other.files) && timers.equals(other.timers)
-                && clipboard.equals(other.clipboard);
+                && observe.equals(other.observe) && files.equals(other.files) && transfer.equals(other.transfer)
+                && timers.equals(other.timers) && clipboard.equals(other.clipboard);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, files, timers, clipboard);
+        return Objects.hash(listener, auth, terminal, recording, nativeMode, pingInterval, observe, files, transfer, timers,
+                clipboard);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[" + listener + ", " + auth + ", " + terminal + ", " + recording
                 + ", nativeMode=" + nativeMode + ", pingInterval=" + pingInterval + ", " + observe + ", " + files
-                + ", timers=" + timers + ", " + clipboard + "]";
+                + ", " + transfer + ", timers=" + timers + ", " + clipboard + "]";
     }
 
     /** Fills a {@link ServerConfig}; each setter replaces one value, {@link #build()} checks them together. */
@@ -542,6 +568,7 @@ public final class ServerConfig {
         private Observe observe = Observe.DEFAULT;
         private Files files = Files.NONE;
         private Gateway gateway = Gateway.NONE;
+        private Transfer transfer = Transfer.DEFAULT;
         private Timers timers = Timers.DEFAULT;
         private Clipboard clipboard = Clipboard.WRITE_ONLY;
 
@@ -739,6 +766,11 @@ public final class ServerConfig {
 
         public Builder gateway(Gateway gateway) {
             this.gateway = Objects.requireNonNull(gateway);
+            return this;
+        }
+
+        public Builder transfer(Transfer transfer) {
+            this.transfer = Objects.requireNonNull(transfer);
             return this;
         }
 

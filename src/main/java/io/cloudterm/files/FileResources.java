@@ -60,6 +60,17 @@ public final class FileResources {
         return new Resource(identity, encoded);
     }
 
+    /**
+     * A file named outside any root (a terminal's download), as it is: no encoded siblings, no
+     * cache, {@code application/octet-stream} (it is saved, never shown), never stored by caches.
+     */
+    public static Resource download(Path file, BasicFileAttributes attributes) {
+        Instant modified = attributes.lastModifiedTime().toInstant();
+        return Resource.of(new Representation(attributes.size(), etag(file, attributes, modified),
+                modified.truncatedTo(ChronoUnit.SECONDS), "application/octet-stream", Optional.empty(), "no-store",
+                new Body.FileBody(file)));
+    }
+
     private Representation representation(Path path, BasicFileAttributes attributes, String contentType,
                                           Optional<String> coding) {
         Instant modified = attributes.lastModifiedTime().toInstant();

@@ -15,6 +15,7 @@ import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,10 +34,21 @@ public final class TerminalLauncher {
     private final Optional<Recordings> recordings;
     private final String title;
     private final byte[] preferences;
+    /** A directory of CloudTerm's own commands for the terminals (cloudterm-download), at the end of their PATH. */
+    private final Optional<Path> commands;
 
     /** @throws IllegalArgumentException if the --record directory cannot be listed */
     public TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers) {
+        this(config, ptys, buffers, Optional.empty());
+    }
+
+    /**
+     * As {@link #TerminalLauncher(ServerConfig, PtySystem, ReadBuffers)}, with {@code commands}
+     * appended to each terminal's PATH: appended, so that it never hides a program the user has.
+     */
+    public TerminalLauncher(ServerConfig config, PtySystem ptys, ReadBuffers buffers, Optional<Path> commands) {
         this.config = config;
+        this.commands = commands;
         // --once and --exit-no-conn stop the server when clients leave: nothing to keep alive for.
         Duration keepAlive = config.once() || config.exitNoConn() ? Duration.ZERO : config.terminals().keepAlive();
         TerminalSettings settings = TerminalSettings.defaults().withHangup(config.hangupSignal(), config.killGrace())
@@ -85,6 +97,11 @@ public final class TerminalLauncher {
         environment.keySet().removeAll(config.withheldEnvironment());
         environment.put("TERM", config.terminalType());
         environment.put("CLOUDTERM_USER", user);
+        commands.ifPresent(directory -> {
+            environment.merge("PATH", directory.toString(), (path, own) -> path.isEmpty() ? own : path + ":" + own);
+            // A login profile may set PATH anew (Debian's /etc/profile does): this names the directory for it.
+            environment.put("CLOUDTERM_BIN", directory.toString());
+        });
         return terminals.start(new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows()),
                 user);
     }

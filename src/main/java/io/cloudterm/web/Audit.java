@@ -7,7 +7,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The audit trail: one line per login success or failure, logout, terminal start and end, on the
+ * The audit trail: one line per login success or failure, logout, terminal start and end, file
+ * uploaded into or downloaded from a terminal (or refused), on the
  * {@code io.cloudterm.audit} logger (route it to its own file with logging.properties). Lines carry
  * time (from the log format), user, remote address, terminal id and exit status; never a password,
  * token or session id. User names come from clients, so control characters are escaped: a name
@@ -62,6 +63,21 @@ final class Audit {
 
     private static void terminalEnded(long id, String user, String address, String status) {
         log(Level.INFO, "terminalEnded", () -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status));
+    }
+
+    static void fileUploaded(long terminal, String user, String address, String file, long bytes) {
+        log(Level.INFO, "fileUploaded", () -> "terminal " + terminal + " upload user=" + quote(user) + " from=" + address
+                + " file=" + quote(file) + " bytes=" + bytes);
+    }
+
+    static void fileDownloaded(long terminal, String user, String address, String file, long bytes) {
+        log(Level.INFO, "fileDownloaded", () -> "terminal " + terminal + " download user=" + quote(user) + " from=" + address
+                + " file=" + quote(file) + " bytes=" + bytes);
+    }
+
+    static void fileRefused(long terminal, String user, String address, String what, String why) {
+        log(Level.WARNING, "fileRefused", () -> "terminal " + terminal + " " + what + " refused user=" + quote(user)
+                + " from=" + address + " reason=" + quote(why));
     }
 
     /** A quoted value with quotes, backslashes and control characters escaped; long values cut. */

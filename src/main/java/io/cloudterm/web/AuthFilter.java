@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.auth.Authentication;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
@@ -62,7 +63,13 @@ final class AuthFilter implements Filter {
             // Only an upgrade is let on as a visitor; a plain request of one is not signed in.
             case RequestAuth.Visitor visitor -> AuthRoutes.refuse(response,
                     new Gate.Refusal(Status.UNAUTHORIZED_401, "authentication required", 0), false);
-            case RequestAuth.Refused refused -> refuse(request, response, refused);
+            case RequestAuth.Refused refused -> {
+                if (request.headers().contentLength().orElse(0) > RequestFraming.SMALL_BODY_MAX) {
+                    // An upload's body, refused: not read for nothing (Helidon would drain it to keep the connection).
+                    response.header(HeaderValues.CONNECTION_CLOSE);
+                }
+                refuse(request, response, refused);
+            }
             case RequestAuth.Redirect redirect -> {
                 response.headers().location(redirect.location());
                 response.status(Status.SEE_OTHER_303).send();

@@ -53,9 +53,10 @@ public final class CloudTermServer implements AutoCloseable {
                     .port(config.port())
                     // Helidon's own hook would drop every connection while ours says goodbye: close() stops it.
                     .shutdownHook(false)
-                    // Bodies are login forms at most; Helidon's defaults bound the request line (4 KiB)
-                    // and the headers (16 KiB), answering 414/431 beyond them.
-                    .maxPayloadSize(64 * 1024)
+                    // Bodies are login forms at most, but for uploads, which stream and are bounded by --upload-max
+                    // (RequestFraming refuses large bodies elsewhere); Helidon's defaults bound the request line
+                    // (4 KiB) and the headers (16 KiB), answering 414/431 beyond them.
+                    .maxPayloadSize(-1)
                     .routing(routing -> routing.addFeature(site));
             server.listenerLimits(builder, site.webSockets());
             // Under the base path, so that a reverse proxy that forwards the base path forwards them too;
@@ -93,7 +94,7 @@ public final class CloudTermServer implements AutoCloseable {
      * {@code webSockets}; and new connections are refused before the process runs out of files.
      */
     private void listenerLimits(WebServerConfig.Builder builder, Http1Upgrader webSockets) {
-        HttpGuard guard = new HttpGuard(config.http(), List.of(webSockets));
+        HttpGuard guard = new HttpGuard(config.http(), List.of(webSockets), TransferApi.uploads(config.basePath()));
         httpGuard.set(guard);
         builder.addConnectionSelector(guard);
         long files = FdHeadroom.fileLimit();

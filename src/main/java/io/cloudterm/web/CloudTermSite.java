@@ -23,6 +23,7 @@ import io.cloudterm.platform.Platform;
 import io.cloudterm.protocol.CloseCodes;
 import io.cloudterm.terminal.Terminal;
 import io.cloudterm.terminal.TerminalLauncher;
+import io.cloudterm.transfer.DownloadCommand;
 import io.cloudterm.gateway.Gateway;
 import io.cloudterm.websocket.DirectUpgrader;
 import io.cloudterm.websocket.UpgradeListener;
@@ -81,8 +82,10 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
     private final AtomicReference<UpgradeRoutes.Registration> upgradeRoute = new AtomicReference<>();
     private final AtomicReference<Runnable> unobserve = new AtomicReference<>(() -> { });
     private final Optional<FileMount> files;
-    /** One HTTP answer for every file served, the page's and the shared directory's. */
+    /** One HTTP answer for every file served, the page's, the shared directory's and the terminals' downloads. */
     private final Responder responder;
+    /** The terminals' cloudterm-download command, where files can be moved through the page. */
+    private final Optional<DownloadCommand> downloadCommand;
 
     private CloudTermSite(ServerConfig config, boolean wholeServer, Runnable stopServer,
                           Optional<HostAuthentication> hostAuthentication) {
@@ -98,8 +101,12 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         Gate gate = new Gate(authenticator, hosts, new OriginPolicy(config.allowedOrigins()),
                 new SessionCookie(config.basePath(), config.secure()), config.secure());
         this.heartbeat = new Heartbeat(config.pingInterval());
+        // A gateway runs no terminals; a server that moves no files gives its terminals no command to ask for one.
+        this.downloadCommand = config.gateway().relays() || TransferApi.whyOff(config) != null ? Optional.empty()
+                : Optional.of(DownloadCommand.install());
         this.launcher = new TerminalLauncher(config, platform.ptys(), new ReadBuffers(
-                new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)));
+                new BufferPool(READ_BUFFER_SIZE, MAX_POOLED_BUFFERS), new BufferPool(SHORT_READ_BUFFER_SIZE, MAX_POOLED_BUFFERS)),
+                downloadCommand.map(DownloadCommand::directory));
         // What a removed (or re-passworded, perhaps stolen) account started must not outlive it, nor its share links.
         authenticator.onAccountChanged(user -> launcher.terminals().hangUpAllOf(user.name()));
         ClientSlots slots = new ClientSlots(config.maxClients(), config.once(), config.exitNoConn(), stopServer);
@@ -307,6 +314,9 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
         routing.register(base.isEmpty() ? "/" : base, gateway.isPresent() ? new GatewayTerminalsApi(gateway.get())
                 : new TerminalsApi(launcher, pages));
+        if (gateway.isEmpty()) {
+            routing.register(base.isEmpty() ? "/" : base, new TransferApi(launcher, config, responder));
+        }
         if (config.gateway().trust().isPresent()) {
             routing.register(base.isEmpty() ? "/" : base, new HostLoadApi(launcher.terminals()));
         }
@@ -407,6 +417,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         heartbeat.close();
         platform.close();
         authenticator.close();
+        downloadCommand.ifPresent(DownloadCommand::close);
     }
 
     /**

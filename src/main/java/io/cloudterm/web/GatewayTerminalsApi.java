@@ -57,7 +57,20 @@ final class GatewayTerminalsApi implements HttpService {
                 .get("/api/terminals/{handle}/shares", this::forward)
                 .post("/api/terminals/{handle}/shares", this::forward)
                 .delete("/api/terminals/{handle}/shares/{id}", this::forward)
-                .get("/api/recordings/{handle}", this::forward);
+                .get("/api/recordings/{handle}", this::forward)
+                .get("/api/terminals/{handle}/files", GatewayTerminalsApi::noTransfer)
+                .head("/api/terminals/{handle}/files", GatewayTerminalsApi::noTransfer)
+                .put("/api/terminals/{handle}/files/*", GatewayTerminalsApi::noTransfer);
+    }
+
+    /**
+     * Uploads and downloads are not relayed: a gateway would have to stream each file through
+     * (it must never hold one whole), which it does not do yet. Said plainly, and the body of an
+     * upload is left unread with the connection closed.
+     */
+    private static void noTransfer(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.CONNECTION_CLOSE);
+        response.status(Status.NOT_IMPLEMENTED_501).send("file transfer through a gateway is not supported yet");
     }
 
     /** Asks every host at once for the user's {@code field} list and joins the answers. */

@@ -36,6 +36,17 @@ final class GuardedContext implements ConnectionContext {
         return clock;
     }
 
+    /** Whether the request being read may carry a large body (an upload), as its request line says. */
+    private volatile boolean streamedBody;
+
+    void streamedBody(boolean allowed) {
+        streamedBody = allowed;
+    }
+
+    boolean streamedBody() {
+        return streamedBody;
+    }
+
     /**
      * The next bytes from the client, as Helidon's own reader gets them. The client's end of stream
      * ends the connection quietly wherever it comes: Helidon logs one in the middle of a request's
@@ -46,11 +57,11 @@ final class GuardedContext implements ConnectionContext {
             throw new CloseConnectionException(clock.expired() ? "the client was too slow" : "Connection: close");
         }
         DataReader source = helidon.dataReader();
-        boolean received = false;
+        int received = 0;
         try {
             source.ensureAvailable();
             byte[] bytes = source.readBytes(source.available());
-            received = bytes.length > 0;
+            received = bytes.length;
             return bytes;
         } catch (DataReader.InsufficientDataAvailableException e) {
             throw new CloseConnectionException("the client closed the connection", e);

@@ -6,6 +6,7 @@ import io.helidon.common.buffers.Bytes;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
@@ -16,6 +17,7 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Every HTTP/1 connection of the server, served by Helidon's HTTP/1 connection under our rules:
@@ -31,10 +33,11 @@ final class HttpGuard implements ServerConnectionSelector, AutoCloseable {
     private final ServerConfig.HttpLimits limits;
     private final RequestDeadlines deadlines;
 
-    HttpGuard(ServerConfig.HttpLimits limits, List<Http1Upgrader> upgraders) {
+    /** {@code streamsBody}: the requests that may send a large body, read as a stream and bounded by their handler. */
+    HttpGuard(ServerConfig.HttpLimits limits, List<Http1Upgrader> upgraders, Predicate<HttpPrologue> streamsBody) {
         BadRequests log = new BadRequests(System::nanoTime);
         Http1Config config = Http1Config.builder()
-                .addReceiveListener(new RequestFraming(log))
+                .addReceiveListener(new RequestFraming(log, streamsBody))
                 .addSendListener(new ResponseEnd())
                 .build();
         var selector = Http1ConnectionSelector.builder().config(config);

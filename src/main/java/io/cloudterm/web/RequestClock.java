@@ -41,6 +41,16 @@ final class RequestClock {
     private volatile boolean expired;
     /** Whether any byte of the current request has come: a connection idle between requests is closed without a word. */
     private volatile boolean started;
+    /** The current body may be large (an upload): its deadline moves on with each {@link #PROGRESS_BYTES} received. */
+    private volatile boolean streamed;
+    private long progress;
+
+    /**
+     * Bytes of a streamed body that earn it another body timeout: an upload of any size may take
+     * as long as it needs while it moves, and a client that sends less than this per timeout
+     * (64 KiB per 30 s by default) is as late as any other.
+     */
+    static final int PROGRESS_BYTES = 64 * 1024;
 
     /** A clock whose first request's headers are due at {@code headersDue} (in {@code nanoTime}'s time). */
     RequestClock(ServerConfig.HttpLimits limits, LongSupplier nanoTime, long headersDue) {
@@ -70,8 +80,20 @@ final class RequestClock {
     }
 
     void afterRead(boolean received) {
+        afterRead(received ? 1 : 0);
+    }
+
+    /** After a read from the client that brought {@code bytes}. */
+    void afterRead(int bytes) {
         reading = false;
-        started |= received;
+        started |= bytes > 0;
+        if (streamed && phase == Phase.BODY && bytes > 0) {
+            progress += bytes;
+            if (progress >= PROGRESS_BYTES) {
+                progress = 0;
+                deadline = nanoTime.getAsLong() + bodyNanos;
+            }
+        }
     }
 
     /** Whether the client has sent part of a request, which deserves an answer if it is late. */
@@ -84,7 +106,14 @@ final class RequestClock {
      * {@code close} (the client's {@code Connection: close}) the connection ends after the response.
      */
     void headersRead(boolean hasBody, boolean upgrade, boolean close) {
+        headersRead(hasBody, upgrade, close, false);
+    }
+
+    /** As {@link #headersRead(boolean, boolean, boolean)}; {@code streamed}: the body may be large, see {@link #PROGRESS_BYTES}. */
+    void headersRead(boolean hasBody, boolean upgrade, boolean close, boolean streamed) {
         closeAfterResponse |= close;
+        this.streamed = streamed && hasBody;
+        progress = 0;
         if (upgrade) {
             phase = Phase.UPGRADED;
         } else if (hasBody) {

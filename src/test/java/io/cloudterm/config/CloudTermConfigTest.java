@@ -111,7 +111,11 @@ class CloudTermConfigTest {
                         command: [sh]
                         """.formatted(directory)),
                 Arguments.of("a shared directory without a cache", new String[] {"--files", directory.toString(),
-                        "--files-cache", "0", "--", "sh"}, "files:\n  dir: %s\n  cache: 0\ncommand: [sh]".formatted(directory)));
+                        "--files-cache", "0", "--", "sh"}, "files:\n  dir: %s\n  cache: 0\ncommand: [sh]".formatted(directory)),
+                Arguments.of("no file transfer", new String[] {"--no-transfer", "--", "sh"},
+                        "transfer:\n  enabled: false\ncommand: [sh]"),
+                Arguments.of("a smaller upload limit", new String[] {"--upload-max", "100M", "--", "sh"},
+                        "transfer:\n  upload-max: 100M\ncommand: [sh]"));
     }
 
     @Test
@@ -132,6 +136,14 @@ class CloudTermConfigTest {
         ServerConfig fromYaml = CloudTermConfig.from(yaml(yaml));
         assertEquals(fromCommandLine, fromYaml);
         assertEquals(fromCommandLine.toString(), fromYaml.toString());
+    }
+
+    @Test
+    void fileTransferIsOnWithAOneGibibyteLimitUnlessToldOtherwise() {
+        assertEquals(new ServerConfig.Transfer(true, 1L << 30), CloudTermConfig.from(yaml("command: [sh]")).transfer());
+        assertEquals(1536L << 10, CloudTermConfig.from(yaml("transfer:\n  upload-max: 1536K\ncommand: [sh]")).transfer().uploadMax());
+        assertEquals(1000, CloudTermConfig.from(yaml("transfer:\n  upload-max: 1000\ncommand: [sh]")).transfer().uploadMax());
+        assertEquals(false, CloudTerm.configFrom("--no-transfer", "--", "sh").transfer().enabled());
     }
 
     @Test
@@ -167,6 +179,8 @@ class CloudTermConfigTest {
                 Arguments.of(new String[] {"-i", "0.0.0.0", "--no-auth"}, "interface: 0.0.0.0\nno-auth: true"),
                 Arguments.of(new String[] {"--files", "/no/such/directory"}, "files:\n  dir: /no/such/directory"),
                 Arguments.of(new String[] {"--files-public"}, "files:\n  public: true"),
+                Arguments.of(new String[] {"--upload-max", "0"}, "transfer:\n  upload-max: 0"),
+                Arguments.of(new String[] {"--upload-max", "1T"}, "transfer:\n  upload-max: 1T"),
                 Arguments.of(new String[] {"-b", "/term", "--files", "/tmp", "--files-path", "/x"},
                         "base-path: /term\nfiles:\n  dir: /tmp\n  path: /x"),
                 Arguments.of(new String[] {"--files", "/tmp", "--files-path", "/api"}, "files:\n  dir: /tmp\n  path: /api"),

@@ -151,6 +151,25 @@ class GatewayTest {
         }
     }
 
+    /** Files are not relayed yet: the gateway says so, and never takes an upload's body in. */
+    @Test
+    void fileTransferThroughAGatewayIsRefusedPlainly() throws Exception {
+        Keys key = keys("gateway");
+        List<TestServer> hosts = hosts(key, "sh");
+        TestServer gateway = gateway(key, staticHosts(hosts));
+        String cookie = gateway.login();
+        try (TtyClient client = open(gateway, cookie, null)) {
+            String handle = Shell.terminalInfo(client)[0];
+            HttpResponse<String> download = gateway.get("api/terminals/" + handle + "/files?path=/etc/hostname", Map.of("Cookie", cookie));
+            assertEquals(501, download.statusCode());
+            assertEquals("file transfer through a gateway is not supported yet", download.body());
+            RawHttp.Response upload = RawHttp.exchange(gateway, java.net.InetAddress.getLoopbackAddress(),
+                    "PUT /api/terminals/" + handle + "/files/big HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie
+                            + "\r\nContent-Length: 1000000000\r\n\r\n");
+            assertEquals(501, upload.status(), "answered before any of the body came: " + upload.head());
+        }
+    }
+
     /**
      * A thousand users' worth of terminals through one gateway at once (least-loaded over three
      * hosts), each echoing what its client types, then all gone: no relay is left behind.

@@ -42,6 +42,37 @@ class RequestClockTest {
     }
 
     @Test
+    void anUploadThatKeepsMovingHasNoTotalDeadlineButOneThatStallsIsLate() {
+        clock.beforeRead();
+        clock.afterRead(true);
+        clock.headersRead(true, false, false, true);
+        for (int i = 0; i < 10; i++) { // five minutes of a slow but moving upload
+            now.addAndGet(29 * SECOND);
+            clock.beforeRead();
+            assertNull(clock.expireIfOverdue(), "after " + (i + 1) * 29 + " s");
+            clock.afterRead(RequestClock.PROGRESS_BYTES);
+        }
+        clock.beforeRead();
+        clock.afterRead(RequestClock.PROGRESS_BYTES - 1); // a trickle earns no more time
+        now.addAndGet(30 * SECOND);
+        clock.beforeRead();
+        assertEquals(RequestClock.Phase.BODY, clock.expireIfOverdue());
+    }
+
+    @Test
+    void aSmallBodyGetsNoMoreTimeForItsBytes() {
+        clock.beforeRead();
+        clock.afterRead(true);
+        clock.headersRead(true, false, false);
+        now.addAndGet(29 * SECOND);
+        clock.beforeRead();
+        clock.afterRead(RequestClock.PROGRESS_BYTES);
+        now.addAndGet(SECOND);
+        clock.beforeRead();
+        assertEquals(RequestClock.Phase.BODY, clock.expireIfOverdue());
+    }
+
+    @Test
     void onlyAWaitOnTheClientCanBeOverdue() {
         clock.beforeRead();
         clock.afterRead(true);
