@@ -76,6 +76,11 @@
   let retryTimer = 0;
   /** The page's first terminal is yet to start: a feature script may offer a detached one instead. */
   let starting = true;
+  /** Settles once the page's feature scripts (deferred, after this one) have run: at DOMContentLoaded. */
+  const featureScripts = document.readyState === 'complete' ? Promise.resolve() : new Promise((resolve) => {
+    document.addEventListener('DOMContentLoaded', resolve, { once: true });
+    window.addEventListener('load', resolve, { once: true });
+  });
   rememberShareFromUrl();
   /** An access token taken from the address bar, to log in with once. */
   let pendingAccessToken = takeAccessTokenFromUrl();
@@ -229,9 +234,7 @@
       }
       if (starting) {
         starting = false;
-        if (document.readyState === 'loading') { // the feature scripts (deferred, after this one) listen first
-          await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
-        }
+        await featureScripts; // they listen for the first terminal's events
         const chosen = terminalInUrl() ? null : await terminalToStart();
         if (attempt !== mine) return;
         if (chosen) setTerminalInUrl(chosen);

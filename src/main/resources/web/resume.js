@@ -9,7 +9,7 @@
   /** How long to wait for an ended terminal to leave the list before opening the new one. */
   const ENDING_WAIT_MS = 10000;
   const ENDING_POLL_MS = 250;
-  const { label, ago, detached } = window.CloudTermNames;
+  const { label, ago, detached, shortHandle } = window.CloudTermNames;
 
   async function terminals() {
     const response = await fetch('api/terminals', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
@@ -97,7 +97,9 @@
     limitList = element('ul', 'limit-list');
     for (const t of waiting) {
       const item = element('li');
+      item.dataset.terminal = t.terminal;
       const name = element('span', 'limit-name', label(t));
+      name.append(' ', element('span', 'limit-handle', `#${shortHandle(t.terminal)}`)); // two alike still differ
       const when = element('span', 'limit-when', `detached ${ago(t.detachedSince)}`);
       const resume = button('Resume', 'primary', () => {
         const url = new URL(location.href);
