@@ -9,12 +9,15 @@
   /** How long to wait for an ended terminal to leave the list before opening the new one. */
   const ENDING_WAIT_MS = 10000;
   const ENDING_POLL_MS = 250;
+  /** The offer holds up the page's first terminal: a slow answer (a host behind a gateway not answering) is no offer. */
+  const OFFER_WAIT_MS = 3000;
   const { label, ago, detached, shortHandle } = window.CloudTermNames;
 
-  async function terminals() {
-    const response = await fetch('api/terminals', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+  async function terminals(init = {}) {
+    const response = await fetch('api/terminals', { credentials: 'same-origin', cache: 'no-store', ...init }).catch(() => null);
     if (!response || !response.ok) return null; // not logged in yet, or no API: the page goes on as before
-    return (await response.json()).terminals;
+    const body = await response.json().catch(() => null); // cut off by the time limit, or not JSON
+    return body && Array.isArray(body.terminals) ? body.terminals : null;
   }
 
   function element(tag, className, text) {
@@ -37,7 +40,7 @@
 
   /** The handle of the terminal to resume, or null for a new one. */
   async function offer() {
-    const all = await terminals();
+    const all = await terminals({ signal: AbortSignal.timeout(OFFER_WAIT_MS) });
     const latest = all && detached(all)[0];
     if (!latest) return null;
     return new Promise((resolve) => {
