@@ -76,11 +76,6 @@
   let retryTimer = 0;
   /** The page's first terminal is yet to start: a feature script may offer a detached one instead. */
   let starting = true;
-  /** Settles once the page's feature scripts (deferred, after this one) have run: at DOMContentLoaded. */
-  const featureScripts = document.readyState === 'complete' ? Promise.resolve() : new Promise((resolve) => {
-    document.addEventListener('DOMContentLoaded', resolve, { once: true });
-    window.addEventListener('load', resolve, { once: true });
-  });
   rememberShareFromUrl();
   /** An access token taken from the address bar, to log in with once. */
   let pendingAccessToken = takeAccessTokenFromUrl();
@@ -234,7 +229,6 @@
       }
       if (starting) {
         starting = false;
-        await featureScripts; // they listen for the first terminal's events
         const chosen = terminalInUrl() ? null : await terminalToStart();
         if (attempt !== mine) return;
         if (chosen) setTerminalInUrl(chosen);

@@ -39,8 +39,9 @@
   }
 
   // A click made by Enter or Space has no pointer (detail 0): the keyboard goes on into the menu.
-  button.addEventListener('click', (event) => {
-    if (event.detail === 0 && !items.hidden) focusEntry(0);
+  // Heard on the way up, at the menu, so after the button's own listener (app.js's) has opened it.
+  menu.addEventListener('click', (event) => {
+    if (event.target === button && event.detail === 0 && !items.hidden) focusEntry(0);
   });
 
   button.addEventListener('keydown', (event) => {
