@@ -29,8 +29,6 @@ import java.util.Optional;
  */
 final class TerminalsApi implements HttpService {
 
-    /** The children run as the server's user, so their home is the server's: the page shows paths under it as ~. */
-    private static final String HOME = System.getProperty("user.home", "");
     /** Lines in a glance, and the most recent output read for them: a glance is cheap whatever a terminal printed. */
     private static final int GLANCE_LINES = 4;
     private static final int GLANCE_BYTES = 16 * 1024;
@@ -62,6 +60,7 @@ final class TerminalsApi implements HttpService {
         }
         JsonArrayBuilder terminals = JsonFactories.BUILDERS.createArrayBuilder();
         String command = launcher.commandLine();
+        String home = launcher.home(); // the page shows directories under it as ~
         for (Terminals.Live live : launcher.terminals().ownedBy(caller.get().principal().name())) {
             Terminal terminal = live.terminal();
             JsonObjectBuilder entry = JsonFactories.BUILDERS.createObjectBuilder()
@@ -77,7 +76,7 @@ final class TerminalsApi implements HttpService {
             // What runs there and where: what tells one terminal from another in a list.
             terminal.foreground().ifPresent(foreground -> {
                 entry.add("program", foreground.program());
-                foreground.directory().ifPresent(directory -> entry.add("directory", directory.toString()).add("home", HOME));
+                foreground.directory().ifPresent(directory -> entry.add("directory", directory.toString()).add("home", home));
             });
             long detached = terminal.detachedAtMillis();
             if (detached >= 0) {

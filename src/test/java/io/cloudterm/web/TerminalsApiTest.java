@@ -95,7 +95,7 @@ class TerminalsApiTest {
                 JsonObject entry = await().atMost(WAIT).until(() -> list(server, alice).getJsonObject(0),
                         e -> "sleep".equals(e.getString("program", "")));
                 assertEquals(work.toString(), entry.getString("directory"), entry.toString());
-                assertEquals(System.getProperty("user.home"), entry.getString("home"), entry.toString());
+                assertEquals(System.getenv("HOME"), entry.getString("home"), "the shell's own ~: " + entry);
 
                 HttpResponse<String> glance = await().atMost(WAIT).until(
                         () -> server.get("api/terminals/" + handle + "/glance", Map.of("Cookie", alice)),

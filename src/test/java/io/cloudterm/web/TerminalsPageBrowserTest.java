@@ -316,6 +316,19 @@ class TerminalsPageBrowserTest {
         assertEquals(List.of(second, third).stream().sorted().toList(),
                 terminals().stream().map(t -> t.asJsonObject().getString("terminal")).sorted().toList());
         assertTrue(driver.findElements(By.cssSelector(".limit-list")).isEmpty(), "the list went with the overlay");
+
+        // At the limit again, the list's Resume goes back to the terminal it names.
+        leave(third);
+        driver.get(server.server().url().toString());
+        newTerminalInsteadOfTheOffer();
+        page.await("both detached terminals listed", () -> driver.findElements(By.cssSelector(".limit-list li")).size() == 2);
+        driver.findElement(By.cssSelector(".limit-list li[data-terminal='" + third + "'] button.primary")).click();
+        page.awaitOpen();
+        assertEquals(third, handleInAddress());
+        page.awaitLine("third-3");
+        page.type("echo resumed-$((2*4))\n");
+        page.awaitLine("resumed-8");
+        assertEquals(2, terminals().size());
     }
 
     // ---- helpers ----------------------------------------------------------------------------
