@@ -77,6 +77,8 @@
   let attempt = 0;
   let retries = 0;
   let retryTimer = 0;
+  /** The page's first terminal is yet to start: a feature script may offer a detached one instead. */
+  let starting = true;
   rememberShareFromUrl();
   /** An access token taken from the address bar, to log in with once. */
   let pendingAccessToken = takeAccessTokenFromUrl();
@@ -231,9 +233,6 @@
     closeSession();
     setState('connecting');
     hideOverlay();
-    setTimeout(() => {
-      if (attempt === mine && state === 'connecting') showOverlay('Connecting…', '', false);
-    }, CONNECTING_NOTICE_MS);
     try {
       if (typeof Terminal !== 'function' || !window.FitAddon || !window.WebLinksAddon || !window.Unicode11Addon) {
         throw new PageProblem('The terminal could not load', 'The xterm.js files under vendor/ did not load.');
@@ -243,6 +242,15 @@
         pendingAccessToken = null; // one try: a wrong token is not resent on Enter
         await logIn(token);
       }
+      if (starting) {
+        starting = false;
+        const chosen = terminalInUrl() ? null : await terminalToStart();
+        if (attempt !== mine) return;
+        if (chosen) setTerminalInUrl(chosen);
+      }
+      setTimeout(() => {
+        if (attempt === mine && state === 'connecting') showOverlay('Connecting…', '', false);
+      }, CONNECTING_NOTICE_MS);
       const token = await fetchTerminalToken();
       if (attempt !== mine) return;
       openSession(token);
@@ -265,6 +273,18 @@
         fail('The terminal failed to start', String(e && e.message || e));
       }
     }
+  }
+
+  /**
+   * Before the page starts its first new terminal, a feature script may offer one of the user's
+   * detached terminals instead: on cloudterm:starting it calls hold(promise), the promise giving
+   * the handle to attach to, or null for a new terminal. Without such a script, nothing waits.
+   */
+  async function terminalToStart() {
+    const holds = [];
+    announce('cloudterm:starting', { hold: (choice) => holds.push(Promise.resolve(choice).catch(() => null)) });
+    const choices = await Promise.all(holds);
+    return choices.find((choice) => typeof choice === 'string' && choice) || null;
   }
 
   function webSocketUrl() {
@@ -299,7 +319,7 @@
     // readOnly: the server said this client only watches (TERMINAL_INFO role "viewer").
     const s = {
       term, fit, ws: null, pending: 0, paused: false, replaying: false, replayEnded: false,
-      title: PAGE_TITLE, copyTimer: 0, visiting: token === null, readOnly: false, sharedBy: null,
+      title: PAGE_TITLE, copyTimer: 0, visiting: token === null, readOnly: false, sharedBy: null, filter: null,
     };
     session = s;
     matchPageToTheme(term);
@@ -309,9 +329,13 @@
       /** Sends text as if typed (nothing goes out while history replays, or before the connection opens). */
       typeText: (text) => input(s, encoder.encode(text)),
       isCurrent: () => session === s,
+      /** A function that rewrites what is typed before it is sent (sticky modifiers), or null for none. */
+      setInputFilter: (filter) => {
+        s.filter = typeof filter === 'function' ? filter : null;
+      },
     });
 
-    term.onData((data) => input(s, encoder.encode(data)));
+    term.onData((data) => input(s, encoder.encode(s.filter ? s.filter(data) : data)));
     // onBinary carries bytes as a string of chars 0..255 (e.g. non-UTF-8 mouse reports).
     term.onBinary((data) => input(s, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
     term.onResize(({ cols, rows }) => send(s, RESIZE_TERMINAL, encoder.encode(JSON.stringify({ columns: cols, rows }))));
@@ -359,8 +383,9 @@
   }
 
   // The page's other scripts (each feature in a file of its own) follow the terminal through
-  // these events on document: cloudterm:terminal (a new xterm.js terminal, before it connects),
-  // cloudterm:info (the server's TERMINAL_INFO for it), cloudterm:closed (it was disposed).
+  // these events on document: cloudterm:starting (see terminalToStart), cloudterm:terminal (a new
+  // xterm.js terminal, before it connects), cloudterm:info (the server's TERMINAL_INFO for it),
+  // cloudterm:disconnected (its connection closed, with the code), cloudterm:closed (it was disposed).
   function announce(name, detail) {
     document.dispatchEvent(new CustomEvent(name, { detail }));
   }
@@ -618,6 +643,8 @@
       detail = 'Reconnect to see whether it is still there.';
     }
     fail(title, detail, code, reason || title, offerReconnect);
+    // Feature scripts may explain or resolve a close (the terminal limit) with connect() to retry.
+    announce('cloudterm:disconnected', { code, reason, connect: () => connect() });
   }
 
   /**
@@ -656,6 +683,8 @@
   // Enter reconnects, wherever the focus is; capture phase so that xterm.js never sees it.
   window.addEventListener('keydown', (event) => {
     if (state !== 'closed' || ui.action.hidden || event.key !== 'Enter' || event.repeat || event.isComposing) return;
+    // Enter on another button (a menu item, a feature's choice) is that button's.
+    if (event.target instanceof HTMLButtonElement && event.target !== ui.button) return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     event.stopPropagation();

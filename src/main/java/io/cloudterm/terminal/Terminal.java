@@ -144,6 +144,23 @@ public final class Terminal {
         return title;
     }
 
+    /**
+     * The last {@code count} lines of the output kept in the scrollback, as plain text, read from
+     * at most its last {@code maxBytes}: a glance at what the terminal shows, for a list of
+     * terminals. Empty without a scrollback.
+     */
+    public List<String> lastLines(int count, int maxBytes) {
+        if (scrollback == null) {
+            return List.of();
+        }
+        long end = scrollback.end();
+        long from = Math.max(scrollback.start(), end - maxBytes);
+        ByteBuffer recent = ByteBuffer.allocate((int) (end - from));
+        long at = scrollback.copy(from, end, recent);
+        byte[] bytes = java.util.Arrays.copyOf(recent.array(), recent.position());
+        return PlainText.lastLines(bytes, at > 0, count);
+    }
+
     public java.time.Instant startedAt() {
         return startedAt;
     }

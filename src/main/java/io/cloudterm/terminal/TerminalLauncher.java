@@ -131,6 +131,16 @@ public final class TerminalLauncher {
     }
 
     /**
+     * The home directory the terminals' programs run with (their {@code HOME}, the server's own,
+     * as {@link #start} passes its environment on), for listings that show directories under it as ~.
+     */
+    public String home() {
+        String home = System.getenv("HOME");
+        return home != null && !home.isEmpty() && !config.withheldEnvironment().contains("HOME") ? home
+                : System.getProperty("user.home", "");
+    }
+
+    /**
      * What every client gets before output: SET_WINDOW_TITLE, SET_PREFERENCES, and which terminal,
      * with what the client may do there and, through a share, whose it is.
      */

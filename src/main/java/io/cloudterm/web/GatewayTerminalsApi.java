@@ -54,6 +54,7 @@ final class GatewayTerminalsApi implements HttpService {
                 .post("/api/terminals", this::create)
                 .get("/api/recordings", (request, response) -> gathered(request, response, "/api/recordings", "recordings"))
                 .delete("/api/terminals/{handle}", this::forward)
+                .get("/api/terminals/{handle}/glance", this::forward)
                 .get("/api/terminals/{handle}/shares", this::forward)
                 .post("/api/terminals/{handle}/shares", this::forward)
                 .delete("/api/terminals/{handle}/shares/{id}", this::forward)

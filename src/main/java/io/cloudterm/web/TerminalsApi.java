@@ -22,10 +22,16 @@ import java.util.Optional;
 
 /**
  * {@code <base>/api/terminals}: the caller's own terminals as JSON (for the terminals page and for
- * scripts), and {@code DELETE <base>/api/terminals/<handle>} to end one. Nobody sees or ends
- * another user's terminals: those answer as if they did not exist.
+ * scripts), each with the program in its foreground and that program's directory when the system
+ * tells them; {@code GET <base>/api/terminals/<handle>/glance}, its last lines as plain text; and
+ * {@code DELETE <base>/api/terminals/<handle>} to end one. Nobody sees or ends another user's
+ * terminals: those answer as if they did not exist.
  */
 final class TerminalsApi implements HttpService {
+
+    /** Lines in a glance, and the most recent output read for them: a glance is cheap whatever a terminal printed. */
+    private static final int GLANCE_LINES = 4;
+    private static final int GLANCE_BYTES = 16 * 1024;
 
     private final TerminalLauncher launcher;
     private final ErrorPages pages;
@@ -40,6 +46,7 @@ final class TerminalsApi implements HttpService {
         rules.get("/api/terminals", this::list)
                 .post("/api/terminals", this::create)
                 .delete("/api/terminals/{handle}", this::end)
+                .get("/api/terminals/{handle}/glance", this::glance)
                 .get("/api/terminals/{handle}/shares", this::shares)
                 .post("/api/terminals/{handle}/shares", this::share)
                 .delete("/api/terminals/{handle}/shares/{id}", this::revoke)
@@ -55,6 +62,7 @@ final class TerminalsApi implements HttpService {
         }
         JsonArrayBuilder terminals = JsonFactories.BUILDERS.createArrayBuilder();
         String command = launcher.commandLine();
+        String home = launcher.home(); // the page shows directories under it as ~
         for (Terminals.Live live : launcher.terminals().ownedBy(caller.get().principal().name())) {
             Terminal terminal = live.terminal();
             JsonObjectBuilder entry = JsonFactories.BUILDERS.createObjectBuilder()
@@ -67,6 +75,11 @@ final class TerminalsApi implements HttpService {
             if (terminal.size() != null) {
                 entry.add("columns", terminal.size().columns()).add("rows", terminal.size().rows());
             }
+            // What runs there and where: what tells one terminal from another in a list.
+            terminal.foreground().ifPresent(foreground -> {
+                entry.add("program", foreground.program());
+                foreground.directory().ifPresent(directory -> entry.add("directory", directory.toString()).add("home", home));
+            });
             long detached = terminal.detachedAtMillis();
             if (detached >= 0) {
                 entry.add("detachedSince", Instant.ofEpochMilli(detached).toString());
@@ -251,6 +264,15 @@ final class TerminalsApi implements HttpService {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The last lines of a terminal's recent output as plain text, to its owner: a glance at what it shows. */
+    private void glance(ServerRequest request, ServerResponse response) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        owned(request, response).ifPresent(live -> {
+            response.headers().contentType(HttpMediaTypes.PLAINTEXT_UTF_8);
+            response.send(String.join("\n", live.terminal().lastLines(GLANCE_LINES, GLANCE_BYTES)));
+        });
     }
 
     private void end(ServerRequest request, ServerResponse response) {

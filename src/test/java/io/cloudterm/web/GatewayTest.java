@@ -125,6 +125,8 @@ class GatewayTest {
             for (TestServer host : hosts) {
                 assertEquals(1, host.server().terminals().size(), "least loaded: one terminal on each host");
             }
+            clients.forEach(client -> client.input("echo glance-$((40+2))\r"));
+            clients.forEach(client -> client.awaitOutput("glance-42", WAIT));
             HttpResponse<String> listed = gateway.get("api/terminals", Map.of("Cookie", cookie));
             assertEquals(200, listed.statusCode(), listed.body());
             JsonArray terminals = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("terminals");
@@ -135,6 +137,10 @@ class GatewayTest {
                 String host = entry.asJsonObject().getString("host");
                 assertEquals(host, HostHandles.host(handle).orElseThrow(), "the handle names the host it is listed on");
                 named.add(host);
+                assertEquals("sh", entry.asJsonObject().getString("program"), "the hosts' fields come through: " + entry);
+                HttpResponse<String> glance = gateway.get("api/terminals/" + handle + "/glance", Map.of("Cookie", cookie));
+                assertEquals(200, glance.statusCode(), glance.body());
+                assertTrue(glance.body().lines().anyMatch("glance-42"::equals), "a glance, from the terminal's host: " + glance.body());
             }
             assertEquals(Set.copyOf(addresses(hosts).stream().map(HostAddress::toString).toList()), named);
 

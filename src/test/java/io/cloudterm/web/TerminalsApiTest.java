@@ -80,6 +80,40 @@ class TerminalsApiTest {
     }
 
     @Test
+    void eachTerminalSaysWhatRunsWhereAndItsOwnerGlancesAtItsLastLines() throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
+        Path work = Files.createDirectory(dir.resolve("work")).toRealPath();
+        try (TestServer server = TestServer.start("--users", users.toString(), "--keep-alive", "30", "--", "sh")) {
+            String alice = server.login("alice", "a");
+            String bob = server.login("bob", "b");
+            try (TtyClient client = TtyClient.connect(server.ws(), Map.of("Cookie", alice))
+                    .handshake(server.terminalToken(Map.of("Cookie", alice)), 80, 24)) {
+                String handle = Shell.terminalInfo(client)[0];
+                // The escape sequences and the arithmetic are the shell's: neither is in what was typed.
+                client.input("cd '" + work + "' && printf '\\033[1;31m%s\\033[0m alert\\n' red-$((6*7)) && sleep 30\r");
+                JsonObject entry = await().atMost(WAIT).until(() -> list(server, alice).getJsonObject(0),
+                        e -> "sleep".equals(e.getString("program", "")));
+                assertEquals(work.toString(), entry.getString("directory"), entry.toString());
+                assertEquals(System.getenv("HOME"), entry.getString("home"), "the shell's own ~: " + entry);
+
+                HttpResponse<String> glance = await().atMost(WAIT).until(
+                        () -> server.get("api/terminals/" + handle + "/glance", Map.of("Cookie", alice)),
+                        r -> r.body().contains("red-42"));
+                assertEquals(200, glance.statusCode());
+                assertTrue(glance.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), glance.headers().toString());
+                assertTrue(glance.body().lines().anyMatch("red-42 alert"::equals), "the last lines, escape sequences stripped: " + glance.body());
+                assertFalse(glance.body().contains("\u001b"), glance.body());
+                assertTrue(glance.body().lines().count() <= 4, "a glance is a few lines: " + glance.body());
+
+                assertEquals(404, server.get("api/terminals/" + handle + "/glance", Map.of("Cookie", bob)).statusCode(),
+                        "bob cannot read alice's terminal");
+                assertEquals(401, server.get("api/terminals/" + handle + "/glance", Map.of()).statusCode());
+            }
+        }
+    }
+
+    @Test
     void aScriptCreatesATerminalThatWaitsForItsFirstClient() throws Exception {
         try (TestServer server = TestServer.start("--no-auth", "--keep-alive", "2", "--", "sh", "-c", "echo waited-for-you; exec sh")) {
             HttpResponse<String> created = server.post("api/terminals", "columns=90&rows=20", Map.of());
