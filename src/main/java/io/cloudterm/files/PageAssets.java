@@ -38,6 +38,13 @@ public final class PageAssets {
     /** Media types whose bytes are text, beyond text/*: they get charset=utf-8 too. */
     private static final Set<String> TEXT_TYPES = Set.of("image/svg+xml", "application/javascript", "application/json");
 
+    /**
+     * The class path's page files, read once per process: every server (an application may run
+     * several, tests run hundreds) serves the same immutable bytes, and each copy would hold a few
+     * MB off the heap until a collection happened to free it.
+     */
+    private static final Map<String, PageAssets> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Map<String, PageAsset> assets;
 
     private PageAssets(Map<String, PageAsset> assets) {
@@ -50,7 +57,8 @@ public final class PageAssets {
      * {@code web/} folder of its own earlier on the class path.
      */
     public static PageAssets beside(Class<?> anchor, String root) {
-        return load(folderBeside(anchor, root));
+        URL folder = folderBeside(anchor, root);
+        return LOADED.computeIfAbsent(folder.toString(), spec -> load(folder));
     }
 
     /** The URL of folder {@code root} in the class-path entry that holds {@code anchor}'s class. */

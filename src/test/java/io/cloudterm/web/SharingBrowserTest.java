@@ -82,8 +82,8 @@ class SharingBrowserTest {
 
         // The owner makes a view link on the terminals page (for anyone: the box stays unticked).
         driver.get(server.url("terminals.html").toString());
-        page.await("the terminal listed", () -> !driver.findElements(By.cssSelector("tr[data-terminal='" + handle + "'] button")).isEmpty());
-        driver.findElements(By.cssSelector("tr[data-terminal='" + handle + "'] button")).stream()
+        page.await("the terminal listed", () -> !driver.findElements(By.cssSelector("li[data-terminal='" + handle + "'] button")).isEmpty());
+        driver.findElements(By.cssSelector("li[data-terminal='" + handle + "'] button")).stream()
                 .filter(b -> b.getText().equals("View link")).findFirst().orElseThrow().click();
         page.await("the link", () -> LINK.matcher(driver.findElement(By.id("message")).getText()).find());
         Matcher link = LINK.matcher(driver.findElement(By.id("message")).getText());

@@ -27,6 +27,7 @@ final class TerminalPage {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private final WebDriver driver;
+    private String lastRefusal;
 
     TerminalPage(WebDriver driver) {
         this.driver = driver;
@@ -70,9 +71,11 @@ final class TerminalPage {
 
     void await(String what, Duration wait, Supplier<Boolean> condition) {
         long deadline = System.nanoTime() + wait.toNanos();
+        lastRefusal = null;
         while (!holds(condition)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; screen: " + screenOrState());
+                throw new AssertionError("timed out waiting for " + what + "; screen: " + screenOrState()
+                        + (lastRefusal == null ? "" : "; the browser last said: " + lastRefusal));
             }
             try {
                 Thread.sleep(50);
@@ -83,11 +86,16 @@ final class TerminalPage {
         }
     }
 
-    /** A page that is being replaced (a form's answer loading) has no elements yet, or stale ones: not yet. */
-    private static boolean holds(Supplier<Boolean> condition) {
+    /**
+     * A page that is being replaced (a form's answer loading) has no elements yet, or stale ones,
+     * and no scripts yet: the condition does not hold yet. If it never does, the timeout says
+     * what the browser last answered.
+     */
+    private boolean holds(Supplier<Boolean> condition) {
         try {
             return Boolean.TRUE.equals(condition.get());
-        } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+        } catch (org.openqa.selenium.WebDriverException e) {
+            lastRefusal = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             return false;
         }
     }

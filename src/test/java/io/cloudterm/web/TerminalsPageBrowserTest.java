@@ -143,6 +143,8 @@ class TerminalsPageBrowserTest {
         keys(Keys.ENTER);
         assertEquals("Your terminals", focused("textContent"), "Enter opens the menu on its first item");
         keys(Keys.ARROW_DOWN);
+        assertEquals("Upload files…", focused("textContent"));
+        keys(Keys.ARROW_DOWN);
         assertEquals("Log out", focused("textContent"));
         assertNotEquals("none", page.run("return getComputedStyle(document.activeElement).outlineStyle"), "focus is shown");
         keys(Keys.ARROW_DOWN);
