@@ -99,8 +99,11 @@ public final class TerminalLauncher {
         environment.put("CLOUDTERM_USER", user);
         commands.ifPresent(directory -> {
             environment.merge("PATH", directory.toString(), (path, own) -> path.isEmpty() ? own : path + ":" + own);
-            // A login profile may set PATH anew (Debian's /etc/profile does): this names the directory for it.
+            // A login profile may set PATH anew (Debian's /etc/profile does): this names the directory for it,
             environment.put("CLOUDTERM_BIN", directory.toString());
+            // and bash, the usual login shell, imports this function before any profile runs, so the
+            // command works in a login shell whatever its profile does to PATH.
+            environment.put("BASH_FUNC_cloudterm-download%%", "() { \"$CLOUDTERM_BIN/cloudterm-download\" \"$@\"; }");
         });
         return terminals.start(new PtySpec(command, config.workingDirectory(), environment, size.columns(), size.rows()),
                 user);

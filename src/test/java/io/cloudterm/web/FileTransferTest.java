@@ -304,6 +304,17 @@ class FileTransferTest {
         }
     }
 
+    /** The default command is a login shell, whose profile may set PATH anew (Debian's /etc/profile does). */
+    @Test
+    void aLoginBashHasCloudtermDownloadWhateverItsProfileDoesToPath() throws Exception {
+        Path file = Files.writeString(dir.resolve("b.txt"), "y");
+        try (TestServer server = TestServer.start("--no-auth", "--", "bash", "--login");
+             TtyClient client = server.open(80, 24)) {
+            client.input("PATH=/usr/bin:/bin; cloudterm-download '" + file + "'\r");
+            client.awaitOutput(HexFormat.of().formatHex(file.toString().getBytes(StandardCharsets.UTF_8)), WAIT);
+        }
+    }
+
     /**
      * 200 MB arrive whole (SHA-256), and they reach the disk as they come: the upload's body
      * stops halfway until the temporary file beside the target holds most of that half.
