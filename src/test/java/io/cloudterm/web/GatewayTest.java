@@ -311,7 +311,10 @@ class GatewayTest {
         return (long) Double.parseDouble(open.group(1));
     }
 
-    /** A share link made through a gateway works through any gateway: the guest's identity and the link's token reach the owner's host. */
+    /**
+     * A share link made through a gateway works through any gateway: the guest's identity (or a
+     * visitor's, for someone with no login) and the link's token reach the owner's host.
+     */
     @Test
     void aShareLinkMadeThroughTheGatewayLetsAnotherUserWatchUntilRevoked() throws Exception {
         Keys key = keys("gateway");
@@ -344,14 +347,30 @@ class GatewayTest {
             watcher.awaitOutput("from-owner-again\r\n", WAIT);
             assertTrue(!watcher.outputText().contains("typed-by-watcher"), "a read-only viewer cannot type");
 
-            // The hosts take the gateway's signed users only: there, even a view link needs a login.
-            TtyClient.Close visitor = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of()).awaitClose(WAIT);
-            assertEquals(CloseCodes.LOGIN_REQUIRED, visitor.code(), visitor.toString());
+            // Someone with the link and no login at all watches too: the gateway vouches for a visitor
+            // to the terminal's host, and the host checks the link's token as for its own visitors.
+            TtyClient visitor = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of())
+                    .send("{\"AuthToken\":\"\",\"columns\":80,\"rows\":24,\"share\":\"" + link.getString("token") + "\"}");
+            owner.input("echo to-the-vi''sitor\r");
+            visitor.awaitOutput("to-the-visitor\r\n", WAIT);
+            String visitorInfo = visitor.terminalInfo().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(visitorInfo.contains("\"role\":\"viewer\"") && visitorInfo.contains("\"sharedBy\":\"alice\""), visitorInfo);
+            visitor.input("echo typed-by-visitor\r");
+            owner.input("echo fr''om-owner-last\r");
+            visitor.awaitOutput("from-owner-last\r\n", WAIT);
+            assertTrue(!owner.outputText().contains("typed-by-visitor"), "a visitor cannot type");
+            // Without a link's token, a visitor gets nothing, and learns nothing of the terminal.
+            TtyClient.Close nobody = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of())
+                    .send("{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}").awaitClose(WAIT);
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, nobody.code(), nobody.toString());
+            // A visitor has nothing else: no new terminal through the gateway.
+            assertEquals(401, gateway.upgradeStatus(Map.of()));
 
             HttpResponse<String> listed = gateway.get("api/terminals/" + handle + "/shares", Map.of("Cookie", alice));
             String id = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("shares").getJsonObject(0).getString("id");
             assertEquals(204, gateway.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
             assertEquals(CloseCodes.NO_SUCH_TERMINAL, watcher.awaitClose(WAIT).code(), "revoking lets the viewer go");
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, visitor.awaitClose(WAIT).code(), "and the visitor");
         }
     }
 
