@@ -25,11 +25,13 @@ public final class IdentitySigner {
 
     /**
      * The {@link GatewayIdentity#HEADER} value for {@code user} asking {@code host} for {@code terminal} ("" for a new one).
-     * Throws {@link IllegalArgumentException} if the user is blank or any value holds a control
-     * character, or if the identity would be longer than a host takes (4096 characters).
+     * The empty {@code user} is a visitor, someone with a share link and no login: only for a named
+     * terminal. Throws {@link IllegalArgumentException} if the user is blank (or empty for a new
+     * terminal), any value holds a control character, or the identity would be longer than a host
+     * takes (4096 characters).
      */
     public String sign(String user, String terminal, String host) {
-        IdentityWire.userProblem(user).ifPresent(problem -> {
+        IdentityWire.userProblem(user, terminal).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
         });
         IdentityWire.fieldProblem(terminal).ifPresent(problem -> {

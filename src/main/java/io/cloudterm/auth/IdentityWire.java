@@ -113,7 +113,7 @@ final class IdentityWire {
             return Optional.empty();
         }
         String[] fields = text.split("\n", -1);
-        if (fields.length != FIELDS || userProblem(fields[0]).isPresent()
+        if (fields.length != FIELDS || userProblem(fields[0], fields[1]).isPresent()
                 || fieldProblem(fields[1]).isPresent() || fieldProblem(fields[2]).isPresent()
                 || !fields[3].matches("[0-9]{1,12}") || !isNonce(fields[4])) {
             return Optional.empty();
@@ -122,8 +122,16 @@ final class IdentityWire {
                 Instant.ofEpochSecond(Long.parseLong(fields[3])), fields[4]));
     }
 
-    /** What is wrong with a user name for an identity, if anything. */
-    static Optional<String> userProblem(String user) {
+    /**
+     * What is wrong with a user name for an identity asking for {@code terminal}, if anything. The
+     * empty name is a visitor's (someone with a share link and no login), and only for a named
+     * terminal: a visitor never gets a new one.
+     */
+    static Optional<String> userProblem(String user, String terminal) {
+        if (user != null && user.isEmpty()) {
+            return terminal == null || terminal.isEmpty() ? Optional.of("a visitor (no user) must name a terminal")
+                    : Optional.empty();
+        }
         if (user == null || user.isBlank()) {
             return Optional.of("the user is blank");
         }

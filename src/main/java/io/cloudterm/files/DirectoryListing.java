@@ -65,7 +65,7 @@ public final class DirectoryListing {
     }
 
     private static String page(List<Entry> entries, String shownPath, boolean atTop) {
-        String title = "Index of " + escape(shownPath);
+        String title = "Index of " + HtmlText.escape(shownPath);
         StringBuilder html = new StringBuilder(512 + entries.size() * 160)
                 .append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(title).append("</title>")
                 .append("<style>td{padding:0 1.5em 0 0}td.size{text-align:right}</style></head>\n<body><h1>")
@@ -75,29 +75,12 @@ public final class DirectoryListing {
         }
         for (Entry entry : entries) {
             String link = PercentEncoding.encode(entry.name()) + (entry.directory() ? "/" : "");
-            String shown = escape(entry.name()) + (entry.directory() ? "/" : "");
-            html.append("<tr><td><a href=\"").append(escape(link)).append("\">").append(shown).append("</a></td><td class=\"size\">")
+            String shown = HtmlText.escape(entry.name()) + (entry.directory() ? "/" : "");
+            html.append("<tr><td><a href=\"").append(HtmlText.escape(link)).append("\">").append(shown).append("</a></td><td class=\"size\">")
                     .append(entry.directory() ? "-" : Long.toString(entry.size())).append("</td><td>")
                     .append(WHEN.format(entry.modified())).append("</td></tr>\n");
         }
         return html.append("</table>\n</body></html>\n").toString();
-    }
-
-    /** Text for HTML content and attribute values. */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static String etag(byte[] page) {

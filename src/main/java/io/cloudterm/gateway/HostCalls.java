@@ -32,6 +32,30 @@ public final class HostCalls {
     }
 
     /**
+     * {@code method} {@code target} on {@code host} for {@code user}, for a file going either way:
+     * {@code body} (of {@code length} bytes; -1 for none) streams up as it is read, and the
+     * answer's body streams back as the caller reads it, so that the gateway never holds a file.
+     * Only connecting is bounded in time: a large file takes as long as its bytes take. The
+     * caller closes the answer's body.
+     */
+    public HttpResponse<java.io.InputStream> stream(HostAddress host, String user, String method, String target,
+                                                    java.util.Map<String, String> headers, java.io.InputStream body,
+                                                    long length) throws IOException {
+        HttpRequest.BodyPublisher publisher = length < 0 ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), length);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + target))
+                .header(GatewayIdentity.HEADER, signer.sign(user, "", host.toString()))
+                .method(method, publisher);
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
      * {@code method} {@code target} (path and query) on {@code host} for {@code user}, with a form
      * {@code body} (empty for none). Throws if the host cannot be reached or does not answer in time.
      */

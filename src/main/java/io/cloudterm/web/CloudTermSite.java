@@ -312,7 +312,7 @@ public final class CloudTermSite implements HttpFeature, AutoCloseable {
         routing.addFilter(scoped(new AuthFilter(context.auth(), base, wholeServer && !config.observe().publicEndpoints(),
                 files.map(mount -> new AuthFilter.SharedFiles(mount.path(), config.files().publicAccess())), Optional.of(pages))));
         routing.register(base.isEmpty() ? "/" : base, new AuthRoutes(gate, loginPage));
-        routing.register(base.isEmpty() ? "/" : base, gateway.isPresent() ? new GatewayTerminalsApi(gateway.get())
+        routing.register(base.isEmpty() ? "/" : base, gateway.isPresent() ? new GatewayTerminalsApi(gateway.get(), TransferApi.whyOff(config))
                 : new TerminalsApi(launcher, pages));
         if (gateway.isEmpty()) {
             routing.register(base.isEmpty() ? "/" : base, new TransferApi(launcher, config, responder));

@@ -39,9 +39,9 @@ final class GatewayEndpoint implements UpgradeListener {
                 prologue.query().contains("t"), headers, remote);
         String user = switch (server.auth().decide(view, RequestAuth.Purpose.UPGRADE)) {
             case RequestAuth.Allowed allowed -> allowed.who().principal().name();
-            // The hosts trust the gateway's signed users only: a share link needs a login here,
-            // which the connection, once open, says with a close code the page understands.
-            case RequestAuth.Visitor visitor -> null;
+            // Someone with a link and no login: the host is told so (a visitor's identity, for the
+            // terminal named) and lets them watch if the link's token, in their first message, allows it.
+            case RequestAuth.Visitor visitor -> "";
             // Helidon then routes the request as plain HTTP, where AuthFilter answers the status.
             case RequestAuth.Refused refused -> throw new Refused(refused.refusal().reason());
             case RequestAuth.Open open -> throw new Refused("a terminal needs a user");
@@ -53,7 +53,7 @@ final class GatewayEndpoint implements UpgradeListener {
         if (!offersTty) {
             throw new Refused("a gateway relays the tty subprotocol only");
         }
-        handover = user == null ? null : gateway.handover(user, prologue.query().rawValue(), prologue.query().first("t").asOptional());
+        handover = gateway.handover(user, prologue.query().rawValue(), prologue.query().first("t").asOptional());
         WritableHeaders<?> answer = WritableHeaders.create();
         answer.set(SUBPROTOCOLS, TerminalEndpoint.SUBPROTOCOL);
         return Optional.of(answer);
@@ -64,15 +64,10 @@ final class GatewayEndpoint implements UpgradeListener {
         return Optional.ofNullable(handover);
     }
 
-    // The relay takes the connection's bytes: no Connection is opened for this listener, but for a
-    // visitor's, which nothing is relayed for.
+    // The relay takes the connection's bytes: no Connection is opened for this listener.
 
     @Override
     public void opened(Connection connection) {
-        if (handover == null) {
-            connection.close(CloseCodes.LOGIN_REQUIRED, "through this gateway a share link needs a login; log in first");
-            return;
-        }
         connection.close(CloseCodes.SERVER_ERROR, "relayed connections are not served here");
     }
 

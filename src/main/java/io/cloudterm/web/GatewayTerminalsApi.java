@@ -6,9 +6,11 @@ import io.cloudterm.gateway.HostCalls;
 import io.cloudterm.gateway.HostHandles;
 import io.cloudterm.protocol.JsonFactories;
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -20,9 +22,14 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -35,17 +42,28 @@ import java.util.logging.Logger;
 /**
  * The terminals API at a gateway, the same paths as on a server of its own: the user's terminals
  * on every host, each named by its host ({@code "host"}, and in its handle); a terminal's own
- * calls (end it, share it) go to the host its handle names. A host that does not answer is listed
+ * calls (end it, share it, move files in and out of it) go to the host its handle names. A host that does not answer is listed
  * under {@code "unreachable"}, so the page can say its terminals are missing, not gone.
  */
 final class GatewayTerminalsApi implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(GatewayTerminalsApi.class.getName());
 
-    private final Gateway gateway;
+    /** What a download's answer says about the file, passed on as the host said it. */
+    private static final List<HeaderName> RELAYED_ANSWER_HEADERS = List.of(HeaderNames.CONTENT_TYPE, HeaderNames.CONTENT_LENGTH,
+            HeaderNames.CONTENT_DISPOSITION, HeaderNames.CONTENT_RANGE, HeaderNames.ACCEPT_RANGES, HeaderNames.ETAG,
+            HeaderNames.LAST_MODIFIED);
+    /** What a client may ask of a download (a range of it, or only if it changed), passed on to the host. */
+    private static final List<HeaderName> FORWARDED_CONDITIONS = List.of(HeaderNames.RANGE, HeaderNames.IF_RANGE,
+            HeaderNames.IF_NONE_MATCH, HeaderNames.IF_MODIFIED_SINCE);
 
-    GatewayTerminalsApi(Gateway gateway) {
+    private final Gateway gateway;
+    /** Why this gateway relays no files; null when it does. */
+    private final String transferOff;
+
+    GatewayTerminalsApi(Gateway gateway, String transferOff) {
         this.gateway = gateway;
+        this.transferOff = transferOff;
     }
 
     @Override
@@ -58,20 +76,83 @@ final class GatewayTerminalsApi implements HttpService {
                 .get("/api/terminals/{handle}/shares", this::forward)
                 .post("/api/terminals/{handle}/shares", this::forward)
                 .delete("/api/terminals/{handle}/shares/{id}", this::forward)
-                .get("/api/recordings/{handle}", this::forward)
-                .get("/api/terminals/{handle}/files", GatewayTerminalsApi::noTransfer)
-                .head("/api/terminals/{handle}/files", GatewayTerminalsApi::noTransfer)
-                .put("/api/terminals/{handle}/files/*", GatewayTerminalsApi::noTransfer);
+                // A recording may be many MB: streamed, as files are.
+                .get("/api/recordings/{handle}", (request, response) -> streamed(request, response, false))
+                .get("/api/terminals/{handle}/files", this::transfer)
+                .head("/api/terminals/{handle}/files", this::transfer)
+                // As on a host: any rest of the path, the host judges the name.
+                .put("/api/terminals/{handle}/files/{:(?s:.*)}", this::transfer);
     }
 
     /**
-     * Uploads and downloads are not relayed: a gateway would have to stream each file through
-     * (it must never hold one whole), which it does not do yet. Said plainly, and the body of an
-     * upload is left unread with the connection closed.
+     * A file going to or coming from the terminal's host (an upload, a download, a range of one):
+     * streamed both ways, so that the gateway holds no file whatever its size; the host decides
+     * everything else (who may, the limit, the name) as it does for its own clients. A gateway
+     * whose own operator turned transfer off (or made it read-only) says so itself.
      */
-    private static void noTransfer(ServerRequest request, ServerResponse response) {
-        response.header(HeaderValues.CONNECTION_CLOSE);
-        response.status(Status.NOT_IMPLEMENTED_501).send("file transfer through a gateway is not supported yet");
+    private void transfer(ServerRequest request, ServerResponse response) {
+        streamed(request, response, true);
+    }
+
+    /** A call about one terminal whose body goes through as it comes, either way (see {@link #transfer}). */
+    private void streamed(ServerRequest request, ServerResponse response, boolean fileTransfer) {
+        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
+        boolean upload = request.prologue().method() == Method.PUT;
+        if (upload) {
+            // Any answer but a relayed upload leaves the body unread: end the connection rather than read it for nothing.
+            response.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        if (fileTransfer && transferOff != null) {
+            response.status(Status.FORBIDDEN_403).send(transferOff);
+            return;
+        }
+        Optional<String> user = user(request, response);
+        if (user.isEmpty()) {
+            return;
+        }
+        String handle = request.path().pathParameters().first("handle").orElse("");
+        Optional<HostAddress> host = gateway.hostOf(handle);
+        if (host.isEmpty()) {
+            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            return;
+        }
+        long length = upload ? request.headers().contentLength().orElse(-1L) : -1L;
+        if (upload && length < 0) {
+            response.status(Status.LENGTH_REQUIRED_411).send("an upload needs a Content-Length");
+            return;
+        }
+        String rawPath = request.path().rawPath();
+        String query = request.query().rawValue();
+        String target = rawPath.substring(rawPath.indexOf("/api/")).replace(handle, HostHandles.bare(handle))
+                + (query.isEmpty() ? "" : "?" + query);
+        Map<String, String> conditions = new HashMap<>();
+        for (HeaderName name : FORWARDED_CONDITIONS) {
+            request.headers().first(name).ifPresent(value -> conditions.put(name.defaultCase(), value));
+        }
+        HttpResponse<InputStream> answer;
+        try {
+            answer = gateway.calls().stream(host.get(), user.get(), request.prologue().method().text(), target, conditions,
+                    upload ? request.content().inputStream() : InputStream.nullInputStream(), length);
+        } catch (IOException e) {
+            response.status(Status.BAD_GATEWAY_502).send("the terminal's host " + host.get() + " did not answer: " + e.getMessage());
+            return;
+        }
+        try (InputStream body = answer.body()) {
+            response.status(Status.create(answer.statusCode()));
+            for (HeaderName name : RELAYED_ANSWER_HEADERS) {
+                answer.headers().firstValue(name.defaultCase()).ifPresent(value -> response.header(name, value));
+            }
+            if (request.prologue().method() == Method.HEAD) {
+                response.send();
+                return;
+            }
+            try (OutputStream out = response.outputStream()) {
+                body.transferTo(out);
+            }
+        } catch (IOException e) {
+            // The client or the host went away mid-file: nothing to answer any more.
+            LOG.log(Level.FINE, "a file through the gateway was cut off", e);
+        }
     }
 
     /** Asks every host at once for the user's {@code field} list and joins the answers. */

@@ -9,7 +9,9 @@ import java.util.Optional;
  * comes from, or empty when it comes from nobody the application knows. It sees the request's
  * headers and its peer only, because that is all a WebSocket upgrade has: it is asked before
  * routing, where no {@code ServerRequest} (no entity, no context, no route parameters) exists yet,
- * and the same function must judge the page, the API and the upgrade alike. A blank name is nobody.
+ * and the same function must judge the page, the API and the upgrade alike. A blank name is nobody;
+ * the empty name is a visitor: nobody signed in, but on a WebSocket to a named terminal allowed to
+ * try a share link that needs no login (and nothing else), as a browser without a login may.
  */
 @FunctionalInterface
 public interface HostAuthentication {

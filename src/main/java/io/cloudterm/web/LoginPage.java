@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import io.cloudterm.files.AssetLinks;
+import io.cloudterm.files.HtmlText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,23 +69,7 @@ final class LoginPage {
                 .replace("{{next}}", Base64.getUrlEncoder().withoutPadding().encodeToString(
                         safeNext(next).getBytes(StandardCharsets.UTF_8)))
                 // Last, so that nothing in the name is read as a placeholder.
-                .replace("{{user}}", escaped(kept));
-    }
-
-    /** Text made safe inside an HTML attribute value or element. */
-    private static String escaped(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+                .replace("{{user}}", HtmlText.escape(kept));
     }
 
     /** The path to land on after login, from the form's encoded field; the page itself if it is not ours. */

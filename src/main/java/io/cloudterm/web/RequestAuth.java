@@ -205,7 +205,12 @@ final class RequestAuth {
                 return new Refused(foreign, false);
             }
         }
-        return signIn.user(request.headers(), request.peer())
+        Optional<String> signedIn = signIn.user(request.headers(), request.peer());
+        if (signedIn.isPresent() && signedIn.get().isEmpty() && purpose == Purpose.UPGRADE && request.namesTerminal()) {
+            // Nobody signed in, but vouched for as someone with a link to this terminal (a gateway's visitor).
+            return VISITOR;
+        }
+        return signedIn
                 .filter(user -> !user.isBlank())
                 .<Decision>map(user -> new Allowed(new Authentication.Known(new Principal(user), Optional.empty())))
                 .orElseGet(() -> new Refused(new Gate.Refusal(Status.UNAUTHORIZED_401, "authentication required", 0), false));

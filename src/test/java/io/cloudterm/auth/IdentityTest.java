@@ -54,6 +54,20 @@ class IdentityTest {
         assertEquals("", identity.terminal());
     }
 
+    @Test
+    void aVisitorHasNoUserAndOnlyANamedTerminal() throws Exception {
+        GatewayIdentity visitor = verifier(KEY_A).verify(signer(KEY_A).sign("", "t-42", HOST));
+        assertTrue(visitor.visitor());
+        assertEquals("t-42", visitor.terminal());
+        assertEquals("a visitor (no user) must name a terminal",
+                assertThrows(IllegalArgumentException.class, () -> signer(KEY_A).sign("", "", HOST)).getMessage());
+        // Written by a key holder all the same: the host refuses it.
+        String payload = "\n\n" + HOST + "\n" + NOW.plusSeconds(20).getEpochSecond() + "\n" + "A".repeat(22);
+        String signed = "v1." + IdentityWire.base64(payload.getBytes(StandardCharsets.UTF_8));
+        assertRefused(verifier(KEY_A), signed + "." + IdentityWire.base64(IdentityWire.signature(KEY_A.keys().getPrivate(), signed)),
+                "malformed identity payload");
+    }
+
     /** The wire format, as a host written in another language would read it. */
     @Test
     void theHeaderIsVersionPayloadAndTheSignatureOfWhatPrecedesIt() throws Exception {

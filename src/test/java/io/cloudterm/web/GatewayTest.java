@@ -1,6 +1,7 @@
 package io.cloudterm.web;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -159,21 +161,99 @@ class GatewayTest {
 
     /** Files are not relayed yet: the gateway says so, and never takes an upload's body in. */
     @Test
-    void fileTransferThroughAGatewayIsRefusedPlainly() throws Exception {
+    void filesGoThroughAGatewayBothWaysStreamed(@TempDir Path work) throws Exception {
         Keys key = keys("gateway");
         List<TestServer> hosts = hosts(key, "sh");
         TestServer gateway = gateway(key, staticHosts(hosts));
         String cookie = gateway.login();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         try (TtyClient client = open(gateway, cookie, null)) {
             String handle = Shell.terminalInfo(client)[0];
-            HttpResponse<String> download = gateway.get("api/terminals/" + handle + "/files?path=/etc/hostname", Map.of("Cookie", cookie));
-            assertEquals(501, download.statusCode());
-            assertEquals("file transfer through a gateway is not supported yet", download.body());
-            RawHttp.Response upload = RawHttp.exchange(gateway, java.net.InetAddress.getLoopbackAddress(),
-                    "PUT /api/terminals/" + handle + "/files/big HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie
-                            + "\r\nContent-Length: 1000000000\r\n\r\n");
-            assertEquals(501, upload.status(), "answered before any of the body came: " + upload.head());
+            Path real = work.toRealPath();
+            client.input("cd '" + real + "' && echo in-work\r");
+            client.awaitOutput("in-work", WAIT);
+
+            // Up: 16 MB to the directory the shell is in, on its host. Streamed: the body stops halfway
+            // until the host's disk holds most of that half, which a gateway that gathered it first never lets happen.
+            byte[] bytes = new byte[16 << 20];
+            new Random(7).nextBytes(bytes);
+            int half = bytes.length / 2;
+            java.io.InputStream halted = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(bytes, 0, half),
+                    new java.io.InputStream() {
+                        private java.io.InputStream rest;
+
+                        @Override
+                        public int read() throws IOException {
+                            byte[] one = new byte[1];
+                            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                        }
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            if (rest == null) {
+                                await().atMost(WAIT).until(() -> partialBytes(real) >= half / 2);
+                                rest = new java.io.ByteArrayInputStream(bytes, half, bytes.length - half);
+                            }
+                            return rest.read(b, off, len);
+                        }
+                    });
+            HttpResponse<String> up = http.send(java.net.http.HttpRequest.newBuilder(gateway.url("api/terminals/" + handle + "/files/up.bin"))
+                    .timeout(Duration.ofMinutes(2)).header("Cookie", cookie)
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                            java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> halted), bytes.length)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, up.statusCode(), up.body());
+            await().atMost(WAIT).until(() -> Files.exists(real.resolve("up.bin")) && Files.size(real.resolve("up.bin")) == bytes.length);
+            assertEquals(sha256(bytes), sha256(Files.readAllBytes(real.resolve("up.bin"))));
+            HttpResponse<String> again = http.send(java.net.http.HttpRequest.newBuilder(gateway.url("api/terminals/" + handle + "/files/up.bin"))
+                    .timeout(WAIT).header("Cookie", cookie).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(409, again.statusCode(), "the host's rules hold through the gateway: " + again.body());
+
+            // Down: the whole file as an attachment, then a range of it.
+            String query = "?path=" + java.net.URLEncoder.encode(real.resolve("up.bin").toString(), StandardCharsets.UTF_8);
+            HttpResponse<byte[]> down = http.send(java.net.http.HttpRequest.newBuilder(gateway.url("api/terminals/" + handle + "/files" + query))
+                    .timeout(WAIT).header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, down.statusCode());
+            assertEquals(sha256(bytes), sha256(down.body()));
+            assertTrue(down.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"), down.headers().toString());
+            HttpResponse<byte[]> range = http.send(java.net.http.HttpRequest.newBuilder(gateway.url("api/terminals/" + handle + "/files" + query))
+                    .timeout(WAIT).header("Cookie", cookie).header("Range", "bytes=100-199").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(206, range.statusCode());
+            assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 100, 200), range.body());
         }
+    }
+
+    @Test
+    void aRecordingIsListedAndDownloadedThroughTheGateway(@TempDir Path casts) throws Exception {
+        Keys key = keys("gateway");
+        TestServer host = TestServer.start("--interface", HOST_ADDRESSES.getFirst(), "--trust-gateway", key.hosts().toString(),
+                "--record", casts.toString(), "--", "sh");
+        running.add(host);
+        TestServer gateway = gateway(key, "static:" + host.server().url().getAuthority());
+        String cookie = gateway.login();
+        String handle;
+        try (TtyClient client = open(gateway, cookie, null)) {
+            handle = Shell.terminalInfo(client)[0];
+            client.input("echo recorded-wo''rds; exit\r");
+            client.awaitClose(WAIT);
+        }
+        HttpResponse<String> list = gateway.get("api/recordings", Map.of("Cookie", cookie));
+        assertTrue(list.body().contains("\"terminal\":\"" + handle + "\""), "named by the gateway's handle: " + list.body());
+        HttpResponse<String> download = gateway.get("api/recordings/" + handle, Map.of("Cookie", cookie));
+        assertEquals(200, download.statusCode(), download.body());
+        assertTrue(download.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"), download.headers().toString());
+        assertTrue(download.body().contains("recorded-words"), download.body());
+    }
+
+    private static long partialBytes(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /**
@@ -231,7 +311,10 @@ class GatewayTest {
         return (long) Double.parseDouble(open.group(1));
     }
 
-    /** A share link made through a gateway works through any gateway: the guest's identity and the link's token reach the owner's host. */
+    /**
+     * A share link made through a gateway works through any gateway: the guest's identity (or a
+     * visitor's, for someone with no login) and the link's token reach the owner's host.
+     */
     @Test
     void aShareLinkMadeThroughTheGatewayLetsAnotherUserWatchUntilRevoked() throws Exception {
         Keys key = keys("gateway");
@@ -264,14 +347,30 @@ class GatewayTest {
             watcher.awaitOutput("from-owner-again\r\n", WAIT);
             assertTrue(!watcher.outputText().contains("typed-by-watcher"), "a read-only viewer cannot type");
 
-            // The hosts take the gateway's signed users only: there, even a view link needs a login.
-            TtyClient.Close visitor = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of()).awaitClose(WAIT);
-            assertEquals(CloseCodes.LOGIN_REQUIRED, visitor.code(), visitor.toString());
+            // Someone with the link and no login at all watches too: the gateway vouches for a visitor
+            // to the terminal's host, and the host checks the link's token as for its own visitors.
+            TtyClient visitor = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of())
+                    .send("{\"AuthToken\":\"\",\"columns\":80,\"rows\":24,\"share\":\"" + link.getString("token") + "\"}");
+            owner.input("echo to-the-vi''sitor\r");
+            visitor.awaitOutput("to-the-visitor\r\n", WAIT);
+            String visitorInfo = visitor.terminalInfo().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(visitorInfo.contains("\"role\":\"viewer\"") && visitorInfo.contains("\"sharedBy\":\"alice\""), visitorInfo);
+            visitor.input("echo typed-by-visitor\r");
+            owner.input("echo fr''om-owner-last\r");
+            visitor.awaitOutput("from-owner-last\r\n", WAIT);
+            assertTrue(!owner.outputText().contains("typed-by-visitor"), "a visitor cannot type");
+            // Without a link's token, a visitor gets nothing, and learns nothing of the terminal.
+            TtyClient.Close nobody = TtyClient.connect(URI.create(gateway.ws() + "?t=" + handle), Map.of())
+                    .send("{\"AuthToken\":\"\",\"columns\":80,\"rows\":24}").awaitClose(WAIT);
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, nobody.code(), nobody.toString());
+            // A visitor has nothing else: no new terminal through the gateway.
+            assertEquals(401, gateway.upgradeStatus(Map.of()));
 
             HttpResponse<String> listed = gateway.get("api/terminals/" + handle + "/shares", Map.of("Cookie", alice));
             String id = Json.createReader(new StringReader(listed.body())).readObject().getJsonArray("shares").getJsonObject(0).getString("id");
             assertEquals(204, gateway.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
             assertEquals(CloseCodes.NO_SUCH_TERMINAL, watcher.awaitClose(WAIT).code(), "revoking lets the viewer go");
+            assertEquals(CloseCodes.NO_SUCH_TERMINAL, visitor.awaitClose(WAIT).code(), "and the visitor");
         }
     }
 
