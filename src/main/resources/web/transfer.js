@@ -5,8 +5,10 @@
 //  - download: a program in the terminal (cloudterm-download FILE) prints CloudTerm's own escape,
 //    OSC 7681 ; download ; <absolute path in hex> BEL; the page asks before saving anything, and the
 //    browser saves the file with its own download progress.
-// Nothing here types into the terminal. When the server says transfer is off (or this person does
-// not own the terminal), the menu item stays hidden and drops and escapes are ignored.
+// Nothing here types into the terminal. Files move for the terminal's owner and for someone given
+// control of it (TERMINAL_INFO role "controller"), as the server decides; a viewer's page does not
+// even ask. When the server says no (transfer off, or not in control), the menu item stays hidden
+// and drops and escapes are ignored.
 'use strict';
 
 (() => {
@@ -156,7 +158,12 @@
     const mine = current;
     if (!mine || !info || typeof info.terminal !== 'string') return;
     mine.handle = info.terminal;
-    // The server decides: it answers only the terminal's owner, and only when transfer is on.
+    if (info.role === 'viewer') {
+      setEnabled(false);
+      return;
+    }
+    // The server decides: it answers the terminal's owner and whoever controls it through a live
+    // control link, and only when transfer is on.
     try {
       const response = await fetch(filesUrl(mine.handle), { credentials: 'same-origin', cache: 'no-store' });
       if (current !== mine) return;

@@ -38,8 +38,11 @@ public final class Terminals {
     public record Limits(int max, int maxPerUser, int guestsPerUser) {
     }
 
-    /** A live terminal, the name to reattach by, whose it is, and the links it is shared by. */
-    public record Live(String handle, Terminal terminal, String owner, Shares shares) {
+    /**
+     * A live terminal, the name to reattach by, whose it is, the links it is shared by, and the
+     * guests in control of it now.
+     */
+    public record Live(String handle, Terminal terminal, String owner, Shares shares, Controllers controllers) {
     }
 
     /** How a client may use a terminal it reaches: as its owner, or through a share. */
@@ -154,7 +157,7 @@ public final class Terminals {
                 }
                 throw e;
             }
-            Live entry = new Live(handle, terminal, user, new Shares());
+            Live entry = new Live(handle, terminal, user, new Shares(), new Controllers());
             live.put(handle, entry);
             terminal.ended().thenRun(() -> {
                 live.remove(handle);
@@ -226,14 +229,21 @@ public final class Terminals {
             return target.terminal().attach(client, role, Seat.OWNER, greeting, size);
         }
         reserveGuest(user);
+        // Before the attach: its greeting tells the page it is in control, and the page acts on that at once.
+        Runnable leave = role.writable() && access.share().isPresent()
+                ? target.controllers().arrive(user, access.share().get()) : () -> { };
         Attachment attachment;
         try {
             attachment = target.terminal().attach(client, role, Seat.GUEST, greeting, size);
         } catch (IOException | RuntimeException e) {
+            leave.run();
             unreserveGuest(user);
             throw e;
         }
-        attachment.whenDetached(() -> unreserveGuest(user));
+        attachment.whenDetached(() -> {
+            leave.run();
+            unreserveGuest(user);
+        });
         return attachment;
     }
 
@@ -283,20 +293,24 @@ public final class Terminals {
     }
 
     /**
+     * The live terminal with this handle if {@code user} started it, or is in control of it right
+     * now: attached with control through one of its share links that still exists. Others' look
+     * like none, and so does this one once that user's last such client has gone or their link was
+     * revoked.
+     */
+    public Optional<Live> controlledBy(String handle, String user) {
+        return entry(handle).filter(entry -> entry.owner().equals(user) || entry.controllers().includes(user, entry.shares()));
+    }
+
+    /**
      * How {@code user} may use the terminal {@code handle}: fully if it is theirs, as the share
      * allows if {@code shareToken} is one of its live share links, else not at all (no difference
      * between "not yours" and "does not exist").
      */
     public Optional<Access> access(String handle, String user, String shareToken) {
-        if (handle == null || !HANDLE.matcher(handle).matches()) {
-            return Optional.empty();
-        }
-        Live entry = live.get(handle);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        if (entry.owner().equals(user)) {
-            return Optional.of(Access.owner(entry));
+        Optional<Live> entry = entry(handle);
+        if (entry.isPresent() && entry.get().owner().equals(user)) {
+            return Optional.of(Access.owner(entry.get()));
         }
         return throughShare(handle, shareToken);
     }
@@ -307,14 +321,16 @@ public final class Terminals {
      * knows whether its client is signed in, decides); empty for no such terminal or share.
      */
     public Optional<Access> throughShare(String handle, String shareToken) {
+        return entry(handle).flatMap(entry -> entry.shares().find(shareToken)
+                .map(share -> new Access(entry, share.control(), Optional.of(share))));
+    }
+
+    /** The live terminal with this handle, whoever asks: for the checks above only. */
+    private Optional<Live> entry(String handle) {
         if (handle == null || !HANDLE.matcher(handle).matches()) {
             return Optional.empty();
         }
-        Live entry = live.get(handle);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        return entry.shares().find(shareToken).map(share -> new Access(entry, share.control(), Optional.of(share)));
+        return Optional.ofNullable(live.get(handle));
     }
 
     /** The live terminals {@code user} started, oldest first. */

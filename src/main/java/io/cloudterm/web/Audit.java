@@ -65,19 +65,21 @@ final class Audit {
         log(Level.INFO, "terminalEnded", () -> "terminal " + id + " ended user=" + quote(user) + " from=" + address + " status=" + quote(status));
     }
 
-    static void fileUploaded(long terminal, String user, String address, String file, long bytes) {
-        log(Level.INFO, "fileUploaded", () -> "terminal " + terminal + " upload user=" + quote(user) + " from=" + address
-                + " file=" + quote(file) + " bytes=" + bytes);
+    // The user who moved the file, and the terminal's owner: a guest in control moves files too.
+
+    static void fileUploaded(long terminal, String user, String owner, String address, String file, long bytes) {
+        log(Level.INFO, "fileUploaded", () -> "terminal " + terminal + " upload user=" + quote(user) + " owner=" + quote(owner)
+                + " from=" + address + " file=" + quote(file) + " bytes=" + bytes);
     }
 
-    static void fileDownloaded(long terminal, String user, String address, String file, long bytes) {
-        log(Level.INFO, "fileDownloaded", () -> "terminal " + terminal + " download user=" + quote(user) + " from=" + address
-                + " file=" + quote(file) + " bytes=" + bytes);
+    static void fileDownloaded(long terminal, String user, String owner, String address, String file, long bytes) {
+        log(Level.INFO, "fileDownloaded", () -> "terminal " + terminal + " download user=" + quote(user) + " owner=" + quote(owner)
+                + " from=" + address + " file=" + quote(file) + " bytes=" + bytes);
     }
 
-    static void fileRefused(long terminal, String user, String address, String what, String why) {
+    static void fileRefused(long terminal, String user, String owner, String address, String what, String why) {
         log(Level.WARNING, "fileRefused", () -> "terminal " + terminal + " " + what + " refused user=" + quote(user)
-                + " from=" + address + " reason=" + quote(why));
+                + " owner=" + quote(owner) + " from=" + address + " reason=" + quote(why));
     }
 
     /** A quoted value with quotes, backslashes and control characters escaped; long values cut. */

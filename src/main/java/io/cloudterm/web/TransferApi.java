@@ -37,8 +37,9 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Files in and out of a terminal, for its owner only (anyone else is told the terminal does not
- * exist):
+ * Files in and out of a terminal, for its owner and for whoever is in control of it right now
+ * through a control link (attached, the link not revoked: see {@link Terminals#controlledBy});
+ * anyone else, a viewer too, is told the terminal does not exist:
  * <ul>
  * <li>{@code PUT <base>/api/terminals/<handle>/files/<name>[?overwrite=1]}: the body becomes the
  * file {@code name} in the terminal's current directory (201); 409 if the name is taken and
@@ -93,11 +94,11 @@ final class TransferApi implements HttpService {
                 .put("/api/terminals/{handle}/files/{:(?s:.*)}", this::upload);
     }
 
-    /** The terminal and who asks, from where. */
+    /** The terminal and who asks (its owner, or a guest in control of it), from where. */
     private record Owned(Terminals.Live live, String user, String address) {
     }
 
-    /** The caller's own terminal, with transfer on; or the answer saying why not (then empty). */
+    /** A terminal the caller owns or controls now, with transfer on; or the answer saying why not (then empty). */
     private Optional<Owned> owned(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         if (request.prologue().method() == Method.PUT) {
@@ -116,9 +117,9 @@ final class TransferApi implements HttpService {
         }
         String user = who.get().principal().name();
         String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<Terminals.Live> live = launcher.terminals().find(handle, user);
+        Optional<Terminals.Live> live = launcher.terminals().controlledBy(handle, user);
         if (live.isEmpty()) {
-            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or you are not in control of it");
             return Optional.empty();
         }
         return Optional.of(new Owned(live.get(), user, Peer.of(request.remotePeer()).address()));
@@ -151,7 +152,7 @@ final class TransferApi implements HttpService {
         try {
             Upload.precheck(directory.get(), name, declared, uploadMax, overwrite);
             long bytes = Upload.write(directory.get(), name, request.content().inputStream(), uploadMax, overwrite);
-            Audit.fileUploaded(terminal, owned.get().user(), owned.get().address(), target.toString(), bytes);
+            Audit.fileUploaded(terminal, owned.get().user(), owned.get().live().owner(), owned.get().address(), target.toString(), bytes);
             response.headers().remove(HeaderNames.CONNECTION);
             response.headers().contentType(HttpMediaTypes.JSON_UTF_8);
             response.status(Status.CREATED_201).send(JsonFactories.BUILDERS.createObjectBuilder()
@@ -192,8 +193,8 @@ final class TransferApi implements HttpService {
         }
         response.header(HeaderNames.CONTENT_DISPOSITION, attachment(file.name()));
         if (request.prologue().method() == Method.GET && !request.headers().contains(HeaderNames.RANGE)) {
-            Audit.fileDownloaded(owned.get().live().terminal().id(), owned.get().user(), owned.get().address(),
-                    file.path().toString(), file.attributes().size());
+            Audit.fileDownloaded(owned.get().live().terminal().id(), owned.get().user(), owned.get().live().owner(),
+                    owned.get().address(), file.path().toString(), file.attributes().size());
         }
         responder.respond(request, response, FileResources.download(file.path(), file.attributes()));
     }
@@ -207,7 +208,7 @@ final class TransferApi implements HttpService {
     }
 
     private static void refuse(ServerResponse response, Owned owned, String what, Status status, String why) {
-        Audit.fileRefused(owned.live().terminal().id(), owned.user(), owned.address(), what, why);
+        Audit.fileRefused(owned.live().terminal().id(), owned.user(), owned.live().owner(), owned.address(), what, why);
         response.status(status).send(why);
     }
 

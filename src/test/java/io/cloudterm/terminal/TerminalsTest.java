@@ -179,4 +179,54 @@ class TerminalsTest {
         Attachment again = all.attach(guest, "bob", FakeClient.reading(), ClientRole.VIEW, List.of(), SIZE);
         assertTrue(again.attached());
     }
+
+    @Test
+    void aGuestControlsATerminalOnlyWhileAttachedWithControlThroughALiveShare() throws Exception {
+        Terminals all = terminals(10, 5, 4);
+        Terminals.Live live = all.start(SPEC, "alice");
+        assertEquals(Optional.of(live), all.controlledBy(live.handle(), "alice"), "its owner, attached or not");
+        Shares.Created control = live.shares().create(true, true);
+        Shares.Created view = live.shares().create(false, false);
+        assertEquals(Optional.empty(), all.controlledBy(live.handle(), "bob"), "a link alone, unused, is not control");
+
+        Terminals.Access watching = all.access(live.handle(), "bob", view.token()).orElseThrow();
+        Attachment viewer = all.attach(watching, "bob", FakeClient.reading(), watching.role(false), List.of(), SIZE);
+        assertTrue(viewer.attached());
+        assertEquals(Optional.empty(), all.controlledBy(live.handle(), "bob"), "a viewer is in control of nothing");
+        Terminals.Access controlling = all.access(live.handle(), "bob", control.token()).orElseThrow();
+        Attachment onReadOnlyServer = all.attach(controlling, "bob", FakeClient.reading(), controlling.role(true), List.of(), SIZE);
+        assertEquals(Optional.empty(), all.controlledBy(live.handle(), "bob"), "nor is a control link's holder who may only watch");
+        onReadOnlyServer.detach();
+
+        // The page learns from its greeting that it is in control, and may ask at once: by then it is.
+        Optional<?>[] duringGreeting = new Optional<?>[1];
+        FakeClient greeted = FakeClient.reading();
+        TerminalClient asksOnGreeting = new TerminalClient() {
+            @Override
+            public void send(byte[] message) throws java.io.IOException {
+                duringGreeting[0] = all.controlledBy(live.handle(), "bob");
+                greeted.send(message);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                greeted.close(code, reason);
+            }
+        };
+        Attachment helper = all.attach(controlling, "bob", asksOnGreeting, controlling.role(false), List.of(new byte[] {'1'}), SIZE);
+        assertEquals(Optional.of(live), duringGreeting[0]);
+        assertEquals(Optional.of(live), all.controlledBy(live.handle(), "bob"));
+        assertEquals(Optional.empty(), all.controlledBy(live.handle(), "carol"), "only the user whose client it is");
+        assertEquals(Optional.empty(), all.find(live.handle(), "bob"), "control is no ownership");
+
+        helper.detach();
+        assertEquals(Optional.empty(), all.controlledBy(live.handle(), "bob"), "gone with the client");
+        Attachment again = all.attach(controlling, "bob", FakeClient.reading(), controlling.role(false), List.of(), SIZE);
+        assertEquals(Optional.of(live), all.controlledBy(live.handle(), "bob"));
+        live.shares().revoke(control.share().id());
+        assertTrue(again.attached(), "here nobody lets the client go on revoke: the link's end alone takes control away");
+        assertEquals(Optional.empty(), all.controlledBy(live.handle(), "bob"));
+        assertEquals(Optional.empty(), all.controlledBy("not-a-handle", "alice"));
+        assertEquals(Optional.empty(), all.controlledBy(null, "alice"));
+    }
 }

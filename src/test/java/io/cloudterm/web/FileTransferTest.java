@@ -38,7 +38,8 @@ import org.mindrot.jbcrypt.BCrypt;
 /**
  * Files in and out of a terminal over HTTP, against a real server and a real shell: uploads land in
  * the shell's current directory, bounded, never over a file unless asked, under plain names only;
- * downloads send a file a program names; only the terminal's owner may do either.
+ * downloads send a file a program names; only the terminal's owner, or someone in control of it
+ * through a control link right now, may do either.
  */
 class FileTransferTest {
 
@@ -221,10 +222,8 @@ class FileTransferTest {
         try (Shell shell = aliceShell()) {
             awaitInWork(shell);
             Path secret = Files.writeString(dir.resolve("secret"), "s");
-            // Even attached through a share link (this one may type), a guest moves no files: only the owner does.
-            TtyClient guest = shell.server().joinShared(shell.handle(), shell.bob(),
-                    shell.server().shareToken(shell.handle(), shell.alice(), "control"));
-            io.cloudterm.web.Shell.terminalInfo(guest);
+            // Bob holds a control link, but is not using it: he is not in control, and learns nothing.
+            shell.server().shareToken(shell.handle(), shell.alice(), "control");
             assertEquals(404, put(shell, "x", new byte[1], shell.bob()).statusCode());
             assertEquals(404, get(shell, query(secret), shell.bob()).statusCode());
             assertEquals(404, get(shell, "", shell.bob()).statusCode());
@@ -239,8 +238,75 @@ class FileTransferTest {
             try (Stream<Path> left = Files.list(shell.work())) {
                 assertEquals(List.of(), left.toList());
             }
-            guest.abort();
         }
+    }
+
+    @Test
+    void someoneInControlThroughAControlLinkMovesFilesUntilTheyLeaveOrTheLinkIsRevoked() throws Exception {
+        try (Shell shell = aliceShell()) {
+            awaitInWork(shell);
+            String link = shell.server().shareToken(shell.handle(), shell.alice(), "control");
+            assertEquals(404, put(shell, "early.txt", new byte[1], shell.bob()).statusCode(), "not attached: not in control");
+
+            TtyClient helper = shell.server().joinShared(shell.handle(), shell.bob(), link);
+            io.cloudterm.web.Shell.terminalInfo(helper);
+            byte[] bytes = "from bob\n".getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> uploaded = put(shell, "from-bob.txt", bytes, shell.bob());
+            assertEquals(201, uploaded.statusCode(), uploaded.body());
+            assertArrayEquals(bytes, Files.readAllBytes(shell.work().resolve("from-bob.txt")));
+            assertEquals(shell.work().toString(), Json.createReader(new StringReader(get(shell, "", shell.bob()).body()))
+                    .readObject().getString("directory"), "he learns where uploads land");
+            Path report = Files.writeString(dir.resolve("report.txt"), "for bob");
+            HttpResponse<String> downloaded = get(shell, query(report), shell.bob());
+            assertEquals(200, downloaded.statusCode(), downloaded.body());
+            assertEquals("for bob", downloaded.body());
+            assertEquals(201, put(shell, "from-alice.txt", new byte[2], shell.alice()).statusCode(), "the owner still does");
+            // What reaches the shell: the files, and nothing typed into it by the transfers.
+            shell.client().input("cat from-bob.txt; ls -1\r");
+            shell.client().awaitOutput("from bob\r\nfrom-alice.txt\r\nfrom-bob.txt\r\n", WAIT);
+
+            helper.close();
+            await().atMost(WAIT).until(() -> put(shell, "after-leaving.txt", new byte[1], shell.bob()).statusCode() == 404);
+
+            TtyClient back = shell.server().joinShared(shell.handle(), shell.bob(), link);
+            io.cloudterm.web.Shell.terminalInfo(back);
+            assertEquals(201, put(shell, "back.txt", new byte[1], shell.bob()).statusCode());
+            for (String id : shareIds(shell)) {
+                assertEquals(204, shell.server().delete("api/terminals/" + shell.handle() + "/shares/" + id,
+                        Map.of("Cookie", shell.alice())).statusCode());
+            }
+            // At once: the revoke is answered only after the link is gone.
+            assertEquals(404, put(shell, "after-revoke.txt", new byte[1], shell.bob()).statusCode());
+            assertEquals(404, get(shell, query(report), shell.bob()).statusCode());
+            assertFalse(Files.exists(shell.work().resolve("after-leaving.txt")));
+            assertFalse(Files.exists(shell.work().resolve("after-revoke.txt")));
+            back.abort();
+        }
+    }
+
+    @Test
+    void aViewerMovesNoFiles() throws Exception {
+        try (Shell shell = aliceShell()) {
+            awaitInWork(shell);
+            Path secret = Files.writeString(dir.resolve("secret"), "s");
+            TtyClient viewer = shell.server().joinShared(shell.handle(), shell.bob(),
+                    shell.server().shareToken(shell.handle(), shell.alice(), "view"));
+            io.cloudterm.web.Shell.terminalInfo(viewer);
+            assertEquals(404, put(shell, "x", new byte[1], shell.bob()).statusCode());
+            assertEquals(404, get(shell, query(secret), shell.bob()).statusCode());
+            assertEquals(404, get(shell, "", shell.bob()).statusCode());
+            try (Stream<Path> left = Files.list(shell.work())) {
+                assertEquals(List.of(), left.toList());
+            }
+            viewer.abort();
+        }
+    }
+
+    private static List<String> shareIds(Shell shell) {
+        HttpResponse<String> response = shell.server().get("api/terminals/" + shell.handle() + "/shares",
+                Map.of("Cookie", shell.alice()));
+        return Json.createReader(new StringReader(response.body())).readObject().getJsonArray("shares")
+                .getValuesAs(JsonObject.class).stream().map(o -> o.getString("id")).toList();
     }
 
     @ParameterizedTest
@@ -420,6 +486,13 @@ class FileTransferTest {
         audit.addHandler(capture);
         try (Shell shell = aliceShell()) {
             awaitInWork(shell);
+            TtyClient helper = shell.server().joinShared(shell.handle(), shell.bob(),
+                    shell.server().shareToken(shell.handle(), shell.alice(), "control"));
+            io.cloudterm.web.Shell.terminalInfo(helper);
+            assertEquals(201, put(shell, "by-bob.txt", new byte[7], shell.bob()).statusCode());
+            assertTrue(lines.stream().anyMatch(l -> l.contains(" upload user=\"bob\" owner=\"alice\"") && l.endsWith("bytes=7")),
+                    "who moved it, and whose terminal it is: " + lines);
+            helper.abort();
             assertEquals(201, put(shell, "audited.txt", new byte[42], shell.alice()).statusCode());
             assertEquals(200, get(shell, query(shell.work().resolve("audited.txt")), shell.alice()).statusCode());
             assertEquals(409, put(shell, "audited.txt", new byte[1], shell.alice()).statusCode());
