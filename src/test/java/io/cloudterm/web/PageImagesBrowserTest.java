@@ -151,22 +151,17 @@ class PageImagesBrowserTest {
         // The reloaded page's image addon never arrives: its script element is never added, so
         // it neither loads nor fails. (A request left unanswered would hold the page's load event,
         // and with it WebDriver.)
-        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        reload("""
                 const append = Node.prototype.appendChild;
                 Node.prototype.appendChild = function (child) {
                   if (child instanceof HTMLScriptElement && /addon-image/.test(child.src)) return child;
                   return append.call(this, child);
-                };""")).get("identifier");
-        try {
-            reload();
-            page.awaitLine("before the reload");
-            type("echo after the reload" + Keys.ENTER);
-            page.awaitLine("after the reload");
-            assertEquals(null, page.run("return document.body.dataset.addons"), "the addons never came");
-            page.screenshot("images-history-without-the-addon");
-        } finally {
-            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
-        }
+                };""");
+        page.awaitLine("before the reload");
+        type("echo after the reload" + Keys.ENTER);
+        page.awaitLine("after the reload");
+        assertEquals(null, page.run("return document.body.dataset.addons"), "the addons never came");
+        page.screenshot("images-history-without-the-addon");
     }
 
     // ---- the kit ---------------------------------------------------------------------------------
@@ -180,11 +175,50 @@ class PageImagesBrowserTest {
         page.await("the addons loaded", () -> "loaded".equals(page.run("return document.body.dataset.addons")));
     }
 
-    /** Reloads the page, which reattaches to the same terminal and is given its history again. */
+    /**
+     * Reloads the page, which reattaches to the same terminal and is given its history again. On
+     * loopback the browser's cached addons are usually in before the history; on a real network
+     * they may well come after it, and so they do here: the image addon's script is added only
+     * once the whole history has arrived and, if the page let it, been parsed.
+     */
     private void reload() {
+        reload("""
+                const append = Node.prototype.appendChild;
+                const late = [];
+                let arrived = false;
+                Node.prototype.appendChild = function (child) {
+                  if (arrived || !(child instanceof HTMLScriptElement && /addon-image/.test(child.src))) {
+                    return append.call(this, child);
+                  }
+                  late.push([this, child]);
+                  return child;
+                };
+                const Native = window.WebSocket;
+                window.WebSocket = class extends Native {
+                  constructor(...args) {
+                    super(...args);
+                    // Heard before the page's own onmessage: REPLAY_END ('4') as it arrives.
+                    this.addEventListener('message', (event) => {
+                      if (typeof event.data === 'string' || new Uint8Array(event.data)[0] !== 0x34) return;
+                      window.cloudterm.term.write('', () => {
+                        arrived = true;
+                        for (const [parent, child] of late) append.call(parent, child);
+                      });
+                    });
+                  }
+                };""");
+    }
+
+    /** Reloads the page with a script that runs in it before the page's own. */
+    private void reload(String before) {
         page.await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
-        driver.navigate().refresh();
-        page.awaitOpen();
+        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", before)).get("identifier");
+        try {
+            driver.navigate().refresh();
+            page.awaitOpen();
+        } finally {
+            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+        }
         page.await("the history parsed", () -> Boolean.FALSE.equals(page.run("return cloudterm.replaying"))
                 && page.screen().stream().anyMatch(line -> !line.isEmpty()));
     }
