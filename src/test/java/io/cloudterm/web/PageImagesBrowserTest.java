@@ -134,7 +134,7 @@ class PageImagesBrowserTest {
         awaitRedSquare("the sixel image again, from the replayed history");
         type("after the reload" + Keys.ENTER);
         page.await("the line typed after the reload echoed",
-                () -> page.screen().stream().filter("after the reload"::equals).count() == 1);
+                () -> page.screen().stream().anyMatch(line -> line.endsWith("after the reload")));
         page.screenshot("images-typed-after-reload");
         type(Keys.chord(Keys.CONTROL, "d"));
         String expected = "before the reload\nafter the reload\n";
@@ -162,6 +162,53 @@ class PageImagesBrowserTest {
         page.awaitLine("after the reload");
         assertEquals(null, page.run("return document.body.dataset.addons"), "the addons never came");
         page.screenshot("images-history-without-the-addon");
+    }
+
+    @Test
+    void aLongHistoryWaitingForTheAddonsPausesTheServerAsIfItWereBeingParsed() {
+        // 2.8 MB of history: more than the page takes in before it pauses the server (1 MiB).
+        server = TestServer.start("--scrollback", String.valueOf(4 << 20), "--keep-alive", "60", "--no-auth", "--",
+                "bash", "--norc", "--noprofile");
+        page = new TerminalPage(driver);
+        driver.get(server.url("/").toString());
+        page.awaitOpen();
+        type("yes 0123456789012345678901234567890123456789012345678901234567890123456789 | head -n 40000;"
+                + " echo the long output ended" + Keys.ENTER);
+        page.awaitLine("the long output ended");
+
+        // The image addon never arrives, so the history waits as long as the page lets it; what
+        // the page sends and when REPLAY_END arrives are noted in order.
+        reload("""
+                const append = Node.prototype.appendChild;
+                Node.prototype.appendChild = function (child) {
+                  if (child instanceof HTMLScriptElement && /addon-image/.test(child.src)) return child;
+                  return append.call(this, child);
+                };
+                window.flow = [];
+                const Native = window.WebSocket;
+                window.WebSocket = class extends Native {
+                  constructor(...args) {
+                    super(...args);
+                    this.addEventListener('message', (event) => {
+                      if (typeof event.data !== 'string' && new Uint8Array(event.data)[0] === 0x34) flow.push('REPLAY_END');
+                    });
+                  }
+                  send(data) {
+                    const bytes = new Uint8Array(data.buffer || data);
+                    if (bytes.length === 1 && bytes[0] === 0x32) flow.push('PAUSE');
+                    if (bytes.length === 1 && bytes[0] === 0x33) flow.push('RESUME');
+                    super.send(data);
+                  }
+                };""");
+        page.awaitLine("the long output ended");
+        @SuppressWarnings("unchecked")
+        List<String> flow = (List<String>) page.run("return flow");
+        assertTrue(flow.indexOf("PAUSE") >= 0 && flow.indexOf("PAUSE") < flow.indexOf("REPLAY_END"),
+                "the page paused the server in the middle of the waiting history: " + flow);
+        assertEquals("RESUME", flow.get(flow.size() - 1), "and resumed it once it took the history in: " + flow);
+
+        type("echo after the reload" + Keys.ENTER);
+        page.awaitLine("after the reload");
     }
 
     // ---- the kit ---------------------------------------------------------------------------------
