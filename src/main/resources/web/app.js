@@ -33,7 +33,7 @@
   // What they wait for is usually in the browser's cache: a revalidation, one round trip and a
   // script compile, well under a second even on a phone. Past 2 s the blank terminal costs the
   // person more than what the wait would bring (the images in the history), so it is written
-  // anyway; a script that fails to load releases it at once.
+  // anyway. A hold that fails (a script that does not load) releases the history at once.
   const HISTORY_HOLD_MS = 2000;
 
   const FIT_DELAY_MS = 60;
@@ -419,9 +419,9 @@
    * today's shell as typed junk, or move a running vim's cursor. xterm.js cannot tell its answers
    * from keys, so while it parses history nothing goes out. That is usually milliseconds after
    * the page opens, before anyone types; keys pressed while a long history is still being parsed
-   * (or waits to be, see holdHistory) are dropped, not sent late (holding them back would hold back the answers too). Before the
-   * first byte of history, and on a new terminal (no history at all), everything is a key. A
-   * viewer sends nothing (the server would ignore it anyway).
+   * (or waits to be, see holdHistory) are dropped, not sent late (holding them back would hold
+   * back the answers too). Before the first byte of history, and on a new terminal (no history
+   * at all), everything is a key. A viewer sends nothing (the server would ignore it anyway).
    */
   function input(s, bytes) {
     if (!s.replaying && !s.readOnly) send(s, INPUT, bytes);
