@@ -165,6 +165,54 @@ class PageImagesBrowserTest {
     }
 
     @Test
+    void aNewTerminalWritesItsOutputAsItArrivesWithoutWaitingForTheAddons() {
+        // The image addon never arrives. Each OUTPUT frame is checked as the page takes it in:
+        // was it handed to xterm.js there and then, or kept back?
+        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const append = Node.prototype.appendChild;
+                Node.prototype.appendChild = function (child) {
+                  if (child instanceof HTMLScriptElement && /addon-image/.test(child.src)) return child;
+                  return append.call(this, child);
+                };
+                window.outputs = { written: 0, keptBack: 0 };
+                let writes = 0;
+                document.addEventListener('cloudterm:terminal', (event) => {
+                  const term = event.detail.term;
+                  const write = term.write.bind(term);
+                  term.write = (data, callback) => { writes++; return write(data, callback); };
+                });
+                const Native = window.WebSocket;
+                window.WebSocket = class extends Native {
+                  set onmessage(handler) {
+                    let before = 0;
+                    const isOutput = (event) => typeof event.data !== 'string'
+                        && new Uint8Array(event.data)[0] === 0x30 && event.data.byteLength > 1;
+                    // Listeners run in the order they were added: one just before the page's, one just after.
+                    this.addEventListener('message', () => { before = writes; });
+                    super.onmessage = handler;
+                    this.addEventListener('message', (event) => {
+                      if (isOutput(event)) outputs[writes > before ? 'written' : 'keptBack']++;
+                    });
+                  }
+                };""")).get("identifier");
+        try {
+            server = TestServer.start(SHELL);
+            page = new TerminalPage(driver);
+            driver.get(server.url("/").toString());
+            page.awaitOpen();
+            type("echo a new terminal" + Keys.ENTER);
+            page.awaitLine("a new terminal");
+        } finally {
+            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+        }
+        assertEquals(null, page.run("return document.body.dataset.addons"), "the addons never came");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> outputs = (Map<String, Object>) page.run("return outputs");
+        assertEquals(0L, outputs.get("keptBack"), "no output waited: " + outputs);
+        assertTrue((Long) outputs.get("written") > 0, "output came: " + outputs);
+    }
+
+    @Test
     void aLongHistoryWaitingForTheAddonsPausesTheServerAsIfItWereBeingParsed() {
         // 2.8 MB of history: more than the page takes in before it pauses the server (1 MiB).
         server = TestServer.start("--scrollback", String.valueOf(4 << 20), "--keep-alive", "60", "--no-auth", "--",
