@@ -28,8 +28,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * Pictures in the terminal page, in a real Chromium against a real shell: sixel and iTerm2 inline
  * images are drawn, and drawn again from the history the server replays when the page is
- * reloaded, although the image addon loads only after the terminal opens. What reaches the
- * program is only what was typed, before and after the reload.
+ * reloaded, although the image addon loads only after the terminal opens: the history waits for
+ * it, briefly, and never on a new terminal. What reaches the program is only what was typed,
+ * before and after the reload, and a waiting history still paces the server.
  */
 class PageImagesBrowserTest {
 
