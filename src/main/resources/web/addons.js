@@ -36,14 +36,15 @@
   document.addEventListener('cloudterm:terminal', (event) => {
     const { term, isCurrent } = event.detail;
     attached.set(term, loadAll().then(() => {
-      if (!isCurrent()) return; // replaced by a reconnect meanwhile
+      if (!isCurrent()) return undefined; // replaced by a reconnect meanwhile
       useWebgl(term);
-      term.loadAddon(new ImageAddon.ImageAddon());
+      const imagesReady = loadImages(term);
       loadClipboard(term);
       const search = new SearchAddon.SearchAddon({ highlightLimit: 1000 });
       term.loadAddon(search);
       document.body.dataset.addons = 'loaded';
       document.dispatchEvent(new CustomEvent('cloudterm:addons', { detail: { term, search, isCurrent } }));
+      return imagesReady;
     }).catch((e) => {
       console.warn('CloudTerm: the addons did not load; the terminal works without them', e);
       document.body.dataset.addons = 'failed';
@@ -84,6 +85,35 @@
       webgl.dispose();
       document.body.dataset.renderer = 'dom';
     });
+  }
+
+  // ---- images --------------------------------------------------------------------------------
+
+  // The image addon readies its sixel decoder (WebAssembly) asynchronously once it is loaded, and
+  // drops the sixel images it parses before that. The promise returned settles when the decoder
+  // is ready, so that replayed history can wait for it too. The decoder is found by watching
+  // WebAssembly.instantiate while the addon activates, not by reading the addon's private fields;
+  // an addon that readies nothing that way is not waited for.
+  function loadImages(term) {
+    const wasm = typeof WebAssembly === 'object' ? WebAssembly : null;
+    const instantiate = wasm && wasm.instantiate;
+    const decoders = [];
+    if (instantiate) {
+      wasm.instantiate = function (...args) {
+        const decoder = instantiate.apply(this, args);
+        decoders.push(Promise.resolve(decoder).catch(() => undefined));
+        return decoder;
+      };
+    }
+    try {
+      term.loadAddon(new ImageAddon.ImageAddon());
+    } finally {
+      if (instantiate) wasm.instantiate = instantiate;
+    }
+    // The addon takes its decoder a few promise steps after it is instantiated: a task later, it has.
+    return Promise.all(decoders).then(() => new Promise((resolve) => {
+      setTimeout(resolve, 0);
+    }));
   }
 
   // ---- clipboard -----------------------------------------------------------------------------

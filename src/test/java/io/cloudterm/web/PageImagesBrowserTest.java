@@ -277,10 +277,11 @@ class PageImagesBrowserTest {
      * Reloads the page, which reattaches to the same terminal and is given its history again. On
      * loopback the browser's cached addons are usually in before the history; on a real network
      * they may well come after it, and so they do here: the image addon's script is added only
-     * once the whole history has arrived and, if the page let it, been parsed. How long the page
-     * lets the history wait at most is another test's subject (a busy machine may take longer to
-     * load the addon): here the page's timers of a second or more started while it takes in a
-     * message never fire.
+     * once the whole history has arrived and, if the page let it, been parsed; its sixel decoder
+     * (WebAssembly, made ready after the addon is loaded) is ready only once xterm.js has parsed
+     * all it was given. How long the page lets the history wait at most is another test's subject
+     * (a busy machine may take longer to load the addon): here the page's timers of a second or
+     * more started while it takes in a message never fire.
      */
     private void reload() {
         reload("""
@@ -293,6 +294,12 @@ class PageImagesBrowserTest {
                   }
                   late.push([this, child]);
                   return child;
+                };
+                const instantiate = WebAssembly.instantiate;
+                WebAssembly.instantiate = function (...args) {
+                  return instantiate.apply(this, args).then((result) => new Promise((resolve) => {
+                    window.cloudterm.term.write('', () => resolve(result));
+                  }));
                 };
                 let receiving = false;
                 const setTimeoutNative = window.setTimeout;
