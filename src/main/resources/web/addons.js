@@ -2,7 +2,8 @@
 // OSC 52 clipboard writes, and search. Together they weigh more than xterm.js itself, so they are
 // fetched only once a terminal is open, from script, and each new terminal (after a reconnect)
 // gets its own instances. When they are attached, 'cloudterm:addons' goes out on document with
-// the terminal and its search addon, for the search box.
+// the terminal and its search addon, for the search box. History replayed on a reload waits for
+// them (briefly: app.js bounds the wait), so that the images in it are drawn again.
 (() => {
   'use strict';
 
@@ -13,6 +14,8 @@
   let loaded = null;
   /** Whether programs may read the clipboard: TERMINAL_INFO's clipboardRead, per terminal. */
   const clipboardReadable = new WeakMap();
+  /** Per terminal, a promise that settles once its addons are attached, or failed to load. */
+  const attached = new WeakMap();
 
   function loadScript(src) {
     return new Promise((resolve, reject) => {
@@ -32,25 +35,31 @@
 
   document.addEventListener('cloudterm:terminal', (event) => {
     const { term, isCurrent } = event.detail;
-    loadAll().then(() => {
-      if (!isCurrent()) return; // replaced by a reconnect meanwhile
+    attached.set(term, loadAll().then(() => {
+      if (!isCurrent()) return undefined; // replaced by a reconnect meanwhile
       useWebgl(term);
-      term.loadAddon(new ImageAddon.ImageAddon());
+      const imagesReady = loadImages(term);
       loadClipboard(term);
       const search = new SearchAddon.SearchAddon({ highlightLimit: 1000 });
       term.loadAddon(search);
       document.body.dataset.addons = 'loaded';
       document.dispatchEvent(new CustomEvent('cloudterm:addons', { detail: { term, search, isCurrent } }));
+      return imagesReady;
     }).catch((e) => {
       console.warn('CloudTerm: the addons did not load; the terminal works without them', e);
       document.body.dataset.addons = 'failed';
       document.body.dataset.renderer = 'dom';
-    });
+    }));
   });
 
   document.addEventListener('cloudterm:info', (event) => {
     const term = window.cloudterm && window.cloudterm.term;
-    if (term) clipboardReadable.set(term, event.detail.clipboardRead === true);
+    if (!term) return;
+    clipboardReadable.set(term, event.detail.clipboardRead === true);
+    // An image is drawn only if the image addon is there when xterm.js parses it: the history
+    // of a terminal the page reattaches to waits for the addons. After the first visit they come
+    // from the browser's cache; on a reconnect they are attached before the connection opens.
+    if (typeof event.detail.hold === 'function' && attached.has(term)) event.detail.hold(attached.get(term));
   });
 
   // ---- renderer ------------------------------------------------------------------------------
@@ -76,6 +85,35 @@
       webgl.dispose();
       document.body.dataset.renderer = 'dom';
     });
+  }
+
+  // ---- images --------------------------------------------------------------------------------
+
+  // The image addon readies its sixel decoder (WebAssembly) asynchronously once it is loaded, and
+  // drops the sixel images it parses before that. The promise returned settles when the decoder
+  // is ready, so that replayed history can wait for it too. The decoder is found by watching
+  // WebAssembly.instantiate while the addon activates, not by reading the addon's private fields;
+  // an addon that readies nothing that way is not waited for.
+  function loadImages(term) {
+    const wasm = typeof WebAssembly === 'object' ? WebAssembly : null;
+    const instantiate = wasm && wasm.instantiate;
+    const decoders = [];
+    if (instantiate) {
+      wasm.instantiate = function (...args) {
+        const decoder = instantiate.apply(this, args);
+        decoders.push(Promise.resolve(decoder).catch(() => undefined));
+        return decoder;
+      };
+    }
+    try {
+      term.loadAddon(new ImageAddon.ImageAddon());
+    } finally {
+      if (instantiate) wasm.instantiate = instantiate;
+    }
+    // The addon takes its decoder a few promise steps after it is instantiated: a task later, it has.
+    return Promise.all(decoders).then(() => new Promise((resolve) => {
+      setTimeout(resolve, 0);
+    }));
   }
 
   // ---- clipboard -----------------------------------------------------------------------------

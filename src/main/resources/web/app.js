@@ -29,6 +29,13 @@
   const HIGH_WATER = 1024 * 1024;
   const LOW_WATER = 256 * 1024;
 
+  // How long replayed history may wait for what feature scripts hold it for (see holdHistory).
+  // What they wait for is usually in the browser's cache: a revalidation, one round trip and a
+  // script compile, well under a second even on a phone. Past 2 s the blank terminal costs the
+  // person more than what the wait would bring (the images in the history), so it is written
+  // anyway. A hold that fails (a script that does not load) releases the history at once.
+  const HISTORY_HOLD_MS = 2000;
+
   const FIT_DELAY_MS = 60;
   const COPY_DELAY_MS = 120;
   const CONNECTING_NOTICE_MS = 600;
@@ -317,8 +324,11 @@
     // replaying: xterm.js was given history the server replayed on attaching and has not yet
     // parsed all of it; replayEnded: REPLAY_END has come, so all further OUTPUT is live.
     // readOnly: the server said this client only watches (TERMINAL_INFO role "viewer").
+    // historyHold: what the history waits for before xterm.js parses it (see holdHistory);
+    // held: the frames waiting meanwhile, in order, or null when nothing waits.
     const s = {
       term, fit, ws: null, pending: 0, paused: false, replaying: false, replayEnded: false,
+      historyHold: null, held: null,
       title: PAGE_TITLE, copyTimer: 0, visiting: token === null, readOnly: false, sharedBy: null, filter: null,
     };
     session = s;
@@ -384,7 +394,8 @@
 
   // The page's other scripts (each feature in a file of its own) follow the terminal through
   // these events on document: cloudterm:starting (see terminalToStart), cloudterm:terminal (a new
-  // xterm.js terminal, before it connects), cloudterm:info (the server's TERMINAL_INFO for it),
+  // xterm.js terminal, before it connects), cloudterm:info (the server's TERMINAL_INFO for it, and
+  // hold(promise) to have its history wait, see rememberTerminal),
   // cloudterm:disconnected (its connection closed, with the code), cloudterm:closed (it was disposed).
   function announce(name, detail) {
     document.dispatchEvent(new CustomEvent(name, { detail }));
@@ -408,9 +419,9 @@
    * today's shell as typed junk, or move a running vim's cursor. xterm.js cannot tell its answers
    * from keys, so while it parses history nothing goes out. That is usually milliseconds after
    * the page opens, before anyone types; keys pressed while a long history is still being parsed
-   * are dropped, not sent late (holding them back would hold back the answers too). Before the
-   * first byte of history, and on a new terminal (no history at all), everything is a key. A
-   * viewer sends nothing (the server would ignore it anyway).
+   * (or waits to be, see holdHistory) are dropped, not sent late (holding them back would hold
+   * back the answers too). Before the first byte of history, and on a new terminal (no history
+   * at all), everything is a key. A viewer sends nothing (the server would ignore it anyway).
    */
   function input(s, bytes) {
     if (!s.replaying && !s.readOnly) send(s, INPUT, bytes);
@@ -420,10 +431,20 @@
     // The protocol's frames are binary; text frames with the same layout are read too.
     const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
     if (bytes.length === 0) return;
+    if (s.held) {
+      hold(s, bytes);
+      return;
+    }
     const payload = bytes.subarray(1);
     switch (bytes[0]) {
       case OUTPUT:
-        if (!s.replayEnded) s.replaying = true; // history: xterm.js's answers to it are stale
+        if (!s.replayEnded) {
+          s.replaying = true; // history: xterm.js's answers to it are stale
+          if (s.historyHold) {
+            holdHistory(s, bytes);
+            break;
+          }
+        }
         write(s, payload);
         break;
       case SET_WINDOW_TITLE:
@@ -438,6 +459,7 @@
         break;
       case REPLAY_END:
         s.replayEnded = true;
+        s.historyHold = null; // what the history would have waited for: live output does not
         if (!s.replaying) break; // no history came: nothing to wait for
         // xterm.js parses asynchronously, in order: this callback runs once everything written
         // before it (the history) is parsed, and before anything written after it (live output),
@@ -462,9 +484,49 @@
         send(s, RESUME);
       }
     });
+    pauseIfBehind(s);
+  }
+
+  function pauseIfBehind(s) {
     if (!s.paused && s.pending > HIGH_WATER) {
       s.paused = true;
       send(s, PAUSE);
+    }
+  }
+
+  /**
+   * The first OUTPUT of the history arrived while a feature script holds the history: it waits,
+   * and every frame after it with it (REPLAY_END and live output too, so that the order stays),
+   * until what was held for has settled or HISTORY_HOLD_MS have passed, whichever comes first.
+   * Held output counts as pending, so that a long history PAUSEs the server as if xterm.js were
+   * slow to parse it. Keys typed meanwhile are dropped, as while xterm.js parses history.
+   */
+  function holdHistory(s, first) {
+    const until = s.historyHold;
+    s.historyHold = null;
+    s.held = [];
+    hold(s, first);
+    let timer = 0;
+    const bound = new Promise((resolve) => {
+      timer = setTimeout(resolve, HISTORY_HOLD_MS);
+    });
+    Promise.race([until, bound]).then(() => {
+      clearTimeout(timer);
+      const held = s.held;
+      s.held = null;
+      if (session !== s) return; // replaced by a reconnect: its terminal is gone
+      for (const frame of held) {
+        if (frame[0] === OUTPUT) s.pending -= frame.length - 1; // write counts it again
+        receive(s, frame);
+      }
+    });
+  }
+
+  function hold(s, frame) {
+    s.held.push(frame);
+    if (frame[0] === OUTPUT) {
+      s.pending += frame.length - 1;
+      pauseIfBehind(s);
     }
   }
 
@@ -514,7 +576,15 @@
     retries = 0;
     setTerminalInUrl(info.terminal);
     if (info.role === 'viewer') watchOnly(s, info);
-    announce('cloudterm:info', info);
+    // A feature script that must be in place before xterm.js parses the history the server is
+    // about to replay (the image addon, to draw the images in it) calls hold(promise) on
+    // cloudterm:info. Only history waits: without any (a new terminal), nothing does.
+    const holds = [];
+    announce('cloudterm:info', {
+      ...info,
+      hold: (promise) => holds.push(Promise.resolve(promise).catch(() => undefined)),
+    });
+    if (holds.length > 0 && !s.replayEnded) s.historyHold = Promise.all(holds);
   }
 
   /** This client only watches: nothing typed goes out, and no cursor suggests otherwise. */
