@@ -106,16 +106,13 @@ final class GatewayTerminalsApi implements HttpService {
             response.status(Status.FORBIDDEN_403).send(transferOff);
             return;
         }
-        Optional<String> user = user(request, response);
-        if (user.isEmpty()) {
+        Optional<Asked> asked = asked(request, response);
+        if (asked.isEmpty()) {
             return;
         }
-        String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<HostAddress> host = gateway.hostOf(handle);
-        if (host.isEmpty()) {
-            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
-            return;
-        }
+        String user = asked.get().user();
+        String handle = asked.get().handle();
+        HostAddress host = asked.get().host();
         long length = upload ? request.headers().contentLength().orElse(-1L) : -1L;
         if (upload && length < 0) {
             response.status(Status.LENGTH_REQUIRED_411).send("an upload needs a Content-Length");
@@ -131,10 +128,10 @@ final class GatewayTerminalsApi implements HttpService {
         }
         HttpResponse<InputStream> answer;
         try {
-            answer = gateway.calls().stream(host.get(), user.get(), request.prologue().method().text(), target, conditions,
+            answer = gateway.calls().stream(host, user, request.prologue().method().text(), target, conditions,
                     upload ? request.content().inputStream() : InputStream.nullInputStream(), length);
         } catch (IOException e) {
-            response.status(Status.BAD_GATEWAY_502).send("the terminal's host " + host.get() + " did not answer: " + e.getMessage());
+            response.status(Status.BAD_GATEWAY_502).send("the terminal's host " + host + " did not answer: " + e.getMessage());
             return;
         }
         try (InputStream body = answer.body()) {
@@ -227,24 +224,21 @@ final class GatewayTerminalsApi implements HttpService {
     /** A call about one terminal, to the host its handle names, with the host's own handle. */
     private void forward(ServerRequest request, ServerResponse response) {
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        Optional<String> user = user(request, response);
-        if (user.isEmpty()) {
+        Optional<Asked> asked = asked(request, response);
+        if (asked.isEmpty()) {
             return;
         }
-        String handle = request.path().pathParameters().first("handle").orElse("");
-        Optional<HostAddress> host = gateway.hostOf(handle);
-        if (host.isEmpty()) {
-            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
-            return;
-        }
+        String user = asked.get().user();
+        String handle = asked.get().handle();
+        HostAddress host = asked.get().host();
         String bare = HostHandles.bare(handle);
         String target = request.path().rawPath().substring(request.path().rawPath().indexOf("/api/")).replace(handle, bare);
         String body = request.content().hasEntity() ? request.content().as(String.class) : "";
         try {
-            relay(response, host.get(), gateway.calls().call(host.get(), user.get(), request.prologue().method().text(), target, body),
+            relay(response, host, gateway.calls().call(host, user, request.prologue().method().text(), target, body),
                     bare);
         } catch (IOException e) {
-            response.status(Status.BAD_GATEWAY_502).send("the terminal's host " + host.get() + " did not answer: " + e.getMessage());
+            response.status(Status.BAD_GATEWAY_502).send("the terminal's host " + host + " did not answer: " + e.getMessage());
         }
     }
 
@@ -263,6 +257,25 @@ final class GatewayTerminalsApi implements HttpService {
                     .getBytes(StandardCharsets.UTF_8);
         }
         response.send(body);
+    }
+
+    /** Who asks about which terminal, on which host. */
+    private record Asked(String user, String handle, HostAddress host) {
+    }
+
+    /** The caller and the terminal's host, if the caller is signed in and the handle names a host known now; else answered. */
+    private Optional<Asked> asked(ServerRequest request, ServerResponse response) {
+        Optional<String> user = user(request, response);
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        String handle = request.path().pathParameters().first("handle").orElse("");
+        Optional<HostAddress> host = gateway.hostOf(handle);
+        if (host.isEmpty()) {
+            response.status(Status.NOT_FOUND_404).send("no such terminal: it has ended, or it is not yours");
+            return Optional.empty();
+        }
+        return Optional.of(new Asked(user.get(), handle, host.get()));
     }
 
     private static JsonObject json(byte[] body) {

@@ -17,11 +17,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
 import org.openqa.selenium.By;
@@ -37,10 +36,11 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class ControlLinkTransferBrowserTest {
 
+    @RegisterExtension
+    static final ChromiumForClass BROWSER = new ChromiumForClass();
+
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static Chromium chromium;
-    private static ChromeDriver driver;
 
     @TempDir
     Path dir;
@@ -51,30 +51,19 @@ class ControlLinkTransferBrowserTest {
     private String handle;
     private String alice;
 
-    @BeforeAll
-    static void startBrowser() {
-        chromium = Chromium.start();
-        driver = chromium.driver();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
-
     /** A fresh tab per test, as a browser nobody has used here: no cookies, no emulation, no page state. */
     @BeforeEach
     void freshTab() {
-        driver.switchTo().newWindow(WindowType.TAB);
-        String fresh = driver.getWindowHandle();
-        for (String other : driver.getWindowHandles()) {
+        driver().switchTo().newWindow(WindowType.TAB);
+        String fresh = driver().getWindowHandle();
+        for (String other : driver().getWindowHandles()) {
             if (!other.equals(fresh)) {
-                driver.switchTo().window(other).close();
+                driver().switchTo().window(other).close();
             }
         }
-        driver.switchTo().window(fresh);
-        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
-        page = new TerminalPage(driver);
+        driver().switchTo().window(fresh);
+        driver().executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        page = new TerminalPage(driver());
     }
 
     @AfterEach
@@ -134,7 +123,7 @@ class ControlLinkTransferBrowserTest {
 
         // The share token stays in the tab: not in the address the browser keeps, not in any request it made.
         String token = link.getString("token");
-        assertFalse(driver.getCurrentUrl().contains(token), driver.getCurrentUrl());
+        assertFalse(driver().getCurrentUrl().contains(token), driver().getCurrentUrl());
         @SuppressWarnings("unchecked")
         List<String> requested = (List<String>) page.run("return performance.getEntriesByType('resource').map((e) => e.name)");
         assertTrue(requested.stream().anyMatch(url -> url.contains("/files/")), "the upload is among them: " + requested);
@@ -149,7 +138,7 @@ class ControlLinkTransferBrowserTest {
         phone();
 
         logInThrough(link);
-        page.await("the banner", () -> "Read-only — shared by alice".equals(driver.findElement(By.id("viewer-banner")).getText()));
+        page.await("the banner", () -> "Read-only — shared by alice".equals(driver().findElement(By.id("viewer-banner")).getText()));
         // A few round trips after the greeting: a page that had asked for files would have its answer by now.
         owner.input("echo live-li''ne\r");
         page.awaitLine("live-line");
@@ -164,18 +153,18 @@ class ControlLinkTransferBrowserTest {
 
     /** Bob opens {@code link}, logs in on the form it takes him to, and is back on the shared terminal. */
     private void logInThrough(JsonObject link) {
-        driver.get(server.url("").resolve(link.getString("link")).toString());
-        page.await("the login form", () -> driver.getCurrentUrl().contains("/login"));
-        driver.findElement(By.id("user")).sendKeys("bob");
-        driver.findElement(By.id("password")).sendKeys("b" + Keys.ENTER);
+        driver().get(server.url("").resolve(link.getString("link")).toString());
+        page.await("the login form", () -> driver().getCurrentUrl().contains("/login"));
+        driver().findElement(By.id("user")).sendKeys("bob");
+        driver().findElement(By.id("password")).sendKeys("b" + Keys.ENTER);
         page.awaitOpen();
     }
 
     /** A 390×844 phone with a touch screen, in this tab: (pointer: coarse) matches. */
     private static void phone() {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        driver().executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 3, "mobile", true));
-        driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
+        driver().executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
     }
 
     /** Drops {@code bytes} as a file named {@code name} on the terminal; returns whether the page kept the drop. */
@@ -197,5 +186,9 @@ class ControlLinkTransferBrowserTest {
                 const item = [...document.querySelectorAll('.transfer-item')].find((i) => i.dataset.name === arguments[0]);
                 return item ? (item.dataset.state || '') + '|' + item.querySelector('progress').value + '/'
                     + item.querySelector('progress').max : '';""", name);
+    }
+
+    private static ChromeDriver driver() {
+        return BROWSER.driver();
     }
 }

@@ -21,10 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -40,33 +39,22 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class PageAddonsBrowserTest {
 
+    @RegisterExtension
+    static final ChromiumForClass BROWSER = new ChromiumForClass();
+
     private static final String[] SHELL = {"--no-auth", "--", "bash", "--norc", "--noprofile"};
     private static final Pattern SIZE_LINE = Pattern.compile("^rows=(\\d+) cols=(\\d+)$");
 
-    private static Chromium chromium;
-    private static ChromeDriver driver;
 
     private TestServer server;
     private TerminalPage page;
     @TempDir
     Path directory;
 
-    @BeforeAll
-    static void startBrowser() {
-        chromium = Chromium.start();
-        driver = chromium.driver();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-        assertFalse(chromium.running(), "Chromium still runs after quit");
-    }
-
     @AfterEach
     void leaveThePage() {
         try {
-            driver.get("about:blank");
+            driver().get("about:blank");
             cdp("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         } finally {
             if (server != null) {
@@ -115,8 +103,8 @@ class PageAddonsBrowserTest {
         page.awaitLine("crabapple");
 
         type(Keys.chord(Keys.CONTROL, Keys.SHIFT, "f"));
-        WebElement box = driver.findElement(By.cssSelector("#search input"));
-        page.await("the search box has the focus", () -> box.equals(driver.switchTo().activeElement()));
+        WebElement box = driver().findElement(By.cssSelector("#search input"));
+        page.await("the search box has the focus", () -> box.equals(driver().switchTo().activeElement()));
         box.sendKeys("apple");
         page.await("'n of 3' in the box", () -> count().matches("[123] of 3"));
         int first = position();
@@ -131,20 +119,20 @@ class PageAddonsBrowserTest {
         page.screenshot("addons-search");
 
         box.sendKeys(Keys.ESCAPE);
-        page.await("the box closed", () -> !driver.findElement(By.id("search")).isDisplayed());
-        assertEquals("xterm-helper-textarea", driver.switchTo().activeElement().getAttribute("class"),
+        page.await("the box closed", () -> !driver().findElement(By.id("search")).isDisplayed());
+        assertEquals("xterm-helper-textarea", driver().switchTo().activeElement().getAttribute("class"),
                 "Esc gives the keys back to the terminal");
         page.await("the highlights gone", () -> highlights() == 0);
 
         // Straight on, without clicking: the keys go to the program again.
-        new org.openqa.selenium.interactions.Actions(driver).sendKeys("after search" + Keys.ENTER).perform();
+        new org.openqa.selenium.interactions.Actions(driver()).sendKeys("after search" + Keys.ENTER).perform();
         type(Keys.chord(Keys.CONTROL, "d"));
         assertEquals("after search\n", awaitFile(directory.resolve("typed.txt"), "after search\n"),
                 "nothing typed into the search box (apple, Enter, Shift+Enter, Esc) reached the program");
     }
 
     private String count() {
-        return driver.findElement(By.cssSelector("#search .search-count")).getText();
+        return driver().findElement(By.cssSelector("#search .search-count")).getText();
     }
 
     private int position() {
@@ -208,7 +196,7 @@ class PageAddonsBrowserTest {
         type("printf '\\033]52;c;%s\\a' $(printf 'an old copy' | base64)" + Keys.ENTER);
         page.await("the program's text on the clipboard", () -> "an old copy".equals(clipboard()));
         page.run("return navigator.clipboard.writeText('copied since')");
-        page.await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
+        page.await("the terminal's name in the address", () -> driver().getCurrentUrl().contains("?t="));
 
         // The reloaded page's addons load while its history arrives: hold the WebSocket's messages
         // until they are in, so that the clipboard addon does parse the old copy in the history.
@@ -227,7 +215,7 @@ class PageAddonsBrowserTest {
                   }
                 };""")).get("identifier");
         try {
-            driver.navigate().refresh();
+            driver().navigate().refresh();
             page.awaitOpen();
             awaitAddons();
             type("echo after the reload" + Keys.ENTER);
@@ -247,7 +235,7 @@ class PageAddonsBrowserTest {
     }
 
     private String clipboard() {
-        return (String) driver.executeAsyncScript(
+        return (String) driver().executeAsyncScript(
                 "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('error: ' + e.message));");
     }
 
@@ -325,7 +313,7 @@ class PageAddonsBrowserTest {
         assertEquals("17", page.run("return localStorage.getItem('cloudterm-font-size')"));
         page.screenshot("addons-font-larger");
 
-        driver.get(server.url("/").toString()); // a new page (and terminal) in this browser
+        driver().get(server.url("/").toString()); // a new page (and terminal) in this browser
         page.awaitOpen();
         page.await("the remembered size after a reload", () -> fontSize() == 17);
 
@@ -411,12 +399,12 @@ class PageAddonsBrowserTest {
         Path fifo = directory.resolve("ring");
         new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(10, TimeUnit.SECONDS);
         type("read go < " + fifo + "; printf 'rang\\a\\n'" + Keys.ENTER);
-        String terminalTab = driver.getWindowHandle();
-        String title = driver.getTitle();
+        String terminalTab = driver().getWindowHandle();
+        String title = driver().getTitle();
         assertFalse(title.startsWith("🔔"), title);
 
-        driver.switchTo().newWindow(WindowType.TAB); // the terminal's tab is now hidden
-        driver.get("about:blank");
+        driver().switchTo().newWindow(WindowType.TAB); // the terminal's tab is now hidden
+        driver().get("about:blank");
         // Opening the fifo for writing waits for its reader: the shell, already there.
         CompletableFuture<Void> ring = CompletableFuture.runAsync(() -> {
             try {
@@ -428,12 +416,12 @@ class PageAddonsBrowserTest {
         ring.get(TerminalPage.WAIT.toSeconds(), TimeUnit.SECONDS);
         page.await("the hidden tab's title flashing", () -> tabTitles().contains("🔔 " + title));
 
-        driver.close();
-        driver.switchTo().window(terminalTab);
+        driver().close();
+        driver().switchTo().window(terminalTab);
         page.awaitLine("rang");
         page.await("the flashing stopped once the tab is shown",
                 () -> page.run("return document.documentElement.dataset.bell") == null);
-        assertEquals(title, driver.getTitle(), "the plain title again");
+        assertEquals(title, driver().getTitle(), "the plain title again");
         page.screenshot("addons-bell-seen");
     }
 
@@ -466,8 +454,8 @@ class PageAddonsBrowserTest {
 
     private void open(String... args) {
         server = TestServer.start(args);
-        page = new TerminalPage(driver);
-        driver.get(server.url("/").toString());
+        page = new TerminalPage(driver());
+        driver().get(server.url("/").toString());
         page.awaitOpen();
     }
 
@@ -481,7 +469,7 @@ class PageAddonsBrowserTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> cdp(String command, Map<String, Object> parameters) {
-        return (Map<String, Object>) (Map<?, ?>) driver.executeCdpCommand(command, parameters);
+        return (Map<String, Object>) (Map<?, ?>) driver().executeCdpCommand(command, parameters);
     }
 
     private String awaitFile(Path file, String expected) {
@@ -507,5 +495,9 @@ class PageAddonsBrowserTest {
         g.fillRect(24, 8, 32, 32);
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static ChromeDriver driver() {
+        return BROWSER.driver();
     }
 }

@@ -1,7 +1,6 @@
 package io.cloudterm.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -17,10 +16,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -33,6 +31,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * before and after the reload, and a waiting history still paces the server.
  */
 class PageImagesBrowserTest {
+
+    @RegisterExtension
+    static final ChromiumForClass BROWSER = new ChromiumForClass();
 
     /** The terminal outlives the reload by far. */
     private static final String[] SHELL = {"--keep-alive", "60", "--no-auth", "--", "bash", "--norc", "--noprofile"};
@@ -48,30 +49,16 @@ class PageImagesBrowserTest {
             }
             return false;""";
 
-    private static Chromium chromium;
-    private static ChromeDriver driver;
 
     private TestServer server;
     private TerminalPage page;
     @TempDir
     Path directory;
 
-    @BeforeAll
-    static void startBrowser() {
-        chromium = Chromium.start();
-        driver = chromium.driver();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-        assertFalse(chromium.running(), "Chromium still runs after quit");
-    }
-
     @AfterEach
     void leaveThePage() {
         try {
-            driver.get("about:blank");
+            driver().get("about:blank");
         } finally {
             if (server != null) {
                 server.close();
@@ -198,8 +185,8 @@ class PageImagesBrowserTest {
                 };""")).get("identifier");
         try {
             server = TestServer.start(SHELL);
-            page = new TerminalPage(driver);
-            driver.get(server.url("/").toString());
+            page = new TerminalPage(driver());
+            driver().get(server.url("/").toString());
             page.awaitOpen();
             type("echo a new terminal" + Keys.ENTER);
             page.awaitLine("a new terminal");
@@ -218,8 +205,8 @@ class PageImagesBrowserTest {
         // 2.8 MB of history: more than the page takes in before it pauses the server (1 MiB).
         server = TestServer.start("--scrollback", String.valueOf(4 << 20), "--keep-alive", "60", "--no-auth", "--",
                 "bash", "--norc", "--noprofile");
-        page = new TerminalPage(driver);
-        driver.get(server.url("/").toString());
+        page = new TerminalPage(driver());
+        driver().get(server.url("/").toString());
         page.awaitOpen();
         type("yes 0123456789012345678901234567890123456789012345678901234567890123456789 | head -n 40000;"
                 + " echo the long output ended" + Keys.ENTER);
@@ -266,8 +253,8 @@ class PageImagesBrowserTest {
 
     private void open() {
         server = TestServer.start(SHELL);
-        page = new TerminalPage(driver);
-        driver.get(server.url("/").toString());
+        page = new TerminalPage(driver());
+        driver().get(server.url("/").toString());
         page.awaitOpen();
         // On a new terminal the history does not wait for the addons: the image addon may not be there yet.
         page.await("the addons loaded", () -> "loaded".equals(page.run("return document.body.dataset.addons")));
@@ -330,10 +317,10 @@ class PageImagesBrowserTest {
 
     /** Reloads the page with a script that runs in it before the page's own. */
     private void reload(String before) {
-        page.await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
+        page.await("the terminal's name in the address", () -> driver().getCurrentUrl().contains("?t="));
         Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", before)).get("identifier");
         try {
-            driver.navigate().refresh();
+            driver().navigate().refresh();
             page.awaitOpen();
         } finally {
             cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
@@ -352,7 +339,7 @@ class PageImagesBrowserTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> cdp(String command, Map<String, Object> parameters) {
-        return (Map<String, Object>) (Map<?, ?>) driver.executeCdpCommand(command, parameters);
+        return (Map<String, Object>) (Map<?, ?>) driver().executeCdpCommand(command, parameters);
     }
 
     private String awaitFile(Path file, String expected) {
@@ -380,5 +367,9 @@ class PageImagesBrowserTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return png.toByteArray();
+    }
+
+    private static ChromeDriver driver() {
+        return BROWSER.driver();
     }
 }

@@ -12,16 +12,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
 import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 
 /**
@@ -31,32 +30,22 @@ import org.openqa.selenium.WindowType;
  */
 class SharingBrowserTest {
 
+    @RegisterExtension
+    static final ChromiumForClass BROWSER = new ChromiumForClass();
+
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern LINK = Pattern.compile("(http://\\S+#share=[A-Za-z0-9_-]+)");
 
-    private static Chromium chromium;
-    private static WebDriver driver;
-    private static TerminalPage page;
+    private TerminalPage page;
 
     @TempDir
     Path dir;
     private TestServer server;
 
-    @BeforeAll
-    static void startBrowser() {
-        chromium = Chromium.start();
-        driver = chromium.driver();
-        page = new TerminalPage(driver);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
-
     @BeforeEach
     void freshPage() {
-        driver.manage().deleteAllCookies();
+        page = new TerminalPage(driver());
+        driver().manage().deleteAllCookies();
     }
 
     @AfterEach
@@ -78,26 +67,26 @@ class SharingBrowserTest {
         page.type("from-owner" + Keys.ENTER);
         page.awaitLine("from-owner");
         String handle = (String) page.run("return new URL(location.href).searchParams.get('t')");
-        String alice = "cloudterm_session=" + driver.manage().getCookieNamed("cloudterm_session").getValue();
+        String alice = "cloudterm_session=" + driver().manage().getCookieNamed("cloudterm_session").getValue();
 
         // The owner makes a view link on the terminals page (for anyone: the box stays unticked).
-        driver.get(server.url("terminals.html").toString());
-        page.await("the terminal listed", () -> !driver.findElements(By.cssSelector("li[data-terminal='" + handle + "'] button")).isEmpty());
-        driver.findElements(By.cssSelector("li[data-terminal='" + handle + "'] button")).stream()
+        driver().get(server.url("terminals.html").toString());
+        page.await("the terminal listed", () -> !driver().findElements(By.cssSelector("li[data-terminal='" + handle + "'] button")).isEmpty());
+        driver().findElements(By.cssSelector("li[data-terminal='" + handle + "'] button")).stream()
                 .filter(b -> b.getText().equals("View link")).findFirst().orElseThrow().click();
-        page.await("the link", () -> LINK.matcher(driver.findElement(By.id("message")).getText()).find());
-        Matcher link = LINK.matcher(driver.findElement(By.id("message")).getText());
+        page.await("the link", () -> LINK.matcher(driver().findElement(By.id("message")).getText()).find());
+        Matcher link = LINK.matcher(driver().findElement(By.id("message")).getText());
         assertTrue(link.find());
 
         // Someone else: no cookie of alice's, a window of its own.
-        driver.manage().deleteAllCookies();
-        String owners = driver.getWindowHandle();
-        driver.switchTo().newWindow(WindowType.WINDOW);
+        driver().manage().deleteAllCookies();
+        String owners = driver().getWindowHandle();
+        driver().switchTo().newWindow(WindowType.WINDOW);
         try {
-            driver.get(link.group(1));
+            driver().get(link.group(1));
             page.awaitOpen();
-            page.await("the banner", () -> "Read-only — shared by alice".equals(driver.findElement(By.id("viewer-banner")).getText()));
-            assertFalse(driver.getCurrentUrl().contains("share="), "the token leaves the address bar: " + driver.getCurrentUrl());
+            page.await("the banner", () -> "Read-only — shared by alice".equals(driver().findElement(By.id("viewer-banner")).getText()));
+            assertFalse(driver().getCurrentUrl().contains("share="), "the token leaves the address bar: " + driver().getCurrentUrl());
             page.awaitLine("from-owner");
 
             try (TtyClient owner = TtyClient.connect(java.net.URI.create(server.ws() + "?t=" + handle), Map.of("Cookie", alice))
@@ -122,12 +111,12 @@ class SharingBrowserTest {
             // The link gave the visitor this terminal and nothing else: not the terminals page's data, not a shell.
             assertEquals(401L, fetchStatus("api/terminals"));
             assertEquals(401L, fetchStatus("token"));
-            driver.get(server.url("").toString());
-            page.await("the login form", () -> driver.getCurrentUrl().contains("/login"));
+            driver().get(server.url("").toString());
+            page.await("the login form", () -> driver().getCurrentUrl().contains("/login"));
             assertEquals(1, server.server().terminals().size(), "no shell was started for the visitor");
         } finally {
-            driver.close();
-            driver.switchTo().window(owners);
+            driver().close();
+            driver().switchTo().window(owners);
         }
     }
 
@@ -142,12 +131,12 @@ class SharingBrowserTest {
             assertEquals(201, made.statusCode(), made.body());
             String link = jakarta.json.Json.createReader(new java.io.StringReader(made.body())).readObject().getString("link");
 
-            driver.get(server.url("").resolve(link).toString());
-            page.await("the login form", () -> driver.getCurrentUrl().contains("/login"));
-            driver.findElement(By.id("user")).sendKeys("bob");
-            driver.findElement(By.id("password")).sendKeys("b" + Keys.ENTER);
+            driver().get(server.url("").resolve(link).toString());
+            page.await("the login form", () -> driver().getCurrentUrl().contains("/login"));
+            driver().findElement(By.id("user")).sendKeys("bob");
+            driver().findElement(By.id("password")).sendKeys("b" + Keys.ENTER);
             page.awaitOpen();
-            page.await("the banner", () -> "Read-only — shared by alice".equals(driver.findElement(By.id("viewer-banner")).getText()));
+            page.await("the banner", () -> "Read-only — shared by alice".equals(driver().findElement(By.id("viewer-banner")).getText()));
             owner.input("echo fr''om-alice\r");
             page.awaitLine("from-alice");
             page.screenshot("sharing-signed-in-viewer");
@@ -155,10 +144,10 @@ class SharingBrowserTest {
             // The owner stops sharing: the page says so in words, with nothing to press, and the code below.
             String id = jakarta.json.Json.createReader(new java.io.StringReader(made.body())).readObject().getString("id");
             assertEquals(204, server.delete("api/terminals/" + handle + "/shares/" + id, Map.of("Cookie", alice)).statusCode());
-            page.await("the overlay", () -> driver.findElement(By.id("overlay")).isDisplayed());
-            assertEquals("The shared terminal has ended", driver.findElement(By.id("overlay-title")).getText());
-            assertFalse(driver.findElement(By.id("overlay-action")).isDisplayed(), "no terminal of bob's to go back to");
-            assertEquals("close code 4005: the share link was revoked", driver.findElement(By.id("overlay-code")).getText());
+            page.await("the overlay", () -> driver().findElement(By.id("overlay")).isDisplayed());
+            assertEquals("The shared terminal has ended", driver().findElement(By.id("overlay-title")).getText());
+            assertFalse(driver().findElement(By.id("overlay-action")).isDisplayed(), "no terminal of bob's to go back to");
+            assertEquals("close code 4005: the share link was revoked", driver().findElement(By.id("overlay-code")).getText());
         }
     }
 
@@ -166,37 +155,41 @@ class SharingBrowserTest {
     void theLoginFormKeepsTheNameAfterAWrongPasswordAndSaysHowLongToWait() throws Exception {
         server = TestServer.start("--users", users().toString(), "--", "bash", "--norc", "--noprofile");
         logIn("alice", "wrong");
-        page.await("the notice", () -> driver.findElement(By.cssSelector(".message")).getText().contains("Wrong"));
-        assertEquals("alice", driver.findElement(By.id("user")).getDomProperty("value"), "the name is kept");
+        page.await("the notice", () -> driver().findElement(By.cssSelector(".message")).getText().contains("Wrong"));
+        assertEquals("alice", driver().findElement(By.id("user")).getDomProperty("value"), "the name is kept");
         // The rest of the name's burst, from the same address; then the form says how long to wait.
         for (int i = 0; i < 4; i++) {
             assertEquals(401, server.post("login", "user=alice&password=wrong&next=", Map.of()).statusCode());
         }
-        driver.findElement(By.id("password")).sendKeys("wrong" + Keys.ENTER);
-        page.await("the throttle's notice", () -> driver.findElement(By.cssSelector(".message")).getText().contains("Too many"));
-        String notice = driver.findElement(By.cssSelector(".message")).getText();
+        driver().findElement(By.id("password")).sendKeys("wrong" + Keys.ENTER);
+        page.await("the throttle's notice", () -> driver().findElement(By.cssSelector(".message")).getText().contains("Too many"));
+        String notice = driver().findElement(By.cssSelector(".message")).getText();
         assertTrue(notice.matches("Too many attempts — try again in \\d+ s\\.?"), notice);
-        assertEquals("alice", driver.findElement(By.id("user")).getDomProperty("value"));
+        assertEquals("alice", driver().findElement(By.id("user")).getDomProperty("value"));
         page.screenshot("login-throttled");
     }
 
     private long fetchStatus(String path) {
-        Object status = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+        Object status = ((org.openqa.selenium.JavascriptExecutor) driver()).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + " fetch(arguments[0], {cache: 'no-store'}).then(r => done(r.status), () => done(-1));", path);
         return ((Number) status).longValue();
     }
 
     private void logIn(String user, String password) {
-        driver.get(server.url("login").toString());
-        driver.findElement(By.id("user")).clear();
-        driver.findElement(By.id("user")).sendKeys(user);
-        driver.findElement(By.id("password")).sendKeys(password + Keys.ENTER);
+        driver().get(server.url("login").toString());
+        driver().findElement(By.id("user")).clear();
+        driver().findElement(By.id("user")).sendKeys(user);
+        driver().findElement(By.id("password")).sendKeys(password + Keys.ENTER);
     }
 
     private Path users() throws java.io.IOException {
         Path users = dir.resolve("users");
         Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\nbob:" + BCrypt.hashpw("b", BCrypt.gensalt(4)) + "\n");
         return users;
+    }
+
+    private static ChromeDriver driver() {
+        return BROWSER.driver();
     }
 }

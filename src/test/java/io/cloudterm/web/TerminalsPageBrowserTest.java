@@ -15,11 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
 import org.openqa.selenium.By;
@@ -36,43 +35,33 @@ import org.openqa.selenium.interactions.Actions;
  */
 class TerminalsPageBrowserTest {
 
+    @RegisterExtension
+    static final ChromiumForClass BROWSER = new ChromiumForClass();
+
     private static final String[] BASH = {"--", "bash", "--norc", "--noprofile"};
     private static final String ESC = "\u001b";
 
-    private static Chromium chromium;
-    private static ChromeDriver driver;
     private TerminalPage page;
     private TestServer server;
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = Chromium.start();
-        driver = chromium.driver();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
 
     /** A fresh tab per test: no emulation, no page state, no cookies left by the one before. */
     @BeforeEach
     void freshTab() {
         onlyANewTab();
-        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
-        page = new TerminalPage(driver);
+        driver().executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        page = new TerminalPage(driver());
     }
 
     /** Opens a new tab and closes every other, as a person closing tabs does. */
     private static void onlyANewTab() {
-        driver.switchTo().newWindow(WindowType.TAB);
-        String fresh = driver.getWindowHandle();
-        for (String handle : driver.getWindowHandles()) {
+        driver().switchTo().newWindow(WindowType.TAB);
+        String fresh = driver().getWindowHandle();
+        for (String handle : driver().getWindowHandles()) {
             if (!handle.equals(fresh)) {
-                driver.switchTo().window(handle).close();
+                driver().switchTo().window(handle).close();
             }
         }
-        driver.switchTo().window(fresh);
+        driver().switchTo().window(fresh);
     }
 
     @AfterEach
@@ -88,7 +77,7 @@ class TerminalsPageBrowserTest {
     void onAPhoneTheKeyBarSendsTheKeysItsKeyboardLacks(@TempDir Path dir) throws Exception {
         server = TestServer.start("--no-auth", "--keep-alive", "60", BASH[0], BASH[1], BASH[2], BASH[3]);
         phone();
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         page.awaitOpen();
         page.await("the key bar", () -> (Boolean) page.run("return !document.getElementById('keybar').hidden"));
         Path received = dir.resolve("received");
@@ -129,7 +118,7 @@ class TerminalsPageBrowserTest {
     @Test
     void theMenuIsVisibleAtRestAndWorksByKeyboard() {
         server = TestServer.start("--no-auth", BASH[0], BASH[1], BASH[2], BASH[3]);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         page.awaitOpen();
         assertTrue((Boolean) page.run("return document.getElementById('keybar').hidden"), "no key bar with a mouse");
         double opacity = Double.parseDouble(String.valueOf(page.run("return getComputedStyle(document.getElementById('menu')).opacity")));
@@ -165,21 +154,21 @@ class TerminalsPageBrowserTest {
     @Test
     void theTerminalsPageTellsTerminalsApartAndAsksBeforeEnding() {
         server = TestServer.start("--no-auth", "--keep-alive", "60", BASH[0], BASH[1], BASH[2], BASH[3]);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         page.awaitOpen();
         page.type("cd ~ && printf '\\033[1;32mglance-%s\\033[0m\\n' $((6*7))\n");
         page.awaitLine("glance-42");
         String first = handleInAddress();
 
-        driver.switchTo().newWindow(WindowType.TAB);
-        driver.get(server.server().url().toString());
+        driver().switchTo().newWindow(WindowType.TAB);
+        driver().get(server.server().url().toString());
         page.awaitOpen(); // the first is attached in its tab: nothing detached to offer
         page.type("cd /tmp && sleep 600\n");
         String second = handleInAddress();
         awaitForeground("sleep");
 
-        driver.switchTo().newWindow(WindowType.TAB);
-        driver.get(server.server().url().resolve("terminals.html").toString());
+        driver().switchTo().newWindow(WindowType.TAB);
+        driver().get(server.server().url().resolve("terminals.html").toString());
         page.await("both terminals listed with a glance", () -> text(first, ".glance").contains("glance-42")
                 && text(second, ".name").equals("sleep in /tmp"));
         assertEquals("bash in ~", text(first, ".name"), "the program, and its directory under the home as ~");
@@ -208,7 +197,7 @@ class TerminalsPageBrowserTest {
                 "return document.querySelector(`[data-terminal='${arguments[0]}'] .facts`).firstChild.before !== true", second));
         assertTrue(entry(second).findElement(By.cssSelector(".confirm")).isDisplayed(), "the refresh kept the question");
         entry(second).findElement(By.xpath(".//button[text()='End it']")).click();
-        page.await("the ended terminal gone from the page", () -> driver.findElements(By.cssSelector("[data-terminal='" + second + "']")).isEmpty());
+        page.await("the ended terminal gone from the page", () -> driver().findElements(By.cssSelector("[data-terminal='" + second + "']")).isEmpty());
         assertEquals(List.of(first), terminals().stream().map(t -> t.asJsonObject().getString("terminal")).toList());
         assertEquals(null, page.run("return window.confirmUsed ?? null"), "no window.confirm");
     }
@@ -218,12 +207,12 @@ class TerminalsPageBrowserTest {
         Path users = dir.resolve("users");
         Files.writeString(users, "alice:" + BCrypt.hashpw("a", BCrypt.gensalt(4)) + "\n");
         server = TestServer.start("--users", users.toString(), BASH[0], BASH[1], BASH[2], BASH[3]);
-        driver.get(server.server().url().resolve("terminals.html").toString());
-        page.await("the login form", () -> !driver.findElements(By.id("password")).isEmpty());
-        driver.findElement(By.id("user")).sendKeys("alice");
-        driver.findElement(By.id("password")).sendKeys("a", Keys.ENTER);
-        page.await("back on the terminals page", () -> driver.getCurrentUrl().endsWith("/terminals.html")
-                && driver.findElement(By.id("message")).getText().equals("No terminals are running."));
+        driver().get(server.server().url().resolve("terminals.html").toString());
+        page.await("the login form", () -> !driver().findElements(By.id("password")).isEmpty());
+        driver().findElement(By.id("user")).sendKeys("alice");
+        driver().findElement(By.id("password")).sendKeys("a", Keys.ENTER);
+        page.await("back on the terminals page", () -> driver().getCurrentUrl().endsWith("/terminals.html")
+                && driver().findElement(By.id("message")).getText().equals("No terminals are running."));
     }
 
     @Test
@@ -233,19 +222,19 @@ class TerminalsPageBrowserTest {
         Path program = dir.resolve("a-program-with-a-long-name");
         Files.createSymbolicLink(program, Path.of("/bin/sleep"));
         server = TestServer.start("--no-auth", "--keep-alive", "60", BASH[0], BASH[1], BASH[2], BASH[3]);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         page.awaitOpen();
         page.type("cd '" + deep + "' && printf 'wide-%0300d\\n' 7 && '" + program + "' 600\n");
         awaitForeground("a-program-with-");
 
         phone();
-        driver.get(server.server().url().resolve("terminals.html").toString());
+        driver().get(server.server().url().resolve("terminals.html").toString());
         page.await("the entry and its glance", () -> (Boolean) page.run(
                 "return document.querySelector('.glance')?.textContent.includes('wide-0000') ?? false"));
         assertEquals(390L, page.run("return innerWidth"));
         long scrollWidth = (Long) page.run("return document.scrollingElement.scrollWidth");
         assertTrue(scrollWidth <= 390, "the page is " + scrollWidth + " px wide at 390");
-        String name = driver.findElement(By.cssSelector(".terminal .name")).getText();
+        String name = driver().findElement(By.cssSelector(".terminal .name")).getText();
         assertTrue(name.contains("a-program-with-") && name.contains("and-another-level"), name);
         double fontSize = Double.parseDouble(String.valueOf(page.run(
                 "return parseFloat(getComputedStyle(document.querySelector('.terminal .name')).fontSize)")));
@@ -258,17 +247,17 @@ class TerminalsPageBrowserTest {
     @Test
     void aNewPageOffersTheLastDetachedTerminalAndResumesIt() {
         server = TestServer.start("--no-auth", "--keep-alive", "60", BASH[0], BASH[1], BASH[2], BASH[3]);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         page.awaitOpen(); // nothing detached: a new terminal at once, no question
-        assertTrue(driver.findElements(By.cssSelector(".resume-offer")).isEmpty(), "no offer without a detached terminal");
+        assertTrue(driver().findElements(By.cssSelector(".resume-offer")).isEmpty(), "no offer without a detached terminal");
         page.type("cd /tmp && echo first-$((1+1))\n");
         page.awaitLine("first-2");
         String first = handleInAddress();
 
         leave(first);
-        driver.get(server.server().url().toString());
-        page.await("the offer", () -> !driver.findElements(By.cssSelector(".resume-offer")).isEmpty());
-        WebElement offer = driver.findElement(By.cssSelector(".resume-offer"));
+        driver().get(server.server().url().toString());
+        page.await("the offer", () -> !driver().findElements(By.cssSelector(".resume-offer")).isEmpty());
+        WebElement offer = driver().findElement(By.cssSelector(".resume-offer"));
         assertTrue(offer.getText().startsWith("Resume bash in /tmp, detached just now?"), offer.getText());
         assertEquals(1, terminals().size(), "nothing starts while the page asks");
         page.screenshot("resume-offer");
@@ -281,9 +270,9 @@ class TerminalsPageBrowserTest {
         assertEquals(1, terminals().size());
 
         leave(first);
-        driver.get(server.server().url().toString());
-        page.await("the offer", () -> !driver.findElements(By.cssSelector(".resume-offer")).isEmpty());
-        driver.findElement(By.xpath("//div[@class='resume-offer']//button[text()='New terminal']")).click();
+        driver().get(server.server().url().toString());
+        page.await("the offer", () -> !driver().findElements(By.cssSelector(".resume-offer")).isEmpty());
+        driver().findElement(By.xpath("//div[@class='resume-offer']//button[text()='New terminal']")).click();
         page.awaitOpen();
         assertNotEquals(first, handleInAddress());
         page.type("echo second-$((3+3))\n");
@@ -294,22 +283,22 @@ class TerminalsPageBrowserTest {
     @Test
     void atTheLimitThePageListsTheDetachedTerminalsAndEndingOneOpensTheNew() {
         server = TestServer.start("--no-auth", "--keep-alive", "60", "--max-terminals-per-user", "2", BASH[0], BASH[1], BASH[2], BASH[3]);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         page.awaitOpen();
         String first = handleInAddress();
         leave(first);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         newTerminalInsteadOfTheOffer();
         String second = handleInAddress();
         leave(second);
 
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         newTerminalInsteadOfTheOffer();
-        page.await("the detached terminals listed", () -> driver.findElements(By.cssSelector(".limit-list li")).size() == 2);
+        page.await("the detached terminals listed", () -> driver().findElements(By.cssSelector(".limit-list li")).size() == 2);
         assertEquals(4006L, page.run("return cloudterm.closeCode"));
-        assertEquals("You have as many terminals as you may", driver.findElement(By.id("overlay-title")).getText());
+        assertEquals("You have as many terminals as you may", driver().findElement(By.id("overlay-title")).getText());
         page.screenshot("terminal-limit");
-        driver.findElement(By.cssSelector(".limit-list li[data-terminal='" + first + "'] button.end")).click();
+        driver().findElement(By.cssSelector(".limit-list li[data-terminal='" + first + "'] button.end")).click();
         page.awaitOpen();
         String third = handleInAddress();
         assertTrue(!third.equals(first) && !third.equals(second), third);
@@ -317,14 +306,14 @@ class TerminalsPageBrowserTest {
         page.awaitLine("third-3");
         assertEquals(List.of(second, third).stream().sorted().toList(),
                 terminals().stream().map(t -> t.asJsonObject().getString("terminal")).sorted().toList());
-        assertTrue(driver.findElements(By.cssSelector(".limit-list")).isEmpty(), "the list went with the overlay");
+        assertTrue(driver().findElements(By.cssSelector(".limit-list")).isEmpty(), "the list went with the overlay");
 
         // At the limit again, the list's Resume goes back to the terminal it names.
         leave(third);
-        driver.get(server.server().url().toString());
+        driver().get(server.server().url().toString());
         newTerminalInsteadOfTheOffer();
-        page.await("both detached terminals listed", () -> driver.findElements(By.cssSelector(".limit-list li")).size() == 2);
-        driver.findElement(By.cssSelector(".limit-list li[data-terminal='" + third + "'] button.primary")).click();
+        page.await("both detached terminals listed", () -> driver().findElements(By.cssSelector(".limit-list li")).size() == 2);
+        driver().findElement(By.cssSelector(".limit-list li[data-terminal='" + third + "'] button.primary")).click();
         page.awaitOpen();
         assertEquals(third, handleInAddress());
         page.awaitLine("third-3");
@@ -337,10 +326,10 @@ class TerminalsPageBrowserTest {
 
     /** A 390×844 phone with a touch screen: (pointer: coarse) matches, taps are touch events. */
     private static void phone() {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        driver().executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 3, "mobile", true));
-        driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
-        driver.executeCdpCommand("Emulation.setEmitTouchEventsForMouse", Map.of("enabled", true, "configuration", "mobile"));
+        driver().executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
+        driver().executeCdpCommand("Emulation.setEmitTouchEventsForMouse", Map.of("enabled", true, "configuration", "mobile"));
     }
 
     /** A finger on the key bar's key named {@code name}, as the touch screen reports it. */
@@ -350,8 +339,8 @@ class TerminalsPageBrowserTest {
                 const r = document.querySelector(`#keybar button[aria-label="${arguments[0]}"]`).getBoundingClientRect();
                 return {x: r.x + r.width / 2, y: r.y + r.height / 2};""", name);
         Map<String, Object> point = Map.of("x", at.get("x"), "y", at.get("y"));
-        driver.executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchStart", "touchPoints", List.of(point)));
-        driver.executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchEnd", "touchPoints", List.of()));
+        driver().executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchStart", "touchPoints", List.of(point)));
+        driver().executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchEnd", "touchPoints", List.of()));
     }
 
     private void assertTerminalKeepsTheFocus() {
@@ -364,7 +353,7 @@ class TerminalsPageBrowserTest {
     }
 
     private void keys(CharSequence key) {
-        new Actions(driver).sendKeys(key).perform();
+        new Actions(driver()).sendKeys(key).perform();
     }
 
     private String focused(String property) {
@@ -372,16 +361,16 @@ class TerminalsPageBrowserTest {
     }
 
     private String handleInAddress() {
-        page.await("the terminal's name in the address", () -> driver.getCurrentUrl().contains("?t="));
-        return driver.getCurrentUrl().replaceFirst(".*\\?t=", "");
+        page.await("the terminal's name in the address", () -> driver().getCurrentUrl().contains("?t="));
+        return driver().getCurrentUrl().replaceFirst(".*\\?t=", "");
     }
 
     private WebElement entry(String handle) {
-        return driver.findElement(By.cssSelector("[data-terminal='" + handle + "']"));
+        return driver().findElement(By.cssSelector("[data-terminal='" + handle + "']"));
     }
 
     private String text(String handle, String css) {
-        List<WebElement> found = driver.findElements(By.cssSelector("[data-terminal='" + handle + "'] " + css));
+        List<WebElement> found = driver().findElements(By.cssSelector("[data-terminal='" + handle + "'] " + css));
         return found.isEmpty() ? "" : found.getFirst().getText();
     }
 
@@ -403,13 +392,17 @@ class TerminalsPageBrowserTest {
     }
 
     private void newTerminalInsteadOfTheOffer() {
-        page.await("the offer", () -> !driver.findElements(By.cssSelector(".resume-offer")).isEmpty());
-        driver.findElement(By.xpath("//div[@class='resume-offer']//button[text()='New terminal']")).click();
+        page.await("the offer", () -> !driver().findElements(By.cssSelector(".resume-offer")).isEmpty());
+        driver().findElement(By.xpath("//div[@class='resume-offer']//button[text()='New terminal']")).click();
     }
 
     private JsonArray terminals() {
         String body = server.get("api/terminals", Map.of()).body();
         JsonObject all = Json.createReader(new StringReader(body)).readObject();
         return all.getJsonArray("terminals");
+    }
+
+    private static ChromeDriver driver() {
+        return BROWSER.driver();
     }
 }
