@@ -110,8 +110,8 @@ class ControlLinkTransferBrowserTest {
         await().atMost(WAIT).until(() -> server.onlyTerminal().foreground().map(f -> f.program()).orElse(""), "cat"::equals);
         byte[] bytes = new byte[1 << 20];
         new Random(11).nextBytes(bytes);
-        assertTrue(drop("from bob.bin", bytes), "the page keeps the drop from the browser");
-        page.await("the upload to finish", WAIT, () -> uploadState("from bob.bin").equals("done|" + bytes.length + "/" + bytes.length));
+        assertTrue(page.drop("from bob.bin", bytes), "the page keeps the drop from the browser");
+        page.await("the upload to finish", WAIT, () -> page.uploadState("from bob.bin").equals("done|" + bytes.length + "/" + bytes.length));
         page.screenshot("control-link-upload-done");
         assertArrayEquals(bytes, Files.readAllBytes(work.resolve("from bob.bin")));
 
@@ -165,27 +165,6 @@ class ControlLinkTransferBrowserTest {
         driver().executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 3, "mobile", true));
         driver().executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
-    }
-
-    /** Drops {@code bytes} as a file named {@code name} on the terminal; returns whether the page kept the drop. */
-    private boolean drop(String name, byte[] bytes) {
-        return Boolean.TRUE.equals(page.run("""
-                const bytes = Uint8Array.from(atob(arguments[1]), (c) => c.charCodeAt(0));
-                const transfer = new DataTransfer();
-                transfer.items.add(new File([bytes], arguments[0]));
-                const target = document.getElementById('terminal');
-                let kept = true;
-                for (const type of ['dragenter', 'dragover', 'drop']) {
-                  kept = !target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true })) && kept;
-                }
-                return kept;""", name, Base64.getEncoder().encodeToString(bytes)));
-    }
-
-    private String uploadState(String name) {
-        return (String) page.run("""
-                const item = [...document.querySelectorAll('.transfer-item')].find((i) => i.dataset.name === arguments[0]);
-                return item ? (item.dataset.state || '') + '|' + item.querySelector('progress').value + '/'
-                    + item.querySelector('progress').max : '';""", name);
     }
 
     private static ChromeDriver driver() {

@@ -89,31 +89,6 @@ class FileTransferBrowserTest {
         page.await("the menu's upload item", () -> Boolean.TRUE.equals(page.run("return !document.getElementById('upload-files').hidden")));
     }
 
-    /**
-     * Drops {@code bytes} as a file named {@code name} on the terminal, as a person dragging it from
-     * their desktop would; returns whether the page kept the drop from the browser (which would
-     * otherwise open the file in place of the terminal).
-     */
-    private boolean drop(String name, byte[] bytes) {
-        return Boolean.TRUE.equals(page.run("""
-                const bytes = Uint8Array.from(atob(arguments[1]), (c) => c.charCodeAt(0));
-                const transfer = new DataTransfer();
-                transfer.items.add(new File([bytes], arguments[0]));
-                const target = document.getElementById('terminal');
-                let kept = true;
-                for (const type of ['dragenter', 'dragover', 'drop']) {
-                  kept = !target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true })) && kept;
-                }
-                return kept;""", name, Base64.getEncoder().encodeToString(bytes)));
-    }
-
-    private String uploadState(String name) {
-        return (String) page.run("""
-                const item = [...document.querySelectorAll('.transfer-item')].find((i) => i.dataset.name === arguments[0]);
-                return item ? (item.dataset.state || '') + '|' + item.querySelector('progress').value + '/'
-                    + item.querySelector('progress').max : '';""", name);
-    }
-
     private WebElement prompt() {
         return chromium.driver().findElement(By.id("transfer-prompt"));
     }
@@ -140,9 +115,9 @@ class FileTransferBrowserTest {
         await().atMost(WAIT).until(() -> server.onlyTerminal().foreground().map(f -> f.program()).orElse(""), "cat"::equals);
         byte[] bytes = new byte[3 << 20];
         new Random(7).nextBytes(bytes);
-        assertTrue(drop("dropped file.bin", bytes));
+        assertTrue(page.drop("dropped file.bin", bytes));
 
-        page.await("the upload to finish", WAIT, () -> uploadState("dropped file.bin").equals("done|" + bytes.length + "/" + bytes.length));
+        page.await("the upload to finish", WAIT, () -> page.uploadState("dropped file.bin").equals("done|" + bytes.length + "/" + bytes.length));
         assertEquals("uploaded", chromium.driver().findElement(By.cssSelector(".transfer-item[data-state=done] .transfer-status")).getText());
         page.screenshot("file-transfer-upload-done");
         assertArrayEquals(bytes, Files.readAllBytes(work.resolve("dropped file.bin")));
@@ -177,7 +152,7 @@ class FileTransferBrowserTest {
         assertEquals("Upload files…", item.getText());
         // The file chooser itself is the browser's; WebDriver fills the input behind it.
         chromium.driver().findElement(By.id("upload-picker")).sendKeys(chosen.toString());
-        page.await("the chosen file uploaded", () -> uploadState("chosen.txt").startsWith("done|"));
+        page.await("the chosen file uploaded", () -> page.uploadState("chosen.txt").startsWith("done|"));
         assertEquals("picked from the menu\n", Files.readString(work.resolve("chosen.txt")));
         page.screenshot("file-transfer-menu-upload");
     }
@@ -187,15 +162,15 @@ class FileTransferBrowserTest {
         Path work = openIn();
         awaitUploadsAllowed();
         Files.writeString(work.resolve("notes.txt"), "kept\n");
-        drop("notes.txt", "first drop\n".getBytes(StandardCharsets.UTF_8));
+        page.drop("notes.txt", "first drop\n".getBytes(StandardCharsets.UTF_8));
         page.await("the replace question", this::promptShown);
         assertTrue(prompt().getText().contains("Replace notes.txt?"), prompt().getText());
         page.screenshot("file-transfer-replace-prompt");
         prompt().findElement(By.cssSelector("button[data-choice=skip]")).click();
-        page.await("the upload skipped", () -> uploadState("notes.txt").startsWith("skipped|"));
+        page.await("the upload skipped", () -> page.uploadState("notes.txt").startsWith("skipped|"));
         assertEquals("kept\n", Files.readString(work.resolve("notes.txt")));
 
-        drop("notes.txt", "second drop\n".getBytes(StandardCharsets.UTF_8));
+        page.drop("notes.txt", "second drop\n".getBytes(StandardCharsets.UTF_8));
         page.await("the replace question again", this::promptShown);
         prompt().findElement(By.cssSelector("button[data-choice=replace]")).click();
         page.await("the replacing upload", () -> Files.exists(work.resolve("notes.txt"))
@@ -208,7 +183,7 @@ class FileTransferBrowserTest {
         awaitUploadsAllowed();
         Files.writeString(work.resolve("taken.txt"), "kept\n");
         Files.writeString(work.resolve("offered.txt"), "offered\n");
-        drop("taken.txt", "dropped\n".getBytes(StandardCharsets.UTF_8));
+        page.drop("taken.txt", "dropped\n".getBytes(StandardCharsets.UTF_8));
         page.await("the replace question", this::promptShown);
         page.type("cloudterm-download offered.txt && echo offered-now" + Keys.ENTER);
         page.awaitLine("offered-now");
@@ -260,7 +235,7 @@ class FileTransferBrowserTest {
         page.awaitLine("beforeafter");
         assertFalse(promptShown(), "no question for an offer while transfer is off");
         assertEquals(Boolean.TRUE, page.run("return document.getElementById('upload-files').hidden"));
-        assertTrue(drop("dropped.txt", new byte[3]), "the page keeps the drop: the browser does not open the file instead");
+        assertTrue(page.drop("dropped.txt", new byte[3]), "the page keeps the drop: the browser does not open the file instead");
         page.type("echo dropped-$(ls -A | wc -l)" + Keys.ENTER);
         page.awaitLine("dropped-1");
         assertFalse(Files.exists(work.resolve("dropped.txt")));

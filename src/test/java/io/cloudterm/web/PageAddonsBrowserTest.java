@@ -55,7 +55,7 @@ class PageAddonsBrowserTest {
     void leaveThePage() {
         try {
             driver().get("about:blank");
-            cdp("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+            new TerminalPage(driver()).cdp("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         } finally {
             if (server != null) {
                 server.close();
@@ -86,7 +86,7 @@ class PageAddonsBrowserTest {
 
         type("typed after the image" + Keys.ENTER);
         type(Keys.chord(Keys.CONTROL, "d"));
-        assertEquals("typed after the image\n", awaitFile(directory.resolve("after.txt"), "typed after the image\n"),
+        assertEquals("typed after the image\n", page.awaitFile(directory.resolve("after.txt"), "typed after the image\n"),
                 "what reached cat after img2sixel: only what was typed");
         assertTrue(page.screen().stream().noneMatch(line -> line.contains("[?") || line.contains("\u001b")),
                 "no answer to a query shows as text: " + page.screen());
@@ -127,7 +127,7 @@ class PageAddonsBrowserTest {
         // Straight on, without clicking: the keys go to the program again.
         new org.openqa.selenium.interactions.Actions(driver()).sendKeys("after search" + Keys.ENTER).perform();
         type(Keys.chord(Keys.CONTROL, "d"));
-        assertEquals("after search\n", awaitFile(directory.resolve("typed.txt"), "after search\n"),
+        assertEquals("after search\n", page.awaitFile(directory.resolve("typed.txt"), "after search\n"),
                 "nothing typed into the search box (apple, Enter, Shift+Enter, Esc) reached the program");
     }
 
@@ -166,7 +166,7 @@ class PageAddonsBrowserTest {
         type("stty -echo -icanon; printf '\\033]52;c;?\\a\\033[c'; IFS= read -r -d c reply;"
                 + " printf '%s' \"$reply\" | od -An -c > " + answer + "; stty sane; echo asked" + Keys.ENTER);
         page.awaitLine("asked");
-        String reply = read(answer).replaceAll("\\s+", " ").trim();
+        String reply = TerminalPage.read(answer).replaceAll("\\s+", " ").trim();
         assertTrue(reply.matches("033 \\[ \\? [0-9; ]+"), "only the device attributes came back: " + reply);
         assertEquals(0L, page.run("return window.clipboardReads"), "the page did not even read the clipboard");
         assertEquals("hello from osc 52", clipboard());
@@ -185,7 +185,7 @@ class PageAddonsBrowserTest {
                 + " printf '%s' \"$reply\" > " + answer + "; stty sane; echo asked" + Keys.ENTER);
         page.awaitLine("asked");
         String expected = "\u001b]52;c;" + Base64.getEncoder().encodeToString("copied in the browser".getBytes(StandardCharsets.UTF_8));
-        assertEquals(expected, read(answer), "the clipboard, base64, in OSC 52's answer");
+        assertEquals(expected, TerminalPage.read(answer), "the clipboard, base64, in OSC 52's answer");
     }
 
     @Test
@@ -200,7 +200,7 @@ class PageAddonsBrowserTest {
 
         // The reloaded page's addons load while its history arrives: hold the WebSocket's messages
         // until they are in, so that the clipboard addon does parse the old copy in the history.
-        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        Object id = new TerminalPage(driver()).cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                 const loaded = new Promise((resolve) => {
                   const done = () => document.body && document.body.dataset.addons === 'loaded';
                   new MutationObserver((changes, observer) => {
@@ -224,13 +224,13 @@ class PageAddonsBrowserTest {
                     "the history, old copy included, was replayed: " + page.screen());
             assertEquals("copied since", clipboard(), "the old copy in the history did not come back");
         } finally {
-            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+            new TerminalPage(driver()).cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
         }
     }
 
     private void grantClipboard() {
         String origin = server.url("/").toString().replaceFirst("/$", "");
-        cdp("Browser.grantPermissions", Map.of("origin", origin,
+        new TerminalPage(driver()).cdp("Browser.grantPermissions", Map.of("origin", origin,
                 "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
     }
 
@@ -267,7 +267,7 @@ class PageAddonsBrowserTest {
     @Test
     void withoutWebglTheDomRendererDraws() {
         // Before any of the page's scripts: this browser has no WebGL at all.
-        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        Object id = new TerminalPage(driver()).cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                 const getContext = HTMLCanvasElement.prototype.getContext;
                 HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
                   return /webgl/.test(type) ? null : getContext.call(this, type, ...rest);
@@ -283,7 +283,7 @@ class PageAddonsBrowserTest {
                     page.run("return document.querySelector('.xterm-rows').textContent")).contains("drawn without webgl"));
             page.screenshot("addons-no-webgl");
         } finally {
-            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+            new TerminalPage(driver()).cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
         }
     }
 
@@ -304,7 +304,7 @@ class PageAddonsBrowserTest {
         page.await("font size 17", () -> fontSize() == 17);
         type("end" + Keys.ENTER);
         type(Keys.chord(Keys.CONTROL, "d"));
-        assertEquals("end\n", awaitFile(keys, "end\n"), "the font keys did not reach the program");
+        assertEquals("end\n", page.awaitFile(keys, "end\n"), "the font keys did not reach the program");
 
         int[] larger = sttySize(2);
         assertTrue(larger[1] < before[1] && larger[0] < before[0], "fewer rows and columns with a larger font: "
@@ -380,7 +380,7 @@ class PageAddonsBrowserTest {
     }
 
     private void colourScheme(String scheme) {
-        cdp("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+        new TerminalPage(driver()).cdp("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
     }
 
     private String theme() {
@@ -428,7 +428,7 @@ class PageAddonsBrowserTest {
     /** The titles of the browser's tabs, read through CDP: WebDriver reads only the current tab's. */
     @SuppressWarnings("unchecked")
     private List<String> tabTitles() {
-        List<Map<String, Object>> targets = (List<Map<String, Object>>) cdp("Target.getTargets", Map.of()).get("targetInfos");
+        List<Map<String, Object>> targets = (List<Map<String, Object>>) new TerminalPage(driver()).cdp("Target.getTargets", Map.of()).get("targetInfos");
         return targets.stream().filter(t -> "page".equals(t.get("type"))).map(t -> (String) t.get("title")).toList();
     }
 
@@ -465,24 +465,6 @@ class PageAddonsBrowserTest {
 
     private void type(CharSequence... keys) {
         page.type(keys);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> cdp(String command, Map<String, Object> parameters) {
-        return (Map<String, Object>) (Map<?, ?>) driver().executeCdpCommand(command, parameters);
-    }
-
-    private String awaitFile(Path file, String expected) {
-        page.await(file.getFileName() + " written", () -> Files.exists(file) && read(file).length() >= expected.length());
-        return read(file);
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A 96x48 picture: a red square on a blue ground, so that drawn pixels are easy to tell. */

@@ -96,7 +96,7 @@ class PageImagesBrowserTest {
 
         type("typed after the image" + Keys.ENTER);
         type(Keys.chord(Keys.CONTROL, "d"));
-        assertEquals("typed after the image\n", awaitFile(typed, "typed after the image\n"),
+        assertEquals("typed after the image\n", page.awaitFile(typed, "typed after the image\n"),
                 "what reached cat after the image: only what was typed");
         assertTrue(page.screen().stream().noneMatch(line -> line.contains("1337") || line.contains("\u001b")),
                 "the escape sequence was taken as an image, not shown as text: " + page.screen());
@@ -126,7 +126,7 @@ class PageImagesBrowserTest {
         page.screenshot("images-typed-after-reload");
         type(Keys.chord(Keys.CONTROL, "d"));
         String expected = "before the reload\nafter the reload\n";
-        assertEquals(expected, awaitFile(typed, expected),
+        assertEquals(expected, page.awaitFile(typed, expected),
                 "what reached cat across the reload: only what was typed, no answer to a replayed question");
     }
 
@@ -156,7 +156,7 @@ class PageImagesBrowserTest {
     void aNewTerminalWritesItsOutputAsItArrivesWithoutWaitingForTheAddons() {
         // The image addon never arrives. Each OUTPUT frame is checked as the page takes it in:
         // was it handed to xterm.js there and then, or kept back?
-        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        Object id = new TerminalPage(driver()).cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                 const append = Node.prototype.appendChild;
                 Node.prototype.appendChild = function (child) {
                   if (child instanceof HTMLScriptElement && /addon-image/.test(child.src)) return child;
@@ -191,7 +191,7 @@ class PageImagesBrowserTest {
             type("echo a new terminal" + Keys.ENTER);
             page.awaitLine("a new terminal");
         } finally {
-            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+            new TerminalPage(driver()).cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
         }
         assertEquals(null, page.run("return document.body.dataset.addons"), "the addons never came");
         @SuppressWarnings("unchecked")
@@ -318,12 +318,12 @@ class PageImagesBrowserTest {
     /** Reloads the page with a script that runs in it before the page's own. */
     private void reload(String before) {
         page.await("the terminal's name in the address", () -> driver().getCurrentUrl().contains("?t="));
-        Object id = cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", before)).get("identifier");
+        Object id = new TerminalPage(driver()).cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", before)).get("identifier");
         try {
             driver().navigate().refresh();
             page.awaitOpen();
         } finally {
-            cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
+            new TerminalPage(driver()).cdp("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
         }
         page.await("the history parsed", () -> Boolean.FALSE.equals(page.run("return cloudterm.replaying"))
                 && page.screen().stream().anyMatch(line -> !line.isEmpty()));
@@ -335,24 +335,6 @@ class PageImagesBrowserTest {
 
     private void type(CharSequence... keys) {
         page.type(keys);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> cdp(String command, Map<String, Object> parameters) {
-        return (Map<String, Object>) (Map<?, ?>) driver().executeCdpCommand(command, parameters);
-    }
-
-    private String awaitFile(Path file, String expected) {
-        page.await(file.getFileName() + " written", () -> Files.exists(file) && read(file).length() >= expected.length());
-        return read(file);
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A 96x48 PNG: a red square on a blue ground, so that drawn pixels are easy to tell. */

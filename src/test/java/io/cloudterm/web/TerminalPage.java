@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -122,5 +123,48 @@ final class TerminalPage {
         } catch (RuntimeException e) {
             return "(unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /** A Chrome DevTools command to this browser (emulation, permissions, downloads), and its answer. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> cdp(String command, Map<String, Object> parameters) {
+        return (Map<String, Object>) (Map<?, ?>) ((org.openqa.selenium.chromium.HasCdp) driver).executeCdpCommand(command, parameters);
+    }
+
+    /** The text a program wrote to {@code file}, once it holds at least as many characters as {@code expected}. */
+    String awaitFile(Path file, String expected) {
+        await(file.getFileName() + " written", () -> Files.exists(file) && read(file).length() >= expected.length());
+        return read(file);
+    }
+
+    /** A text file as UTF-8; a test fails, not compiles around, when it cannot be read. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Drops {@code bytes} as a file named {@code name} on the terminal; returns whether the page kept the drop. */
+    boolean drop(String name, byte[] bytes) {
+        return Boolean.TRUE.equals(run("""
+                const bytes = Uint8Array.from(atob(arguments[1]), (c) => c.charCodeAt(0));
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([bytes], arguments[0]));
+                const target = document.getElementById('terminal');
+                let kept = true;
+                for (const type of ['dragenter', 'dragover', 'drop']) {
+                  kept = !target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true })) && kept;
+                }
+                return kept;""", name, java.util.Base64.getEncoder().encodeToString(bytes)));
+    }
+
+    /** An upload's progress as the page shows it: "state|value/max", or "" before it is listed. */
+    String uploadState(String name) {
+        return (String) run("""
+                const item = [...document.querySelectorAll('.transfer-item')].find((i) => i.dataset.name === arguments[0]);
+                return item ? (item.dataset.state || '') + '|' + item.querySelector('progress').value + '/'
+                    + item.querySelector('progress').max : '';""", name);
     }
 }
