@@ -815,6 +815,18 @@
     window.addEventListener('resize', fitSoon);
   }
 
+  // A page that goes away (a reload, another address, a closed tab) lets go of its terminal at
+  // once. Left to the browser, the old connection can outlive the page by many seconds (the
+  // server then still counts it: the terminal keeps its size, a reload's page shares it), until
+  // a ping finds it gone. A page the browser keeps for Back (bfcache) connects again when shown.
+  window.addEventListener('pagehide', () => {
+    attempt++; // nothing of this page connects again unless it is shown again
+    closeSession();
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) connect();
+  });
+
   function openLink(uri) {
     let url;
     try {

@@ -112,6 +112,23 @@ class BrowserTest {
         assertEquals(List.of(termRows(), termCols()), List.of(after[0], after[1]), "stty size after the resize");
     }
 
+    /**
+     * A page that goes away lets go of its terminal at once, not when pings find it gone (two
+     * minutes here): until then the server would still count it, and its size would bind the
+     * terminal that a reloaded page shares.
+     */
+    @Test
+    void leavingThePageLetsGoOfTheTerminalAtOnce() {
+        server = TestServer.start("--ping-interval", "60", "--keep-alive", "60", "--", "bash", "--norc", "--noprofile");
+        driver.get(server.server().loginUrl().toString());
+        awaitOpen();
+        await("the page attached", () -> server.server().terminals().size() == 1
+                && server.server().terminals().getFirst().attachedClients() == 1);
+        driver.get("about:blank");
+        await("the terminal let go", () -> server.server().terminals().getFirst().attachedClients() == 0);
+        assertEquals(1, server.server().terminals().size(), "kept for a reattach, not ended");
+    }
+
     @Test
     void aFinishedProcessShowsTheOverlayAndEnterReconnects() {
         server = TestServer.start(SHELL);
