@@ -9,7 +9,7 @@
                                splice, SPLICE_F_* */
 #include <limits.h>         /* IOV_MAX */
 #include <malloc.h>         /* malloc_trim (glibc) */
-#include <signal.h>         /* kill, sigemptyset, sigset_t, SIGHUP..SIGTERM, _NSIG */
+#include <signal.h>         /* kill, sigemptyset, sigset_t, SIGHUP..SIGTERM, SIGWINCH, _NSIG */
 #include <spawn.h>          /* posix_spawnp, posix_spawnattr_*, posix_spawn_file_actions_*, POSIX_SPAWN_* */
 #include <stdlib.h>         /* posix_openpt, grantpt, unlockpt, ptsname_r */
 #include <string.h>         /* strerror */

@@ -65,6 +65,14 @@ public interface Pty extends AutoCloseable {
     /** Sends a signal to the child's whole process group; does nothing once the child was reaped. */
     void signalGroup(Signal signal);
 
+    /**
+     * Sends a signal to process group {@code group} of the child's session (a job the shell started,
+     * such as the terminal's foreground one); does nothing once the child was reaped, or where the
+     * pty cannot reach other groups.
+     */
+    default void signalProcessGroup(long group, Signal signal) {
+    }
+
     /** The exit status if the child has exited (and was reaped), without waiting. */
     Optional<ExitStatus> exitStatus();
 

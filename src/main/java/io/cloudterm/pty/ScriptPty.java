@@ -339,6 +339,18 @@ final class ScriptPty implements Pty {
     }
 
     @Override
+    public void signalProcessGroup(long group, Signal signal) {
+        if (!script.isAlive() || group <= 1) {
+            return; // script exits only after it reaped the child: the group may be someone else's now
+        }
+        try {
+            run(tools.kill(), "-s", signal.name(), "--", "-" + group); // fails harmlessly if the group is gone
+        } catch (IOException e) {
+            // kill(1) could not run: nothing to nudge with
+        }
+    }
+
+    @Override
     public void signalGroup(Signal signal) {
         if (!script.isAlive()) {
             return; // script exits only after it reaped the child: the pid may be someone else's now

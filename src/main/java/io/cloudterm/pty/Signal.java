@@ -8,7 +8,7 @@ import java.util.Locale;
  * by name.
  */
 public enum Signal {
-    HUP(1), INT(2), QUIT(3), KILL(9), USR1(10), USR2(12), TERM(15);
+    HUP(1), INT(2), QUIT(3), KILL(9), USR1(10), USR2(12), TERM(15), WINCH(28);
 
     private final int linuxNumber;
 

@@ -46,6 +46,20 @@ public record ForegroundProcess(long pid, String program, Optional<Path> directo
         return Optional.of(new ForegroundProcess(pid, program.get().strip(), directoryOf(pid)));
     }
 
+    /**
+     * The foreground process group of the terminal whose session leader is {@code leader} (the
+     * job a person is using now), looked through a leader without a terminal of its own as
+     * {@link #of} does; empty when /proc cannot say.
+     */
+    public static java.util.OptionalLong group(long leader) {
+        Group group = foregroundGroup(leader);
+        if (group.pgid <= 0) {
+            group = ProcessHandle.of(leader).flatMap(p -> p.children().findFirst())
+                    .map(child -> foregroundGroup(child.pid())).orElse(group);
+        }
+        return group.pgid > 0 ? java.util.OptionalLong.of(group.pgid) : java.util.OptionalLong.empty();
+    }
+
     /** A process's foreground group id (tpgid of /proc/PID/stat; -1 when it has no terminal), and whose stat said so. */
     private record Group(long pgid, long reader) {
     }

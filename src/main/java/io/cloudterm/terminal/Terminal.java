@@ -287,10 +287,13 @@ public final class Terminal {
 
     /**
      * Makes full-screen programs draw themselves again (for a client that just got the raw
-     * history): two size changes, each a SIGWINCH, ending at the terminal's size; and the same
-     * pair once more {@link #REDRAW_AGAIN_MILLIS} later, because a program can lose the second of
-     * two signals that close together (less then stayed a row short, seen once in a browser test).
-     * Each pair leaves the size changed for microseconds only.
+     * history): two size changes, each a SIGWINCH, ending at the terminal's size (the size is off
+     * for microseconds only). A program busy drawing for the first can lose the second, and stays
+     * drawn a row short (less did, after reloads in browser tests on a cold machine): so
+     * {@link #REDRAW_AGAIN_MILLIS} later, when it waits for input again, the job in the
+     * foreground gets one more SIGWINCH, with the size as it is. A program drawn right takes no
+     * notice; one drawn a row short reads the size and draws again. Where /proc cannot name that
+     * job (macOS), the pair comes once more instead.
      */
     public void redraw() {
         if (!redrawing.compareAndSet(false, true)) {
@@ -304,7 +307,12 @@ public final class Terminal {
         CompletableFuture.delayedExecutor(REDRAW_AGAIN_MILLIS, TimeUnit.MILLISECONDS, task -> Thread.ofVirtual().start(task))
                 .execute(() -> {
                     try {
-                        wiggleSize();
+                        java.util.OptionalLong foreground = ForegroundProcess.group(pty.pid());
+                        if (foreground.isPresent()) {
+                            pty.signalProcessGroup(foreground.getAsLong(), Signal.WINCH);
+                        } else {
+                            wiggleSize(); // no /proc (macOS): the pair once more is the best there is
+                        }
                     } finally {
                         redrawing.set(false);
                     }

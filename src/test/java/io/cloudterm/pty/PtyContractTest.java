@@ -103,6 +103,20 @@ class PtyContractTest {
         }
     }
 
+    /** The nudge a redraw ends with: SIGWINCH to the job in the foreground, the size unchanged. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void aSignalReachesTheJobInTheForeground(NativeMode mode) throws Exception {
+        String script = "trap 'echo got-winch; exit 0' WINCH; echo ready; while :; do sleep 0.05; done";
+        try (Transcript shell = start(mode, List.of("sh", "-c", script))) {
+            shell.awaitText("ready");
+            long group = io.cloudterm.terminal.ForegroundProcess.group(shell.pty.pid()).orElseThrow();
+            shell.pty.signalProcessGroup(group, Signal.WINCH);
+            assertTrue(shell.awaitEnd().contains("got-winch"), () -> "output: " + shell.lines());
+            assertEquals(ExitStatus.exited(0), shell.status());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void exitCodeReachesTheCaller(NativeMode mode) throws Exception {

@@ -199,7 +199,15 @@ class BrowserTest {
 
         driver.navigate().refresh(); // a new page, a new WebSocket, the same terminal
         awaitOpen();
-        await("less drawn again after reattaching", () -> lessScreen(screen()));
+        try {
+            await("less drawn again after reattaching", () -> lessScreen(screen()));
+        } catch (AssertionError e) {
+            // Which side disagrees: the page's rows, the terminal's size on the server, the pty's.
+            throw new AssertionError(e.getMessage() + "; page " + termCols() + "x" + termRows() + ", server "
+                    + server.server().terminals().getFirst().size() + ", clients "
+                    + server.server().terminals().getFirst().attachedClients() + ", replaying " + page("return cloudterm.replaying")
+                    + ", lines " + screen(), e);
+        }
         // Keys pressed while xterm.js still parses the replayed history are dropped by design (see
         // app.js input()): a person sees the screen a moment after that; a test must wait for it.
         await("the history parsed", () -> Boolean.FALSE.equals(page("return cloudterm.replaying")));

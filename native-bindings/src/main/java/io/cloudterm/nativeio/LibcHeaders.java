@@ -67,6 +67,7 @@ public final class LibcHeaders {
     public static final int SIGUSR1 = 10;
     public static final int SIGUSR2 = 12;
     public static final int SIGTERM = 15;
+    public static final int SIGWINCH = 28;
     /** One more than the highest signal number (64): signals are 1 .. _NSIG - 1. */
     public static final int _NSIG = 65;
 

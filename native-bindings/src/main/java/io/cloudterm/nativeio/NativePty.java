@@ -284,6 +284,23 @@ final class NativePty implements Pty {
     }
 
     /** The C number of {@code signal}, from the headers (a test checks it equals Signal's own). */
+    @Override
+    public void signalProcessGroup(long group, Signal signal) {
+        reapLock.lock();
+        try (Arena arena = Arena.ofConfined()) {
+            if (reaped || group <= 1) {
+                return; // once reaped, the group id may be someone else's
+            }
+            MemorySegment callState = Libc.allocateCallState(arena);
+            if (Libc.kill(callState, (int) -group, number(signal)) < 0) {
+                int errno = Libc.errno(callState);
+                LOG.log(Level.FINE, () -> "kill(-" + group + ", SIG" + signal + "): " + Libc.strerror(errno));
+            }
+        } finally {
+            reapLock.unlock();
+        }
+    }
+
     static int number(Signal signal) {
         return switch (signal) {
             case HUP -> LibcHeaders.SIGHUP;
@@ -293,6 +310,7 @@ final class NativePty implements Pty {
             case USR1 -> LibcHeaders.SIGUSR1;
             case USR2 -> LibcHeaders.SIGUSR2;
             case TERM -> LibcHeaders.SIGTERM;
+            case WINCH -> LibcHeaders.SIGWINCH;
         };
     }
 
