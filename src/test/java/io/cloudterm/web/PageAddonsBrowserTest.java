@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,20 +64,12 @@ class PageAddonsBrowserTest {
     @Test
     void aSixelImageFromImg2sixelIsDrawnAndNothingIsTypedIntoTheShell() throws IOException {
         Path picture = directory.resolve("picture.png");
-        writePicture(picture);
+        Files.write(picture, TestPicture.png());
         open(SHELL);
         awaitAddons();
 
         type("img2sixel " + picture + "; cat > " + directory.resolve("after.txt") + Keys.ENTER);
-        page.await("an image in the image addon's layer", () -> Boolean.TRUE.equals(page.run("""
-                const layer = document.querySelector('.xterm-image-layer');
-                if (!layer || !layer.width || !layer.height) return false;
-                const pixels = layer.getContext('2d').getImageData(0, 0, layer.width, layer.height).data;
-                for (let i = 0; i < pixels.length; i += 4) {
-                  // the picture's red square: strong red, little green and blue, opaque
-                  if (pixels[i] > 200 && pixels[i + 1] < 60 && pixels[i + 2] < 60 && pixels[i + 3] > 200) return true;
-                }
-                return false;""")));
+        page.await("an image in the image addon's layer", () -> Boolean.TRUE.equals(page.run(TestPicture.RED_SQUARE_DRAWN)));
         page.screenshot("addons-sixel-image");
 
         type("typed after the image" + Keys.ENTER);
@@ -465,18 +453,6 @@ class PageAddonsBrowserTest {
 
     private void type(CharSequence... keys) {
         page.type(keys);
-    }
-
-    /** A 96x48 picture: a red square on a blue ground, so that drawn pixels are easy to tell. */
-    private static void writePicture(Path file) throws IOException {
-        BufferedImage image = new BufferedImage(96, 48, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(0x2050c0));
-        g.fillRect(0, 0, 96, 48);
-        g.setColor(new Color(0xe02020));
-        g.fillRect(24, 8, 32, 32);
-        g.dispose();
-        ImageIO.write(image, "png", file.toFile());
     }
 
     private static ChromeDriver driver() {

@@ -3,10 +3,6 @@ package io.cloudterm.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,18 +33,6 @@ class PageImagesBrowserTest {
     /** The terminal outlives the reload by far. */
     private static final String[] SHELL = {"--keep-alive", "60", "--no-auth", "--", "bash", "--norc", "--noprofile"};
 
-    /** Whether the image addon's layer shows the picture's red square somewhere. */
-    private static final String RED_SQUARE_DRAWN = """
-            const layer = document.querySelector('.xterm-image-layer');
-            if (!layer || !layer.width || !layer.height) return false;
-            const pixels = layer.getContext('2d').getImageData(0, 0, layer.width, layer.height).data;
-            for (let i = 0; i < pixels.length; i += 4) {
-              // strong red, little green and blue, opaque
-              if (pixels[i] > 200 && pixels[i + 1] < 60 && pixels[i + 2] < 60 && pixels[i + 3] > 200) return true;
-            }
-            return false;""";
-
-
     private TestServer server;
     private TerminalPage page;
     @TempDir
@@ -69,7 +52,7 @@ class PageImagesBrowserTest {
     @Test
     void aSixelImageIsDrawnAgainFromTheHistoryAfterAReload() throws IOException {
         Path picture = directory.resolve("picture.png");
-        Files.write(picture, picture());
+        Files.write(picture, TestPicture.png());
         open();
         type("img2sixel " + picture + "; echo shown" + Keys.ENTER);
         page.awaitLine("shown");
@@ -84,7 +67,7 @@ class PageImagesBrowserTest {
 
     @Test
     void anITerm2InlineImageIsDrawnAndNothingIsTypedIntoTheShell() throws IOException {
-        byte[] png = picture();
+        byte[] png = TestPicture.png();
         Path inline = directory.resolve("picture.iterm2");
         Files.writeString(inline, "\u001b]1337;File=inline=1;size=" + png.length + ":"
                 + Base64.getEncoder().encodeToString(png) + "\u0007", StandardCharsets.US_ASCII);
@@ -105,7 +88,7 @@ class PageImagesBrowserTest {
     @Test
     void afterAReloadOnlyWhatIsTypedReachesTheProgram() throws IOException {
         Path picture = directory.resolve("picture.png");
-        Files.write(picture, picture());
+        Files.write(picture, TestPicture.png());
         Path typed = directory.resolve("typed.txt");
         open();
         // Besides whatever img2sixel asks, the history holds questions the image addon answers
@@ -330,25 +313,11 @@ class PageImagesBrowserTest {
     }
 
     private void awaitRedSquare(String what) {
-        page.await(what + " in the image addon's layer", () -> Boolean.TRUE.equals(page.run(RED_SQUARE_DRAWN)));
+        page.await(what + " in the image addon's layer", () -> Boolean.TRUE.equals(page.run(TestPicture.RED_SQUARE_DRAWN)));
     }
 
     private void type(CharSequence... keys) {
         page.type(keys);
-    }
-
-    /** A 96x48 PNG: a red square on a blue ground, so that drawn pixels are easy to tell. */
-    private static byte[] picture() throws IOException {
-        BufferedImage image = new BufferedImage(96, 48, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(0x2050c0));
-        g.fillRect(0, 0, 96, 48);
-        g.setColor(new Color(0xe02020));
-        g.fillRect(24, 8, 32, 32);
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", png);
-        return png.toByteArray();
     }
 
     private static ChromeDriver driver() {
