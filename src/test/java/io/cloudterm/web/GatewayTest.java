@@ -448,13 +448,18 @@ class GatewayTest {
 
     /** A listening socket whose address the user's hash puts after {@code up}: new terminals go to {@code up} first. */
     private static ServerSocket silentHostAfter(HostAddress up) throws IOException {
-        for (int i = 6; i < 250; i++) {
-            ServerSocket candidate = new ServerSocket(0, 50, InetAddress.getByName("127.0.0." + i));
-            HostAddress address = new HostAddress("127.0.0." + i, candidate.getLocalPort());
-            if (Placement.byUser().order("token", List.of(up, address), h -> 0).getFirst().equals(up)) {
-                return candidate;
+        // Looked for among many addresses of 127/8 (a live host whose own score happens to be low
+        // is put first by one in a thousand or fewer), then listened on.
+        int port = freePort();
+        for (int i = 6; i < 1_000_000; i++) {
+            String host = "127." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff);
+            if (host.endsWith(".0") || host.endsWith(".255") || HOST_ADDRESSES.contains(host)) {
+                continue;
             }
-            candidate.close();
+            HostAddress address = new HostAddress(host, port);
+            if (Placement.byUser().order("token", List.of(up, address), h -> 0).getFirst().equals(up)) {
+                return new ServerSocket(port, 50, InetAddress.getByName(host));
+            }
         }
         throw new IllegalStateException("no address the hash puts second");
     }
@@ -548,8 +553,12 @@ class GatewayTest {
         TestServer alive = hosts(key, "sh").getFirst();
         HostAddress up = new HostAddress(alive.server().url().getHost(), alive.server().url().getPort());
         // A dead address that the user's hash puts first, so that the gateway has to go on to the next.
-        HostAddress down = Stream.iterate(10, i -> i + 1).limit(200)
-                .map(i -> new HostAddress("127.0.0." + i, freePort()))
+        // Looked for among many (all of 127/8 is loopback, and nothing listens there on this port): a
+        // live host whose own score happens to be high is beaten by one in a thousand or fewer.
+        int port = freePort();
+        HostAddress down = Stream.iterate(10, i -> i + 1).limit(1_000_000)
+                .map(i -> new HostAddress("127." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), port))
+                .filter(dead -> !dead.host().endsWith(".0") && !dead.host().endsWith(".255") && !HOST_ADDRESSES.contains(dead.host()))
                 .filter(dead -> Placement.byUser().order("token", List.of(up, dead), h -> 0).getFirst().equals(dead))
                 .findFirst().orElseThrow();
         TestServer gateway = gateway(key, "static:" + down + "," + up);
